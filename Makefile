@@ -1,0 +1,55 @@
+# Passerelle: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-test frontend messages lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+install: $(VENV)/.installed frontend
+install-test: $(VENV)/.installed-test frontend
+frontend: node_modules/.package-lock.json
+
+run: install
+	$(BIN)/passerelle serve
+
+test: install-test
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "=== again on PostgreSQL ($$TEST_DATABASE_URL) ==="; \
+		env -u DATABASE_URL $(BIN)/pytest --database-url "$$TEST_DATABASE_URL" $(PYTEST_ARGS); \
+	else echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped."; fi
+
+# Extract the messages of the kernel, the theme and each plugin into their French catalogues.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o kernel/translations/messages.pot kernel themes
+	$(BIN)/pybabel update -i kernel/translations/messages.pot -d kernel/translations -l fr --no-fuzzy-matching
+	@for plugin in plugins/*/; do \
+		if [ -d "$$plugin/translations" ]; then \
+			$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $$plugin/translations/messages.pot $$plugin; \
+			$(BIN)/pybabel update -i $$plugin/translations/messages.pot -d $$plugin/translations -l fr --no-fuzzy-matching; \
+		fi; done
+
+lint: install-test
+	$(BIN)/ruff check .
+
+bench: install-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

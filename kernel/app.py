@@ -1,0 +1,211 @@
+"""The Flask application factory: plugins in, a running CRM out."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, jsonify, render_template, request, send_from_directory
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.exceptions import HTTPException, NotFound
+
+from kernel import config as settings_module
+from kernel.countries import country_options
+from kernel.db import db
+from kernel.display import history_action, history_value
+from kernel.entities import EntityRegistry
+from kernel.i18n import LANGUAGES, init_i18n
+from kernel.menu import sidebar_modules
+from kernel.permissions import KERNEL_PERMISSIONS, ROLES, PermissionRegistry
+from kernel.plugins import load_plugins
+from kernel.ratelimit import limiter
+
+KERNEL_DIR = Path(__file__).parent
+PROJECT_DIR = KERNEL_DIR.parent
+THEMES_DIR = PROJECT_DIR / "themes"
+VENDOR_FILES = {
+    # URL name → path inside node_modules (front-end packages installed by npm, never copied)
+    "htmx.js": "htmx.org/dist/htmx.min.js",
+    "tom-select.js": "tom-select/dist/js/tom-select.complete.min.js",
+    "tom-select.css": "tom-select/dist/css/tom-select.default.min.css",
+}
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+log = logging.getLogger("passerelle")
+
+
+def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = None) -> Flask:
+    """Build the application. ``overrides`` replace settings; ``extra_plugins`` adds plugins
+    that are not installed as distributions (used by tests)."""
+    instance_path = Path(
+        (overrides or {}).get("INSTANCE_PATH") or settings_module.DEFAULT_INSTANCE
+    ).resolve()
+    settings = settings_module.load_settings(instance_path, overrides)
+    theme_dir = THEMES_DIR / settings.get("THEME", "default")
+    app = Flask(
+        "passerelle",
+        instance_path=str(instance_path),
+        static_folder=str(theme_dir / "static"),
+        template_folder=None,
+        root_path=str(KERNEL_DIR),
+    )
+    app.config.update(settings)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings["SESSION_COOKIE_SECURE"],
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=settings.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
+    )
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    plugin_set = load_plugins(app.config.get("PASSERELLE_PLUGINS"), extra_plugins)
+    app.extensions["passerelle.plugins"] = plugin_set
+    db.init_app(app)
+    _register_entities(app, plugin_set)
+    _register_permissions(app, plugin_set)
+    _set_up_templates(app, plugin_set, theme_dir)
+    init_i18n(app, _translation_dirs(plugin_set, theme_dir))
+    _set_up_security(app)
+    _register_blueprints(app, plugin_set)
+    _register_cli(app, plugin_set)
+    _register_error_handlers(app)
+    return app
+
+
+def _register_entities(app: Flask, plugin_set) -> None:
+    import kernel.models  # noqa: F401  kernel tables on the metadata
+
+    registry = EntityRegistry()
+    for impl in reversed(plugin_set.manager.hook.passerelle_entities.get_hookimpls()):
+        for model in impl.function() or []:
+            registry.register(model, impl.plugin_name)
+    app.extensions["passerelle.entities"] = registry
+
+
+def _register_permissions(app: Flask, plugin_set) -> None:
+    declared = KERNEL_PERMISSIONS + plugin_set.collect("passerelle_permissions")
+    app.extensions["passerelle.permissions"] = PermissionRegistry(declared)
+
+
+def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
+    loaders = [FileSystemLoader(str(theme_dir / "templates"))]
+    for plugin in plugin_set.enabled:
+        folder = plugin.folder("templates")
+        if folder:
+            loaders.append(FileSystemLoader(str(folder)))
+    loaders.append(FileSystemLoader(str(KERNEL_DIR / "templates")))
+    app.jinja_loader = ChoiceLoader(loaders)
+
+    app.jinja_env.globals.update(
+        country_options=country_options, history_value=history_value, history_action=history_action,
+    )
+
+    @app.context_processor
+    def layout_context():
+        context = {
+            "languages": LANGUAGES, "roles": ROLES, "entities": app.extensions["passerelle.entities"],
+            "current_locale": str(get_locale() or app.config["DEFAULT_LANGUAGE"]),
+        }
+        if current_user.is_authenticated:
+            context["sidebar"] = sidebar_modules(
+                current_user, app.extensions["passerelle.entities"], _menu_items(plugin_set)
+            )
+        for extra in plugin_set.collect("passerelle_template_context"):
+            context.update(extra)
+        return context
+
+
+def _menu_items(plugin_set) -> list:
+    return plugin_set.collect("passerelle_menu_items")
+
+
+def _translation_dirs(plugin_set, theme_dir: Path) -> list[Path]:
+    dirs = [KERNEL_DIR / "translations"]
+    if (theme_dir / "translations").is_dir():
+        dirs.append(theme_dir / "translations")
+    for plugin in plugin_set.enabled:
+        folder = plugin.folder("translations")
+        if folder:
+            dirs.append(folder)
+    return dirs
+
+
+def _set_up_security(app: Flask) -> None:
+    from kernel.users import User
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "warning"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        return db.session.get(User, int(user_id))
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def _register_blueprints(app: Flask, plugin_set) -> None:
+    from kernel.views import admin, api, auth, home, profile, records
+
+    for blueprint in (auth.bp, home.bp, profile.bp, admin.bp, records.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    for blueprint in plugin_set.collect("passerelle_blueprints"):
+        app.register_blueprint(blueprint)
+
+    node_modules = Path(app.config.get("NODE_MODULES") or PROJECT_DIR / "node_modules")
+
+    @app.route("/vendor/<name>")
+    def vendor(name):
+        if name not in VENDOR_FILES:
+            raise NotFound()
+        path = node_modules / VENDOR_FILES[name]
+        return send_from_directory(path.parent, path.name, max_age=86400)
+
+    @app.route("/plugins/<plugin>/static/<path:filename>")
+    def plugin_static(plugin, filename):
+        info = plugin_set.get(plugin)
+        folder = info.folder("static") if info else None
+        if folder is None:
+            raise NotFound()
+        return send_from_directory(folder, filename)
+
+
+def _register_cli(app: Flask, plugin_set) -> None:
+    for command in plugin_set.collect("passerelle_cli_commands"):
+        app.cli.add_command(command)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if _wants_json():
+            return jsonify({"error": error.name, "message": error.description}), error.code
+        return render_template("error.html", error=error), error.code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        g.csrf_failed = True
+        return render_template("error.html", error=error, message=_l(
+            "The form expired or was sent twice. Go back, reload the page and try again: "
+            "nothing was saved.")), 400

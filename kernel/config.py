@@ -1,0 +1,85 @@
+"""Settings: defaults, then the instance config file, then environment variables.
+
+The instance config file is ``instance/passerelle.toml`` (or the file named by
+``PASSERELLE_CONFIG``); its keys are the setting names below, e.g. ``DATABASE_URL = "..."``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from pathlib import Path
+
+DEFAULT_INSTANCE = Path(os.environ.get("PASSERELLE_INSTANCE", Path.cwd() / "instance"))
+
+SETTINGS = {
+    # name: (default, type)
+    "DATABASE_URL": (None, str),
+    "SECRET_KEY": (None, str),
+    "PASSERELLE_PLUGINS": (None, str),
+    "BASE_URL": ("http://127.0.0.1:5000", str),
+    "SMTP_HOST": (None, str),
+    "SMTP_PORT": (25, int),
+    "SMTP_USER": (None, str),
+    "SMTP_PASSWORD": (None, str),
+    "SMTP_SECURITY": ("none", str),  # none, starttls or ssl
+    "MAIL_FROM": ("passerelle@localhost", str),
+    "SESSION_COOKIE_SECURE": (False, bool),
+    "RATELIMIT_STORAGE_URI": ("memory://", str),
+    "LOGIN_RATE_LIMIT": ("10 per minute", str),
+    "PASSWORD_RESET_MAX_AGE": (3600, int),
+    "DEFAULT_TIMEZONE": ("America/Iqaluit", str),
+    "DEFAULT_LANGUAGE": ("fr", str),
+    "DEMO_DATA": (True, bool),
+    "THEME": ("default", str),
+}
+
+
+def _coerce(value, kind):
+    if kind is bool and isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if kind is int and isinstance(value, str):
+        return int(value)
+    return value
+
+
+def read_config_file(instance_path: Path) -> dict:
+    path = Path(os.environ.get("PASSERELLE_CONFIG", instance_path / "passerelle.toml"))
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def load_settings(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Merge defaults, the config file, the environment and explicit overrides (tests)."""
+    from_file = read_config_file(instance_path)
+    settings = {}
+    for name, (default, kind) in SETTINGS.items():
+        value = default
+        if name in from_file:
+            value = from_file[name]
+        if name in os.environ:
+            value = os.environ[name]
+        settings[name] = _coerce(value, kind)
+    for name, value in from_file.items():
+        settings.setdefault(name, value)
+    settings.update(overrides or {})
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = f"sqlite:///{instance_path / 'passerelle.db'}"
+    if not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = _instance_secret(instance_path)
+    return settings
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A random secret kept in the instance folder so sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,27 @@
+"""Countries as ISO 3166 codes, named in the user's language by Babel's CLDR data."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale
+from flask_babel import get_locale
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
+                     and code not in {"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "XK"})
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    locale = get_locale() or Locale("en")
+    return locale.territories.get(code, code)
+
+
+def country_options() -> list[tuple[str, str]]:
+    locale = get_locale() or Locale("en")
+    names = [(code, locale.territories.get(code, code)) for code in country_codes()]
+    return sorted(names, key=lambda item: item[1])

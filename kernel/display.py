@@ -1,0 +1,97 @@
+"""Showing field values to people: choice labels, user names, dates in their locale."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from kernel.countries import country_name
+from kernel.db import db
+from kernel.entities import Entity, FieldMeta
+from kernel.users import users_by_id
+
+
+class Lookups:
+    """Names of the users and titles of the records that a page of records points at,
+    loaded with one query per kind of target, whatever the number of rows."""
+
+    def __init__(self, entity: Entity, records: list, registry):
+        self.users = {}
+        self.references: dict[str, dict[int, str]] = defaultdict(dict)
+        user_ids = {getattr(record, name) for record in records for name in _user_fields(entity)}
+        user_ids |= {record.created_by_id for record in records} | {record.updated_by_id for record in records}
+        self.users = users_by_id(user_ids)
+        for meta in entity.fields.values():
+            if meta.kind != "reference":
+                continue
+            target = registry.by_table(meta.target)
+            ids = {getattr(record, meta.name) for record in records} - {None}
+            if target is None or not ids:
+                continue
+            rows = db.session.scalars(select(target.model).where(target.model.id.in_(ids)))
+            self.references[meta.target] = {row.id: target.title_of(row) for row in rows}
+
+    def add_users(self, ids) -> None:
+        missing = {user_id for user_id in ids if user_id and user_id not in self.users}
+        self.users.update(users_by_id(missing))
+
+    def user_name(self, user_id) -> str:
+        user = self.users.get(user_id)
+        return user.name if user else ""
+
+
+def _user_fields(entity: Entity) -> list[str]:
+    return [meta.name for meta in entity.fields.values() if meta.kind == "user"]
+
+
+def display_value(meta: FieldMeta, value, lookups: Lookups | None = None) -> str:
+    if value is None or value == "":
+        return ""
+    if meta.kind == "choice":
+        return meta.choices.label(value)
+    if meta.kind == "country":
+        return country_name(value)
+    if meta.kind == "boolean":
+        return _("Yes") if value else _("No")
+    if meta.kind == "date":
+        return format_date(value, "medium")
+    if meta.kind == "datetime":
+        return format_datetime(value, "medium")
+    if meta.kind == "decimal":
+        return format_decimal(value)
+    if meta.kind == "user":
+        return lookups.user_name(value) if lookups else str(value)
+    if meta.kind == "reference":
+        return (lookups.references.get(meta.target, {}).get(value) if lookups else None) or f"#{value}"
+    return str(value)
+
+
+HISTORY_ACTIONS = {
+    "created": _l("Created"),
+    "updated": _l("Changed"),
+    "deleted": _l("Moved to the trash"),
+    "restored": _l("Restored from the trash"),
+}
+
+
+def history_action(action: str) -> str:
+    return str(HISTORY_ACTIONS.get(action, action))
+
+
+def history_value(meta: FieldMeta | None, text: str | None, lookups: Lookups | None = None) -> str:
+    """A value as the history stored it (text), shown like the field shows it."""
+    if text is None or text == "" or meta is None:
+        return text or "—"
+    if meta.kind == "choice":
+        return meta.choices.label(text)
+    if meta.kind == "country":
+        return country_name(text)
+    if meta.kind == "boolean":
+        return _("Yes") if text == "True" else _("No")
+    if meta.kind == "user" and lookups is not None:
+        return lookups.user_name(int(text)) or f"#{text}"
+    return text

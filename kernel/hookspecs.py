@@ -1,0 +1,112 @@
+"""The plugin contract: every hook the kernel calls, in one place.
+
+A plugin is a Python module (or object) registered under the entry-point group
+``passerelle.plugins``. It implements any of the hooks below with functions of the same name
+decorated with ``kernel.hookimpl``, and may set two module attributes:
+
+``LABEL``     a translatable name for the plugin (defaults to its entry-point name);
+``REQUIRES``  a tuple of plugin names that must be enabled with it.
+
+Only enabled plugins (setting ``PASSERELLE_PLUGINS``) are registered, so a disabled plugin's
+hooks are never called: its entities, menus, routes, API endpoints and report columns are
+absent while its tables stay in the database untouched.
+
+Hooks are called with keyword arguments; an implementation may accept any subset of them.
+Hooks that collect things return a list (or ``None``); the kernel concatenates the results of
+every plugin in registration order.
+"""
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("passerelle")
+
+
+@hookspec
+def passerelle_entities():
+    """Declare the record types (entities) of the plugin.
+
+    Called once while the application is created, before anything else is derived.
+
+    Returns a list of SQLAlchemy model classes that inherit ``kernel.entities.Record`` and carry
+    an ``__entity__`` declaration (``kernel.entities.Entity``). From each the kernel derives the
+    validation schema, list, detail and edit views, the REST API, history and the trash.
+    """
+
+
+@hookspec
+def passerelle_permissions():
+    """Declare the permissions of the plugin.
+
+    Called once while the application is created.
+
+    Returns a list of ``kernel.permissions.Permission`` named ``<plugin>.<action>``, each with a
+    translatable label and the roles that hold it by default. ``kernel.permissions.
+    record_permissions(prefix, noun)`` builds the usual view/create/edit/delete set.
+    """
+
+
+@hookspec
+def passerelle_menu_items():
+    """Add entries to the sidebar besides those the kernel derives from entities.
+
+    Called once while the application is created.
+
+    Returns a list of ``kernel.menu.MenuItem`` (label, endpoint, permission, icon, and the
+    module they belong to). Entities already get "View …" and "Create …" entries.
+    """
+
+
+@hookspec
+def passerelle_blueprints():
+    """Give the Flask blueprints that hold the plugin's own screens.
+
+    Called once while the application is created; each blueprint is registered on the app.
+
+    Returns a list of ``flask.Blueprint``. Templates go in the plugin's ``templates/`` folder
+    (found without declaration) and may extend the theme's ``layout.html``.
+    """
+
+
+@hookspec
+def passerelle_cli_commands():
+    """Add commands to the ``passerelle`` command line.
+
+    Called once while the application is created.
+
+    Returns a list of ``click.Command`` (or ``flask.cli.AppGroup``) objects; they run inside
+    the application context.
+    """
+
+
+@hookspec
+def passerelle_demo_data(session, users):
+    """Load demonstration records on the first start of a new installation.
+
+    Called once, after migrations, when the database holds no user yet.
+
+    ``session`` is the SQLAlchemy session (the kernel commits it); ``users`` maps role names to
+    the demo ``User`` objects created by the kernel. Returns nothing.
+    """
+
+
+@hookspec
+def passerelle_record_saved(entity, record, created, changes, user):
+    """React to a record being created or changed through the kernel's save service.
+
+    Called inside the request's transaction, after validation and before commit, for forms, the
+    API and imports alike.
+
+    ``entity`` is the ``kernel.entities.Entity``; ``record`` the model instance; ``created``
+    whether it is new; ``changes`` a dict ``{field: (old, new)}``; ``user`` who saved it (or
+    ``None`` from the shell). Returns nothing. Raising aborts the save.
+    """
+
+
+@hookspec
+def passerelle_template_context():
+    """Add variables to every template's context.
+
+    Called for every rendered template.
+
+    Returns a dict merged into the context.
+    """

@@ -1,0 +1,104 @@
+"""Migrations: Alembic, with one branch per plugin.
+
+The kernel and each plugin keep their revisions in their own ``migrations/versions`` folder and
+their own version table (``alembic_version`` for the kernel, ``alembic_version_<plugin>`` for a
+plugin), so enabling, disabling or installing a plugin never disturbs another's history, and a
+disabled plugin's tables stay as they are. ``upgrade`` runs the kernel first, then the enabled
+plugins in dependency order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+
+from kernel.db import Base, db
+
+KERNEL_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def owner_of_tables() -> dict[str, str]:
+    """Table name → "kernel" or the plugin whose package defines its model."""
+    plugin_set = current_app.extensions["passerelle.plugins"]
+    modules = {plugin.name: getattr(plugin.module, "__name__", "") for plugin in plugin_set.enabled}
+    owners = {}
+    for mapper in Base.registry.mappers:
+        table = mapper.local_table
+        if table is None:
+            continue
+        module = mapper.class_.__module__
+        if module.startswith("kernel"):
+            owners[table.name] = "kernel"
+            continue
+        for name, package in modules.items():
+            if package and (module == package or module.startswith(package + ".")):
+                owners[table.name] = name
+    return owners
+
+
+def targets() -> list[tuple[str, Path]]:
+    """(name, versions folder) of the kernel and of every enabled plugin that has migrations."""
+    found = [("kernel", KERNEL_MIGRATIONS / "versions")]
+    for plugin in current_app.extensions["passerelle.plugins"].enabled:
+        folder = plugin.folder("migrations")
+        if folder and (folder / "versions").is_dir():
+            found.append((plugin.name, folder / "versions"))
+    return found
+
+
+def version_table(target: str) -> str:
+    return "alembic_version" if target == "kernel" else f"alembic_version_{target}"
+
+
+def alembic_config(target: str, versions: Path, connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(KERNEL_MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", str(versions))
+    config.attributes.update(
+        connection=connection,
+        metadata=Base.metadata,
+        version_table=version_table(target),
+        owned_tables={table for table, owner in owner_of_tables().items() if owner == target},
+    )
+    return config
+
+
+def upgrade() -> None:
+    for target, versions in targets():
+        with db.engine.begin() as connection:
+            command.upgrade(alembic_config(target, versions, connection), "heads")
+
+
+def revision(target: str, message: str, autogenerate: bool = True) -> None:
+    versions = dict(targets()).get(target)
+    if versions is None:
+        raise ValueError(f"no migrations folder for {target!r}; create {target}/migrations/versions")
+    with db.engine.begin() as connection:
+        config = alembic_config(target, versions, connection)
+        script = ScriptDirectory.from_config(config)
+        heads = script.get_heads()
+        command.revision(
+            config, message=message, autogenerate=autogenerate,
+            branch_label=None if heads else target, head="head" if heads else "base",
+            version_path=str(versions),
+        )
+
+
+def pending() -> list[str]:
+    """Targets whose database is behind their newest revision (shown by ``db status``)."""
+    behind = []
+    for target, versions in targets():
+        with db.engine.connect() as connection:
+            config = alembic_config(target, versions, connection)
+            heads = set(ScriptDirectory.from_config(config).get_heads())
+            current = set(MigrationContext.configure(
+                connection, opts={"version_table": version_table(target)}).get_current_heads())
+            if heads != current:
+                behind.append(target)
+    return behind

@@ -1,0 +1,85 @@
+"""Roles and permissions.
+
+Permissions are named ``<plugin>.<action>`` and declared by plugins through the
+``passerelle_permissions`` hook, each with the roles that hold it. Administrators hold every
+permission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+ADMINISTRATOR = "administrator"
+SUPERVISOR = "supervisor"
+STAFF = "staff"
+READONLY = "readonly"
+
+ROLES = {
+    ADMINISTRATOR: _l("Administrator"),
+    SUPERVISOR: _l("Supervisor"),
+    STAFF: _l("Staff"),
+    READONLY: _l("Read-only"),
+}
+
+EVERYONE = (ADMINISTRATOR, SUPERVISOR, STAFF, READONLY)
+WRITERS = (ADMINISTRATOR, SUPERVISOR, STAFF)
+MANAGERS = (ADMINISTRATOR, SUPERVISOR)
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    label: object
+    roles: tuple[str, ...] = WRITERS
+
+
+def record_permissions(prefix: str, noun) -> list[Permission]:
+    """The usual four permissions of a module's records: view, create, edit, delete."""
+    return [
+        Permission(f"{prefix}.view", _l("View %(noun)s", noun=noun), EVERYONE),
+        Permission(f"{prefix}.create", _l("Create %(noun)s", noun=noun), WRITERS),
+        Permission(f"{prefix}.edit", _l("Edit %(noun)s", noun=noun), WRITERS),
+        Permission(f"{prefix}.delete", _l("Delete %(noun)s", noun=noun), MANAGERS),
+    ]
+
+
+KERNEL_PERMISSIONS = [
+    Permission("kernel.manage_users", _l("Manage users"), (ADMINISTRATOR,)),
+    Permission("kernel.trash", _l("Restore records from the trash"), (ADMINISTRATOR,)),
+    Permission("kernel.api", _l("Use the REST API"), EVERYONE),
+]
+
+
+class PermissionRegistry:
+    def __init__(self, permissions: list[Permission]):
+        self.permissions = {permission.name: permission for permission in permissions}
+        self.by_role = {
+            role: {p.name for p in permissions if role == ADMINISTRATOR or role in p.roles} for role in ROLES
+        }
+
+    def role_has(self, role: str, permission: str) -> bool:
+        return permission in self.by_role.get(role, set())
+
+
+def require(permission: str):
+    """View decorator: 403 unless the logged-in user holds ``permission``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from flask import current_app
+
+                return current_app.login_manager.unauthorized()
+            if not current_user.can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

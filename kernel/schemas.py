@@ -1,0 +1,232 @@
+"""The marshmallow schema of an entity, derived from its field metadata.
+
+One schema validates every way in: HTML forms, the REST API and imports. Messages are lazy
+translations, so a French user gets French errors.
+
+We build the fields from the kernel's field metadata rather than through marshmallow-sqlalchemy:
+the metadata knows more than the SQL types (an e-mail, a phone number, a choice list), and the
+derivation stays one short function.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from sqlalchemy import select
+
+from kernel.countries import country_codes
+from kernel.db import db
+from kernel.entities import Entity, FieldMeta
+
+REQUIRED = _l("This field is required.")
+MESSAGES = {
+    "required": REQUIRED,
+    "null": REQUIRED,
+    "invalid": _l("This value is not valid."),
+}
+KIND_MESSAGES = {
+    "integer": _l("Enter a whole number."),
+    "decimal": _l("Enter a number."),
+    "date": _l("Enter a valid date."),
+    "datetime": _l("Enter a valid date and time."),
+    "boolean": _l("Choose yes or no."),
+}
+DEFAULT_PHONE_REGION = "CA"
+
+
+class Email(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            return validate_email(text, check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ValidationError(_("Enter a valid e-mail address, such as name@example.org.")) from error
+
+
+class Phone(fields.String):
+    """Any way of writing a phone number; stored in one readable format."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
+        except phonenumbers.NumberParseException as error:
+            raise ValidationError(_("Enter a valid phone number, such as 867-979-1234.")) from error
+        if not phonenumbers.is_possible_number(number):
+            raise ValidationError(_("Enter a valid phone number, such as 867-979-1234."))
+        if number.country_code == 1:
+            formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        else:
+            formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        if number.extension:
+            formatted = formatted.split(" ext.")[0] + f" ext. {number.extension}"
+        return formatted
+
+
+class UtcDateTime(fields.DateTime):
+    """A date and time; naive input is in the user's time zone. Stored as naive UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=get_timezone())
+        return moment.astimezone(UTC).replace(tzinfo=None)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def _choice_validator(meta: FieldMeta):
+    def check(value):
+        if value not in meta.choices.values():
+            raise ValidationError(_("Choose one of the options offered."))
+
+    return check
+
+
+def _country_validator(value):
+    if value not in country_codes():
+        raise ValidationError(_("Choose a country from the list."))
+
+
+def _exists_validator(meta: FieldMeta):
+    def check(value):
+        from kernel.users import User
+
+        if meta.kind == "user":
+            found = db.session.scalar(select(User.id).where(User.id == value, User.active.is_(True)))
+            message = _("Choose an active user.")
+        else:
+            from kernel.registry import entities
+
+            target = entities().by_table(meta.target)
+            if target is None:
+                raise ValidationError(_("This kind of record is not available."))
+            found = db.session.scalar(
+                select(target.model.id).where(target.model.id == value, target.model.deleted_at.is_(None))
+            )
+            message = _("Choose an existing record.")
+        if found is None:
+            raise ValidationError(message)
+
+    return check
+
+
+def _not_blank(value):
+    if isinstance(value, str) and not value.strip():
+        raise ValidationError(str(REQUIRED))
+
+
+def marshmallow_field(meta: FieldMeta) -> fields.Field:
+    """The marshmallow field for one entity field."""
+    messages = dict(MESSAGES)
+    if meta.kind in KIND_MESSAGES:
+        messages["invalid"] = KIND_MESSAGES[meta.kind]
+    validators = []
+    options = {"allow_none": not meta.required, "required": False, "error_messages": messages}
+    if meta.max_length:
+        validators.append(validate.Length(max=meta.max_length, error=_l("At most {max} characters.")))
+    if meta.required:
+        validators.append(_not_blank)
+    if meta.kind == "choice":
+        validators.append(_choice_validator(meta))
+    if meta.kind == "country":
+        validators.append(_country_validator)
+    if meta.kind in {"user", "reference"}:
+        validators.append(_exists_validator(meta))
+    options["validate"] = validators
+    factory = {
+        "text": fields.String,
+        "longtext": fields.String,
+        "url": fields.Url,
+        "choice": fields.String,
+        "country": fields.String,
+        "email": Email,
+        "phone": Phone,
+        "integer": fields.Integer,
+        "decimal": fields.Decimal,
+        "date": fields.Date,
+        "datetime": UtcDateTime,
+        "boolean": fields.Boolean,
+        "user": fields.Integer,
+        "reference": fields.Integer,
+    }[meta.kind]
+    if meta.kind == "url":
+        messages["invalid"] = _l("Enter a full web address, such as https://example.org.")
+    if meta.kind == "decimal":
+        options["as_string"] = True
+    return factory(**options)
+
+
+def build_schema(entity: Entity) -> type[Schema]:
+    """Schema class with the editable fields, plus read-only identity and timestamps."""
+    declared = {name: marshmallow_field(meta) for name, meta in entity.fields.items() if meta.editable}
+    for name, meta in entity.fields.items():
+        if not meta.editable:
+            declared[name] = marshmallow_field(meta)
+            declared[name].dump_only = True
+    declared.update(
+        id=fields.Integer(dump_only=True),
+        version=fields.Integer(dump_only=True),
+        created_at=UtcDateTime(dump_only=True),
+        updated_at=UtcDateTime(dump_only=True),
+        created_by_id=fields.Integer(dump_only=True),
+        updated_by_id=fields.Integer(dump_only=True),
+    )
+    schema_class = Schema.from_dict(declared, name=f"{entity.model.__name__}Schema")
+    schema_class.Meta.unknown = RAISE
+    return schema_class
+
+
+READ_ONLY_KEYS = {"id", "version", "created_at", "updated_at", "created_by_id", "updated_by_id"}
+
+
+def load(entity: Entity, raw: dict, *, partial: bool) -> dict:
+    """Validate and coerce ``raw``; raise ``ValidationError`` with ``{field: [messages]}``."""
+    schema = entity_schema(entity)(partial=partial, unknown=RAISE)
+    data = {key: value for key, value in raw.items() if key not in READ_ONLY_KEYS}
+    try:
+        loaded = schema.load(data)
+    except ValidationError as error:
+        raise ValidationError(plain_messages(error.normalized_messages())) from error
+    if not partial:
+        missing = {
+            name: [str(REQUIRED)]
+            for name, meta in entity.fields.items()
+            if meta.required and meta.editable and loaded.get(name) in (None, "")
+        }
+        if missing:
+            raise ValidationError(missing)
+    return loaded
+
+
+def plain_messages(messages: dict) -> dict:
+    """``{field: [str]}`` with lazy translations evaluated and marshmallow's own words translated."""
+    plain = {}
+    for key, value in messages.items():
+        items = value if isinstance(value, list) else [value]
+        texts = [str(item) for item in items]
+        plain[key] = [str(_l("This field does not exist.")) if text == "Unknown field." else text for text in texts]
+    return plain
+
+
+_schemas: dict[int, type[Schema]] = {}
+
+
+def entity_schema(entity: Entity) -> type[Schema]:
+    key = id(entity)
+    if key not in _schemas:
+        _schemas[key] = build_schema(entity)
+    return _schemas[key]
+
+
+def dump(entity: Entity, record) -> dict:
+    return entity_schema(entity)(unknown=EXCLUDE).dump(record)

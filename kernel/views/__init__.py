@@ -1,0 +1,1 @@
+"""The kernel's screens: login, dashboard, profile, administration, generic record views, API."""

@@ -1,0 +1,226 @@
+"""Generic screens of every entity: list, detail, create, edit, delete, look-up.
+
+URLs use the entity's plural: ``/clients/``, ``/clients/new``, ``/clients/42``,
+``/clients/42/edit``. An entity of a disabled plugin is not in the registry: its URLs are 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+
+from kernel import history, listing, records
+from kernel.db import db
+from kernel.display import Lookups, display_value
+from kernel.registry import entities
+from kernel.users import active_users
+
+bp = Blueprint("records", __name__)
+
+
+def entity_for(plural: str, action: str):
+    entity = entities().by_plural(plural)
+    if entity is None:
+        abort(404)
+    if not entity.can(current_user, action):
+        abort(403)
+    return entity
+
+
+def record_for(entity, record_id: int):
+    record = records.get(entity, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def form_to_raw(entity, form) -> dict:
+    """Form strings → the values the schema loads; empty inputs become ``None``."""
+    raw = {}
+    for meta in entity.editable_fields:
+        if meta.kind == "boolean":
+            raw[meta.name] = meta.name in form
+            continue
+        if meta.name not in form:
+            continue
+        value = form.get(meta.name, "").strip()
+        raw[meta.name] = value if value != "" else None
+    return raw
+
+
+def form_values(entity, record) -> dict:
+    """A record's values as the form's inputs show them."""
+    values = {}
+    for meta in entity.editable_fields:
+        value = getattr(record, meta.name, None) if record is not None else None
+        if value is None:
+            values[meta.name] = ""
+        elif meta.kind == "datetime":
+            from flask_babel import to_user_timezone
+
+            values[meta.name] = to_user_timezone(value).strftime("%Y-%m-%dT%H:%M")
+        elif meta.kind == "boolean":
+            values[meta.name] = bool(value)
+        else:
+            values[meta.name] = str(value)
+    return values
+
+
+def render_form(entity, record, values, errors=None, conflict=None, status=200):
+    context = {
+        "entity": entity,
+        "record": record,
+        "values": values,
+        "errors": errors or {},
+        "conflict": conflict,
+        "users": active_users(),
+        "reference_titles": _reference_titles(entity, values),
+    }
+    return render_template("records/form.html", **context), status
+
+
+def _reference_titles(entity, values) -> dict:
+    titles = {}
+    for meta in entity.fields.values():
+        if meta.kind == "reference" and values.get(meta.name):
+            target = entities().by_table(meta.target)
+            try:
+                target_record = records.get(target, int(values[meta.name])) if target else None
+            except ValueError:
+                target_record = None
+            if target_record is not None:
+                titles[meta.name] = target.title_of(target_record)
+    return titles
+
+
+@bp.route("/<plural>/")
+@login_required
+def list_records(plural):
+    entity = entity_for(plural, "view")
+    mine = request.args.get("mine") == "1"
+    statement = listing.filtered(entity, q=request.args.get("q"), assigned_to=current_user.id if mine else None)
+    page = listing.paginate(
+        entity, statement, sort=request.args.get("sort"),
+        page=request.args.get("page", 1, type=int),
+        per_page=request.args.get("per_page", listing.DEFAULT_PAGE_SIZE, type=int),
+    )
+    lookups = Lookups(entity, page.records, entities())
+    return render_template(
+        "records/list.html", entity=entity, page=page, lookups=lookups, display=display_value,
+        sort=listing.parse_sort(entity, request.args.get("sort")), q=request.args.get("q", ""),
+        mine=mine, page_sizes=listing.PAGE_SIZES,
+    )
+
+
+@bp.route("/<plural>/lookup")
+@login_required
+def lookup(plural):
+    """Type-ahead for record pickers: ``[{"id": 1, "title": "…"}]``."""
+    entity = entity_for(plural, "view")
+    statement = listing.filtered(entity, q=request.args.get("q"))
+    rows = db.session.scalars(statement.order_by(*listing.sort_clause(entity, None)).limit(20))
+    return jsonify([{"id": row.id, "title": entity.title_of(row)} for row in rows])
+
+
+@bp.route("/<plural>/<int:record_id>")
+@login_required
+def show_record(plural, record_id):
+    entity = entity_for(plural, "view")
+    record = record_for(entity, record_id)
+    lookups = Lookups(entity, [record], entities())
+    changes = history.history_of(entity, record)
+    user_fields = {meta.name for meta in entity.fields.values() if meta.kind == "user"}
+    lookups.add_users(
+        int(value) for change in changes if change.field in user_fields
+        for value in (change.old_value, change.new_value) if value and value.isdigit()
+    )
+    return render_template(
+        "records/detail.html", entity=entity, record=record, lookups=lookups, display=display_value,
+        changes=changes,
+    )
+
+
+@bp.route("/<plural>/new", methods=["GET", "POST"])
+@login_required
+def create_record(plural):
+    entity = entity_for(plural, "create")
+    if request.method == "GET":
+        values = form_values(entity, None)
+        values.update({key: value for key, value in request.args.items() if key in entity.fields})
+        if entity.assignable and not values.get("assigned_user_id"):
+            values["assigned_user_id"] = str(current_user.id)
+        return render_form(entity, None, values)
+    try:
+        record = records.create(entity, form_to_raw(entity, request.form), current_user)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(_("Check the highlighted fields: nothing was saved yet."), "error")
+        return render_form(entity, None, request.form.to_dict(), error.messages, status=422)
+    db.session.commit()
+    flash(_("%(title)s is saved.", title=entity.title_of(record)), "success")
+    return _after_save(entity, record)
+
+
+def _after_save(entity, record):
+    if request.form.get("continue"):
+        return redirect(url_for("records.edit_record", plural=entity.plural, record_id=record.id))
+    return redirect(url_for("records.show_record", plural=entity.plural, record_id=record.id))
+
+
+@bp.route("/<plural>/<int:record_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_record(plural, record_id):
+    entity = entity_for(plural, "edit")
+    record = record_for(entity, record_id)
+    if request.method == "GET":
+        return render_form(entity, record, form_values(entity, record))
+    submitted = request.form.to_dict()
+    try:
+        records.update(
+            entity, record, form_to_raw(entity, request.form), current_user,
+            expected_version=request.form.get("version"), partial=False,
+        )
+    except records.StaleRecord:
+        db.session.rollback()
+        db.session.refresh(record)
+        return render_form(entity, record, submitted, conflict=_conflicts(entity, record, submitted), status=409)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(_("Check the highlighted fields: nothing was saved yet."), "error")
+        return render_form(entity, record, submitted, error.messages, status=422)
+    db.session.commit()
+    flash(_("%(title)s is saved.", title=entity.title_of(record)), "success")
+    return _after_save(entity, record)
+
+
+def _conflicts(entity, record, submitted) -> list[tuple]:
+    """The fields whose saved value differs from what the user typed: shown side by side."""
+    current = form_values(entity, record)
+    lookups = Lookups(entity, [record], entities())
+    rows = []
+    for meta in entity.editable_fields:
+        mine = submitted.get(meta.name, "")
+        if meta.kind == "boolean":
+            mine = meta.name in submitted
+        if current.get(meta.name) != mine:
+            rows.append((meta, display_value(meta, getattr(record, meta.name), lookups), mine))
+    return rows
+
+
+@bp.route("/<plural>/<int:record_id>/delete", methods=["POST"])
+@login_required
+def delete_record(plural, record_id):
+    entity = entity_for(plural, "delete")
+    record = record_for(entity, record_id)
+    try:
+        records.delete(entity, record, current_user, expected_version=request.form.get("version"))
+    except records.StaleRecord:
+        flash(_("Someone changed this record since you opened it. Look at it again before deleting it."),
+              "error")
+        return redirect(url_for("records.show_record", plural=plural, record_id=record_id))
+    db.session.commit()
+    flash(_("%(title)s is in the trash. An administrator can restore it.", title=entity.title_of(record)),
+          "success")
+    return redirect(url_for("records.list_records", plural=plural))

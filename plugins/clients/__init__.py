@@ -1,0 +1,32 @@
+"""Clients: the newcomers, permanent residents and job seekers the organisation serves.
+
+Almost all of this plugin is the model declaration in ``models.py``; the kernel derives the
+list, detail and edit screens, the API, history, trash and permissions from it.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from kernel import hookimpl
+from kernel.permissions import record_permissions
+
+LABEL = _l("Clients")
+REQUIRES = ()
+
+
+@hookimpl
+def passerelle_entities():
+    from plugins.clients.models import Client
+
+    return [Client]
+
+
+@hookimpl
+def passerelle_permissions():
+    return record_permissions("clients", _l("clients"))
+
+
+@hookimpl
+def passerelle_demo_data(session, users):
+    from plugins.clients.demo import demo_clients
+
+    session.add_all(demo_clients(users))
