@@ -64,8 +64,7 @@ class Database:
 
         @app.teardown_appcontext
         def end_session(_exc):
-            self.session.rollback()
-            self.session.remove()
+            self.session.remove()  # closing rolls back whatever was not committed
 
     @property
     def is_sqlite(self) -> bool:

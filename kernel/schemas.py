@@ -69,6 +69,20 @@ class Phone(fields.String):
         return formatted
 
 
+class WebAddress(fields.String):
+    """A web address; "example.org" is taken as "https://example.org"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if text and "://" not in text:
+            text = "https://" + text
+        try:
+            validate.URL(schemes={"http", "https"})(text)
+        except ValidationError as error:
+            raise ValidationError(_("Enter a full web address, such as https://example.org.")) from error
+        return text
+
+
 class UtcDateTime(fields.DateTime):
     """A date and time; naive input is in the user's time zone. Stored as naive UTC."""
 
@@ -146,7 +160,7 @@ def marshmallow_field(meta: FieldMeta) -> fields.Field:
     factory = {
         "text": fields.String,
         "longtext": fields.String,
-        "url": fields.Url,
+        "url": WebAddress,
         "choice": fields.String,
         "country": fields.String,
         "email": Email,
@@ -159,8 +173,6 @@ def marshmallow_field(meta: FieldMeta) -> fields.Field:
         "user": fields.Integer,
         "reference": fields.Integer,
     }[meta.kind]
-    if meta.kind == "url":
-        messages["invalid"] = _l("Enter a full web address, such as https://example.org.")
     if meta.kind == "decimal":
         options["as_string"] = True
     return factory(**options)

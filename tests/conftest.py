@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from kernel.app import create_app
@@ -70,6 +71,15 @@ def _empty_tables() -> None:
                 connection.execute(table.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (own ``g``, own database session), as in production,
+    even though the test itself runs inside an app context."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def make_app(settings, migrated):
     """Build an app with some settings changed; the database is emptied after the test."""
@@ -77,6 +87,7 @@ def make_app(settings, migrated):
 
     def build(extra_plugins=None, **overrides):
         app = create_app({**settings, **overrides}, extra_plugins=extra_plugins)
+        app.test_client_class = IsolatedClient
         made.append(app)
         return app
 
