@@ -110,3 +110,39 @@ def passerelle_template_context():
 
     Returns a dict merged into the context.
     """
+
+
+@hookspec
+def passerelle_record_panels(entity, record, user):
+    """Add panels to the detail page of a record, possibly of another plugin's entity.
+
+    Called when a record's detail page is rendered (the activities plugin adds an activities
+    panel to clients, the programmes plugin adds participations, and so on).
+
+    ``entity`` is the ``kernel.entities.Entity`` shown, ``record`` the model instance, ``user``
+    the viewer. Returns a list of ``kernel.panels.Panel`` (or ``None`` when the plugin has nothing
+    for this entity or this user). Panels render in ``order``, then registration order.
+    """
+
+
+@hookspec
+def passerelle_dashlets():
+    """Offer dashlets: the blocks a user can put on their dashboard.
+
+    Called once while the application is created.
+
+    Returns a list of ``kernel.dashboard.Dashlet`` (a key, a title, the permission needed, the
+    roles that get it by default, and the function that renders it).
+    """
+
+
+@hookspec
+def passerelle_sms_providers():
+    """Offer ways of sending SMS.
+
+    Called once while the application is created; the setting ``SMS_PROVIDER`` picks one by
+    name (the kernel's default, ``log``, only writes messages to the log).
+
+    Returns a dict ``{name: provider}`` where a provider has ``send(to, body) -> str`` returning
+    the gateway's message id and raising an exception when sending failed.
+    """
