@@ -18,6 +18,7 @@ from kernel.countries import country_options
 from kernel.db import db
 from kernel.display import history_action, history_value
 from kernel.entities import EntityRegistry
+from kernel.filters import conditions_json
 from kernel.i18n import LANGUAGES, init_i18n
 from kernel.menu import sidebar_modules
 from kernel.permissions import KERNEL_PERMISSIONS, ROLES, PermissionRegistry
@@ -32,6 +33,7 @@ VENDOR_FILES = {
     "htmx.js": "htmx.org/dist/htmx.min.js",
     "tom-select.js": "tom-select/dist/js/tom-select.complete.min.js",
     "tom-select.css": "tom-select/dist/css/tom-select.default.min.css",
+    "sortable.js": "sortablejs/Sortable.min.js",
 }
 
 csrf = CSRFProtect()
@@ -105,6 +107,7 @@ def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
 
     app.jinja_env.globals.update(
         country_options=country_options, history_value=history_value, history_action=history_action,
+        conditions_json=conditions_json,
     )
 
     @app.context_processor
@@ -160,11 +163,12 @@ def _set_up_security(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask, plugin_set) -> None:
-    from kernel.views import admin, api, auth, home, profile, records
+    from kernel.views import admin, api, auth, home, lists, profile, records
 
     for blueprint in (auth.bp, home.bp, profile.bp, admin.bp, records.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
+    app.register_blueprint(lists.bp)
     csrf.exempt(api.bp)
     for blueprint in plugin_set.collect("passerelle_blueprints"):
         app.register_blueprint(blueprint)

@@ -171,7 +171,6 @@ class Entity:
     list_label: object = None
     icon: str = "▣"
     default_sort: str = "-id"
-    title_sort: str | None = None  # the field the title column sorts by
     permission: str | None = None  # permission prefix; defaults to the plugin's name
     model: type | None = None
     plugin: str | None = None
@@ -205,6 +204,13 @@ class Entity:
     @property
     def assignable(self) -> bool:
         return "assigned_user_id" in self.fields
+
+    def column(self, name: str):
+        """The SQL expression of a field, for filters and sorting."""
+        return getattr(self.model, name)
+
+    def value_of(self, record, name: str):
+        return getattr(record, name, None)
 
     def can(self, user, action: str) -> bool:
         return bool(user) and user.can(f"{self.permission}.{action}")

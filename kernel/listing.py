@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
 from kernel.db import db
 from kernel.entities import Entity
+from kernel.filters import Condition, FilterError, apply_conditions, parse_conditions
 from kernel.text import digits, fold
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -67,9 +69,10 @@ def parse_sort(entity: Entity, sort: str | None) -> str:
     return sort
 
 
-def filtered(entity: Entity, *, q=None, equals: dict | None = None, assigned_to=None):
+def filtered(entity: Entity, *, q=None, equals: dict | None = None, assigned_to=None, conditions=()):
     statement = entity.active()
     statement = quick_search(entity, statement, q)
+    statement = apply_conditions(entity, statement, list(conditions))
     for name, value in (equals or {}).items():
         statement = statement.where(getattr(entity.model, name) == value)
     if assigned_to is not None and entity.assignable:
@@ -80,7 +83,7 @@ def filtered(entity: Entity, *, q=None, equals: dict | None = None, assigned_to=
 def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_PAGE_SIZE) -> Page:
     per_page = max(1, min(int(per_page or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
     page = max(1, int(page or 1))
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    total = count(statement)
     records = list(
         db.session.scalars(
             statement.order_by(*sort_clause(entity, sort))
@@ -89,3 +92,110 @@ def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_P
         )
     )
     return Page(records=records, total=total, page=page, per_page=per_page)
+
+
+@dataclass
+class ListState:
+    """Everything that shapes a list: search, "My items", conditions, sort, page, columns.
+
+    Built from the request's arguments; ``query_items`` rebuilds them for links, exports and
+    saved filters, so that a list, its CSV and its mass actions always agree."""
+
+    q: str = ""
+    mine: bool = False
+    conditions: list[Condition] = field(default_factory=list)
+    sort: str = ""
+    page: int = 1
+    per_page: int = DEFAULT_PAGE_SIZE
+    columns: list[str] = field(default_factory=list)
+    errors: dict = field(default_factory=dict)
+    columns_from_request: bool = False
+
+    @classmethod
+    def from_args(cls, entity: Entity, args, *, saved_columns=None, saved_per_page=None) -> ListState:
+        state = cls(q=(args.get("q") or "").strip(), mine=args.get("mine") == "1")
+        try:
+            state.conditions = parse_conditions(entity, args)
+        except FilterError as error:
+            state.errors = error.errors
+            state.conditions = []
+        state.sort = parse_sort(entity, args.get("sort"))
+        state.page = _positive_int(args.get("page"), 1)
+        state.per_page = min(_positive_int(args.get("per_page"), saved_per_page or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+        requested = [name for name in (args.get("cols") or "").split(",") if name in entity.fields]
+        state.columns_from_request = bool(requested)
+        state.columns = requested or [name for name in (saved_columns or []) if name in entity.fields] or [
+            meta.name for meta in entity.list_fields
+        ]
+        return state
+
+    def statement(self, entity: Entity, user):
+        return filtered(
+            entity, q=self.q, conditions=self.conditions,
+            assigned_to=getattr(user, "id", None) if self.mine else None,
+        )
+
+    def query_items(self, *, page=False, columns=True) -> list[tuple[str, str]]:
+        items = []
+        if self.q:
+            items.append(("q", self.q))
+        if self.mine:
+            items.append(("mine", "1"))
+        for condition in self.conditions:
+            items.extend(condition.query_items())
+        items.append(("sort", self.sort))
+        items.append(("per_page", str(self.per_page)))
+        if columns and self.columns_from_request:
+            items.append(("cols", ",".join(self.columns)))
+        if page and self.page > 1:
+            items.append(("page", str(self.page)))
+        return items
+
+    def query_string(self, **overrides) -> str:
+        items = [(key, value) for key, value in self.query_items() if key not in overrides]
+        items += [(key, str(value)) for key, value in overrides.items() if value not in (None, "")]
+        return urlencode(items)
+
+    @property
+    def filter_query(self) -> str:
+        """Search, "My items" and conditions only: what a saved filter keeps."""
+        return urlencode([item for item in self.query_items(columns=False) if item[0] not in {"sort", "per_page"}])
+
+
+def list_state_for(entity: Entity, args, user) -> ListState:
+    """The list state from request arguments, completed by the user's saved columns and page size."""
+    from kernel.saved_views import preference_for
+
+    preference = preference_for(user.id, entity.name)
+    return ListState.from_args(
+        entity, args,
+        saved_columns=preference.columns if preference else None,
+        saved_per_page=preference.per_page if preference else None,
+    )
+
+
+def _positive_int(value, default: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number > 0 else default
+
+
+def neighbours(entity: Entity, state: ListState, user, position: int) -> tuple[int | None, int | None, int]:
+    """Ids of the records before and after ``position`` (1-based) in the list, and its total."""
+    statement = state.statement(entity, user)
+    total = count(statement)
+    offset = max(position - 2, 0)
+    ids = list(db.session.scalars(
+        statement.with_only_columns(entity.model.id).order_by(*sort_clause(entity, state.sort))
+        .limit(3).offset(offset)
+    ))
+    index = position - 1 - offset
+    previous_id = ids[index - 1] if index - 1 >= 0 and index - 1 < len(ids) else None
+    next_id = ids[index + 1] if index + 1 < len(ids) else None
+    return previous_id, next_id, total
+
+
+def count(statement) -> int:
+    return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))

@@ -15,6 +15,7 @@ from kernel import history, listing, records
 from kernel.db import db
 from kernel.display import Lookups, display_value
 from kernel.registry import entities
+from kernel.saved_views import filters_for
 from kernel.users import active_users
 
 bp = Blueprint("records", __name__)
@@ -99,19 +100,39 @@ def _reference_titles(entity, values) -> dict:
 @login_required
 def list_records(plural):
     entity = entity_for(plural, "view")
-    mine = request.args.get("mine") == "1"
-    statement = listing.filtered(entity, q=request.args.get("q"), assigned_to=current_user.id if mine else None)
+    state = listing.list_state_for(entity, request.args, current_user)
     page = listing.paginate(
-        entity, statement, sort=request.args.get("sort"),
-        page=request.args.get("page", 1, type=int),
-        per_page=request.args.get("per_page", listing.DEFAULT_PAGE_SIZE, type=int),
+        entity, state.statement(entity, current_user), sort=state.sort, page=state.page, per_page=state.per_page,
     )
-    lookups = Lookups(entity, page.records, entities())
     return render_template(
-        "records/list.html", entity=entity, page=page, lookups=lookups, display=display_value,
-        sort=listing.parse_sort(entity, request.args.get("sort")), q=request.args.get("q", ""),
-        mine=mine, page_sizes=listing.PAGE_SIZES,
+        "records/list.html", entity=entity, page=page, state=state, display=display_value,
+        lookups=Lookups(entity, page.records, entities()), page_sizes=listing.PAGE_SIZES,
+        saved_filters=filters_for(current_user.id, entity.name), users=active_users(),
+        filter_fields=filter_fields(entity),
     )
+
+
+def filter_fields(entity) -> dict:
+    """What the advanced-filter panel needs to know of each filterable field."""
+    from kernel.countries import country_options
+    from kernel.filters import OPERATOR_LABELS, operators_for
+
+    fields = {}
+    for meta in entity.fields.values():
+        if not meta.filterable:
+            continue
+        options = None
+        if meta.kind == "choice":
+            options = meta.choices.items()
+        elif meta.kind == "country":
+            options = country_options()
+        elif meta.kind == "user":
+            options = [(str(user.id), user.name) for user in active_users()]
+        fields[meta.name] = {
+            "label": str(meta.label), "kind": meta.kind, "options": options,
+            "operators": [[key, str(OPERATOR_LABELS[key])] for key in operators_for(meta)],
+        }
+    return fields
 
 
 @bp.route("/<plural>/lookup")

@@ -48,11 +48,11 @@ class Client(Record, Assignable):
         name="client", plural="clients", icon="👤",
         label=_l("Client"), label_plural=_l("Clients"),
         create_label=_l("Create a client"), list_label=_l("View clients"),
-        title="{first_name} {last_name}", title_sort="last_name", default_sort="last_name",
+        title="{first_name} {last_name}", default_sort="last_name",
     )
 
-    first_name: Mapped[str | None] = field(label=_l("First name"), searchable=True, index=True)
-    last_name: Mapped[str] = field(label=_l("Last name"), required=True, searchable=True, index=True)
+    first_name: Mapped[str | None] = field(label=_l("First name"), searchable=True, list=True, index=True)
+    last_name: Mapped[str] = field(label=_l("Last name"), required=True, searchable=True, list=True, index=True)
     preferred_language: Mapped[str | None] = field("choice", label=_l("Preferred language"), choices=LANGUAGES)
     date_of_birth: Mapped[date | None] = field("date", label=_l("Date of birth"))
     gender: Mapped[str | None] = field("choice", label=_l("Gender"), choices=GENDERS)

@@ -47,3 +47,183 @@
     enhancePickers(document);
   });
 })();
+
+// --- Lists: advanced filter panel, column chooser, mass actions, CSV export (kernel lists) ---
+(function () {
+  "use strict";
+
+  function element(tag, attributes, text) {
+    const node = document.createElement(tag);
+    Object.entries(attributes || {}).forEach(function ([key, value]) { node.setAttribute(key, value); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function valueInputs(field, operator, values) {
+    const wrap = element("span", {"class": "condition-values"});
+    const name = field.key + "__" + operator;
+    if (operator === "empty" || operator === "notempty") {
+      wrap.appendChild(element("input", {type: "hidden", name: name, value: "1"}));
+      return wrap;
+    }
+    if (operator === "is") {
+      const select = element("select", {name: name});
+      [["1", "✓"], ["0", "✗"]].forEach(function ([value, label]) {
+        const option = element("option", {value: value}, label);
+        if ((values[0] || "1") === value) { option.selected = true; }
+        select.appendChild(option);
+      });
+      wrap.appendChild(select);
+      return wrap;
+    }
+    if (field.options && (operator === "in" || operator === "equals")) {
+      const select = element("select", {name: name, "aria-label": field.label});
+      if (operator === "in") { select.multiple = true; select.size = Math.min(6, field.options.length); }
+      field.options.forEach(function ([value, label]) {
+        const option = element("option", {value: value}, label);
+        if (values.includes(value)) { option.selected = true; }
+        select.appendChild(option);
+      });
+      wrap.appendChild(select);
+      return wrap;
+    }
+    const type = {date: "date", datetime: "date", integer: "number", decimal: "number"}[field.kind] || "text";
+    const count = operator === "between" ? 2 : 1;
+    for (let index = 0; index < count; index += 1) {
+      wrap.appendChild(element("input", {type: type, name: name, value: values[index] || "", "aria-label": field.label}));
+    }
+    return wrap;
+  }
+
+  function conditionRow(panel, fields, initial) {
+    const row = element("div", {"class": "condition"});
+    const fieldSelect = element("select", {"aria-label": panel.dataset.labelField});
+    Object.entries(fields).forEach(function ([key, field]) {
+      field.key = key;
+      fieldSelect.appendChild(element("option", {value: key}, field.label));
+    });
+    const operatorSelect = element("select", {"aria-label": panel.dataset.labelOperator});
+    const remove = element("button", {type: "button", "aria-label": panel.dataset.labelRemove}, "×");
+    let values = initial.values || [];
+
+    function refreshOperators() {
+      const field = fields[fieldSelect.value];
+      operatorSelect.innerHTML = "";
+      field.operators.forEach(function ([key, label]) { operatorSelect.appendChild(element("option", {value: key}, label)); });
+      if (initial.operator && field.operators.some(function (op) { return op[0] === initial.operator; })) {
+        operatorSelect.value = initial.operator;
+      }
+      refreshValues();
+    }
+    function refreshValues() {
+      const old = row.querySelector(".condition-values");
+      if (old) { old.remove(); }
+      row.insertBefore(valueInputs(fields[fieldSelect.value], operatorSelect.value, values), remove);
+      values = [];
+      initial = {};
+    }
+    fieldSelect.addEventListener("change", refreshOperators);
+    operatorSelect.addEventListener("change", refreshValues);
+    remove.addEventListener("click", function () { row.remove(); });
+    if (initial.field && fields[initial.field]) { fieldSelect.value = initial.field; }
+    row.append(fieldSelect, operatorSelect, remove);
+    refreshOperators();
+    return row;
+  }
+
+  function setUpFilterPanel(panel) {
+    const fields = JSON.parse(panel.dataset.fields);
+    if (!Object.keys(fields).length) { return; }
+    const initial = JSON.parse(panel.dataset.initial || "[]");
+    initial.forEach(function (condition) { panel.appendChild(conditionRow(panel, fields, condition)); });
+    const add = panel.parentElement.querySelector("[data-add-condition]");
+    add.addEventListener("click", function () {
+      const row = conditionRow(panel, fields, {});
+      panel.appendChild(row);
+      row.querySelector("select").focus();
+    });
+    if (!initial.length) { panel.appendChild(conditionRow(panel, fields, {})); }
+  }
+
+  function setUpColumnChooser(form) {
+    const shown = form.querySelector("[data-shown]");
+    const hidden = form.querySelector("[data-hidden]");
+    form.addEventListener("click", function (event) {
+      const button = event.target.closest("button[data-move]");
+      if (!button) { return; }
+      const item = button.closest("li");
+      const move = button.dataset.move;
+      if (move === "up" && item.previousElementSibling) { shown.insertBefore(item, item.previousElementSibling); }
+      if (move === "down" && item.nextElementSibling) { shown.insertBefore(item.nextElementSibling, item); }
+      if (move === "remove") {
+        item.querySelector("input").remove();
+        item.querySelectorAll("button").forEach(function (b) { if (b.dataset.move !== "remove") { b.remove(); } });
+        button.dataset.move = "add"; button.textContent = "+";
+        hidden.appendChild(item);
+      } else if (move === "add") {
+        item.insertBefore(element("input", {type: "hidden", name: "columns", value: item.dataset.name}), item.firstChild);
+        const up = element("button", {type: "button", "data-move": "up", "aria-label": "↑"}, "↑");
+        const down = element("button", {type: "button", "data-move": "down", "aria-label": "↓"}, "↓");
+        button.dataset.move = "remove"; button.textContent = "×";
+        item.insertBefore(down, button); item.insertBefore(up, down);
+        shown.appendChild(item);
+      }
+      button.focus();
+    });
+  }
+
+  function setUpMassActions(form) {
+    const rows = Array.from(document.querySelectorAll("[data-row-select]"));
+    const page = document.querySelector("[data-select-page]");
+    const counter = form.querySelector("[data-selection-count]");
+    const matching = form.querySelector("[data-select-matching]");
+    const allField = form.querySelector("[data-select-all-matching]");
+    const action = form.querySelector("[data-mass-action]");
+    function refresh() {
+      const selected = rows.filter(function (row) { return row.checked; }).length;
+      const all = allField.value === "1";
+      counter.textContent = counter.dataset.template.replace("__N__", all ? matching.dataset.selectedLabel : selected);
+      matching.hidden = !(page && page.checked && rows.length && selected === rows.length) || all;
+    }
+    rows.forEach(function (row) { row.addEventListener("change", function () { allField.value = "0"; refresh(); }); });
+    if (page) {
+      page.addEventListener("change", function () {
+        rows.forEach(function (row) { row.checked = page.checked; });
+        allField.value = "0"; refresh();
+      });
+    }
+    matching.addEventListener("click", function () { allField.value = "1"; refresh(); });
+    action.addEventListener("change", function () {
+      form.querySelectorAll("[data-mass-part]").forEach(function (part) { part.hidden = part.dataset.massPart !== action.value; });
+    });
+    const fieldSelect = form.querySelector("[data-mass-field]");
+    if (fieldSelect) {
+      fieldSelect.addEventListener("change", function () {
+        form.querySelectorAll("[data-mass-value]").forEach(function (select) {
+          const active = select.dataset.massValue === fieldSelect.value;
+          select.hidden = !active; select.disabled = !active;
+        });
+      });
+    }
+    form.addEventListener("submit", function (event) {
+      const button = form.querySelector("[data-confirm-delete]");
+      if (action.value === "delete" && !window.confirm(button.dataset.confirmDelete)) { event.preventDefault(); }
+    });
+    refresh();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-conditions]").forEach(setUpFilterPanel);
+    document.querySelectorAll("[data-column-chooser]").forEach(setUpColumnChooser);
+    document.querySelectorAll("[data-mass-form]").forEach(setUpMassActions);
+    const bom = document.querySelector("[data-export-bom]");
+    const link = document.querySelector("[data-export-link]");
+    if (bom && link) {
+      bom.addEventListener("change", function () {
+        const url = new URL(link.href, window.location.href);
+        if (bom.checked) { url.searchParams.set("bom", "1"); } else { url.searchParams.delete("bom"); }
+        link.href = url.toString();
+      });
+    }
+  });
+})();

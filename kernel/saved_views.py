@@ -1,0 +1,61 @@
+"""What users keep about lists: their columns and page size, and their saved filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, or_, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel.db import Base, db, utcnow
+
+
+class ListPreference(Base):
+    __tablename__ = "list_preferences"
+    __table_args__ = (Index("ix_list_preferences_user_entity", "user_id", "entity", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    entity: Mapped[str] = mapped_column(String(64))
+    columns: Mapped[list] = mapped_column(JSON, default=list)
+    per_page: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SavedFilter(Base):
+    __tablename__ = "saved_filters"
+    __table_args__ = (Index("ix_saved_filters_entity_user", "entity", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    entity: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    query: Mapped[str] = mapped_column(Text)
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def preference_for(user_id: int, entity_name: str) -> ListPreference | None:
+    return db.session.scalar(
+        select(ListPreference).where(ListPreference.user_id == user_id, ListPreference.entity == entity_name)
+    )
+
+
+def save_columns(user_id: int, entity_name: str, columns: list[str], per_page: int | None = None) -> None:
+    preference = preference_for(user_id, entity_name)
+    if preference is None:
+        preference = ListPreference(user_id=user_id, entity=entity_name)
+        db.session.add(preference)
+    preference.columns = list(columns)
+    if per_page:
+        preference.per_page = per_page
+
+
+def filters_for(user_id: int, entity_name: str) -> list[SavedFilter]:
+    """The user's own saved filters and those shared with everyone."""
+    statement = (
+        select(SavedFilter)
+        .where(SavedFilter.entity == entity_name, or_(SavedFilter.user_id == user_id, SavedFilter.shared.is_(True)))
+        .order_by(SavedFilter.name)
+    )
+    return list(db.session.scalars(statement))
