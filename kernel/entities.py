@@ -16,8 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dataclass_field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -29,6 +31,7 @@ from sqlalchemy import (
     event,
     false as sql_false,
     select,
+    text as sql_text,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
@@ -37,6 +40,9 @@ from flask_babel import lazy_gettext as _l
 from kernel.choices import ChoiceList
 from kernel.db import Base, utcnow
 from kernel.text import digits, fold
+
+if TYPE_CHECKING:
+    from kernel.duplicates import DuplicateRule
 
 TEXT_MAX = 255
 
@@ -83,6 +89,7 @@ class FieldMeta:
     help: object = None
     target: str | None = None  # table name of a "reference" field
     name: str = ""  # filled in by the registry
+    custom: bool = False  # added by an administrator (kernel.custom_fields), kept in record.custom
 
     @property
     def max_length(self) -> int | None:
@@ -146,6 +153,7 @@ class Record(Base):
     version: Mapped[int] = mapped_column(default=1)
     deleted_at: Mapped[datetime | None] = mapped_column(index=True)
     search_text: Mapped[str] = mapped_column(Text, default="")
+    custom: Mapped[dict] = mapped_column(JSON, default=dict, server_default=sql_text("'{}'"))
 
     @declared_attr.directive
     def __mapper_args__(cls):
@@ -172,22 +180,36 @@ class Entity:
     icon: str = "▣"
     default_sort: str = "-id"
     permission: str | None = None  # permission prefix; defaults to the plugin's name
+    duplicates: DuplicateRule | None = None  # duplicate detection (kernel.duplicates)
     model: type | None = None
     plugin: str | None = None
-    fields: dict[str, FieldMeta] = dataclass_field(default_factory=dict)
+    fts_table: str | None = None  # set by kernel.search_index when the quick-search index exists
+    declared_fields: dict[str, FieldMeta] = dataclass_field(default_factory=dict)
 
     # -- derived from the model -------------------------------------------------------------
     def bind(self, model: type, plugin: str) -> None:
         self.model = model
         self.plugin = plugin
         self.permission = self.permission or plugin
-        self.fields = {}
+        self.declared_fields = {}
         for column in model.__table__.columns:
             meta = column.info.get("field")
             if meta is None:
                 continue
             meta.name = column.key
-            self.fields[column.key] = meta
+            self.declared_fields[column.key] = meta
+
+    @property
+    def fields(self) -> dict[str, FieldMeta]:
+        """The declared fields, then the active custom fields (read once per request)."""
+        custom = self.custom_fields
+        return {**self.declared_fields, **custom} if custom else self.declared_fields
+
+    @property
+    def custom_fields(self) -> dict[str, FieldMeta]:
+        from kernel.custom_fields import custom_metas
+
+        return custom_metas(self.name)
 
     @property
     def list_fields(self) -> list[FieldMeta]:
@@ -195,7 +217,8 @@ class Entity:
 
     @property
     def searchable_fields(self) -> list[FieldMeta]:
-        return [meta for meta in self.fields.values() if meta.searchable]
+        """Declared fields only: the quick search does not look into custom fields."""
+        return [meta for meta in self.declared_fields.values() if meta.searchable]
 
     @property
     def editable_fields(self) -> list[FieldMeta]:
@@ -203,20 +226,36 @@ class Entity:
 
     @property
     def assignable(self) -> bool:
-        return "assigned_user_id" in self.fields
+        return "assigned_user_id" in self.declared_fields
 
     def column(self, name: str):
-        """The SQL expression of a field, for filters and sorting."""
-        return getattr(self.model, name)
+        """The SQL expression of a field, for filters and sorting (typed JSON for a custom field)."""
+        if name in self.declared_fields:
+            return getattr(self.model, name)
+
+        meta = self.custom_fields.get(name)
+        if meta is None:
+            return getattr(self.model, name)
+        from kernel.custom_fields import column_expression
+
+        return column_expression(self.model, meta)
 
     def value_of(self, record, name: str):
-        return getattr(record, name, None)
+        """A field's value on a record; a custom field's is read from ``record.custom``."""
+        if name in self.declared_fields:
+            return getattr(record, name, None)
+        meta = self.custom_fields.get(name)
+        if meta is None:
+            return getattr(record, name, None)
+        from kernel.custom_fields import from_json
+
+        return from_json(meta, (getattr(record, "custom", None) or {}).get(name))
 
     def can(self, user, action: str) -> bool:
         return bool(user) and user.can(f"{self.permission}.{action}")
 
     def title_of(self, record) -> str:
-        values = {name: (getattr(record, name, None) or "") for name in self.fields}
+        values = {name: (getattr(record, name, None) or "") for name in self.declared_fields}
         title = self.title.format(**values).strip()
         return title or f"{self.label} #{record.id}"
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from sqlalchemy import func, select
+from sqlalchemy import column, func, literal, select, table
 
 from kernel.db import db
 from kernel.entities import Entity
 from kernel.filters import Condition, FilterError, apply_conditions, parse_conditions
-from kernel.text import digits, fold
+from kernel.search_index import MIN_TRIGRAM, fts_query
+from kernel.text import fold
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
+
+
+COUNT_CAP = 10_000  # counting stops here: "more than 10,000" unless the user asks for the exact figure
+SORT_INDEX_THRESHOLD = 2_000  # from this many matches, walking the sort column's index is fastest
 
 
 @dataclass
@@ -23,6 +28,7 @@ class Page:
     total: int
     page: int
     per_page: int
+    total_is_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -38,14 +44,20 @@ class Page:
 
 
 def quick_search(entity: Entity, statement, q: str | None):
-    """Every word of ``q`` must appear in the record's searchable fields, ignoring case and accents."""
-    for word in fold(q).split():
-        column = entity.model.search_text
-        number = digits(word)
-        if number and len(number) >= 3 and number == word.replace("-", "").replace(".", ""):
-            statement = statement.where(column.contains(number, autoescape=True))
-        else:
-            statement = statement.where(column.contains(word, autoescape=True))
+    """Every word of ``q`` must appear in the record's searchable fields, ignoring case and accents.
+
+    Words of three letters or more go through the entity's trigram index when it has one
+    (``kernel.search_index``); shorter words, and entities without the index, use LIKE."""
+    words = fold(q).split()
+    indexed = [word for word in words if len(word) >= MIN_TRIGRAM] if entity.fts_table else []
+    if indexed:
+        fts = table(entity.fts_table, column("rowid"), column(entity.fts_table))
+        matches = select(fts.c.rowid).where(fts.c[entity.fts_table].op("MATCH")(fts_query(indexed)))
+        statement = statement.where(entity.model.id.in_(matches))
+    for word in words:
+        if word in indexed:
+            continue
+        statement = statement.where(entity.model.search_text.contains(word, autoescape=True))
     return statement
 
 
@@ -57,7 +69,7 @@ def sort_clause(entity: Entity, sort: str | None) -> list:
     tie_breaker = entity.model.id.desc() if descending else entity.model.id.asc()
     if name == "id":
         return [tie_breaker]
-    column = getattr(entity.model, name)
+    column = entity.column(name)
     return [column.desc() if descending else column.asc(), tie_breaker]
 
 
@@ -74,24 +86,59 @@ def filtered(entity: Entity, *, q=None, equals: dict | None = None, assigned_to=
     statement = quick_search(entity, statement, q)
     statement = apply_conditions(entity, statement, list(conditions))
     for name, value in (equals or {}).items():
-        statement = statement.where(getattr(entity.model, name) == value)
+        statement = statement.where(entity.column(name) == value)
+
     if assigned_to is not None and entity.assignable:
         statement = statement.where(entity.model.assigned_user_id == assigned_to)
     return statement
 
 
-def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_PAGE_SIZE) -> Page:
+def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_PAGE_SIZE,
+             exact_count: bool = True, unfiltered: bool = False) -> Page:
+    """One page of records and the total; with ``exact_count=False`` counting stops at
+    ``COUNT_CAP`` so that a million-row list stays fast (``Page.total_is_exact`` says so)."""
     per_page = max(1, min(int(per_page or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
     page = max(1, int(page or 1))
-    total = count(statement)
-    records = list(
-        db.session.scalars(
-            statement.order_by(*sort_clause(entity, sort))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
+    if unfiltered:
+        total, exact = count_active(entity), True
+    elif exact_count:
+        total, exact = count(statement), True
+    else:
+        total, exact = count_capped(statement, COUNT_CAP)
+    ordered = statement.order_by(*sort_clause(entity, sort))
+    if total >= SORT_INDEX_THRESHOLD:
+        ordered = _walk_sort_index(entity, ordered, parse_sort(entity, sort))
+    records = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
+    return Page(records=records, total=total, page=page, per_page=per_page, total_is_exact=exact)
+
+
+def count_capped(statement, cap: int) -> tuple[int, bool]:
+    found = db.session.scalar(
+        select(func.count()).select_from(statement.with_only_columns(literal(1)).order_by(None).limit(cap + 1)
+                                         .subquery())
     )
-    return Page(records=records, total=total, page=page, per_page=per_page)
+    return (cap, False) if found > cap else (found, True)
+
+
+def count_active(entity: Entity) -> int:
+    """Records not in the trash. ``count(*)`` of a whole table is the cheapest count there is
+    (SQLite reads only the b-tree's pages), so count everything and take the trash away."""
+    model = entity.model
+    everything = db.session.scalar(select(func.count()).select_from(model))
+    trashed = db.session.scalar(select(func.count()).select_from(model).where(model.deleted_at.is_not(None)))
+    return everything - trashed
+
+
+def _walk_sort_index(entity: Entity, statement, sort: str):
+    """On SQLite, a page of a large result is found fastest by reading the sort column's index in
+    order and stopping after one page; SQLite's planner prefers sorting every match instead."""
+    if db.engine.dialect.name != "sqlite":
+        return statement
+    name = sort.lstrip("-")
+    for index in entity.model.__table__.indexes:
+        if [column.key for column in index.columns] == [name]:
+            return statement.with_hint(entity.model, f"INDEXED BY {index.name}", "sqlite")
+    return statement
 
 
 @dataclass
@@ -110,10 +157,12 @@ class ListState:
     columns: list[str] = field(default_factory=list)
     errors: dict = field(default_factory=dict)
     columns_from_request: bool = False
+    exact_count: bool = False
 
     @classmethod
     def from_args(cls, entity: Entity, args, *, saved_columns=None, saved_per_page=None) -> ListState:
-        state = cls(q=(args.get("q") or "").strip(), mine=args.get("mine") == "1")
+        state = cls(q=(args.get("q") or "").strip(), mine=args.get("mine") == "1",
+                    exact_count=args.get("count") == "exact")
         try:
             state.conditions = parse_conditions(entity, args)
         except FilterError as error:
@@ -134,6 +183,10 @@ class ListState:
             entity, q=self.q, conditions=self.conditions,
             assigned_to=getattr(user, "id", None) if self.mine else None,
         )
+
+    @property
+    def unfiltered(self) -> bool:
+        return not (self.q or self.mine or self.conditions)
 
     def query_items(self, *, page=False, columns=True) -> list[tuple[str, str]]:
         items = []

@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 
 from kernel.db import Base, db
+from kernel.search_index import ensure_search_indexes
 
 KERNEL_MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -73,6 +74,7 @@ def upgrade() -> None:
     for target, versions in targets():
         with db.engine.begin() as connection:
             command.upgrade(alembic_config(target, versions, connection), "heads")
+    ensure_search_indexes(db.engine, current_app.extensions["passerelle.entities"])
 
 
 def revision(target: str, message: str, autogenerate: bool = True) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from marshmallow import ValidationError
 
-from kernel import history, listing, records
+from kernel import history, listing, navigation, records
 from kernel.db import db
 from kernel.display import Lookups, display_value
-from kernel.registry import entities
+from kernel.panels import Panel, panels_for
+from kernel.registry import entities, plugins
 from kernel.saved_views import filters_for
 from kernel.users import active_users
 
@@ -55,7 +57,7 @@ def form_values(entity, record) -> dict:
     """A record's values as the form's inputs show them."""
     values = {}
     for meta in entity.editable_fields:
-        value = getattr(record, meta.name, None) if record is not None else None
+        value = entity.value_of(record, meta.name) if record is not None else None
         if value is None:
             values[meta.name] = ""
         elif meta.kind == "datetime":
@@ -103,6 +105,7 @@ def list_records(plural):
     state = listing.list_state_for(entity, request.args, current_user)
     page = listing.paginate(
         entity, state.statement(entity, current_user), sort=state.sort, page=state.page, per_page=state.per_page,
+        exact_count=state.exact_count, unfiltered=state.unfiltered,
     )
     return render_template(
         "records/list.html", entity=entity, page=page, state=state, display=display_value,
@@ -157,9 +160,12 @@ def show_record(plural, record_id):
         int(value) for change in changes if change.field in user_fields
         for value in (change.old_value, change.new_value) if value and value.isdigit()
     )
+    navigation.record_view(current_user, entity, record)
+    db.session.commit()
     return render_template(
         "records/detail.html", entity=entity, record=record, lookups=lookups, display=display_value,
-        changes=changes,
+        changes=changes, is_favourite=navigation.is_favourite(current_user, entity, record),
+        panels=rendered_panels(entity, record),
     )
 
 
@@ -173,12 +179,21 @@ def create_record(plural):
         if entity.assignable and not values.get("assigned_user_id"):
             values["assigned_user_id"] = str(current_user.id)
         return render_form(entity, None, values)
+    from kernel.schemas import load
+    from kernel.views.duplicates import matches_to_confirm, show_matches_in_form
+
+    raw = form_to_raw(entity, request.form)
     try:
-        record = records.create(entity, form_to_raw(entity, request.form), current_user)
+        data = load(entity, raw, partial=False)
+        matches = matches_to_confirm(entity, data, request.form)
+        record = None if matches else records.create(entity, raw, current_user, validated=data)
     except ValidationError as error:
         db.session.rollback()
         flash(_("Check the highlighted fields: nothing was saved yet."), "error")
         return render_form(entity, None, request.form.to_dict(), error.messages, status=422)
+    if matches:  # likely duplicates: nothing saved, the form again with them and "Create anyway"
+        show_matches_in_form(matches)
+        return render_form(entity, None, request.form.to_dict())
     db.session.commit()
     flash(_("%(title)s is saved.", title=entity.title_of(record)), "success")
     return _after_save(entity, record)
@@ -226,7 +241,8 @@ def _conflicts(entity, record, submitted) -> list[tuple]:
         if meta.kind == "boolean":
             mine = meta.name in submitted
         if current.get(meta.name) != mine:
-            rows.append((meta, display_value(meta, getattr(record, meta.name), lookups), mine))
+            rows.append((meta, display_value(meta, entity.value_of(record, meta.name), lookups), mine))
+
     return rows
 
 
@@ -245,3 +261,14 @@ def delete_record(plural, record_id):
     flash(_("%(title)s is in the trash. An administrator can restore it.", title=entity.title_of(record)),
           "success")
     return redirect(url_for("records.list_records", plural=plural))
+
+
+def rendered_panels(entity, record) -> list[tuple[Panel, Markup]]:
+    """The panels plugins add to a record's page (hook ``passerelle_record_panels``), each
+    rendered from its template with its own context."""
+    return [
+        (panel, Markup(render_template(
+            panel.template, **{"entity": entity, "record": record, "panel": panel, **panel.context}
+        )))
+        for panel in panels_for(plugins(), entity, record, current_user)
+    ]

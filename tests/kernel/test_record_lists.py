@@ -35,3 +35,38 @@ def test_my_items_shows_only_records_assigned_to_me(staff_client, staff, make_us
     _add_clients(other, [("Theirs", "Gagnon")])
     page = staff_client.get("/clients/?mine=1").get_data(as_text=True)
     assert "Mine Tremblay" in page and "Theirs Gagnon" not in page
+
+
+def test_quick_search_by_phone_digits_short_words_and_odd_characters(staff_client, staff):
+    entity = entities().get("client")
+    records.create(entity, {"first_name": "Li", "last_name": "O'Brien", "phone": "867 979 1234"}, staff)
+    records.create(entity, {"first_name": "Anna", "last_name": "Smith"}, staff)
+    db.session.commit()
+    assert "O&#39;Brien" in staff_client.get("/clients/?q=8679791234").get_data(as_text=True)
+    assert "O&#39;Brien" in staff_client.get("/clients/?q=979-1234").get_data(as_text=True)
+    page = staff_client.get("/clients/?q=li o'brien").get_data(as_text=True)
+    assert "O&#39;Brien" in page and "Smith" not in page
+    assert staff_client.get('/clients/?q="%25_*').status_code == 200
+
+
+def test_the_quick_search_index_follows_changes_and_deletions(staff_client, staff):
+    entity = entities().get("client")
+    record = records.create(entity, {"first_name": "Hélène", "last_name": "Giroux"}, staff)
+    db.session.commit()
+    records.update(entity, record, {"last_name": "Lachapelle"}, staff)
+    db.session.commit()
+    assert "Lachapelle" in staff_client.get("/clients/?q=lachap").get_data(as_text=True)
+    assert "Hélène" not in staff_client.get("/clients/?q=giroux").get_data(as_text=True)
+
+
+def test_counting_stops_at_the_cap_unless_asked(staff_client, staff, monkeypatch):
+    from kernel import listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    monkeypatch.setattr(listing, "SORT_INDEX_THRESHOLD", 2)
+    _add_clients(staff, [(f"P{i}", f"Jodoin{i}") for i in range(5)] + [("Solo", "Other")])
+    page = staff_client.get("/clients/?q=jodoin&sort=last_name&per_page=2").get_data(as_text=True)
+    assert "More than 3 records" in page and "Count them exactly" in page
+    assert page.index("Jodoin0") < page.index("Jodoin1") and "Jodoin2" not in page
+    assert "5 records" in staff_client.get("/clients/?q=jodoin&count=exact").get_data(as_text=True)
+    assert "6 records" in staff_client.get("/clients/").get_data(as_text=True)

@@ -1,0 +1,45 @@
+"""Run the benchmarks: `python -m bench [--database-url URL] [--clients N] [--only NAME]`.
+
+Builds (once) a database with N seeded clients, serves the real application on 127.0.0.1 in a
+thread, sends real HTTP requests and reads each response's Server-Timing header (the server's
+own time). Prints every figure beside its target."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from bench import scenarios
+from bench.harness import Bench
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--database-url", default=None,
+                        help="default: SQLite file under bench/results/ (kept between runs)")
+    parser.add_argument("--clients", type=int, default=1_000_000)
+    parser.add_argument("--only", action="append", help="run only these scenarios")
+    parser.add_argument("--repeat", type=int, default=40, help="requests per timed scenario")
+    options = parser.parse_args(argv)
+    results = Path(__file__).parent / "results"
+    results.mkdir(exist_ok=True)
+    url = options.database_url or f"sqlite:///{results / f'bench-{options.clients}.db'}"
+    bench = Bench(url, results, repeat=options.repeat)
+    started = time.perf_counter()
+    bench.prepare(clients=options.clients)
+    print(f"# database {bench.dialect}: {options.clients:,} clients ready in {time.perf_counter() - started:.0f} s")
+    failures = 0
+    for name, scenario in scenarios.ALL.items():
+        if options.only and name not in options.only:
+            continue
+        for line in scenario(bench):
+            failures += line.failed
+            print(line)
+    bench.stop()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Indexes that make the quick search fast on a million records, for every entity.
+
+Each record keeps ``search_text``, a folded copy of its searchable fields. A substring search on
+it (``LIKE '%emile%'``) cannot use an ordinary index, so the kernel adds, for every entity table:
+
+- on SQLite, an FTS5 table with the trigram tokenizer (``<table>_search``), kept in step by
+  triggers: words of three letters or more are looked up in it;
+- on PostgreSQL, a trigram GIN index (``pg_trgm``) on ``search_text``, which ``LIKE`` uses directly.
+
+``ensure_search_indexes`` runs after the migrations (``passerelle db upgrade``); it is idempotent
+and fills the index of a table that already has rows.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import text
+
+log = logging.getLogger(__name__)
+MIN_TRIGRAM = 3
+
+
+def fts_table(table: str) -> str:
+    return f"{table}_search"
+
+
+def ensure_search_indexes(engine, entities) -> None:
+    for entity in entities:
+        table = entity.model.__tablename__
+        with engine.begin() as connection:
+            if connection.dialect.name == "sqlite":
+                _ensure_sqlite(connection, table)
+            elif connection.dialect.name == "postgresql":
+                _ensure_postgresql(connection, table)
+    mark_indexed(engine, entities)
+
+
+def _ensure_sqlite(connection, table: str) -> None:
+    fts = fts_table(table)
+    exists = connection.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": fts}
+    ).first()
+    if exists:
+        return
+    statements = [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{table}', content_rowid='id', "
+        "tokenize='trigram')",
+        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); END",
+        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF search_text ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
+        f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+def _ensure_postgresql(connection, table: str) -> None:
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except Exception as error:  # no right to create extensions: LIKE still works, only slower
+        log.warning("pg_trgm is not available (%s); quick search will not use an index", error)
+        return
+    connection.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS ix_{table}_search_trgm ON {table} USING gin (search_text gin_trgm_ops)"
+    )
+
+
+def mark_indexed(engine, entities) -> None:
+    """Remember which entities have an FTS table, so the quick search knows it may use it."""
+    if engine.dialect.name != "sqlite":
+        for entity in entities:
+            entity.fts_table = None
+        return
+    with engine.connect() as connection:
+        names = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))}
+    for entity in entities:
+        name = fts_table(entity.model.__tablename__)
+        entity.fts_table = name if name in names else None
+
+
+def fts_query(words: list[str]) -> str:
+    """``["emile", "noel"]`` → ``'"emile" AND "noel"'`` (each word a quoted phrase)."""
+    return " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
