@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request, send_from_directory
@@ -14,6 +15,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException, NotFound
 
 from kernel import config as settings_module
+from kernel import notifications, outbox
 from kernel.countries import country_options
 from kernel.db import db
 from kernel.display import history_action, history_value
@@ -24,6 +26,7 @@ from kernel.menu import sidebar_modules
 from kernel.permissions import KERNEL_PERMISSIONS, ROLES, PermissionRegistry
 from kernel.plugins import load_plugins
 from kernel.ratelimit import limiter
+from kernel.search_index import mark_indexed
 
 KERNEL_DIR = Path(__file__).parent
 PROJECT_DIR = KERNEL_DIR.parent
@@ -68,6 +71,7 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     instance_path.mkdir(parents=True, exist_ok=True)
 
     plugin_set = load_plugins(app.config.get("PASSERELLE_PLUGINS"), extra_plugins)
+    _set_up_messaging(app, plugin_set)
     app.extensions["passerelle.plugins"] = plugin_set
     db.init_app(app)
     _register_entities(app, plugin_set)
@@ -78,7 +82,38 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     _register_blueprints(app, plugin_set)
     _register_cli(app, plugin_set)
     _register_error_handlers(app)
+    _time_requests(app)
     return app
+
+
+def _time_requests(app: Flask) -> None:
+    """``Server-Timing: app;dur=…`` on every response: the server's own time, for benchmarks and
+    browser developer tools."""
+
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def add_server_timing(response):
+        started = g.get("request_started")
+        if started is not None:
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
+
+
+def _set_up_messaging(app: Flask, plugin_set) -> None:
+    """The outbox (its SMS provider, chosen once) and notifications, with their pages. The kernel's
+    own hook implementations (automatic notifications, the outbox's sidebar entry) are registered
+    after the plugins', through the same contract."""
+    from kernel.views import notifications as notification_views
+    from kernel.views import outbox as outbox_views
+
+    outbox.init_app(app, plugin_set)
+    notifications.init_app(app, plugin_set)
+    plugin_set.manager.register(outbox_views.OutboxMenu(), name="kernel.outbox")
+    app.register_blueprint(outbox_views.bp)
+    app.register_blueprint(notification_views.bp)
 
 
 def _register_entities(app: Flask, plugin_set) -> None:
@@ -89,6 +124,7 @@ def _register_entities(app: Flask, plugin_set) -> None:
         for model in impl.function() or []:
             registry.register(model, impl.plugin_name)
     app.extensions["passerelle.entities"] = registry
+    mark_indexed(db.engine, registry)
 
 
 def _register_permissions(app: Flask, plugin_set) -> None:
@@ -163,13 +199,21 @@ def _set_up_security(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask, plugin_set) -> None:
-    from kernel.views import admin, api, auth, home, lists, profile, records
+    from kernel.views import admin, api, auth, home, lists, navigation, profile, records
+    from kernel.views import customisation
+    from kernel.views import duplicates as duplicate_views
 
     for blueprint in (auth.bp, home.bp, profile.bp, admin.bp, records.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
     app.register_blueprint(lists.bp)
+    app.register_blueprint(customisation.bp)
+
+    app.register_blueprint(navigation.bp)
     csrf.exempt(api.bp)
+    app.register_blueprint(duplicate_views.bp)
+    app.register_blueprint(duplicate_views.api_bp)
+    csrf.exempt(duplicate_views.api_bp)
     for blueprint in plugin_set.collect("passerelle_blueprints"):
         app.register_blueprint(blueprint)
 
