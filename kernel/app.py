@@ -22,6 +22,7 @@ from kernel.display import history_action, history_value
 from kernel.entities import EntityRegistry
 from kernel.filters import conditions_json
 from kernel.i18n import LANGUAGES, init_i18n
+from kernel.linked import LinkedRecordsPanels
 from kernel.menu import sidebar_modules
 from kernel.permissions import KERNEL_PERMISSIONS, ROLES, PermissionRegistry
 from kernel.plugins import load_plugins
@@ -76,6 +77,7 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     db.init_app(app)
     _register_entities(app, plugin_set)
     _register_permissions(app, plugin_set)
+    plugin_set.manager.register(LinkedRecordsPanels(), name="kernel.linked")
     _set_up_templates(app, plugin_set, theme_dir)
     init_i18n(app, _translation_dirs(plugin_set, theme_dir))
     _set_up_security(app)
@@ -143,7 +145,7 @@ def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
 
     app.jinja_env.globals.update(
         country_options=country_options, history_value=history_value, history_action=history_action,
-        conditions_json=conditions_json,
+        conditions_json=conditions_json, entities=app.extensions["passerelle.entities"],
     )
 
     @app.context_processor
@@ -202,13 +204,14 @@ def _register_blueprints(app: Flask, plugin_set) -> None:
     from kernel.views import admin, api, auth, home, lists, navigation, profile, records
     from kernel.views import customisation
     from kernel.views import duplicates as duplicate_views
+    from kernel.views import imports as import_views
 
     for blueprint in (auth.bp, home.bp, profile.bp, admin.bp, records.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api.bp)
     app.register_blueprint(lists.bp)
+    app.register_blueprint(import_views.bp)
     app.register_blueprint(customisation.bp)
-
     app.register_blueprint(navigation.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(duplicate_views.bp)

@@ -2,37 +2,160 @@
 
 A plugin declares a ``ChoiceList`` once, with its default options; fields refer to it. Labels are
 lazy translations, so the same list shows in the user's language.
+
+Administrators may edit any list (labels, order, new options, deactivation) without code: their
+version is kept in the ``choice_options`` table and, once a list has rows there, they replace the
+declared defaults. The rows are read once per request (cached on ``flask.g``); outside a request
+(the command line) they are read each time. An inactive option is no longer offered, but records
+that hold it still show its label.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from flask import g, has_app_context, has_request_context
+from flask_babel import get_locale
+from sqlalchemy import Boolean, Integer, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel.db import Base, db
 
 _registry: dict[str, ChoiceList] = {}
+VALUE_MAX = 50
+LABEL_MAX = 255
+_CACHE_KEY = "_passerelle_choice_options"
+
+
+class ChoiceOption(Base):
+    """An administrator's version of one option of a choice list."""
+
+    __tablename__ = "choice_options"
+    __table_args__ = (UniqueConstraint("list_name", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(150))
+    value: Mapped[str] = mapped_column(String(VALUE_MAX))
+    label_en: Mapped[str] = mapped_column(String(LABEL_MAX))
+    label_fr: Mapped[str] = mapped_column(String(LABEL_MAX))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Option(NamedTuple):
+    """One effective option: its code, its label (``str()`` gives it in the user's language), and
+    whether it is offered."""
+
+    value: str
+    label: object
+    active: bool = True
 
 
 @dataclass
 class ChoiceList:
     name: str
     options: list[tuple[str, object]] = field(default_factory=list)
+    register: bool = field(default=True, repr=False, compare=False)
 
     def __post_init__(self):
-        _registry[self.name] = self
+        if self.register:
+            _registry[self.name] = self
+
+    # -- the effective options ----------------------------------------------------------------
+    @property
+    def is_edited(self) -> bool:
+        return self.name in stored_options()
+
+    def all_options(self) -> list[Option]:
+        """Every option, offered or not, in order: the administrator's, else the declared ones."""
+        stored = stored_options().get(self.name)
+        if stored is None:
+            return [Option(value, label) for value, label in self.options]
+        language = current_language()
+        return [Option(row.value, row.label(language), row.active) for row in stored]
+
+    def items(self) -> list[tuple[str, str]]:
+        """``(value, label)`` of the options offered in forms and filters."""
+        return [(option.value, str(option.label)) for option in self.all_options() if option.active]
 
     def values(self) -> list[str]:
-        return [value for value, _label in self.options]
+        """The values accepted for new input."""
+        return [option.value for option in self.all_options() if option.active]
+
+    def all_items(self) -> list[tuple[str, str]]:
+        """``(value, label)`` of every option, inactive ones included (to show stored values)."""
+        return [(option.value, str(option.label)) for option in self.all_options()]
+
+    def items_with(self, current) -> list[tuple[str, str]]:
+        """The offered options, plus ``current`` when it is an inactive one a record still holds."""
+        items = self.items()
+        if current and current not in {value for value, _label in items}:
+            items.append((current, self.label(current)))
+        return items
 
     def label(self, value) -> str:
         if value is None:
             return ""
-        for option_value, option_label in self.options:
-            if option_value == value:
-                return str(option_label)
+        for option in self.all_options():
+            if option.value == value:
+                return str(option.label)
         return str(value)
-
-    def items(self) -> list[tuple[str, str]]:
-        return [(value, str(label)) for value, label in self.options]
 
 
 def get_choice_list(name: str) -> ChoiceList:
     return _registry[name]
+
+
+# -- the administrators' versions ---------------------------------------------------------------
+@dataclass(frozen=True)
+class StoredOption:
+    value: str
+    label_en: str
+    label_fr: str
+    position: int
+    active: bool
+
+    def label(self, language: str) -> str:
+        first, second = (self.label_fr, self.label_en) if language == "fr" else (self.label_en, self.label_fr)
+        return first or second or self.value
+
+
+def current_language() -> str:
+    """"fr" or "en": the language of the current request (English outside a request)."""
+    if not has_app_context():
+        return "en"
+    try:
+        locale = get_locale()
+    except RuntimeError:  # an app context without a request: no user to ask
+        locale = None
+    return "fr" if locale is not None and locale.language == "fr" else "en"
+
+
+def stored_options() -> dict[str, list[StoredOption]]:
+    """``{list name: options in order}`` of every edited list; once per request."""
+    if not has_app_context():
+        return {}
+    if not has_request_context():
+        return _read_stored_options()
+    if _CACHE_KEY not in g:
+        setattr(g, _CACHE_KEY, _read_stored_options())
+    return getattr(g, _CACHE_KEY)
+
+
+def _read_stored_options() -> dict[str, list[StoredOption]]:
+    rows = db.session.execute(
+        select(ChoiceOption.list_name, ChoiceOption.value, ChoiceOption.label_en, ChoiceOption.label_fr,
+               ChoiceOption.position, ChoiceOption.active)
+        .order_by(ChoiceOption.list_name, ChoiceOption.position, ChoiceOption.id)
+    )
+    stored: dict[str, list[StoredOption]] = {}
+    for list_name, *values in rows:
+        stored.setdefault(list_name, []).append(StoredOption(*values))
+    return stored
+
+
+def forget_stored_options() -> None:
+    """Call after changing ``choice_options``: the rest of the request reads them again."""
+    if has_app_context():
+        g.pop(_CACHE_KEY, None)

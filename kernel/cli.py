@@ -160,3 +160,105 @@ def tokens_create(email, name):
     token = create_token(user, name)
     db.session.commit()
     click.echo(token)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Drain the outbox and run the jobs once, then exit.")
+@click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds between two passes.")
+@with_appcontext
+def worker(once, interval):
+    """Send the queued e-mails and SMS and run the plugins' periodic jobs (SIGTERM stops it)."""
+    import logging
+
+    from kernel import worker as background
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if once:
+        report = background.run_once()
+        click.echo(f"Outbox: {report.sent} sent, {report.retrying} to retry, {report.failed} failed.")
+        return
+    click.echo(f"Worker started: a pass every {interval:g} s (SIGTERM or Ctrl-C to stop).")
+    background.run_forever(interval)
+    click.echo("Worker stopped.")
+
+
+@main.group("duplicates")
+def duplicates_group():
+    """Duplicate detection."""
+
+
+@duplicates_group.command("reindex")
+@click.argument("entity_name", required=False)
+@click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(min=1))
+@with_appcontext
+def duplicates_reindex(entity_name, batch_size):
+    """Rebuild the duplicate keys of existing records (every entity with a duplicate rule, or ENTITY)."""
+    from kernel.duplicates import reindex, rule_of
+    from kernel.registry import entities
+
+    chosen = [entity for entity in entities() if rule_of(entity) is not None]
+    if entity_name:
+        chosen = [entity for entity in chosen if entity_name in (entity.name, entity.plural)]
+        if not chosen:
+            raise click.ClickException(f"no enabled entity {entity_name!r} with a duplicate rule")
+    def every_100_000(done):
+        if done % 100_000 < batch_size:
+            click.echo(f"  {done:,} …")
+
+    for entity in chosen:
+        count = reindex(entity, batch_size, progress=every_100_000)
+        click.echo(f"{entity.name}: keys rebuilt for {count:,} records.")
+
+
+@main.command("import")
+@click.argument("entity_name")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mapping", "mapping_source", default="auto", show_default=True,
+              help='"auto" (columns matched to fields by their names, in English or French) or a JSON '
+                   'file {"column": "field"}.')
+@click.option("--duplicates", type=click.Choice(["skip", "update", "create"]), default="skip", show_default=True,
+              help="What to do with a row that matches an existing record.")
+@click.option("--user", "email", default=None, help="E-mail of the importing user (author of the records).")
+@with_appcontext
+def import_csv(entity_name, file, mapping_source, duplicates, email):
+    """Import the rows of a CSV FILE as records of ENTITY (its name or plural, e.g. clients)."""
+    from pathlib import Path
+
+    from kernel import importer
+    from kernel.users import find_user_by_email
+
+    file = Path(file)
+    entity = importer.entity_named(entity_name)
+    if entity is None:
+        raise click.ClickException(f"no enabled entity {entity_name!r}")
+    user = find_user_by_email(email) if email else None
+    if email and user is None:
+        raise click.ClickException(f"no user with the e-mail {email}")
+    if user is not None and not entity.can(user, "create"):
+        raise click.ClickException(f"{email} may not create {entity.plural}")
+    data = file.read_bytes()
+    with importer.as_user(user):
+        try:
+            csv_file = importer.open_file(entity, data)
+            mapping = importer.shell_mapping(entity, csv_file.headers, mapping_source)
+        except importer.ImportFileError as error:
+            raise click.ClickException(str(error.message)) from error
+        problems = importer.mapping_problems(entity, mapping)
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    ignored = importer.unmapped_headers(csv_file.headers, mapping)
+    if ignored:
+        click.echo("Columns not imported (no matching field): " + ", ".join(ignored))
+    job = importer.new_job(entity, user, file.name, data, csv_file, mapping, duplicates)
+    db.session.commit()
+    importer.claim(job.id)
+    with click.progressbar(length=csv_file.row_count, label=f"Importing {file.name}") as bar:
+        job = importer.run_import(job.id, on_progress=lambda counters: bar.update(counters.processed - bar.pos))
+    if job.status == importer.FAILED:
+        raise click.ClickException(job.error)
+    click.echo(f"{job.total} rows read: {job.created} created, {job.updated} updated, "
+               f"{job.skipped} skipped, {job.rejected} rejected.")
+    rejected = file.with_name(file.name + ".rejected.csv")
+    if importer.copy_rejected(job, rejected):
+        click.echo(f"Rejected rows, with the reason: {rejected}")

@@ -25,6 +25,9 @@ SETTINGS = {
     "SMTP_PASSWORD": (None, str),
     "SMTP_SECURITY": ("none", str),  # none, starttls or ssl
     "MAIL_FROM": ("passerelle@localhost", str),
+    "SMS_PROVIDER": ("log", str),  # "log" (the kernel's) or a provider offered by a plugin
+    "OUTBOX_MAX_ATTEMPTS": (6, int),  # then the message is marked failed
+    "OUTBOX_LOCK_SECONDS": (300, int),  # a message claimed longer ago than this is sent again
     "SESSION_COOKIE_SECURE": (False, bool),
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "LOGIN_RATE_LIMIT": ("10 per minute", str),

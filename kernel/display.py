@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from kernel.countries import country_name
 from kernel.db import db
+from kernel.related import related_titles
 from kernel.entities import Entity, FieldMeta
 from kernel.users import users_by_id
 
@@ -25,6 +26,9 @@ class Lookups:
         user_ids = {getattr(record, name) for record in records for name in _user_fields(entity)}
         user_ids |= {record.created_by_id for record in records} | {record.updated_by_id for record in records}
         self.users = users_by_id(user_ids)
+        related_values = {getattr(record, meta.name, None) for record in records
+                          for meta in entity.fields.values() if meta.kind == "related"}
+        self.related = related_titles(related_values - {None}, registry) if related_values else {}
         for meta in entity.fields.values():
             if meta.kind != "reference":
                 continue
@@ -67,6 +71,8 @@ def display_value(meta: FieldMeta, value, lookups: Lookups | None = None) -> str
         return lookups.user_name(value) if lookups else str(value)
     if meta.kind == "reference":
         return (lookups.references.get(meta.target, {}).get(value) if lookups else None) or f"#{value}"
+    if meta.kind == "related":
+        return (lookups.related.get(value) if lookups else None) or str(value)
     return str(value)
 
 

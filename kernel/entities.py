@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
     event,
     false as sql_false,
+    true as sql_true,
     select,
     text as sql_text,
 )
@@ -61,6 +62,7 @@ KIND_TYPES = {
     "country": lambda: String(2),
     "user": lambda: Integer(),
     "reference": lambda: Integer(),
+    "related": lambda: String(80),  # "<entity>:<id>", a record of any relatable entity
 }
 
 PYTHON_TYPES = {
@@ -88,6 +90,9 @@ class FieldMeta:
     report: bool = True
     help: object = None
     target: str | None = None  # table name of a "reference" field
+    targets: tuple[str, ...] | None = None  # entity names a "related" field may point at (None: any relatable)
+    unique: bool = False  # no two records may share a value
+    suggest_next: bool = False  # the create form offers the next free number
     name: str = ""  # filled in by the registry
     custom: bool = False  # added by an administrator (kernel.custom_fields), kept in record.custom
 
@@ -110,6 +115,9 @@ def field(
     report: bool = True,
     help=None,
     target: str | None = None,
+    targets: tuple[str, ...] | None = None,
+    unique: bool = False,
+    suggest_next: bool = False,
     index: bool = False,
     default=None,
 ):
@@ -121,7 +129,8 @@ def field(
     meta = FieldMeta(
         kind=kind, label=label, required=required, choices=choices, searchable=searchable,
         filterable=filterable, list=list, sortable=sortable, editable=editable, report=report,
-        help=help, target=target,
+        help=help, target=target, targets=tuple(targets) if targets else None, unique=unique,
+        suggest_next=suggest_next,
     )
     args = [KIND_TYPES[kind]()]
     if kind == "user":
@@ -133,9 +142,10 @@ def field(
     extra = {}
     if kind == "boolean":
         default = bool(default)
-        extra["server_default"] = sql_false()
+        extra["server_default"] = sql_true() if default else sql_false()
     return mapped_column(
-        *args, nullable=not required and kind != "boolean", index=index or kind in {"user", "reference"},
+        *args, nullable=not required and kind != "boolean",
+        index=(index or kind in {"user", "reference", "related"}) and not unique, unique=unique or None,
         default=default, info={"field": meta}, **extra,
     )
 
@@ -181,6 +191,8 @@ class Entity:
     default_sort: str = "-id"
     permission: str | None = None  # permission prefix; defaults to the plugin's name
     duplicates: DuplicateRule | None = None  # duplicate detection (kernel.duplicates)
+    relatable: bool = False  # other modules' "related to" fields may point at its records
+    validators: tuple = ()  # functions(values: dict) -> {field: message} checked on every save
     model: type | None = None
     plugin: str | None = None
     fts_table: str | None = None  # set by kernel.search_index when the quick-search index exists
@@ -207,9 +219,13 @@ class Entity:
 
     @property
     def custom_fields(self) -> dict[str, FieldMeta]:
+        """The active custom fields; a field the plugin declares later wins over one of the same name."""
         from kernel.custom_fields import custom_metas
 
-        return custom_metas(self.name)
+        metas = custom_metas(self.name)
+        if any(name in self.declared_fields for name in metas):
+            return {name: meta for name, meta in metas.items() if name not in self.declared_fields}
+        return metas
 
     @property
     def list_fields(self) -> list[FieldMeta]:
@@ -232,7 +248,6 @@ class Entity:
         """The SQL expression of a field, for filters and sorting (typed JSON for a custom field)."""
         if name in self.declared_fields:
             return getattr(self.model, name)
-
         meta = self.custom_fields.get(name)
         if meta is None:
             return getattr(self.model, name)
@@ -255,8 +270,11 @@ class Entity:
         return bool(user) and user.can(f"{self.permission}.{action}")
 
     def title_of(self, record) -> str:
-        values = {name: (getattr(record, name, None) or "") for name in self.declared_fields}
-        title = self.title.format(**values).strip()
+        if callable(self.title):
+            title = self.title(record)
+        else:
+            values = {name: (getattr(record, name, None) or "") for name in self.declared_fields}
+            title = self.title.format(id=record.id, **values).strip()
         return title or f"{self.label} #{record.id}"
 
     def search_text_of(self, record) -> str:
@@ -281,6 +299,19 @@ def _refresh_search_text(_mapper, _connection, record):
     entity = getattr(type(record), "__entity__", None)
     if isinstance(entity, Entity) and entity.model is not None:
         record.search_text = entity.search_text_of(record)
+
+
+def bilingual_title(french: str, english: str):
+    """A title in the user's language, for records named in both (``name_fr``, ``name_en``)."""
+
+    def title(record) -> str:
+        from flask_babel import get_locale
+
+        locale = str(get_locale() or "fr")
+        first, second = (english, french) if locale == "en" else (french, english)
+        return str(getattr(record, first, None) or getattr(record, second, None) or "")
+
+    return title
 
 
 class EntityRegistry:

@@ -16,6 +16,7 @@ from kernel.countries import country_name
 from kernel.db import db
 from kernel.entities import Entity, FieldMeta
 from kernel.listing import ListState, sort_clause
+from kernel.related import related_titles
 from kernel.users import User
 
 BATCH = 5000
@@ -35,7 +36,7 @@ def _plain(value) -> str:
 def value_formatter(meta: FieldMeta, registry):
     """A function turning a raw column value into the text of a CSV cell."""
     if meta.kind == "choice":
-        labels = dict(meta.choices.items())
+        labels = dict(meta.choices.all_items())  # inactive options still name stored values
         return lambda value: labels.get(value, value or "")
     if meta.kind == "country":
         return country_name
@@ -47,6 +48,8 @@ def value_formatter(meta: FieldMeta, registry):
         return lambda value: names.get(value, "") if value else ""
     if meta.kind == "reference":
         return ReferenceTitles(meta, registry)
+    if meta.kind == "related":
+        return RelatedTitles(registry)
     return _plain
 
 
@@ -67,6 +70,20 @@ class ReferenceTitles:
 
     def __call__(self, value) -> str:
         return self.titles.get(value, f"#{value}") if value else ""
+
+
+class RelatedTitles(ReferenceTitles):
+    """Titles of the records a "related to" column points at, once per batch of rows."""
+
+    def __init__(self, registry):
+        self.registry = registry
+        self.titles: dict[str, str] = {}
+
+    def prepare(self, values) -> None:
+        self.titles = related_titles({value for value in values if value}, self.registry)
+
+    def __call__(self, value) -> str:
+        return self.titles.get(value, value or "")
 
 
 def csv_lines(entity: Entity, state: ListState, user, registry, *, bom: bool = False) -> Iterator[str]:

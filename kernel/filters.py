@@ -33,7 +33,7 @@ OPERATOR_LABELS = {
 }
 
 TEXT_KINDS = {"text", "longtext", "email", "phone", "url"}
-SET_KINDS = {"choice", "country", "user", "reference"}
+SET_KINDS = {"choice", "country", "user", "reference", "related"}
 NUMBER_KINDS = {"integer", "decimal"}
 DATE_KINDS = {"date", "datetime"}
 VALUELESS = {"empty", "notempty"}
@@ -110,6 +110,11 @@ def _coerce(meta: FieldMeta, operator: str, raw: list[str], schema_field) -> lis
         return [fields.Date().deserialize(value) for value in raw]
     if schema_field is None or meta.kind in TEXT_KINDS:
         return [value.strip() for value in raw]
+    if meta.kind == "choice":  # inactive options too: records may still hold them
+        known = {value for value, _label in meta.choices.all_items()}
+        if any(value not in known for value in raw):
+            raise ValidationError([_("Choose one of the options offered.")])
+        return list(raw)
     return [schema_field.deserialize(value) for value in raw]
 
 

@@ -146,3 +146,17 @@ def passerelle_sms_providers():
     Returns a dict ``{name: provider}`` where a provider has ``send(to, body) -> str`` returning
     the gateway's message id and raising an exception when sending failed.
     """
+
+
+@hookspec
+def passerelle_worker_jobs():
+    """Give periodic jobs to the background worker (``passerelle worker``).
+
+    Called once when the worker starts.
+
+    Returns a list of callables taking no argument. Each is called on every pass of the worker
+    (every few seconds, after the outbox is drained), inside the application context; a job
+    commits its own work, should return quickly, and decides itself when it has something to do
+    (reminders due, a nightly clean-up…). An exception is logged and rolled back without stopping
+    the worker or the other jobs.
+    """

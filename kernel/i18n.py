@@ -21,17 +21,23 @@ log = logging.getLogger(__name__)
 
 
 def select_locale() -> str:
+    from flask import current_app, has_request_context
+
+    if not has_request_context():  # the shell, the worker, a background import
+        return current_app.config["DEFAULT_LANGUAGE"]
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     chosen = session.get("language")
     if chosen in LANGUAGES:
         return chosen
-    from flask import current_app
-
     return request.accept_languages.best_match(list(LANGUAGES)) or current_app.config["DEFAULT_LANGUAGE"]
 
 
 def select_timezone() -> str | None:
+    from flask import has_request_context
+
+    if not has_request_context():
+        return None
     if current_user and current_user.is_authenticated and current_user.timezone:
         return current_user.timezone
     return None

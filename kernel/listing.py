@@ -87,7 +87,6 @@ def filtered(entity: Entity, *, q=None, equals: dict | None = None, assigned_to=
     statement = apply_conditions(entity, statement, list(conditions))
     for name, value in (equals or {}).items():
         statement = statement.where(entity.column(name) == value)
-
     if assigned_to is not None and entity.assignable:
         statement = statement.where(entity.model.assigned_user_id == assigned_to)
     return statement

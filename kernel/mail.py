@@ -1,42 +1,17 @@
-"""Sending e-mail through SMTP; without ``SMTP_HOST`` (development) the message goes to the log."""
+"""Sending e-mail: messages go through the outbox (``kernel.outbox``) and the worker sends them.
+
+``send_email`` only queues the message in the current transaction: it leaves once the request
+commits, is retried when the SMTP server fails, and shows on ``/admin/outbox``. Without
+``SMTP_HOST`` (development) the worker writes it to the log instead of sending it.
+"""
 
 from __future__ import annotations
 
-import logging
-import smtplib
-import ssl
-from email.message import EmailMessage
+from kernel.outbox import build_message, queue_email
 
-from flask import current_app
-
-log = logging.getLogger("passerelle.mail")
-
-
-def build_message(to: str, subject: str, body: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
-    return message
+__all__ = ["build_message", "send_email"]
 
 
 def send_email(to: str, subject: str, body: str) -> None:
-    message = build_message(to, subject, body)
-    config = current_app.config
-    if not config.get("SMTP_HOST"):
-        log.warning("SMTP_HOST is not set; e-mail printed instead of sent:\n%s", message)
-        print(f"--- e-mail (SMTP_HOST not set) ---\n{message}", flush=True)
-        return
-    security = (config.get("SMTP_SECURITY") or "none").lower()
-    host, port = config["SMTP_HOST"], int(config.get("SMTP_PORT") or 25)
-    if security == "ssl":
-        client = smtplib.SMTP_SSL(host, port, context=ssl.create_default_context(), timeout=30)
-    else:
-        client = smtplib.SMTP(host, port, timeout=30)
-    with client:
-        if security == "starttls":
-            client.starttls(context=ssl.create_default_context())
-        if config.get("SMTP_USER"):
-            client.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
-        client.send_message(message)
+    """Queue an e-mail; ``passerelle worker`` sends it after the transaction commits."""
+    queue_email(to, subject, body)

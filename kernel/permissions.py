@@ -52,6 +52,9 @@ KERNEL_PERMISSIONS = [
     Permission("kernel.manage_users", _l("Manage users"), (ADMINISTRATOR,)),
     Permission("kernel.trash", _l("Restore records from the trash"), (ADMINISTRATOR,)),
     Permission("kernel.api", _l("Use the REST API"), EVERYONE),
+    Permission("kernel.customise", _l("Edit choice lists and custom fields"), (ADMINISTRATOR,)),
+    Permission("kernel.merge", _l("Merge duplicate records"), (ADMINISTRATOR,)),
+    Permission("kernel.outbox", _l("See the e-mails and SMS sent and retry failed ones"), (ADMINISTRATOR,)),
 ]
 
 

@@ -13,6 +13,7 @@ from kernel import history
 from kernel.db import db, utcnow
 from kernel.entities import Entity
 from kernel.registry import plugins
+from kernel.rules import check_rules
 from kernel.schemas import load
 
 
@@ -43,7 +44,11 @@ def _check_version(record, expected_version) -> None:
 def create(entity: Entity, raw: dict, user, *, validated: dict | None = None):
     """Validate ``raw`` and add a new record to the session; returns it (flushed, with an id)."""
     data = validated if validated is not None else load(entity, raw, partial=False)
-    record = entity.model(**data)
+    check_rules(entity, data, None, set(data))
+    custom_names = set(entity.custom_fields)
+    custom = {name: value for name, value in data.items() if name in custom_names}
+    record = entity.model(**{name: value for name, value in data.items() if name not in custom})
+    record.custom = custom_json(entity, custom)
     record.created_by_id = record.updated_by_id = _user_id(user)
     if entity.assignable and "assigned_user_id" not in data and user is not None:
         record.assigned_user_id = _user_id(user)
@@ -57,13 +62,22 @@ def create(entity: Entity, raw: dict, user, *, validated: dict | None = None):
 def update(entity: Entity, record, raw: dict, user, *, expected_version=None, partial: bool = True):
     """Validate ``raw`` and apply it; returns ``{field: (old, new)}`` of what really changed."""
     _check_version(record, expected_version)
-    data = load(entity, raw, partial=partial)
-    changes = {}
+    data = load(entity, raw, partial=partial, record=record)
+    after = {name: entity.value_of(record, name) for name in entity.fields} | data
+    check_rules(entity, after, record.id, {name for name in data if entity.value_of(record, name) != data[name]})
+    custom_names = set(entity.custom_fields)
+    changes, custom = {}, {}
     for name, value in data.items():
-        old = getattr(record, name)
-        if old != value:
-            changes[name] = (old, value)
+        old = entity.value_of(record, name)
+        if old == value:
+            continue
+        changes[name] = (old, value)
+        if name in custom_names:
+            custom[name] = value
+        else:
             setattr(record, name, value)
+    if custom:  # a new dict, so that the JSON column is seen as changed; other keys are kept
+        record.custom = {**(record.custom or {}), **custom_json(entity, custom)}
     if changes:
         record.updated_by_id = _user_id(user)
         db.session.flush()
@@ -72,13 +86,41 @@ def update(entity: Entity, record, raw: dict, user, *, expected_version=None, pa
     return changes
 
 
-def delete(entity: Entity, record, user, *, expected_version=None) -> None:
-    """Move a record to the trash (soft delete)."""
+def custom_json(entity: Entity, values: dict) -> dict:
+    """Loaded values of custom fields as the ``custom`` JSON column keeps them."""
+    from kernel.custom_fields import to_json
+
+    metas = entity.custom_fields
+    return {name: to_json(metas[name], value) for name, value in values.items()}
+
+
+def delete(entity: Entity, record, user, *, expected_version=None, dependents: str | None = None) -> None:
+    """Move a record to the trash (soft delete), and deal with the records pointing at it so that
+    none is left pointing at a record that is gone: ``dependents="detach"`` unlinks them,
+    ``"delete"`` moves them to the trash too; by default optional links are unlinked and records
+    that cannot exist without it (a required link) go to the trash with it."""
     _check_version(record, expected_version)
     record.deleted_at = utcnow()
     record.updated_by_id = _user_id(user)
     db.session.flush()
     history.record_event(entity, record, history.DELETED, user)
+    _handle_dependents(entity, record, user, dependents)
+
+
+def _handle_dependents(entity: Entity, record, user, choice: str | None) -> None:
+    from kernel.linked import linked_statement, links_to
+    from kernel.registry import entities
+
+    for link in links_to(entity, record, entities()):
+        others = db.session.scalars(linked_statement(link)).all()
+        trash = choice == "delete" or (choice is None and link.field.required)
+        if others and choice == "detach" and link.field.required:
+            raise ValidationError({link.field.name: [str(link.field.label)]})
+        for other in others:
+            if trash:
+                delete(link.entity, other, user)
+            else:
+                update(link.entity, other, {link.field.name: None}, user, partial=True)
 
 
 def restore(entity: Entity, record, user) -> None:

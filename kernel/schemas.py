@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from kernel.countries import country_codes
 from kernel.db import db
+from kernel.related import Related
 from kernel.entities import Entity, FieldMeta
 
 REQUIRED = _l("This field is required.")
@@ -117,19 +118,19 @@ def _exists_validator(meta: FieldMeta):
 
         if meta.kind == "user":
             found = db.session.scalar(select(User.id).where(User.id == value, User.active.is_(True)))
-            message = _("Choose an active user.")
-        else:
-            from kernel.registry import entities
+            if found is None:
+                raise ValidationError(_("Choose an active user."))
+            return
+        from kernel.registry import entities
 
-            target = entities().by_table(meta.target)
-            if target is None:
-                raise ValidationError(_("This kind of record is not available."))
-            found = db.session.scalar(
-                select(target.model.id).where(target.model.id == value, target.model.deleted_at.is_(None))
-            )
-            message = _("Choose an existing record.")
+        target = entities().by_table(meta.target)
+        if target is None:
+            raise ValidationError(_("This kind of record is not available."))
+        found = db.session.scalar(
+            select(target.model.id).where(target.model.id == value, target.model.deleted_at.is_(None))
+        )
         if found is None:
-            raise ValidationError(message)
+            raise ValidationError(_("Choose an existing record."))
 
     return check
 
@@ -172,16 +173,29 @@ def marshmallow_field(meta: FieldMeta) -> fields.Field:
         "boolean": fields.Boolean,
         "user": fields.Integer,
         "reference": fields.Integer,
+        "related": lambda **options: Related(meta, **options),
     }[meta.kind]
     if meta.kind == "decimal":
         options["as_string"] = True
     return factory(**options)
 
 
+class RecordSchema(Schema):
+    """Reads custom fields from ``record.custom`` when dumping (``entity`` is set per class)."""
+
+    entity: Entity | None = None
+
+    def get_attribute(self, obj, attr, default):
+        if self.entity is not None and attr in self.entity.custom_fields:
+            return self.entity.value_of(obj, attr)
+        return super().get_attribute(obj, attr, default)
+
+
 def build_schema(entity: Entity) -> type[Schema]:
     """Schema class with the editable fields, plus read-only identity and timestamps."""
-    declared = {name: marshmallow_field(meta) for name, meta in entity.fields.items() if meta.editable}
-    for name, meta in entity.fields.items():
+    fields_now = entity.fields
+    declared = {name: marshmallow_field(meta) for name, meta in fields_now.items() if meta.editable}
+    for name, meta in fields_now.items():
         if not meta.editable:
             declared[name] = marshmallow_field(meta)
             declared[name].dump_only = True
@@ -193,7 +207,8 @@ def build_schema(entity: Entity) -> type[Schema]:
         created_by_id=fields.Integer(dump_only=True),
         updated_by_id=fields.Integer(dump_only=True),
     )
-    schema_class = Schema.from_dict(declared, name=f"{entity.model.__name__}Schema")
+    schema_class = RecordSchema.from_dict(declared, name=f"{entity.model.__name__}Schema")
+    schema_class.entity = entity
     schema_class.Meta.unknown = RAISE
     return schema_class
 
@@ -201,14 +216,19 @@ def build_schema(entity: Entity) -> type[Schema]:
 READ_ONLY_KEYS = {"id", "version", "created_at", "updated_at", "created_by_id", "updated_by_id"}
 
 
-def load(entity: Entity, raw: dict, *, partial: bool) -> dict:
-    """Validate and coerce ``raw``; raise ``ValidationError`` with ``{field: [messages]}``."""
+def load(entity: Entity, raw: dict, *, partial: bool, record=None) -> dict:
+    """Validate and coerce ``raw``; raise ``ValidationError`` with ``{field: [messages]}``.
+
+    With ``record``, a choice it already holds is accepted unchanged even when the option is no
+    longer offered; new input must be one of the active options."""
     schema = entity_schema(entity)(partial=partial, unknown=RAISE)
     data = {key: value for key, value in raw.items() if key not in READ_ONLY_KEYS}
+    kept = unchanged_choices(entity, record, data) if record is not None else {}
     try:
-        loaded = schema.load(data)
+        loaded = schema.load({key: value for key, value in data.items() if key not in kept})
     except ValidationError as error:
         raise ValidationError(plain_messages(error.normalized_messages())) from error
+    loaded.update(kept)
     if not partial:
         missing = {
             name: [str(REQUIRED)]
@@ -230,14 +250,27 @@ def plain_messages(messages: dict) -> dict:
     return plain
 
 
-_schemas: dict[int, type[Schema]] = {}
+def unchanged_choices(entity: Entity, record, data: dict) -> dict:
+    """The choice values of ``data`` that ``record`` already holds (they need no new check)."""
+    return {
+        name: value for name, value in data.items()
+        if (meta := entity.fields.get(name)) is not None and meta.kind == "choice"
+        and value not in (None, "") and value == entity.value_of(record, name)
+    }
+
+
+# entity id → (custom-field signature, schema): a new custom field gets a new schema at once.
+_schemas: dict[int, tuple[tuple, type[Schema]]] = {}
 
 
 def entity_schema(entity: Entity) -> type[Schema]:
-    key = id(entity)
-    if key not in _schemas:
-        _schemas[key] = build_schema(entity)
-    return _schemas[key]
+    from kernel.custom_fields import signature
+
+    key, current = id(entity), signature(entity.custom_fields)
+    cached = _schemas.get(key)
+    if cached is None or cached[0] != current:
+        cached = _schemas[key] = (current, build_schema(entity))
+    return cached[1]
 
 
 def dump(entity: Entity, record) -> dict:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 log = logging.getLogger(__name__)
 MIN_TRIGRAM = 3
@@ -26,8 +26,11 @@ def fts_table(table: str) -> str:
 
 
 def ensure_search_indexes(engine, entities) -> None:
+    existing = set(inspect(engine).get_table_names())
     for entity in entities:
         table = entity.model.__tablename__
+        if table not in existing:  # a plugin whose migrations have not run yet
+            continue
         with engine.begin() as connection:
             if connection.dialect.name == "sqlite":
                 _ensure_sqlite(connection, table)

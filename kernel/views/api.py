@@ -40,6 +40,7 @@ def token_required(view):
         user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         if user is None:
             return problem(401, _("A valid API token is required (Authorization: Bearer <token>)."))
+        db.session.commit()  # the token's last use is kept even when the request saves nothing
         g._login_user = user  # Flask-Login's current_user for this request, without a session
         g.api_user = user
         if not user.can("kernel.api"):
@@ -204,7 +205,8 @@ def build_openapi() -> APISpec:
 
 def _add_entity_paths(spec: APISpec, entity, name: str) -> None:
     ref = {"$ref": f"#/components/schemas/{name}"}
-    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error = {"description": "error",
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     one = {"description": str(entity.label), "content": {"application/json": {"schema": ref}}}
     common = {"security": [{"bearer": []}], "tags": [str(entity.label_plural)]}
     page_params = [

@@ -65,8 +65,10 @@ def choose_language(code):
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    language = current_user.language
     logout_user()
     session.clear()
+    session["language"] = language  # the login page stays in the user's language
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -35,6 +35,19 @@ def state_from_query(entity, query: str) -> ListState:
 def back_to_list(entity, query: str = ""):
     target = url_for("records.list_records", plural=entity.plural)
     return redirect(f"{target}?{query}" if query else target)
+
+
+@bp.route("/related-lookup")
+@login_required
+def related_lookup():
+    """Type-ahead of "related to" fields: records of the modules named in ``targets`` (or of
+    every relatable module) that the user may see."""
+    from kernel.entities import FieldMeta
+    from kernel.related import search_related
+
+    targets = tuple(name for name in request.args.get("targets", "").split(",") if name) or None
+    meta = FieldMeta(kind="related", label="", targets=targets)
+    return jsonify(search_related(meta, entities(), request.args.get("q", ""), current_user))
 
 
 @bp.route("/<plural>/columns", methods=["POST"])

@@ -17,6 +17,8 @@ from kernel.db import db
 from kernel.display import Lookups, display_value
 from kernel.panels import Panel, panels_for
 from kernel.registry import entities, plugins
+from kernel.related import related_titles
+from kernel.rules import next_free_value
 from kernel.saved_views import filters_for
 from kernel.users import active_users
 
@@ -95,6 +97,8 @@ def _reference_titles(entity, values) -> dict:
                 target_record = None
             if target_record is not None:
                 titles[meta.name] = target.title_of(target_record)
+        elif meta.kind == "related" and values.get(meta.name):
+            titles.update({meta.name: title for title in related_titles([values[meta.name]], entities()).values()})
     return titles
 
 
@@ -178,6 +182,9 @@ def create_record(plural):
         values.update({key: value for key, value in request.args.items() if key in entity.fields})
         if entity.assignable and not values.get("assigned_user_id"):
             values["assigned_user_id"] = str(current_user.id)
+        for meta in entity.fields.values():
+            if meta.suggest_next and not values.get(meta.name):
+                values[meta.name] = next_free_value(entity, meta.name)
         return render_form(entity, None, values)
     from kernel.schemas import load
     from kernel.views.duplicates import matches_to_confirm, show_matches_in_form
@@ -242,7 +249,6 @@ def _conflicts(entity, record, submitted) -> list[tuple]:
             mine = meta.name in submitted
         if current.get(meta.name) != mine:
             rows.append((meta, display_value(meta, entity.value_of(record, meta.name), lookups), mine))
-
     return rows
 
 
@@ -251,8 +257,13 @@ def _conflicts(entity, record, submitted) -> list[tuple]:
 def delete_record(plural, record_id):
     entity = entity_for(plural, "delete")
     record = record_for(entity, record_id)
+    dependents = dependent_links(entity, record)
+    choice = request.form.get("dependents")
+    if dependents and choice not in {"detach", "delete"}:
+        return render_template("records/delete_confirm.html", entity=entity, record=record, dependents=dependents)
     try:
-        records.delete(entity, record, current_user, expected_version=request.form.get("version"))
+        records.delete(entity, record, current_user, expected_version=request.form.get("version"),
+                       dependents=choice)
     except records.StaleRecord:
         flash(_("Someone changed this record since you opened it. Look at it again before deleting it."),
               "error")
@@ -261,6 +272,14 @@ def delete_record(plural, record_id):
     flash(_("%(title)s is in the trash. An administrator can restore it.", title=entity.title_of(record)),
           "success")
     return redirect(url_for("records.list_records", plural=plural))
+
+
+def dependent_links(entity, record) -> list[tuple]:
+    """(link, count) of the records pointing at ``record``, whatever the viewer may see."""
+    from kernel.linked import linked_count, links_to
+
+    found = [(link, linked_count(link)) for link in links_to(entity, record, entities())]
+    return [(link, count) for link, count in found if count]
 
 
 def rendered_panels(entity, record) -> list[tuple[Panel, Markup]]:

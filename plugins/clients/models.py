@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped
 
 from kernel.choices import ChoiceList
+from kernel.duplicates import DuplicateRule
 from kernel.entities import Assignable, Entity, Record, field
 
 LANGUAGES = ChoiceList("client_language", [
@@ -48,7 +49,9 @@ class Client(Record, Assignable):
         name="client", plural="clients", icon="👤",
         label=_l("Client"), label_plural=_l("Clients"),
         create_label=_l("Create a client"), list_label=_l("View clients"),
-        title="{first_name} {last_name}", default_sort="last_name",
+        title="{first_name} {last_name}", default_sort="last_name", relatable=True,
+        duplicates=DuplicateRule(name_fields=("first_name", "last_name"),
+                                 exact_fields=("email", "phone", "mobile_phone")),
     )
 
     first_name: Mapped[str | None] = field(label=_l("First name"), searchable=True, list=True, index=True)

@@ -227,3 +227,56 @@
     }
   });
 })();
+
+// --- Navigation: top-bar menus, inline editing of a field (kernel/views/navigation.py) ---
+(function () {
+  "use strict";
+
+  // An inline editor answers 422 (invalid value) or 409 (someone else saved): show that form.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const status = event.detail.xhr.status;
+    if ((status === 409 || status === 422) && event.detail.target.closest("[data-inline-field]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // The tom-select pickers of the edit form, for a reference or country field edited in place.
+  // (Same options as enhancePickers in the theme's first block, which only runs on page load.)
+  function enhanceInlinePickers(root) {
+    if (!window.TomSelect) { return; }
+    root.querySelectorAll("select[data-lookup], select[data-searchable]").forEach(function (select) {
+      if (select.tomselect) { return; }
+      const lookup = select.dataset.lookup;
+      new TomSelect(select, !lookup ? {allowEmptyOption: true} : {
+        valueField: "id", labelField: "title", searchField: "title", allowEmptyOption: true, plugins: ["clear_button"],
+        load: function (query, callback) {
+          fetch(lookup + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+            .then(function (response) { return response.json(); }).then(callback).catch(function () { callback(); });
+        },
+      });
+    });
+  }
+
+  // Focus follows the editor: into the field when it opens, back on the pencil when it closes.
+  document.addEventListener("htmx:load", function (event) {
+    const field = event.detail.elt;
+    if (!field.matches || !field.matches("[data-inline-field]")) { return; }
+    enhanceInlinePickers(field);
+    const input = field.querySelector(".inline-editor .field input, .inline-editor .field select, .inline-editor .field textarea");
+    const pencil = field.querySelector(".inline-edit");
+    if (input) { (input.tomselect || input).focus(); } else if (pencil && document.activeElement === document.body) { pencil.focus(); }
+  });
+
+  // Top-bar menus (favourites, "+") close on Escape and on a click elsewhere.
+  function closeMenus(except) {
+    document.querySelectorAll("details.topbar-menu[open]").forEach(function (menu) {
+      if (menu !== except) { menu.open = false; }
+    });
+  }
+  document.addEventListener("click", function (event) { closeMenus(event.target.closest("details.topbar-menu")); });
+  document.addEventListener("keydown", function (event) {
+    const open = document.querySelector("details.topbar-menu[open]");
+    if (event.key === "Escape" && open) { closeMenus(null); open.querySelector("summary").focus(); }
+  });
+})();

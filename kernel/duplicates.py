@@ -1,0 +1,400 @@
+"""Duplicate detection: likely matches for a record about to be created, for any entity.
+
+An entity opts in with ``Entity(duplicates=DuplicateRule(name_fields=..., exact_fields=...))``.
+
+Finding matches never scans the entity's table. Every active record of such an entity has a few
+*keys* in the ``duplicate_keys`` table (index on entity, kind, key), kept up to date by mapper
+events and rebuilt by ``passerelle duplicates reindex``:
+
+``name``    the normalised name's tokens, sorted: same name whatever the case, accents or order;
+``pair``    each name token followed by the first letter of another token: survives a typo in
+            that other token ("emile n" is shared by "Émile Noël" and "Emile Noell");
+``prefix``  the 3-letter prefixes of two tokens, sorted: survives typos after the third letter;
+``email``   the lower-cased e-mail address;
+``phone``   the digits of a phone number (a leading North-American "1" dropped);
+``value``   ``<field>:<folded value>`` for any other exact field.
+
+A look-up computes the same keys from the typed values, asks the index for the records that share
+the most of them (exact fields first), loads at most ``CANDIDATE_LIMIT`` of them by primary key and
+scores only those with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import permutations
+
+from flask_babel import gettext as _
+from rapidfuzz.distance import OSA
+from sqlalchemy import Index, String, and_, case, delete, event, func, insert, inspect, or_, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel.db import Base, db
+from kernel.entities import Entity, FieldMeta, Record
+from kernel.text import digits, fold
+
+CANDIDATE_LIMIT = 200  # records scored per look-up, at most
+KEY_MAX = 255
+MAX_NAME_TOKENS = 4
+MIN_PHONE_DIGITS = 7
+EXACT_KINDS = ("email", "phone", "value")
+NAME_KINDS = ("name", "pair", "prefix")
+
+
+# -- declaration -------------------------------------------------------------------------------
+_NOT_ALPHANUMERIC = re.compile(r"[^\w]+")
+_ABBREVIATION_DOT = re.compile(r"\b(\w)\.")
+COMPANY_SUFFIXES = frozenset({
+    "inc", "incorporated", "incorporee", "ltd", "limited", "ltee", "limitee", "llc", "llp", "lp", "corp",
+    "corporation", "co", "cie", "company", "compagnie", "senc", "sencrl", "srl", "enr", "plc", "gmbh",
+    "sa", "sas", "sarl",
+})
+CONNECTORS = frozenset({"et", "and"})  # "&" is punctuation, so "Roy & Fils" = "Roy et fils"
+
+
+def person_name_key(value) -> str:
+    """The default name normaliser: folded case and accents, punctuation as spaces.
+
+    ``"Jean-Noël  O'Brien"`` → ``"jean noel o brien"``."""
+    return " ".join(_NOT_ALPHANUMERIC.sub(" ", fold(value).replace("_", " ")).split())
+
+
+def company_name_key(value) -> str:
+    """A company name without its legal form or punctuation, for partners.
+
+    ``"KCR - Kelowna Com"`` and ``"KCR Kelowna Com inc."`` → ``"kcr kelowna com"``;
+    ``"Boulangerie Côté & Cie"`` → ``"boulangerie cote"``. Legal forms are dropped at the end only,
+    "and", "et" and "&" everywhere, and dotted initials are joined (``"S.E.N.C."`` → ``"senc"``)."""
+    words = person_name_key(_ABBREVIATION_DOT.sub(r"\1", fold(value))).split()
+    tokens = [word for word in words if word not in CONNECTORS] or words
+    while len(tokens) > 1 and tokens[-1] in COMPANY_SUFFIXES:
+        tokens.pop()
+    return " ".join(tokens)
+
+
+@dataclass(frozen=True)
+class DuplicateRule:
+    """How to recognise two records of an entity as likely the same.
+
+    ``name_fields`` are joined into one name compared with tolerance (case, accents, order of
+    the words, small typos); ``exact_fields`` match on equality (e-mail without case, phone by
+    digits, other fields folded). ``threshold`` is the name score (0–100) from which two names
+    are "similar"."""
+
+    name_fields: tuple[str, ...] = ()
+    exact_fields: tuple[str, ...] = ()
+    normalise: Callable[[object], str] = person_name_key
+    threshold: int = 85
+
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self.name_fields) + tuple(self.exact_fields)
+
+    def check(self, entity: Entity) -> None:
+        unknown = [name for name in self.fields() if declared_meta(entity, name) is None]
+        if unknown:
+            raise ValueError(f"duplicate rule of {entity.name!r} names unknown fields: {', '.join(unknown)}")
+
+
+def declared_meta(entity: Entity, name: str) -> FieldMeta | None:
+    """A field declared on the model (from its column, so without reading custom fields)."""
+    column = entity.model.__table__.columns.get(name)
+    return column.info.get("field") if column is not None else None
+
+
+def rule_of(entity: Entity | None) -> DuplicateRule | None:
+    rule = getattr(entity, "duplicates", None)
+    if rule is None or entity.model is None:
+        return None
+    rule.check(entity)
+    return rule
+
+
+# -- the keys table ----------------------------------------------------------------------------
+class DuplicateKey(Base):
+    """One search key of one record; only active records (not in the trash) have keys."""
+
+    __tablename__ = "duplicate_keys"
+    __table_args__ = (
+        Index("ix_duplicate_keys_lookup", "entity", "kind", "key", "record_id"),
+        Index("ix_duplicate_keys_record", "entity", "record_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(KEY_MAX))
+
+
+# -- keys --------------------------------------------------------------------------------------
+def name_tokens(rule: DuplicateRule, values: dict) -> list[str]:
+    parts = [str(values.get(name) or "") for name in rule.name_fields]
+    return rule.normalise(" ".join(parts)).split()
+
+
+def email_key(value) -> str:
+    return str(value or "").strip().lower()
+
+
+def phone_key(value) -> str:
+    """Digits only; ``+1 867 979 1234`` and ``(867) 979-1234`` give the same key."""
+    number = digits(value)
+    if len(number) == 11 and number.startswith("1"):
+        number = number[1:]
+    return number if len(number) >= MIN_PHONE_DIGITS else ""
+
+
+def exact_key(entity: Entity, name: str, value) -> tuple[str, str] | None:
+    if value in (None, ""):
+        return None
+    kind = declared_meta(entity, name).kind
+    if kind == "email":
+        key = ("email", email_key(value))
+    elif kind == "phone":
+        key = ("phone", phone_key(value))
+    else:
+        key = ("value", f"{name}:{fold(value)}")
+    return key if key[1] else None
+
+
+def name_keys(tokens: list[str]) -> set[tuple[str, str]]:
+    if not tokens:
+        return set()
+    keys = {("name", " ".join(sorted(tokens)))}
+    kept = _distinct(tokens)[:MAX_NAME_TOKENS]
+    for one, other in permutations(kept, 2):
+        keys.add(("pair", f"{one} {other[0]}"))
+        keys.add(("prefix", " ".join(sorted((one[:3], other[:3])))))
+    if len(kept) == 1:
+        keys.add(("prefix", kept[0][:3]))
+    return keys
+
+
+def keys_of(entity: Entity, rule: DuplicateRule, values: dict) -> set[tuple[str, str]]:
+    """The ``(kind, key)`` pairs of a record's values (a record or typed form values)."""
+    keys = name_keys(name_tokens(rule, values))
+    for name in rule.exact_fields:
+        key = exact_key(entity, name, values.get(name))
+        if key:
+            keys.add(key)
+    return {(kind, key[:KEY_MAX]) for kind, key in keys}
+
+
+def _distinct(tokens: list[str]) -> list[str]:
+    return list(dict.fromkeys(tokens))
+
+
+def _values_of(record, rule: DuplicateRule) -> dict:
+    return {name: getattr(record, name, None) for name in rule.fields()}
+
+
+def key_rows(entity: Entity, record_id: int, keys) -> list[dict]:
+    return [{"entity": entity.name, "record_id": record_id, "kind": kind, "key": key} for kind, key in keys]
+
+
+# -- keeping keys up to date -------------------------------------------------------------------
+def _indexed_entity(record) -> Entity | None:
+    entity = getattr(type(record), "__entity__", None)
+    return entity if isinstance(entity, Entity) and rule_of(entity) is not None else None
+
+
+@event.listens_for(Record, "after_insert", propagate=True)
+def _index_new_record(_mapper, connection, record):
+    entity = _indexed_entity(record)
+    if entity is None or record.deleted_at is not None:
+        return
+    rows = key_rows(entity, record.id, keys_of(entity, entity.duplicates, _values_of(record, entity.duplicates)))
+    if rows:
+        connection.execute(insert(DuplicateKey.__table__), rows)
+
+
+@event.listens_for(Record, "after_update", propagate=True)
+def _reindex_changed_record(_mapper, connection, record):
+    entity = _indexed_entity(record)
+    if entity is None or not _keys_may_have_changed(record, entity.duplicates):
+        return
+    table = DuplicateKey.__table__
+    connection.execute(delete(table).where(table.c.entity == entity.name, table.c.record_id == record.id))
+    if record.deleted_at is None:
+        rows = key_rows(entity, record.id, keys_of(entity, entity.duplicates, _values_of(record, entity.duplicates)))
+        if rows:
+            connection.execute(insert(table), rows)
+
+
+def _keys_may_have_changed(record, rule: DuplicateRule) -> bool:
+    state = inspect(record)
+    return any(state.attrs[name].history.has_changes() for name in (*rule.fields(), "deleted_at"))
+
+
+def reindex(entity: Entity, batch_size: int = 2000, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the keys of an entity's active records, batch by batch (one commit per batch);
+    returns the number of records indexed. Safe to run while the application is in use."""
+    rule = rule_of(entity)
+    if rule is None:
+        raise ValueError(f"entity {entity.name!r} has no duplicate rule")
+    model, table = entity.model, DuplicateKey.__table__
+    columns = [model.id, *(getattr(model, name) for name in rule.fields())]
+    last_id, done = 0, 0
+    while True:
+        rows = db.session.execute(
+            select(*columns).where(model.id > last_id, model.deleted_at.is_(None)).order_by(model.id).limit(batch_size)
+        ).all()
+        upper = rows[-1].id if rows else None
+        stale = delete(table).where(table.c.entity == entity.name, table.c.record_id > last_id)
+        db.session.execute(stale if upper is None else stale.where(table.c.record_id <= upper))
+        new_keys = [key for row in rows for key in key_rows(entity, row.id, keys_of(entity, rule, row._mapping))]
+        if new_keys:
+            db.session.execute(insert(table), new_keys)
+        db.session.commit()
+        if upper is None:
+            return done
+        last_id, done = upper, done + len(rows)
+        if progress:
+            progress(done)
+
+
+# -- finding -----------------------------------------------------------------------------------
+REASON_NAME, REASON_EMAIL, REASON_PHONE = "name", "email", "phone"
+
+
+@dataclass
+class DuplicateMatch:
+    """A likely duplicate: the record, its title, the name score and why it matches.
+
+    ``reasons`` holds ``"name"``, ``"email"``, ``"phone"`` or the name of another exact field."""
+
+    entity: Entity
+    record_id: int
+    title: str
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        return any(reason != REASON_NAME for reason in self.reasons)
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [reason_label(self.entity, reason) for reason in self.reasons]
+
+    def as_json(self) -> dict:
+        return {"id": self.record_id, "title": self.title, "score": self.score, "reasons": list(self.reasons)}
+
+
+def reason_label(entity: Entity, reason: str) -> str:
+    if reason == REASON_NAME:
+        return _("Similar name")
+    if reason == REASON_EMAIL:
+        return _("Same e-mail")
+    if reason == REASON_PHONE:
+        return _("Same phone")
+    meta = declared_meta(entity, reason)
+    return _("Same %(field)s", field=str(meta.label).lower() if meta else reason)
+
+
+def find_duplicates(entity: Entity, values: dict, exclude_id=None, limit: int = 5) -> list[DuplicateMatch]:
+    """Likely duplicates of a record with these ``values`` (typed or saved), best first.
+
+    Records in the trash and ``exclude_id`` are never returned. Three queries whatever the size
+    of the table: the keys index, the candidates' compared columns by primary key, and the few
+    records returned (for their titles)."""
+    rule = rule_of(entity)
+    if rule is None:
+        return []
+    keys = keys_of(entity, rule, values)
+    if not keys:
+        return []
+    candidate_ids = _candidate_ids(entity, keys, exclude_id)
+    if not candidate_ids:
+        return []
+    matches = [
+        match for row in _candidate_rows(entity, rule, candidate_ids)
+        if (match := _match(entity, rule, values, row)) is not None
+    ]
+    matches.sort(key=lambda match: (-len(match.reasons) if match.exact else 0, -match.score, match.record_id))
+    return _with_titles(entity, matches[:limit])
+
+
+def _candidate_ids(entity: Entity, keys: set[tuple[str, str]], exclude_id) -> list[int]:
+    """Records sharing the most keys with the probe, exact fields first (index only)."""
+    table = DuplicateKey.__table__
+    by_kind: dict[str, list[str]] = {}
+    for kind, key in keys:
+        by_kind.setdefault(kind, []).append(key)
+    weight = func.sum(case((table.c.kind.in_(EXACT_KINDS), 100), else_=1))
+    statement = (
+        select(table.c.record_id)
+        .where(table.c.entity == entity.name)
+        .where(or_(*(and_(table.c.kind == kind, table.c.key.in_(sorted(values))) for kind, values in by_kind.items())))
+        .group_by(table.c.record_id)
+        .order_by(weight.desc(), table.c.record_id)
+        .limit(CANDIDATE_LIMIT)
+    )
+    if exclude_id is not None:
+        statement = statement.where(table.c.record_id != int(exclude_id))
+    return list(db.session.scalars(statement))
+
+
+def _candidate_rows(entity: Entity, rule: DuplicateRule, ids: list[int]):
+    model = entity.model
+    columns = [model.id, *(getattr(model, name) for name in rule.fields())]
+    return db.session.execute(select(*columns).where(model.id.in_(ids), model.deleted_at.is_(None))).all()
+
+
+def _with_titles(entity: Entity, matches: list[DuplicateMatch]) -> list[DuplicateMatch]:
+    """Titles from the records themselves (a title may be a format or a function)."""
+    if not matches:
+        return matches
+    model = entity.model
+    found = {record.id: record for record in db.session.scalars(
+        select(model).where(model.id.in_([match.record_id for match in matches])))}
+    for match in matches:
+        match.title = entity.title_of(found[match.record_id])
+    return matches
+
+
+def _match(entity: Entity, rule: DuplicateRule, values: dict, row) -> DuplicateMatch | None:
+    candidate = row._mapping
+    score = name_score(name_tokens(rule, values), name_tokens(rule, candidate))
+    reasons = [REASON_NAME] if score >= rule.threshold else []
+    reasons += _exact_reasons(entity, rule, values, candidate)
+    if not reasons:
+        return None
+    return DuplicateMatch(entity=entity, record_id=row.id, title="", score=score, reasons=reasons)
+
+
+def _exact_reasons(entity: Entity, rule: DuplicateRule, values: dict, candidate) -> list[str]:
+    typed = {exact_key(entity, name, values.get(name)) for name in rule.exact_fields} - {None}
+    reasons = []
+    for name in rule.exact_fields:
+        key = exact_key(entity, name, candidate.get(name))
+        if key in typed:
+            reason = key[0] if key[0] in (REASON_EMAIL, REASON_PHONE) else name
+            if reason not in reasons:
+                reasons.append(reason)
+    return reasons
+
+
+# -- scoring -----------------------------------------------------------------------------------
+def token_similarity(one: str, other: str) -> float:
+    """0–1, by optimal string alignment: one typo (insertion, deletion, substitution or two
+    swapped letters) in a 5-letter word still gives 0.8."""
+    return OSA.normalized_similarity(one, other)
+
+
+def name_score(tokens: list[str], other: list[str]) -> int:
+    """0–100: the best pairing of the words of two names, whatever their order, each pair
+    compared with ``token_similarity``; an unpaired word counts as 0."""
+    if not tokens or not other:
+        return 0
+    shorter, longer = sorted((tokens, other), key=len)
+    if len(longer) <= MAX_NAME_TOKENS:
+        best = max(
+            sum(token_similarity(one, two) for one, two in zip(shorter, arrangement, strict=False))
+            for arrangement in permutations(longer, len(shorter))
+        )
+    else:
+        best = sum(max(token_similarity(one, two) for two in longer) for one in shorter)
+    return round(100 * best / len(longer))

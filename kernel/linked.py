@@ -1,0 +1,89 @@
+"""Records that point at a record, shown as panels on its page — for every module, with no code.
+
+When an entity has a reference field to another (a contact's partner) or a "related to" field
+that may point at it (a programme participation related to a client), the pointed-at record's
+page gets a panel listing those records, with "Add" already linked to it. The kernel provides
+these panels through the ``passerelle_record_panels`` hook, like any plugin would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from kernel import hookimpl
+from kernel.db import db
+from kernel.display import Lookups, display_value
+from kernel.panels import Panel
+from kernel.registry import entities
+
+PANEL_ROWS = 10
+
+
+@dataclass
+class Link:
+    entity: object  # the entity whose records point at the record shown
+    field: object  # its FieldMeta doing the pointing
+    value: object  # what that field holds when it points at the record
+
+
+def links_to(entity, record, registry) -> list[Link]:
+    links = []
+    for other in registry:
+        for meta in other.fields.values():
+            if meta.kind == "reference" and meta.target == entity.model.__tablename__:
+                links.append(Link(other, meta, record.id))
+            elif meta.kind == "related" and entity.relatable and (meta.targets is None or entity.name in meta.targets):
+                links.append(Link(other, meta, f"{entity.name}:{record.id}"))
+    return links
+
+
+def linked_statement(link: Link):
+    return link.entity.active().where(getattr(link.entity.model, link.field.name) == link.value)
+
+
+def linked_count(link: Link) -> int:
+    return db.session.scalar(select(func.count()).select_from(linked_statement(link).subquery()))
+
+
+def linked_panel(link: Link) -> Panel:
+    other = link.entity
+    rows = list(db.session.scalars(
+        linked_statement(link).order_by(other.model.id.desc()).limit(PANEL_ROWS)))
+    columns = [meta for meta in other.list_fields if meta.name != link.field.name][:5]
+    actions = []
+    if other.can(_current_user(), "create"):
+        actions.append((other.create_label or _("Add"),
+                        url_for("records.create_record", plural=other.plural, **{link.field.name: link.value})))
+    filter_key = f"{link.field.name}__equals" if link.field.kind == "related" else f"{link.field.name}__in"
+    return Panel(
+        key=f"linked-{other.name}-{link.field.name}",
+        title=other.label_plural if link.field.kind == "related" or _single_link(other) else
+        f"{other.label_plural} ({link.field.label})",
+        template="panels/linked_records.html",
+        context={"other": other, "rows": rows, "columns": columns, "total": linked_count(link),
+                 "lookups": Lookups(other, rows, entities()), "display": display_value,
+                 "all_url": url_for("records.list_records", plural=other.plural) + f"?{filter_key}={link.value}"},
+        actions=actions, order=50,
+    )
+
+
+def _single_link(other) -> bool:
+    return sum(1 for meta in other.fields.values() if meta.kind in {"reference", "related"}) <= 1
+
+
+def _current_user():
+    from flask_login import current_user
+
+    return current_user
+
+
+class LinkedRecordsPanels:
+    """The kernel's own implementation of ``passerelle_record_panels``."""
+
+    @hookimpl
+    def passerelle_record_panels(self, entity, record, user):
+        return [linked_panel(link) for link in links_to(entity, record, entities())
+                if link.entity.can(user, "view")]

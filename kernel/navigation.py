@@ -1,0 +1,183 @@
+"""Favourites and recently viewed records: per-user shortcuts to records of any entity.
+
+Both tables name a record by its entity's name and id, like the history does, so they work for
+every entity any plugin declares. A shortcut whose record is in the trash, whose entity belongs
+to a disabled plugin or that the user may no longer view is simply not listed.
+
+The titles shown in the menus are loaded with one query per entity present, never one per row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import g, url_for
+from sqlalchemy import ForeignKey, Index, String, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kernel.db import Base, db, utcnow
+from kernel.entities import Entity
+from kernel.registry import entities
+from kernel.text import fold
+
+RECENT_LIMIT = 10
+
+
+class Favourite(Base):
+    """A record a user starred."""
+
+    __tablename__ = "favourites"
+    __table_args__ = (
+        # also serves "the favourites of a user" (its first column)
+        Index("ix_favourites_user_record", "user_id", "entity", "record_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    entity: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecentView(Base):
+    """The last time a user opened a record's detail page (the newest ``RECENT_LIMIT`` are kept)."""
+
+    __tablename__ = "recent_views"
+    __table_args__ = (
+        Index("ix_recent_views_user_record", "user_id", "entity", "record_id", unique=True),
+        Index("ix_recent_views_user_viewed", "user_id", "viewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    entity: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int]
+    viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+@dataclass
+class RecordLink:
+    """A record as a menu shows it: its title, its module and where it is."""
+
+    entity: Entity
+    record_id: int
+    title: str
+
+    @property
+    def module(self):
+        return self.entity.label_plural
+
+    @property
+    def url(self) -> str:
+        return url_for("records.show_record", plural=self.entity.plural, record_id=self.record_id)
+
+
+@dataclass
+class NavigationMenus:
+    favourites: list[RecordLink] = field(default_factory=list)
+    recent: list[RecordLink] = field(default_factory=list)
+
+
+# -- writing ----------------------------------------------------------------------------------
+def _upsert(model):
+    """An INSERT that can say what to do on conflict, in the dialect of the database."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
+
+
+def _same_record(model, user, entity: Entity, record_id: int):
+    return (model.user_id == user.id, model.entity == entity.name, model.record_id == record_id)
+
+
+def is_favourite(user, entity: Entity, record) -> bool:
+    statement = select(Favourite.id).where(*_same_record(Favourite, user, entity, record.id))
+    return db.session.scalar(statement) is not None
+
+
+def set_favourite(user, entity: Entity, record, wanted: bool) -> None:
+    """Star or unstar a record; asking twice for the same state changes nothing."""
+    if wanted:
+        insert = _upsert(Favourite).values(user_id=user.id, entity=entity.name, record_id=record.id,
+                                           created_at=utcnow())
+        db.session.execute(insert.on_conflict_do_nothing(index_elements=["user_id", "entity", "record_id"]))
+    else:
+        db.session.execute(delete(Favourite).where(*_same_record(Favourite, user, entity, record.id)))
+    _forget_cached_menus()
+
+
+def record_view(user, entity: Entity, record) -> None:
+    """Note that ``user`` opened ``record`` now, keeping only their newest ``RECENT_LIMIT`` views."""
+    insert = _upsert(RecentView).values(user_id=user.id, entity=entity.name, record_id=record.id,
+                                        viewed_at=utcnow())
+    db.session.execute(insert.on_conflict_do_update(
+        index_elements=["user_id", "entity", "record_id"], set_={"viewed_at": insert.excluded.viewed_at},
+    ))
+    _forget_older_views(user)
+    _forget_cached_menus()
+
+
+def _forget_older_views(user) -> None:
+    newest = (
+        select(RecentView.id).where(RecentView.user_id == user.id)
+        .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT)
+    )
+    db.session.execute(
+        delete(RecentView).where(RecentView.user_id == user.id, RecentView.id.not_in(newest.scalar_subquery()))
+    )
+
+
+# -- reading ----------------------------------------------------------------------------------
+def menus_for(user) -> NavigationMenus:
+    """The user's favourites and recently viewed records, loaded once per request."""
+    cached = g.get("navigation_menus")
+    if cached is None or cached[0] != user.id:
+        cached = (user.id, _load_menus(user))
+        g.navigation_menus = cached
+    return cached[1]
+
+
+def _forget_cached_menus() -> None:
+    g.pop("navigation_menus", None)
+
+
+def _load_menus(user) -> NavigationMenus:
+    favourites = db.session.execute(
+        select(Favourite.entity, Favourite.record_id).where(Favourite.user_id == user.id)
+    ).all()
+    recent = db.session.execute(
+        select(RecentView.entity, RecentView.record_id).where(RecentView.user_id == user.id)
+        .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT)
+    ).all()
+    titles = _titles(user, [*favourites, *recent])
+    favourite_links = _links(favourites, titles)
+    favourite_links.sort(key=lambda link: (fold(str(link.module)), fold(link.title)))
+    return NavigationMenus(favourites=favourite_links, recent=_links(recent, titles))
+
+
+def _titles(user, pairs) -> dict[tuple[str, int], tuple[Entity, str]]:
+    """``{(entity name, id): (entity, title)}`` of the listed records the user may still open:
+    one query per entity present."""
+    ids_by_entity: dict[str, set[int]] = defaultdict(set)
+    for entity_name, record_id in pairs:
+        ids_by_entity[entity_name].add(record_id)
+    found = {}
+    registry = entities()
+    for entity_name, ids in ids_by_entity.items():
+        entity = registry.get(entity_name)
+        if entity is None or not entity.can(user, "view"):
+            continue
+        for record in db.session.scalars(entity.active().where(entity.model.id.in_(ids))):
+            found[(entity_name, record.id)] = (entity, entity.title_of(record))
+    return found
+
+
+def _links(pairs, titles) -> list[RecordLink]:
+    links = []
+    for entity_name, record_id in pairs:
+        known = titles.get((entity_name, record_id))
+        if known is not None:
+            links.append(RecordLink(entity=known[0], record_id=record_id, title=known[1]))
+    return links

@@ -1,0 +1,33 @@
+"""Partners (employers, consultants, organisations) and the contacts who work for them.
+
+Nearly all of it is the two model declarations in ``models.py``: the kernel derives lists,
+forms, the partner's "Contacts" panel (from the contact's reference to its partner), duplicate
+warnings, the API and history.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from kernel import hookimpl
+from kernel.permissions import record_permissions
+
+LABEL = _l("Partners")
+REQUIRES = ()
+
+
+@hookimpl
+def passerelle_entities():
+    from plugins.partners.models import Contact, Partner
+
+    return [Partner, Contact]
+
+
+@hookimpl
+def passerelle_permissions():
+    return record_permissions("partners", _l("partners and contacts"))
+
+
+@hookimpl
+def passerelle_demo_data(session, users):
+    from plugins.partners.demo import load_demo_partners
+
+    load_demo_partners(session, users)

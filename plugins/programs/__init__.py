@@ -1,0 +1,33 @@
+"""Programmes and services: the catalogues, and what each client or partner took part in or
+obtained (with the activity number reports rely on).
+
+Participations and service records are "related to" a client or a partner through the kernel's
+generic related-to field, so the plugin works with either module disabled, and the kernel shows
+them as panels on client and partner pages."""
+
+from flask_babel import lazy_gettext as _l
+
+from kernel import hookimpl
+from kernel.permissions import record_permissions
+
+LABEL = _l("Programmes and services")
+REQUIRES = ()
+
+
+@hookimpl
+def passerelle_entities():
+    from plugins.programs.models import Participation, Programme, Service, ServiceRecord
+
+    return [Programme, Participation, Service, ServiceRecord]
+
+
+@hookimpl
+def passerelle_permissions():
+    return record_permissions("programs", _l("programmes and services"))
+
+
+@hookimpl
+def passerelle_demo_data(session, users):
+    from plugins.programs.demo import load_demo_programs
+
+    load_demo_programs(session, users)

@@ -1,0 +1,105 @@
+"""Personal API tokens: made on the profile page or from the command line, shown once, revocable."""
+
+import re
+
+from sqlalchemy import select
+
+from kernel.cli import main
+from kernel.db import db
+from kernel.users import ApiToken
+
+TOKEN = re.compile(r"psl_[A-Za-z0-9_-]{20,}")
+API = "/api/v1/clients"
+
+
+def _bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _create_on_profile(client, name="My script"):
+    response = client.post("/profile/tokens", data={"name": name})
+    assert response.status_code == 302 and response.location == "/profile/"
+    page = client.get(response.location).get_data(as_text=True)
+    assert "it will not be shown again" in page
+    found = TOKEN.findall(page)
+    assert len(found) == 1, "the new token is shown once, in the message"
+    return found[0], page
+
+
+def test_a_token_made_on_the_profile_page_works_until_revoked(app, staff_client, staff):
+    api = app.test_client()
+    token, page = _create_on_profile(staff_client)
+    assert "My script" in page and token[:10] in page
+
+    response = api.get(API, headers=_bearer(token))
+    assert response.status_code == 200
+    created = api.post(API, json={"last_name": "Noël"}, headers=_bearer(token))
+    assert created.status_code == 201
+    assert created.get_json()["created_by_id"] == staff.id
+
+    stored = db.session.scalar(select(ApiToken).where(ApiToken.name == "My script"))
+    assert stored.user_id == staff.id and token not in stored.token_hash  # only a hash is kept
+    revoked = staff_client.post(f"/profile/tokens/{stored.id}/delete")
+    assert revoked.status_code == 302
+    assert "The token is revoked." in staff_client.get("/profile/").get_data(as_text=True)
+    assert api.get(API, headers=_bearer(token)).status_code == 401
+    assert db.session.scalar(select(ApiToken)) is None
+
+
+def test_the_token_is_not_shown_again(staff_client):
+    token, _page = _create_on_profile(staff_client)
+    again = staff_client.get("/profile/").get_data(as_text=True)
+    assert token not in again
+    assert token[:10] + "…" in again  # its beginning, to recognise it
+
+
+def test_a_token_without_a_name_gets_a_default_one(staff_client):
+    _create_on_profile(staff_client, name="   ")
+    assert db.session.scalar(select(ApiToken.name)) == "API token"
+
+
+def test_the_profile_says_when_a_token_was_last_used(app, staff_client):
+    token, page = _create_on_profile(staff_client)
+    assert "—" in page  # never used yet
+    assert app.test_client().get(API, headers=_bearer(token)).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+    row = re.search(r"<tr><td>My script</td>.*?</tr>", staff_client.get("/profile/").get_data(as_text=True), re.S)
+    assert row and "—" not in row.group(0)
+
+
+def test_nobody_can_revoke_the_token_of_someone_else(app, staff_client, make_user, login_as):
+    token, _page = _create_on_profile(staff_client)
+    stored_id = db.session.scalar(select(ApiToken.id))
+    intruder = login_as(make_user("administrator", name="Another Admin"))
+    assert intruder.post(f"/profile/tokens/{stored_id}/delete").status_code == 302
+    assert app.test_client().get(API, headers=_bearer(token)).status_code == 200
+    assert "My script" not in intruder.get("/profile/").get_data(as_text=True)
+
+
+def test_token_pages_need_a_login(app):
+    client = app.test_client()
+    assert client.post("/profile/tokens", data={"name": "x"}).location.startswith("/login")
+    assert db.session.scalar(select(ApiToken)) is None
+
+
+def test_the_command_line_prints_a_working_token(app, staff):
+    result = app.test_cli_runner().invoke(main, ["tokens", "create", "--email", "Patrick@Example.org"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    assert TOKEN.fullmatch(token)
+    assert db.session.scalar(select(ApiToken.name)) == "CLI token"
+    assert app.test_client().get(API, headers=_bearer(token)).status_code == 200
+
+
+def test_the_command_line_names_the_token(app, staff):
+    result = app.test_cli_runner().invoke(main, ["tokens", "create", "--email", staff.email, "--name", "Import"])
+    assert result.exit_code == 0
+    assert db.session.scalar(select(ApiToken.name)) == "Import"
+
+
+def test_the_command_line_refuses_an_unknown_user(app):
+    result = app.test_cli_runner().invoke(main, ["tokens", "create", "--email", "nobody@example.org"])
+    assert result.exit_code == 1
+    assert "no user with the e-mail nobody@example.org" in result.output
+    assert db.session.scalar(select(ApiToken)) is None
