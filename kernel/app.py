@@ -6,7 +6,7 @@ import logging
 import time
 from pathlib import Path
 
-from flask import Flask, g, jsonify, render_template, request, send_from_directory
+from flask import Flask, g, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
@@ -38,6 +38,7 @@ VENDOR_FILES = {
     "tom-select.js": "tom-select/dist/js/tom-select.complete.min.js",
     "tom-select.css": "tom-select/dist/css/tom-select.default.min.css",
     "sortable.js": "sortablejs/Sortable.min.js",
+    "fullcalendar.js": "fullcalendar/index.global.min.js",
 }
 
 csrf = CSRFProtect()
@@ -228,6 +229,10 @@ def _register_blueprints(app: Flask, plugin_set) -> None:
             raise NotFound()
         path = node_modules / VENDOR_FILES[name]
         return send_from_directory(path.parent, path.name, max_age=86400)
+
+    @app.route("/favicon.ico")
+    def favicon():
+        return redirect(url_for("static", filename="favicon.svg"), code=301)
 
     @app.route("/plugins/<plugin>/static/<path:filename>")
     def plugin_static(plugin, filename):

@@ -27,9 +27,11 @@ def main():
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--no-setup", is_flag=True, help="Do not apply migrations or create the first user.")
+@click.option("--no-worker", is_flag=True, help="Do not start `passerelle worker` alongside (run it yourself).")
 @with_appcontext
-def serve(host, port, workers, no_setup):
-    """Serve the application with gunicorn (migrations and first-start set-up first)."""
+def serve(host, port, workers, no_setup, no_worker):
+    """Serve the application with gunicorn (migrations and first-start set-up first), with a
+    background worker that sends the outbox's e-mails and SMS."""
     from gunicorn.app.base import BaseApplication
 
     from kernel.setup import first_start, login_banner
@@ -40,6 +42,8 @@ def serve(host, port, workers, no_setup):
         click.echo(f"  Open http://{host}:{port}\n")
     db.session.remove()
     db.engine.dispose()  # workers open their own connections
+    if not no_worker:
+        start_background_worker()
 
     class Server(BaseApplication):
         def load_config(self):
@@ -53,6 +57,17 @@ def serve(host, port, workers, no_setup):
             return create_app()
 
     Server().run()
+
+
+def start_background_worker() -> None:
+    """``passerelle worker`` as a child process, stopped when ``serve`` exits."""
+    import atexit
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-m", "kernel.cli", "worker"])
+    atexit.register(child.terminate)
+    click.echo("  Background worker started (outbox: e-mails and SMS).")
 
 
 @main.group("db")
@@ -262,3 +277,7 @@ def import_csv(entity_name, file, mapping_source, duplicates, email):
     rejected = file.with_name(file.name + ".rejected.csv")
     if importer.copy_rejected(job, rejected):
         click.echo(f"Rejected rows, with the reason: {rejected}")
+
+
+if __name__ == "__main__":
+    main()

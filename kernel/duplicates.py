@@ -147,9 +147,12 @@ def phone_key(value) -> str:
 
 
 def exact_key(entity: Entity, name: str, value) -> tuple[str, str] | None:
+    return _exact_key_of_kind(declared_meta(entity, name).kind, name, value)
+
+
+def _exact_key_of_kind(kind: str, name: str, value) -> tuple[str, str] | None:
     if value in (None, ""):
         return None
-    kind = declared_meta(entity, name).kind
     if kind == "email":
         key = ("email", email_key(value))
     elif kind == "phone":
@@ -294,31 +297,64 @@ def reason_label(entity: Entity, reason: str) -> str:
     return _("Same %(field)s", field=str(meta.label).lower() if meta else reason)
 
 
+@dataclass
+class Probe:
+    """What a look-up compares, computed once: the name's words, the exact keys, all keys."""
+
+    tokens: list[str]
+    exact: dict[str, str]  # (kind, key) → reason
+    keys: set[tuple[str, str]]
+
+    @classmethod
+    def of(cls, entity: Entity, rule: DuplicateRule, values: dict) -> Probe:
+        return cls(tokens=name_tokens(rule, values), exact=exact_reasons_by_key(entity, rule, values),
+                   keys=keys_of(entity, rule, values))
+
+    def keys_of_kinds(self, kinds) -> set[tuple[str, str]]:
+        return {(kind, key) for kind, key in self.keys if kind in kinds}
+
+
+def exact_reasons_by_key(entity: Entity, rule: DuplicateRule, values: dict) -> dict:
+    found = {}
+    for name in rule.exact_fields:
+        key = exact_key(entity, name, values.get(name))
+        if key:
+            found.setdefault(key, key[0] if key[0] in (REASON_EMAIL, REASON_PHONE) else name)
+    return found
+
+
+SURE_KINDS = (*EXACT_KINDS, "name")  # every candidate found by these is a match
+FUZZY_KINDS = ("pair", "prefix")
+
+
 def find_duplicates(entity: Entity, values: dict, exclude_id=None, limit: int = 5) -> list[DuplicateMatch]:
     """Likely duplicates of a record with these ``values`` (typed or saved), best first.
 
-    Records in the trash and ``exclude_id`` are never returned. Three queries whatever the size
-    of the table: the keys index, the candidates' compared columns by primary key, and the few
-    records returned (for their titles)."""
+    Records in the trash and ``exclude_id`` are never returned. At most five queries whatever the
+    size of the table: records sharing an exact key or the exact name (index only), their compared
+    columns (by primary key); only when that gives fewer than ``limit`` matches, the same for the
+    typo-tolerant keys; then the records returned, for their titles."""
     rule = rule_of(entity)
     if rule is None:
         return []
-    keys = keys_of(entity, rule, values)
-    if not keys:
+    probe = Probe.of(entity, rule, values)
+    if not probe.keys:
         return []
-    candidate_ids = _candidate_ids(entity, keys, exclude_id)
-    if not candidate_ids:
-        return []
-    matches = [
-        match for row in _candidate_rows(entity, rule, candidate_ids)
-        if (match := _match(entity, rule, values, row)) is not None
-    ]
+    excluded = {int(exclude_id)} if exclude_id is not None else set()
+    sure_ids = _candidate_ids(entity, probe.keys_of_kinds(SURE_KINDS), excluded, max(4 * limit, 20))
+    matches = _matches_among(entity, rule, probe, sure_ids)
+    if len(matches) < limit:
+        excluded |= set(sure_ids)
+        fuzzy_ids = _candidate_ids(entity, probe.keys_of_kinds(FUZZY_KINDS), excluded, CANDIDATE_LIMIT)
+        matches += _matches_among(entity, rule, probe, fuzzy_ids)
     matches.sort(key=lambda match: (-len(match.reasons) if match.exact else 0, -match.score, match.record_id))
     return _with_titles(entity, matches[:limit])
 
 
-def _candidate_ids(entity: Entity, keys: set[tuple[str, str]], exclude_id) -> list[int]:
-    """Records sharing the most keys with the probe, exact fields first (index only)."""
+def _candidate_ids(entity: Entity, keys: set[tuple[str, str]], excluded: set[int], limit: int) -> list[int]:
+    """Records sharing the most keys with the probe, exact fields first (from the index only)."""
+    if not keys:
+        return []
     table = DuplicateKey.__table__
     by_kind: dict[str, list[str]] = {}
     for kind, key in keys:
@@ -330,17 +366,33 @@ def _candidate_ids(entity: Entity, keys: set[tuple[str, str]], exclude_id) -> li
         .where(or_(*(and_(table.c.kind == kind, table.c.key.in_(sorted(values))) for kind, values in by_kind.items())))
         .group_by(table.c.record_id)
         .order_by(weight.desc(), table.c.record_id)
-        .limit(CANDIDATE_LIMIT)
+        .limit(limit)
     )
-    if exclude_id is not None:
-        statement = statement.where(table.c.record_id != int(exclude_id))
+    if excluded:
+        statement = statement.where(table.c.record_id.not_in(sorted(excluded)))
     return list(db.session.scalars(statement))
 
 
-def _candidate_rows(entity: Entity, rule: DuplicateRule, ids: list[int]):
+def _matches_among(entity: Entity, rule: DuplicateRule, probe: Probe, ids: list[int]) -> list[DuplicateMatch]:
+    if not ids:
+        return []
     model = entity.model
     columns = [model.id, *(getattr(model, name) for name in rule.fields())]
-    return db.session.execute(select(*columns).where(model.id.in_(ids), model.deleted_at.is_(None))).all()
+    rows = db.session.execute(select(*columns).where(model.id.in_(ids), model.deleted_at.is_(None))).all()
+    kinds = {name: declared_meta(entity, name).kind for name in rule.exact_fields}
+    return [match for row in rows if (match := _match(entity, rule, probe, kinds, row._mapping)) is not None]
+
+
+def _match(entity: Entity, rule: DuplicateRule, probe: Probe, kinds: dict, candidate) -> DuplicateMatch | None:
+    score = name_score(probe.tokens, name_tokens(rule, candidate))
+    reasons = [REASON_NAME] if score >= rule.threshold else []
+    for name, kind in kinds.items():
+        reason = probe.exact.get(_exact_key_of_kind(kind, name, candidate[name]))
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    if not reasons:
+        return None
+    return DuplicateMatch(entity=entity, record_id=candidate["id"], title="", score=score, reasons=reasons)
 
 
 def _with_titles(entity: Entity, matches: list[DuplicateMatch]) -> list[DuplicateMatch]:
@@ -353,28 +405,6 @@ def _with_titles(entity: Entity, matches: list[DuplicateMatch]) -> list[Duplicat
     for match in matches:
         match.title = entity.title_of(found[match.record_id])
     return matches
-
-
-def _match(entity: Entity, rule: DuplicateRule, values: dict, row) -> DuplicateMatch | None:
-    candidate = row._mapping
-    score = name_score(name_tokens(rule, values), name_tokens(rule, candidate))
-    reasons = [REASON_NAME] if score >= rule.threshold else []
-    reasons += _exact_reasons(entity, rule, values, candidate)
-    if not reasons:
-        return None
-    return DuplicateMatch(entity=entity, record_id=row.id, title="", score=score, reasons=reasons)
-
-
-def _exact_reasons(entity: Entity, rule: DuplicateRule, values: dict, candidate) -> list[str]:
-    typed = {exact_key(entity, name, values.get(name)) for name in rule.exact_fields} - {None}
-    reasons = []
-    for name in rule.exact_fields:
-        key = exact_key(entity, name, candidate.get(name))
-        if key in typed:
-            reason = key[0] if key[0] in (REASON_EMAIL, REASON_PHONE) else name
-            if reason not in reasons:
-                reasons.append(reason)
-    return reasons
 
 
 # -- scoring -----------------------------------------------------------------------------------

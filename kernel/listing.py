@@ -234,19 +234,25 @@ def _positive_int(value, default: int) -> int:
     return number if number > 0 else default
 
 
-def neighbours(entity: Entity, state: ListState, user, position: int) -> tuple[int | None, int | None, int]:
-    """Ids of the records before and after ``position`` (1-based) in the list, and its total."""
+def neighbours(entity: Entity, state: ListState, user, position: int, record_id: int):
+    """Ids of the records before and after ``position`` (1-based) in the list, the list's total
+    and whether it is exact; ``total`` is None when the record is no longer at that position."""
     statement = state.statement(entity, user)
-    total = count(statement)
     offset = max(position - 2, 0)
     ids = list(db.session.scalars(
         statement.with_only_columns(entity.model.id).order_by(*sort_clause(entity, state.sort))
         .limit(3).offset(offset)
     ))
     index = position - 1 - offset
-    previous_id = ids[index - 1] if index - 1 >= 0 and index - 1 < len(ids) else None
+    if index >= len(ids) or ids[index] != record_id:
+        return None, None, None, False
+    if state.unfiltered:
+        total, exact = count_active(entity), True
+    else:
+        total, exact = count_capped(statement, COUNT_CAP)
+    previous_id = ids[index - 1] if index >= 1 else None
     next_id = ids[index + 1] if index + 1 < len(ids) else None
-    return previous_id, next_id, total
+    return previous_id, next_id, total, exact
 
 
 def count(statement) -> int:

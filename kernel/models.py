@@ -1,9 +1,19 @@
-"""The kernel's own tables (imported so that they are on the metadata)."""
+"""The kernel's own tables (imported here so that they are all on the metadata, whatever views
+happen to be loaded)."""
 
 from kernel.choices import ChoiceOption
 from kernel.custom_fields import CustomField
+from kernel.dashboard import DashboardLayout
+from kernel.duplicates import DuplicateKey
 from kernel.history import RecordChange
+from kernel.importer import Import
+from kernel.navigation import Favourite, RecentView
+from kernel.notifications import Notification
+from kernel.outbox import OutboxMessage
 from kernel.saved_views import ListPreference, SavedFilter
 from kernel.users import ApiToken, User
 
-__all__ = ["ApiToken", "ChoiceOption", "CustomField", "ListPreference", "RecordChange", "SavedFilter", "User"]
+__all__ = [
+    "ApiToken", "ChoiceOption", "CustomField", "DashboardLayout", "DuplicateKey", "Favourite", "Import",
+    "ListPreference", "Notification", "OutboxMessage", "RecentView", "RecordChange", "SavedFilter", "User",
+]

@@ -169,8 +169,35 @@ def show_record(plural, record_id):
     return render_template(
         "records/detail.html", entity=entity, record=record, lookups=lookups, display=display_value,
         changes=changes, is_favourite=navigation.is_favourite(current_user, entity, record),
-        panels=rendered_panels(entity, record),
+        panels=rendered_panels(entity, record), position=list_position(entity, record),
     )
+
+
+def list_position(entity, record) -> dict | None:
+    """Where the record stands in the list it was opened from ("2/8"), with its neighbours,
+    when the link carried the list (``?list=<query>&pos=<n>``)."""
+    from urllib.parse import parse_qsl
+
+    from werkzeug.datastructures import MultiDict
+
+    position = request.args.get("pos", type=int)
+    if not position or position < 1 or "list" not in request.args:
+        return None
+    query = request.args["list"]
+    state = listing.list_state_for(entity, MultiDict(parse_qsl(query, keep_blank_values=True)), current_user)
+    previous_id, next_id, total, exact = listing.neighbours(entity, state, current_user, position, record.id)
+    if total is None:
+        return None
+
+    def link(record_id, pos):
+        return url_for("records.show_record", plural=entity.plural, record_id=record_id, list=query, pos=pos)
+
+    return {
+        "position": position, "total": total, "exact": exact,
+        "previous": link(previous_id, position - 1) if previous_id else None,
+        "next": link(next_id, position + 1) if next_id else None,
+        "list": url_for("records.list_records", plural=entity.plural) + "?" + query,
+    }
 
 
 @bp.route("/<plural>/new", methods=["GET", "POST"])

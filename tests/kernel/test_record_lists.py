@@ -70,3 +70,18 @@ def test_counting_stops_at_the_cap_unless_asked(staff_client, staff, monkeypatch
     assert page.index("Jodoin0") < page.index("Jodoin1") and "Jodoin2" not in page
     assert "5 records" in staff_client.get("/clients/?q=jodoin&count=exact").get_data(as_text=True)
     assert "6 records" in staff_client.get("/clients/").get_data(as_text=True)
+
+
+def test_position_and_neighbours_when_opened_from_a_list(staff_client, staff):
+    import re
+    from html import unescape
+
+    _add_clients(staff, [("A", "Gagnon"), ("B", "Côté"), ("C", "Roy")])
+    page = staff_client.get("/clients/?sort=last_name&cols=last_name").get_data(as_text=True)
+    links = [unescape(link) for link in re.findall(r'href="(/clients/\d+\?[^"]+)"', page)]
+    assert len(links) == 3 and "pos=2" in links[1]
+    detail = staff_client.get(links[1]).get_data(as_text=True)
+    assert ">2/3<" in detail and 'rel="prev"' in detail and 'rel="next"' in detail
+    following = unescape(re.search(r'href="([^"]+)" rel="next"', detail).group(1))
+    last = staff_client.get(following).get_data(as_text=True)
+    assert "Roy" in last and ">3/3<" in last and 'rel="next"' not in last

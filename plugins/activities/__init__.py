@@ -1,0 +1,70 @@
+"""Activities: calls, meetings, tasks (with their kanban and history), notes and documents (CVs
+included), a shared calendar with a private iCal feed, reminders and dashboard blocks.
+
+Calls, meetings, tasks and notes are "related to" a client, contact or partner through the
+kernel's related-to field, so the kernel already lists them on those records' pages."""
+
+from flask_babel import lazy_gettext as _l
+
+from kernel import hookimpl
+from kernel.menu import MenuItem
+from kernel.permissions import record_permissions
+
+LABEL = _l("Activities")
+REQUIRES = ()
+
+
+@hookimpl
+def passerelle_entities():
+    from plugins.activities.models import Call, Document, Meeting, Note, Task
+
+    return [Call, Meeting, Task, Note, Document]
+
+
+@hookimpl
+def passerelle_permissions():
+    return record_permissions("activities", _l("activities")) + record_permissions("documents", _l("documents"))
+
+
+@hookimpl
+def passerelle_menu_items():
+    from plugins.activities.models import OPEN_TASK_STATUSES
+
+    return [
+        MenuItem(_l("Open tasks"), "records.list_records", "activities.view", "✅", "task",
+                 {"plural": "tasks", "status__in": list(OPEN_TASK_STATUSES)}),
+        MenuItem(_l("History"), "activities.task_history", "activities.view", "✅", "task"),
+        MenuItem(_l("Kanban"), "activities.kanban", "activities.view", "✅", "task"),
+        MenuItem(_l("Calendar"), "activities.calendar_page", "activities.view", "📅", "calendar"),
+    ]
+
+
+@hookimpl
+def passerelle_blueprints():
+    from plugins.activities.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def passerelle_record_panels(entity, record, user):
+    from plugins.activities.documents import document_panels
+    from plugins.activities.views import invitees_panel
+
+    if entity.name == "meeting":
+        return [invitees_panel(record, user)]
+    return document_panels(entity, record, user)
+
+
+@hookimpl
+def passerelle_dashlets():
+    from plugins.activities.dashlets import activity_dashlets
+
+    return activity_dashlets()
+
+
+@hookimpl
+def passerelle_worker_jobs():
+    from plugins.activities.reminders import send_due_reminders
+
+    return [send_due_reminders]

@@ -1,0 +1,278 @@
+"""The activities' own screens: task history and kanban, calendar (events, rescheduling, sharing,
+iCal feed), document uploads and downloads, meeting invitees."""
+
+from __future__ import annotations
+
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from kernel import records
+from kernel.db import db, utcnow
+from kernel.panels import Panel
+from kernel.permissions import require
+from kernel.registry import entities
+from kernel.related import related_titles
+from kernel.users import User, active_users
+from plugins.activities import calendar, documents
+from plugins.activities.models import (
+    DOCUMENT_CATEGORIES, SHARING_CHOICES, TASK_STATUSES, DocumentRevision, MeetingInvitee, Task,
+)
+
+bp = Blueprint("activities", __name__)
+
+
+def first_message(messages: dict) -> str:
+    for value in messages.values():
+        return str(value[0] if isinstance(value, list) else value)
+    return _("The change was refused.")
+
+
+# -- tasks: history and kanban -----------------------------------------------------------------
+
+@bp.route("/tasks/history")
+@require("activities.view")
+def task_history():
+    completed = db.session.scalars(
+        entities().get("task").active().where(Task.status == "completed").order_by(Task.updated_at.desc())
+    ).all()
+    return render_template("activities/history.html", tasks=completed,
+                           titles=related_titles({task.related_to for task in completed}, entities()))
+
+
+@bp.route("/tasks/kanban")
+@require("activities.view")
+def kanban():
+    task_entity = entities().get("task")
+    statement = task_entity.active().order_by(Task.due_date.is_(None), Task.due_date, Task.id)
+    if request.args.get("mine"):
+        statement = statement.where(Task.assigned_user_id == current_user.id)
+    columns = {status: [] for status in TASK_STATUSES.values()}
+    for task in db.session.scalars(statement):
+        columns.setdefault(task.status, []).append(task)
+    return render_template("activities/kanban.html", columns=columns, statuses=TASK_STATUSES,
+                           may_edit=current_user.can("activities.edit"))
+
+
+@bp.route("/tasks/<int:task_id>/status", methods=["POST"])
+@require("activities.edit")
+def change_task_status(task_id):
+    task_entity = entities().get("task")
+    task = records.get(task_entity, task_id) or abort(404)
+    try:
+        records.update(task_entity, task, {"status": request.form.get("status")}, current_user,
+                       expected_version=request.form.get("version"))
+    except records.StaleRecord:
+        db.session.rollback()
+        return jsonify(error=_("Someone else changed this task meanwhile: reload the page.")), 409
+    except ValidationError as error:
+        db.session.rollback()
+        return jsonify(error=first_message(error.messages)), 422
+    db.session.commit()
+    if not request.accept_mimetypes.accept_json and "HX-Request" not in request.headers:
+        return redirect(url_for("activities.kanban"))
+    return jsonify(status=task.status, version=task.version)
+
+
+# -- calendar ----------------------------------------------------------------------------------
+
+@bp.route("/calendar")
+@require("activities.view")
+def calendar_page():
+    return render_template("activities/calendar.html", may_create=current_user.can("activities.create"))
+
+
+@bp.route("/calendar/events")
+@require("activities.view")
+def calendar_events():
+    try:
+        start = calendar.to_utc_naive(request.args["start"])
+        end = calendar.to_utc_naive(request.args["end"])
+    except (KeyError, ValueError):
+        return jsonify(error=_("Give a start and an end.")), 400
+    owners = calendar.visible_owner_ids(current_user.id)
+    return jsonify(calendar.events_between(owners, start, end))
+
+
+KIND_ENTITIES = {"call": "call", "meeting": "meeting", "task": "task"}
+
+
+@bp.route("/calendar/move", methods=["POST"])
+@require("activities.edit")
+def calendar_move():
+    kind = request.form.get("kind", "")
+    entity = entities().get(KIND_ENTITIES.get(kind, ""))
+    record = records.get(entity, request.form.get("id", type=int)) if entity else None
+    if record is None:
+        abort(404)
+    try:
+        start = calendar.to_utc_naive(request.form["start"])
+        end = calendar.to_utc_naive(request.form["end"]) if request.form.get("end") else None
+        values = calendar.rescheduled_values(kind, record, start, end)
+        records.update(entity, record, values, current_user, expected_version=request.form.get("version"))
+    except records.StaleRecord:
+        db.session.rollback()
+        return jsonify(error=_("Someone else changed this activity meanwhile: reload the calendar.")), 409
+    except ValidationError as error:
+        db.session.rollback()
+        return jsonify(error=first_message(error.messages)), 422
+    except (KeyError, ValueError):
+        return jsonify(error=_("Give a start and an end.")), 400
+    db.session.commit()
+    return jsonify(version=record.version)
+
+
+@bp.route("/calendar/sharing", methods=["GET", "POST"])
+@require("activities.view")
+def calendar_sharing():
+    if request.method == "POST":
+        viewers = {int(value) for value in request.form.getlist("viewers") if value.isdigit()}
+        calendar.save_sharing(current_user.id, request.form.get("sharing", "nobody"), viewers)
+        db.session.commit()
+        flash(_("Your calendar sharing is saved."), "success")
+        return redirect(url_for("activities.calendar_sharing"))
+    settings = calendar.settings_of(current_user.id)
+    if settings.ical_token is None:
+        calendar.new_token(current_user.id)
+    db.session.commit()
+    return render_template(
+        "activities/sharing.html", settings=settings, choices=SHARING_CHOICES,
+        chosen=calendar.chosen_viewer_ids(current_user.id),
+        colleagues=[user for user in active_users() if user.id != current_user.id],
+        feed_url=url_for("activities.ical_feed", token=settings.ical_token, _external=True),
+    )
+
+
+@bp.route("/calendar/token", methods=["POST"])
+@require("activities.view")
+def regenerate_token():
+    calendar.new_token(current_user.id)
+    db.session.commit()
+    flash(_("A new address is made: the old one no longer works."), "success")
+    return redirect(url_for("activities.calendar_sharing"))
+
+
+@bp.route("/calendar/<token>.ics")
+def ical_feed(token):
+    user_id = calendar.user_id_for_token(token)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.can("activities.view"):
+        abort(404)
+    return Response(calendar.ical_feed(user.id, utcnow()), mimetype="text/calendar")
+
+
+# -- documents ---------------------------------------------------------------------------------
+
+@bp.route("/documents/upload", methods=["GET", "POST"])
+@require("documents.create")
+def new_document():
+    link = request.values.get("link", "")
+    if request.method == "GET":
+        return render_template("activities/upload.html", link=link, categories=DOCUMENT_CATEGORIES,
+                               link_titles=related_titles([link], entities()), values={})
+    entity = entities().get("document")
+    try:
+        document = records.create(entity, {"name": request.form.get("name"),
+                                           "category": request.form.get("category") or None}, current_user)
+        documents.add_revision(document, request.files.get("file") or _no_file(), current_user)
+        for value in request.form.getlist("link"):
+            if value and not documents.add_link(document, value, current_user):
+                raise documents.UploadRefused(_("Choose an existing client, contact or partner."))
+    except (ValidationError, documents.UploadRefused) as error:
+        db.session.rollback()
+        message = first_message(error.messages) if isinstance(error, ValidationError) else str(error)
+        flash(message, "error")
+        return render_template("activities/upload.html", link=link, categories=DOCUMENT_CATEGORIES,
+                               link_titles=related_titles([link], entities()),
+                               values=request.form.to_dict()), 422
+    db.session.commit()
+    flash(_("%(title)s is saved.", title=document.name), "success")
+    return redirect(url_for("records.show_record", plural="documents", record_id=document.id))
+
+
+def _no_file():
+    raise documents.UploadRefused(_("Choose a file to upload."))
+
+
+@bp.route("/documents/<int:document_id>/revisions", methods=["POST"])
+@require("documents.edit")
+def upload_revision(document_id):
+    document = records.get(entities().get("document"), document_id) or abort(404)
+    if not documents.may_view_document(current_user, document_id):
+        abort(403)
+    try:
+        documents.add_revision(document, request.files.get("file") or _no_file(), current_user)
+        if document.category == "cv":
+            for link in documents.links_of(document.id):
+                if link.startswith("client:"):
+                    documents.mark_cv_up_to_date(document, int(link.split(":")[1]), current_user)
+    except documents.UploadRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("records.show_record", plural="documents", record_id=document_id)), 303
+    db.session.commit()
+    flash(_("The new version is saved."), "success")
+    return redirect(url_for("records.show_record", plural="documents", record_id=document_id))
+
+
+@bp.route("/documents/<int:document_id>/links", methods=["POST"])
+@require("documents.edit")
+def add_document_link(document_id):
+    document = records.get(entities().get("document"), document_id) or abort(404)
+    if not documents.add_link(document, request.form.get("link", ""), current_user):
+        db.session.rollback()
+        flash(_("Choose an existing client, contact or partner."), "error")
+    else:
+        db.session.commit()
+        flash(_("The link is saved."), "success")
+    return redirect(url_for("records.show_record", plural="documents", record_id=document_id))
+
+
+@bp.route("/documents/files/<int:revision_id>")
+@login_required
+def download(revision_id):
+    revision = db.session.get(DocumentRevision, revision_id) or abort(404)
+    if not documents.may_view_document(current_user, revision.document_id):
+        abort(403)
+    path = documents.upload_folder() / revision.stored_name
+    return send_file(path, mimetype=revision.content_type, as_attachment=True,
+                     download_name=revision.original_name)
+
+
+# -- meeting invitees --------------------------------------------------------------------------
+
+@bp.route("/meetings/<int:meeting_id>/invitees", methods=["GET", "POST"])
+@require("activities.edit")
+def meeting_invitees(meeting_id):
+    meeting = records.get(entities().get("meeting"), meeting_id) or abort(404)
+    if request.method == "POST":
+        chosen = {int(value) for value in request.form.getlist("invitees") if value.isdigit()}
+        db.session.execute(MeetingInvitee.__table__.delete().where(MeetingInvitee.meeting_id == meeting.id))
+        valid = set(db.session.scalars(select(User.id).where(User.id.in_(chosen), User.active.is_(True))))
+        for user_id in valid:
+            db.session.add(MeetingInvitee(meeting_id=meeting.id, user_id=user_id))
+        db.session.commit()
+        flash(_("The guests are saved."), "success")
+        return redirect(url_for("records.show_record", plural="meetings", record_id=meeting.id))
+    invited = set(db.session.scalars(select(MeetingInvitee.user_id).where(MeetingInvitee.meeting_id == meeting.id)))
+    return render_template("activities/invitees.html", meeting=meeting, invited=invited,
+                           colleagues=active_users())
+
+
+def invitees_panel(meeting, user) -> Panel:
+    names = db.session.scalars(
+        select(User.name).join(MeetingInvitee, MeetingInvitee.user_id == User.id)
+        .where(MeetingInvitee.meeting_id == meeting.id).order_by(User.name)
+    ).all()
+    actions = []
+    if user.can("activities.edit"):
+        actions.append((_l("Choose the guests"), url_for("activities.meeting_invitees", meeting_id=meeting.id)))
+    return Panel(key="invitees", title=_l("Invited colleagues"), template="activities/_invitees_panel.html",
+                 context={"names": names}, actions=actions, order=20)
+
+
+__all__ = ["bp"]

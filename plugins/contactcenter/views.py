@@ -1,0 +1,181 @@
+"""Screens of the resource directory: search, full resource, synonyms and postal codes; and the
+search API endpoint."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, to_user_timezone
+from sqlalchemy import delete, func, insert, select
+
+from kernel.db import db
+from kernel.menu import MenuItem
+from kernel.permissions import require
+from kernel.views.api import problem, token_required
+from plugins.contactcenter import geo
+from plugins.contactcenter.cards import cards_for, full_resource
+from plugins.contactcenter.models import Resource, postal_codes, synonym_groups
+from plugins.contactcenter.search import PAGE_SIZE, Criteria, run
+
+blueprint = Blueprint("contactcenter", __name__)
+MAX_RADIUS_KM = 1000.0
+
+
+def menu_items() -> list[MenuItem]:
+    return [
+        MenuItem(_l("Search resources"), "contactcenter.search_page", "contactcenter.view", "🔎", "resource"),
+        MenuItem(_l("Search synonyms"), "contactcenter.synonyms", "contactcenter.admin", "🔁", "resource"),
+        MenuItem(_l("Postal codes"), "contactcenter.postal_code_table", "contactcenter.admin", "📮", "resource"),
+    ]
+
+
+def user_now() -> datetime:
+    return to_user_timezone(datetime.now(timezone.utc)).replace(tzinfo=None)
+
+
+def parse_moment(args) -> tuple[datetime | None, str | None]:
+    """The opening time asked for: "now", a chosen date and time, or none; and an error."""
+    if args.get("open") == "now":
+        return user_now(), None
+    chosen = (args.get("open_at") or "").strip()
+    if not chosen:
+        return None, None
+    try:
+        return datetime.fromisoformat(chosen), None
+    except ValueError:
+        return None, _("The opening time is not a valid date and time.")
+
+
+def parse_radius(value) -> tuple[float | None, str | None]:
+    if value in (None, ""):
+        return None, None
+    try:
+        radius = float(value)
+    except ValueError:
+        return None, _("The radius must be a number of kilometres.")
+    if not 0 < radius <= MAX_RADIUS_KM:
+        return None, _("The radius must be between 0 and %(max)d km.", max=int(MAX_RADIUS_KM))
+    return radius, None
+
+
+def criteria_from(args) -> tuple[Criteria, list[str]]:
+    moment, moment_error = parse_moment(args)
+    radius, radius_error = parse_radius(args.get("radius"))
+    try:
+        page = max(int(args.get("page") or 1), 1)
+    except ValueError:
+        page = 1
+    criteria = Criteria(
+        keywords=(args.get("q") or "").strip()[:200], postal_code=(args.get("postal_code") or "").strip()[:10],
+        radius_km=radius, sort=args.get("sort") or "", area=(args.get("area") or "").strip()[:100],
+        taxonomy=(args.get("type") or "").strip()[:100], language=(args.get("language") or "").strip()[:50],
+        open_at=moment, phone=(args.get("phone") or "").strip()[:50], page=page,
+    )
+    return criteria, [error for error in (moment_error, radius_error) if error]
+
+
+def has_criteria(criteria: Criteria) -> bool:
+    return any((criteria.keywords, criteria.postal_code, criteria.area, criteria.taxonomy, criteria.language,
+                criteria.open_at, criteria.phone))
+
+
+@blueprint.route("/resources/search")
+@require("contactcenter.view")
+def search_page():
+    criteria, errors = criteria_from(request.args)
+    outcome = run(criteria) if has_criteria(criteria) and not errors else None
+    cards = cards_for(outcome.hits, user_now()) if outcome else []
+    template = "contactcenter/results.html" if request.headers.get("HX-Request") else "contactcenter/search.html"
+    return render_template(template, criteria=criteria, errors=errors, outcome=outcome, cards=cards,
+                           page_size=PAGE_SIZE, args=request.args)
+
+
+@blueprint.route("/resources/<int:record_id>/full")
+@require("contactcenter.view")
+def resource_detail(record_id: int):
+    service = db.session.get(Resource, record_id)
+    if service is None or service.deleted_at is not None:
+        abort(404)
+    return render_template("contactcenter/detail.html", resource=full_resource(service, user_now()),
+                           refer=request.args.get("refer") == "1")
+
+
+# -- API ------------------------------------------------------------------------------------
+def hit_json(card: dict) -> dict:
+    service, site, agency = card["service"], card["site"], card["agency"]
+    return {
+        "id": service.id, "hsds_id": service.hsds_id, "name": card["name"], "description": card["description"],
+        "agency": agency.name if agency else None,
+        "address": _address(site), "postal_code": site.postal_code if site else None,
+        "distance_km": round(card["distance_km"], 2) if card["distance_km"] is not None else None,
+        "phones": [phone["number"] for phone in card["phones"]], "hours": card["hours"], "open_now": card["open"],
+    }
+
+
+def _address(site) -> str | None:
+    if site is None:
+        return None
+    return ", ".join(part for part in (site.address_1, site.city, site.state_province, site.postal_code) if part)
+
+
+@blueprint.route("/api/v1/contactcenter/search")
+@token_required
+def search_api():
+    if not g.api_user.can("contactcenter.view"):
+        return problem(403, _("You are not allowed to do this."))
+    criteria, errors = criteria_from(request.args)
+    if errors:
+        return problem(400, errors[0])
+    outcome = run(criteria)
+    if outcome.unknown_postal_code:
+        return problem(400, _("Unknown postal code: %(code)s", code=criteria.postal_code))
+    return jsonify({
+        "total": outcome.total, "page": criteria.page, "page_size": PAGE_SIZE,
+        "results": [hit_json(card) for card in cards_for(outcome.hits, user_now())],
+        "facets": outcome.facets,
+    })
+
+
+# -- administration ------------------------------------------------------------------------
+@blueprint.route("/admin/contactcenter/synonyms", methods=["GET", "POST"])
+@require("contactcenter.admin")
+def synonyms():
+    if request.method == "POST":
+        words = ", ".join(word.strip() for word in (request.form.get("words") or "").split(",") if word.strip())
+        if len(words.split(",")) < 2 or len(words) > 255:
+            flash(_("Give at least two words separated by commas (255 characters at most)."), "error")
+        else:
+            db.session.execute(insert(synonym_groups).values(words=words))
+            db.session.commit()
+            flash(_("Synonym group added."), "success")
+        return redirect(url_for("contactcenter.synonyms"))
+    groups = db.session.execute(select(synonym_groups).order_by(synonym_groups.c.words)).all()
+    return render_template("contactcenter/synonyms.html", groups=groups)
+
+
+@blueprint.route("/admin/contactcenter/synonyms/<int:group_id>/delete", methods=["POST"])
+@require("contactcenter.admin")
+def delete_synonyms(group_id: int):
+    db.session.execute(delete(synonym_groups).where(synonym_groups.c.id == group_id))
+    db.session.commit()
+    flash(_("Synonym group deleted."), "success")
+    return redirect(url_for("contactcenter.synonyms"))
+
+
+@blueprint.route("/admin/contactcenter/postal-codes", methods=["GET", "POST"])
+@require("contactcenter.admin")
+def postal_code_table():
+    if request.method == "POST":
+        upload = request.files.get("file")
+        content = upload.read().decode("utf-8-sig", errors="replace") if upload else ""
+        loaded, errors = geo.load_postal_code_csv(content)
+        if errors or not loaded:
+            flash(_("Nothing was loaded: the file needs postal_code, latitude and longitude columns with valid "
+                    "values (lines %(lines)s).", lines=", ".join(errors[:10]) or "-"), "error")
+        else:
+            db.session.commit()
+            flash(_("%(count)d postal codes loaded.", count=loaded), "success")
+        return redirect(url_for("contactcenter.postal_code_table"))
+    count = db.session.scalar(select(func.count()).select_from(postal_codes))
+    return render_template("contactcenter/postal_codes.html", count=count)

@@ -1,0 +1,66 @@
+"""The calendar's events: mine, a colleague's shared calendar, not an unshared one; drag to reschedule."""
+
+from datetime import datetime
+
+from kernel.db import db
+from plugins.activities.models import Call, Meeting
+from tests.activities.helpers import create
+
+PERIOD = {"start": "2026-05-04T00:00:00Z", "end": "2026-05-11T00:00:00Z"}
+
+
+def call_for(user, subject):
+    return create("call", {"subject": subject, "start": "2026-05-05T14:00:00Z", "duration_hours": 0,
+                           "duration_minutes": 30, "assigned_user_id": user.id}, user)
+
+
+def test_feed_holds_my_activities_in_their_colours(staff, staff_client):
+    call_for(staff, "Mon appel")
+    create("meeting", {"subject": "Ma réunion", "start": "2026-05-06T10:00:00Z", "end": "2026-05-06T11:00:00Z"}, staff)
+    create("task", {"subject": "Ma tâche", "status": "not_started", "due_date": "2026-05-07"}, staff)
+    events = staff_client.get("/calendar/events", query_string=PERIOD).json
+    kinds = {event["title"]: event["extendedProps"]["kind"] for event in events}
+    assert kinds == {"Mon appel": "call", "Ma réunion": "meeting", "Ma tâche": "task"}
+    assert len({event["color"] for event in events}) == 3
+    assert staff_client.get("/calendar").status_code == 200
+
+
+def test_shared_and_unshared_colleagues(staff, make_user, login_as, staff_client):
+    sharing = make_user("staff", name="Sharing")
+    secretive = make_user("staff", name="Secretive")
+    call_for(sharing, "Appel partagé")
+    call_for(secretive, "Appel privé")
+    login_as(sharing).post("/calendar/sharing", data={"sharing": "chosen", "viewers": [str(staff.id)]})
+    login_as(secretive).post("/calendar/sharing", data={"sharing": "chosen", "viewers": []})
+    titles = {event["title"] for event in staff_client.get("/calendar/events", query_string=PERIOD).json}
+    assert "Appel partagé" in titles and "Appel privé" not in titles
+
+
+def test_drag_reschedules_with_the_version(staff, staff_client):
+    call = call_for(staff, "Appel")
+    moved = staff_client.post("/calendar/move", data={
+        "kind": "call", "id": call.id, "version": call.version,
+        "start": "2026-05-06T15:00:00Z", "end": "2026-05-06T16:15:00Z"})
+    assert moved.status_code == 200
+    db.session.expire_all()
+    call = db.session.get(Call, call.id)
+    assert call.start == datetime(2026, 5, 6, 15, 0) and call.total_minutes == 75
+    stale = staff_client.post("/calendar/move", data={
+        "kind": "call", "id": call.id, "version": 1, "start": "2026-05-07T15:00:00Z"})
+    assert stale.status_code == 409
+
+
+def test_resize_a_meeting(staff, staff_client):
+    meeting = create("meeting", {"subject": "R", "start": "2026-05-06T10:00:00Z", "end": "2026-05-06T11:00:00Z"},
+                     staff)
+    response = staff_client.post("/calendar/move", data={
+        "kind": "meeting", "id": meeting.id, "version": meeting.version,
+        "start": "2026-05-06T10:00:00Z", "end": "2026-05-06T12:00:00Z"})
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).end == datetime(2026, 5, 6, 12, 0)
+
+
+def test_click_a_slot_prefills_the_create_form(staff_client):
+    page = staff_client.get("/meetings/new?start=2026-05-06T10:00").get_data(as_text=True)
+    assert "2026-05-06T10:00" in page

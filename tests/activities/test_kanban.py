@@ -1,0 +1,35 @@
+"""The kanban moves a task to another status, refuses a stale card and a read-only user."""
+
+from kernel.db import db
+from plugins.activities.models import Task
+from tests.activities.helpers import create
+
+
+def test_kanban_shows_columns_and_moves_a_card(staff, staff_client):
+    task = create("task", {"subject": "Carte", "status": "not_started"}, staff)
+    page = staff_client.get("/tasks/kanban").get_data(as_text=True)
+    assert "Carte" in page and "sortable.js" in page
+    response = staff_client.post(f"/tasks/{task.id}/status", data={"status": "in_progress", "version": task.version},
+                                 headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.json["status"] == "in_progress"
+    assert db.session.get(Task, task.id).status == "in_progress"
+
+
+def test_a_stale_card_is_refused(staff, staff_client):
+    task_id = create("task", {"subject": "Carte", "status": "not_started"}, staff).id
+    response = staff_client.post(f"/tasks/{task_id}/status", data={"status": "completed", "version": 7},
+                                 headers={"Accept": "application/json"})
+    assert response.status_code == 409 and response.json["error"]
+    assert db.session.get(Task, task_id).status == "not_started"
+
+
+def test_read_only_user_cannot_move(staff, readonly, login_as):
+    task = create("task", {"subject": "Carte", "status": "not_started"}, staff)
+    response = login_as(readonly).post(f"/tasks/{task.id}/status", data={"status": "completed", "version": 1})
+    assert response.status_code == 403
+
+
+def test_the_keyboard_form_works_without_javascript(staff, staff_client):
+    task = create("task", {"subject": "Carte", "status": "not_started"}, staff)
+    response = staff_client.post(f"/tasks/{task.id}/status", data={"status": "pending", "version": task.version})
+    assert response.status_code == 302
