@@ -35,7 +35,7 @@ from kernel.db import Base, db
 from kernel.entities import Entity, FieldMeta, Record
 from kernel.text import digits, fold
 
-CANDIDATE_LIMIT = 200  # records scored per look-up, at most
+CANDIDATE_LIMIT = 100  # records scored per look-up, at most (typo-tolerant phase)
 KEY_MAX = 255
 MAX_NAME_TOKENS = 4
 MIN_PHONE_DIGITS = 7

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -161,13 +162,30 @@ class Record(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(default=1)
-    deleted_at: Mapped[datetime | None] = mapped_column(index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column()
     search_text: Mapped[str] = mapped_column(Text, default="")
     custom: Mapped[dict] = mapped_column(JSON, default=dict, server_default=sql_text("'{}'"))
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        table = getattr(cls, "__table__", None)
+        if table is not None and "deleted_at" in table.c:
+            _add_trash_index(table)
 
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.__table__.c.version}
+
+
+def _add_trash_index(table) -> None:
+    """Only the trash is looked up by ``deleted_at``: a partial index serves it without tempting
+    the planner to use it for "not in the trash", which is almost every row. Added to every
+    record table whatever ``__table_args__`` its model declares."""
+    name = f"ix_{table.name}_in_trash"
+    if any(index.name == name for index in table.indexes):
+        return
+    in_trash = sql_text("deleted_at IS NOT NULL")
+    Index(name, table.c.deleted_at, sqlite_where=in_trash, postgresql_where=in_trash)
 
 
 class Assignable:

@@ -272,7 +272,15 @@ def invitees_panel(meeting, user) -> Panel:
     if user.can("activities.edit"):
         actions.append((_l("Choose the guests"), url_for("activities.meeting_invitees", meeting_id=meeting.id)))
     return Panel(key="invitees", title=_l("Invited colleagues"), template="activities/_invitees_panel.html",
-                 context={"names": names}, actions=actions, order=20)
+                 context={"names": names, "duration": duration_text(meeting)}, actions=actions, order=20)
+
+
+def duration_text(meeting) -> str:
+    """The meeting's length, derived from its start and end: "1 h 30"."""
+    if meeting.start is None or meeting.end is None:
+        return ""
+    minutes = int((meeting.end - meeting.start).total_seconds() // 60)
+    return _("%(hours)d h %(minutes)02d", hours=minutes // 60, minutes=minutes % 60)
 
 
 __all__ = ["bp"]

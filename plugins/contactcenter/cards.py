@@ -16,10 +16,14 @@ from plugins.contactcenter.models import (
 )
 
 
+def is_french() -> bool:
+    return str(get_locale() or "fr") == "fr"
+
+
 def in_language(record, name: str) -> str:
     """The French field (``name_fr``) for French readers when it is filled, else the HSDS one."""
     french = getattr(record, f"{name}_fr", None)
-    if str(get_locale() or "fr") == "fr" and french:
+    if is_french() and french:
         return french
     return getattr(record, name, None) or french or ""
 

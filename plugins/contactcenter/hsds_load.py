@@ -84,7 +84,7 @@ def clock(row, name):
     parts = value.split(":")
     if len(parts) < 2 or not all(part[:2].isdigit() for part in parts[:2]) or int(parts[0]) > 24 or int(parts[1][:2]) > 59:
         raise Rejected(f"{name} is not a time (HH:MM): {value!r}")
-    return value[:8]
+    return f"{int(parts[0]):02d}:{int(parts[1][:2]):02d}:00"
 
 
 def identifier(row):
@@ -128,10 +128,9 @@ def load_tables(tables: dict[str, list[dict]], report: Report, on_row=None) -> N
     sites: dict[str, Site] = {}
     for table, loader in steps:
         for number, row in enumerate(tables.get(table, []), start=1):
-            try:
-                with db.session.begin_nested():
-                    if loader(row, ids, report, sites) is not False:
-                        report.count(table)
+            try:  # a loader checks every value before it writes anything
+                if loader(row, ids, report, sites) is not False:
+                    report.count(table)
             except Rejected as reason:
                 report.reject(table, number, row, str(reason))
             if on_row:

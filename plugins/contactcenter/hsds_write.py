@@ -78,11 +78,11 @@ class Exporter:
                  "name_fr": a.name_fr, "description_fr": a.description_fr} for a in self._records(Agency)]
 
     def services(self):
-        names = ("name", "alternate_name", "description", "url", "email", "status", "interpretation_services",
+        names = ("name", "alternate_name", "description", "url", "email", "interpretation_services",
                  "application_process", "fees_description", "wait_time", "accreditations", "eligibility_description",
                  "minimum_age", "maximum_age", "licenses", "alert", "name_fr", "description_fr")
         return [{"id": self.service_ids[s.id], "organization_id": self.agency_ids.get(s.organization_id),
-                 **{name: getattr(s, name) for name in names}} for s in self._records(Resource)]
+                 "status": s.status or "active", **{name: getattr(s, name) for name in names}} for s in self._records(Resource)]
 
     def locations(self):
         names = ("location_type", "url", "name", "alternate_name", "description", "transportation", "latitude",

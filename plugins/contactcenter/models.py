@@ -53,7 +53,8 @@ class Resource(Record):
     description_fr: Mapped[str | None] = field("longtext", label=_l("Description in French"))
     url: Mapped[str | None] = field("url", label=_l("Web site"))
     email: Mapped[str | None] = field("email", label=_l("E-mail"))
-    status: Mapped[str] = field(label=_l("Status"), required=True, list=True, default="active")
+    status: Mapped[str | None] = field(label=_l("Status"), list=True, default="active",
+                                       help=_l("active, inactive, defunct or temporarily closed"))
     eligibility_description: Mapped[str | None] = field("longtext", label=_l("Eligibility"))
     minimum_age: Mapped[int | None] = field("integer", label=_l("Minimum age"))
     maximum_age: Mapped[int | None] = field("integer", label=_l("Maximum age"))

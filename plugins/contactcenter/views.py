@@ -14,7 +14,7 @@ from kernel.menu import MenuItem
 from kernel.permissions import require
 from kernel.views.api import problem, token_required
 from plugins.contactcenter import geo
-from plugins.contactcenter.cards import cards_for, full_resource
+from plugins.contactcenter.cards import cards_for, full_resource, is_french
 from plugins.contactcenter.models import Resource, postal_codes, synonym_groups
 from plugins.contactcenter.search import PAGE_SIZE, Criteria, run
 
@@ -88,7 +88,7 @@ def search_page():
     cards = cards_for(outcome.hits, user_now()) if outcome else []
     template = "contactcenter/results.html" if request.headers.get("HX-Request") else "contactcenter/search.html"
     return render_template(template, criteria=criteria, errors=errors, outcome=outcome, cards=cards,
-                           page_size=PAGE_SIZE, args=request.args)
+                           page_size=PAGE_SIZE, args=request.args, french=is_french())
 
 
 @blueprint.route("/resources/<int:record_id>/full")
@@ -98,7 +98,7 @@ def resource_detail(record_id: int):
     if service is None or service.deleted_at is not None:
         abort(404)
     return render_template("contactcenter/detail.html", resource=full_resource(service, user_now()),
-                           refer=request.args.get("refer") == "1")
+                           refer=request.args.get("refer") == "1", french=is_french())
 
 
 # -- API ------------------------------------------------------------------------------------

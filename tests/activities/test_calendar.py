@@ -64,3 +64,15 @@ def test_resize_a_meeting(staff, staff_client):
 def test_click_a_slot_prefills_the_create_form(staff_client):
     page = staff_client.get("/meetings/new?start=2026-05-06T10:00").get_data(as_text=True)
     assert "2026-05-06T10:00" in page
+
+
+def test_shared_with_everyone_and_read_only_cannot_move(staff, readonly, make_user, login_as):
+    open_book = make_user("staff", name="Open")
+    call = call_for(open_book, "Appel public")
+    login_as(open_book).post("/calendar/sharing", data={"sharing": "everyone"})
+    reader = login_as(readonly)
+    titles = {event["title"] for event in reader.get("/calendar/events", query_string=PERIOD).json}
+    assert "Appel public" in titles
+    refused = reader.post("/calendar/move", data={"kind": "call", "id": call.id, "version": 1,
+                                                  "start": "2026-05-07T15:00:00Z"})
+    assert refused.status_code == 403

@@ -64,3 +64,15 @@ def test_task_and_note_through_forms_and_api(staff, staff_client, token_for, app
     assert staff_client.post("/notes/new", data={"subject": "Note", "text": "Texte"}).status_code == 302
     api = app.test_client().get("/api/v1/tasks", headers=token_for(staff))
     assert api.status_code == 200 and "Rappeler" in api.get_data(as_text=True)
+
+
+def test_meeting_page_shows_the_duration(staff, staff_client):
+    meeting = create("meeting", {"subject": "Bilan", "start": "2026-05-04T10:00:00Z",
+                                 "end": "2026-05-04T11:30:00Z"}, staff)
+    assert "1 h 30" in staff_client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_french_words_of_the_guide(make_user, login_as):
+    french = make_user("staff", language="fr")
+    page = login_as(french).get("/calls/new").get_data(as_text=True)
+    assert "Planifier un appel" in page and "Entrant" in page and "Lié à" in page

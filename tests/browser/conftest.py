@@ -6,8 +6,9 @@ Fixtures:
   ``live_server``  its base URL (``http://127.0.0.1:<free port>``), served while the test runs;
   ``live_user``    creates a user in the database the server uses, committed before the browser starts;
   ``page``         a fresh Playwright page (own cookies), 1280x800, English browser locale;
-  ``screenshot``   ``screenshot("name")`` saves a PNG of the page into a temporary folder and returns
-                   its path; a failing test also leaves a screenshot there (the path is printed).
+  ``screenshot``   ``screenshot("name")`` saves a PNG of the page into a temporary folder (or the folder
+                   named by BROWSER_SCREENSHOTS) and returns its path; a failing test also leaves a
+                   screenshot there (the path is printed).
   ``browser_errors`` JavaScript errors and console errors the pages produced (a test asserts it is empty).
 
 Every test in this folder is marked ``browser`` (``pytest -m "not browser"`` leaves them out), and
@@ -148,6 +149,13 @@ def browser():
 
 @pytest.fixture(scope="session")
 def screenshot_dir(tmp_path_factory):
+    """A temporary folder, or the folder named by BROWSER_SCREENSHOTS (pytest only keeps its last
+    three temporary folders, so other test runs may remove the screenshots of this one)."""
+    chosen = os.environ.get("BROWSER_SCREENSHOTS")
+    if chosen:
+        path = Path(chosen)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
     return tmp_path_factory.mktemp("screenshots")
 
 

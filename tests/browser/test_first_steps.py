@@ -60,7 +60,10 @@ def test_first_steps_of_a_staff_member(live_app, live_server, live_user, page, b
     expect(page.get_by_role("heading", level=1, name="Créer un client")).to_be_visible()
     page.get_by_label("Prénom", exact=True).fill("Émile")
     page.get_by_label("Nom de famille").fill("Noël")
-    page.get_by_role("button", name="Sauvegarder", exact=True).first.click()
+    save = page.locator(".page-head button.primary[type=submit]")
+    expect(save, "the Save button of the form is not labelled “Sauvegarder” (a catalogue overriding the kernel's "
+                 "translation of “Save”?)").to_have_text("Sauvegarder")
+    save.click()
     expect(page.get_by_role("heading", level=1, name="Émile Noël")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/clients/\d+$"))
     expect(page.locator(".flash-success")).to_contain_text("Émile Noël")

@@ -177,7 +177,7 @@ def test_lookup_uses_a_fixed_number_of_queries(app, staff_client):
     same, queries = count_queries(lambda: find_duplicates(entity, {"first_name": "Emile", "last_name": "Noel"}, limit=10))
     assert len(same) == 10 and queries == 3  # exact keys, their rows, titles
     typo, queries = count_queries(lambda: find_duplicates(entity, {"first_name": "Emille", "last_name": "Noel"}, limit=20))
-    assert len(typo) == 12 and queries == 5  # and the typo-tolerant keys with their rows
+    assert len(typo) == 12 and queries <= 5  # and the typo-tolerant keys with their rows
 
 
 def test_reindex_command_rebuilds_the_keys(app, staff_client, emile):

@@ -63,7 +63,6 @@ def test_counting_stops_at_the_cap_unless_asked(staff_client, staff, monkeypatch
     from kernel import listing
 
     monkeypatch.setattr(listing, "COUNT_CAP", 3)
-    monkeypatch.setattr(listing, "SORT_INDEX_THRESHOLD", 2)
     _add_clients(staff, [(f"P{i}", f"Jodoin{i}") for i in range(5)] + [("Solo", "Other")])
     page = staff_client.get("/clients/?q=jodoin&sort=last_name&per_page=2").get_data(as_text=True)
     assert "More than 3 records" in page and "Count them exactly" in page

@@ -49,7 +49,7 @@
     var board = document.querySelector(".kanban");
     if (!board || board.dataset.mayEdit !== "1" || typeof Sortable === "undefined") { return; }
     board.querySelectorAll(".kanban-cards").forEach(function (list) {
-      Sortable.create(list, { group: "tasks", animation: 150, onAdd: moved });
+      Sortable.create(list, { group: "tasks", animation: 150, forceFallback: true, filter: "select, button", preventOnFilter: false, onAdd: moved });
     });
   });
 })();

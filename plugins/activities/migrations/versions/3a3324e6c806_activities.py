@@ -67,7 +67,7 @@ def upgrade():
     with op.batch_alter_table('calls', schema=None) as batch_op:
         batch_op.create_index('ix_calls_assigned_start', ['assigned_user_id', 'start'], unique=False)
         batch_op.create_index(batch_op.f('ix_calls_assigned_user_id'), ['assigned_user_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_calls_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_calls_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_calls_related_to'), ['related_to'], unique=False)
         batch_op.create_index(batch_op.f('ix_calls_start'), ['start'], unique=False)
         batch_op.create_index(batch_op.f('ix_calls_status'), ['status'], unique=False)
@@ -92,7 +92,7 @@ def upgrade():
     )
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_documents_category'), ['category'], unique=False)
-        batch_op.create_index(batch_op.f('ix_documents_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_documents_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
 
     op.create_table('meetings',
     sa.Column('subject', sa.String(length=255), nullable=False),
@@ -122,7 +122,7 @@ def upgrade():
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.create_index('ix_meetings_assigned_start', ['assigned_user_id', 'start'], unique=False)
         batch_op.create_index(batch_op.f('ix_meetings_assigned_user_id'), ['assigned_user_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_meetings_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_meetings_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_meetings_related_to'), ['related_to'], unique=False)
         batch_op.create_index(batch_op.f('ix_meetings_start'), ['start'], unique=False)
         batch_op.create_index(batch_op.f('ix_meetings_status'), ['status'], unique=False)
@@ -153,7 +153,7 @@ def upgrade():
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.create_index('ix_tasks_assigned_due', ['assigned_user_id', 'due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_tasks_assigned_user_id'), ['assigned_user_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tasks_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_tasks_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_tasks_due_date'), ['due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_tasks_related_to'), ['related_to'], unique=False)
         batch_op.create_index(batch_op.f('ix_tasks_start_date'), ['start_date'], unique=False)
@@ -215,7 +215,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notes'))
     )
     with op.batch_alter_table('notes', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_notes_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_notes_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_notes_document_id'), ['document_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notes_related_to'), ['related_to'], unique=False)
 
@@ -227,7 +227,7 @@ def downgrade():
     with op.batch_alter_table('notes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notes_related_to'))
         batch_op.drop_index(batch_op.f('ix_notes_document_id'))
-        batch_op.drop_index(batch_op.f('ix_notes_deleted_at'))
+        batch_op.drop_index('ix_notes_in_trash')
 
     op.drop_table('notes')
     with op.batch_alter_table('meeting_invitees', schema=None) as batch_op:
@@ -247,7 +247,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_tasks_start_date'))
         batch_op.drop_index(batch_op.f('ix_tasks_related_to'))
         batch_op.drop_index(batch_op.f('ix_tasks_due_date'))
-        batch_op.drop_index(batch_op.f('ix_tasks_deleted_at'))
+        batch_op.drop_index('ix_tasks_in_trash')
         batch_op.drop_index(batch_op.f('ix_tasks_assigned_user_id'))
         batch_op.drop_index('ix_tasks_assigned_due')
 
@@ -256,13 +256,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_meetings_status'))
         batch_op.drop_index(batch_op.f('ix_meetings_start'))
         batch_op.drop_index(batch_op.f('ix_meetings_related_to'))
-        batch_op.drop_index(batch_op.f('ix_meetings_deleted_at'))
+        batch_op.drop_index('ix_meetings_in_trash')
         batch_op.drop_index(batch_op.f('ix_meetings_assigned_user_id'))
         batch_op.drop_index('ix_meetings_assigned_start')
 
     op.drop_table('meetings')
     with op.batch_alter_table('documents', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_documents_deleted_at'))
+        batch_op.drop_index('ix_documents_in_trash')
         batch_op.drop_index(batch_op.f('ix_documents_category'))
 
     op.drop_table('documents')
@@ -270,7 +270,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_calls_status'))
         batch_op.drop_index(batch_op.f('ix_calls_start'))
         batch_op.drop_index(batch_op.f('ix_calls_related_to'))
-        batch_op.drop_index(batch_op.f('ix_calls_deleted_at'))
+        batch_op.drop_index('ix_calls_in_trash')
         batch_op.drop_index(batch_op.f('ix_calls_assigned_user_id'))
         batch_op.drop_index('ix_calls_assigned_start')
 

@@ -72,7 +72,7 @@ def upgrade():
     sa.UniqueConstraint('hsds_id', name=op.f('uq_cc_organizations_hsds_id'))
     )
     with op.batch_alter_table('cc_organizations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_cc_organizations_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_cc_organizations_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_cc_organizations_name'), ['name'], unique=False)
 
     op.create_table('cc_taxonomy_terms',
@@ -102,7 +102,7 @@ def upgrade():
     )
     with op.batch_alter_table('cc_taxonomy_terms', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cc_taxonomy_terms_code'), ['code'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cc_taxonomy_terms_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_cc_taxonomy_terms_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
 
     op.create_table('cc_locations',
     sa.Column('hsds_id', sa.String(length=255), nullable=True),
@@ -142,7 +142,7 @@ def upgrade():
     sa.UniqueConstraint('hsds_id', name=op.f('uq_cc_locations_hsds_id'))
     )
     with op.batch_alter_table('cc_locations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_cc_locations_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_cc_locations_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_cc_locations_latitude'), ['latitude'], unique=False)
         batch_op.create_index(batch_op.f('ix_cc_locations_longitude'), ['longitude'], unique=False)
         batch_op.create_index(batch_op.f('ix_cc_locations_organization_id'), ['organization_id'], unique=False)
@@ -157,7 +157,7 @@ def upgrade():
     sa.Column('description_fr', sa.Text(), nullable=True),
     sa.Column('url', sa.String(length=255), nullable=True),
     sa.Column('email', sa.String(length=255), nullable=True),
-    sa.Column('status', sa.String(length=255), nullable=False),
+    sa.Column('status', sa.String(length=255), nullable=True),
     sa.Column('eligibility_description', sa.Text(), nullable=True),
     sa.Column('minimum_age', sa.Integer(), nullable=True),
     sa.Column('maximum_age', sa.Integer(), nullable=True),
@@ -184,7 +184,7 @@ def upgrade():
     sa.UniqueConstraint('hsds_id', name=op.f('uq_cc_services_hsds_id'))
     )
     with op.batch_alter_table('cc_services', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_cc_services_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_cc_services_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_cc_services_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_cc_services_organization_id'), ['organization_id'], unique=False)
 
@@ -393,24 +393,24 @@ def downgrade():
     with op.batch_alter_table('cc_services', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cc_services_organization_id'))
         batch_op.drop_index(batch_op.f('ix_cc_services_name'))
-        batch_op.drop_index(batch_op.f('ix_cc_services_deleted_at'))
+        batch_op.drop_index('ix_cc_services_in_trash')
 
     op.drop_table('cc_services')
     with op.batch_alter_table('cc_locations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cc_locations_organization_id'))
         batch_op.drop_index(batch_op.f('ix_cc_locations_longitude'))
         batch_op.drop_index(batch_op.f('ix_cc_locations_latitude'))
-        batch_op.drop_index(batch_op.f('ix_cc_locations_deleted_at'))
+        batch_op.drop_index('ix_cc_locations_in_trash')
 
     op.drop_table('cc_locations')
     with op.batch_alter_table('cc_taxonomy_terms', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_cc_taxonomy_terms_deleted_at'))
+        batch_op.drop_index('ix_cc_taxonomy_terms_in_trash')
         batch_op.drop_index(batch_op.f('ix_cc_taxonomy_terms_code'))
 
     op.drop_table('cc_taxonomy_terms')
     with op.batch_alter_table('cc_organizations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cc_organizations_name'))
-        batch_op.drop_index(batch_op.f('ix_cc_organizations_deleted_at'))
+        batch_op.drop_index('ix_cc_organizations_in_trash')
 
     op.drop_table('cc_organizations')
     op.drop_table('cc_taxonomies')

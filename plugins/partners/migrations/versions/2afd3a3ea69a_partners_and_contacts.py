@@ -49,7 +49,7 @@ def upgrade():
     with op.batch_alter_table('partners', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_partners_assigned_user_id'), ['assigned_user_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_partners_city'), ['city'], unique=False)
-        batch_op.create_index(batch_op.f('ix_partners_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_partners_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_partners_email'), ['email'], unique=False)
         batch_op.create_index(batch_op.f('ix_partners_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_partners_partner_type'), ['partner_type'], unique=False)
@@ -89,7 +89,7 @@ def upgrade():
     )
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contacts_assigned_user_id'), ['assigned_user_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_contacts_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_contacts_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_contacts_email'), ['email'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_first_name'), ['first_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_last_name'), ['last_name'], unique=False)
@@ -105,7 +105,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_contacts_last_name'))
         batch_op.drop_index(batch_op.f('ix_contacts_first_name'))
         batch_op.drop_index(batch_op.f('ix_contacts_email'))
-        batch_op.drop_index(batch_op.f('ix_contacts_deleted_at'))
+        batch_op.drop_index('ix_contacts_in_trash')
         batch_op.drop_index(batch_op.f('ix_contacts_assigned_user_id'))
 
     op.drop_table('contacts')
@@ -115,7 +115,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_partners_partner_type'))
         batch_op.drop_index(batch_op.f('ix_partners_name'))
         batch_op.drop_index(batch_op.f('ix_partners_email'))
-        batch_op.drop_index(batch_op.f('ix_partners_deleted_at'))
+        batch_op.drop_index('ix_partners_in_trash')
         batch_op.drop_index(batch_op.f('ix_partners_city'))
         batch_op.drop_index(batch_op.f('ix_partners_assigned_user_id'))
 

@@ -36,7 +36,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_programmes'))
     )
     with op.batch_alter_table('programmes', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_programmes_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_programmes_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_programmes_name_fr'), ['name_fr'], unique=False)
 
     op.create_table('services',
@@ -58,7 +58,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_services'))
     )
     with op.batch_alter_table('services', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_services_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_services_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_services_name_fr'), ['name_fr'], unique=False)
 
     op.create_table('programme_participations',
@@ -86,7 +86,7 @@ def upgrade():
     )
     with op.batch_alter_table('programme_participations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_programme_participations_assigned_user_id'), ['assigned_user_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_programme_participations_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_programme_participations_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_programme_participations_programme_id'), ['programme_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_programme_participations_related_to'), ['related_to'], unique=False)
         batch_op.create_index(batch_op.f('ix_programme_participations_start_date'), ['start_date'], unique=False)
@@ -118,7 +118,7 @@ def upgrade():
     )
     with op.batch_alter_table('service_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_service_records_assigned_user_id'), ['assigned_user_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_service_records_deleted_at'), ['deleted_at'], unique=False)
+        batch_op.create_index('ix_service_records_in_trash', ['deleted_at'], unique=False, sqlite_where=sa.text('deleted_at IS NOT NULL'), postgresql_where=sa.text('deleted_at IS NOT NULL'))
         batch_op.create_index(batch_op.f('ix_service_records_related_to'), ['related_to'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_records_service_id'), ['service_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_service_records_start_date'), ['start_date'], unique=False)
@@ -132,7 +132,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_service_records_start_date'))
         batch_op.drop_index(batch_op.f('ix_service_records_service_id'))
         batch_op.drop_index(batch_op.f('ix_service_records_related_to'))
-        batch_op.drop_index(batch_op.f('ix_service_records_deleted_at'))
+        batch_op.drop_index('ix_service_records_in_trash')
         batch_op.drop_index(batch_op.f('ix_service_records_assigned_user_id'))
 
     op.drop_table('service_records')
@@ -141,18 +141,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_programme_participations_start_date'))
         batch_op.drop_index(batch_op.f('ix_programme_participations_related_to'))
         batch_op.drop_index(batch_op.f('ix_programme_participations_programme_id'))
-        batch_op.drop_index(batch_op.f('ix_programme_participations_deleted_at'))
+        batch_op.drop_index('ix_programme_participations_in_trash')
         batch_op.drop_index(batch_op.f('ix_programme_participations_assigned_user_id'))
 
     op.drop_table('programme_participations')
     with op.batch_alter_table('services', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_services_name_fr'))
-        batch_op.drop_index(batch_op.f('ix_services_deleted_at'))
+        batch_op.drop_index('ix_services_in_trash')
 
     op.drop_table('services')
     with op.batch_alter_table('programmes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_programmes_name_fr'))
-        batch_op.drop_index(batch_op.f('ix_programmes_deleted_at'))
+        batch_op.drop_index('ix_programmes_in_trash')
 
     op.drop_table('programmes')
     # ### end Alembic commands ###
