@@ -169,13 +169,12 @@ def _menu_items(plugin_set) -> list:
 
 
 def _translation_dirs(plugin_set, theme_dir: Path) -> list[Path]:
-    dirs = [KERNEL_DIR / "translations"]
+    """Catalogues in merge order: later ones win, so the kernel's (and the theme's) translations
+    of shared words ("Save", "Name") stay the same in every module."""
+    dirs = [folder for plugin in plugin_set.enabled if (folder := plugin.folder("translations"))]
     if (theme_dir / "translations").is_dir():
         dirs.append(theme_dir / "translations")
-    for plugin in plugin_set.enabled:
-        folder = plugin.folder("translations")
-        if folder:
-            dirs.append(folder)
+    dirs.append(KERNEL_DIR / "translations")
     return dirs
 
 

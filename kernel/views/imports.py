@@ -47,8 +47,12 @@ def editable_job(job_id: int):
     return job, entity
 
 
+def max_megabytes() -> int:
+    return importer.max_bytes() // 2**20
+
+
 def too_large_message() -> str:
-    return _("The file is too large: at most %(size)d MB.", size=importer.max_bytes() // (1024 * 1024))
+    return _("The file is too large: at most %(size)d MB.", size=max_megabytes())
 
 
 def uploaded_bytes() -> tuple[str, bytes]:
@@ -87,13 +91,13 @@ def open_or_fail(job: Import):
 def upload(plural):
     entity = entity_for(plural, "create")
     if request.method == "GET":
-        return render_template("imports/upload.html", entity=entity, max_mb=importer.max_bytes() // 2**20)
+        return render_template("imports/upload.html", entity=entity, max_mb=max_megabytes())
     try:
         filename, data = uploaded_bytes()
         csv_file = importer.open_file(entity, data)
     except ImportFileError as error:
         return render_template("imports/upload.html", entity=entity, error=str(error.message),
-                               max_mb=importer.max_bytes() // 2**20), 422
+                               max_mb=max_megabytes()), 422
     job = importer.new_job(entity, current_user, filename, data, csv_file)
     db.session.commit()
     return redirect(url_for("imports.mapping", job_id=job.id))

@@ -116,6 +116,7 @@ def list_records(plural):
         lookups=Lookups(entity, page.records, entities()), page_sizes=listing.PAGE_SIZES,
         saved_filters=filters_for(current_user.id, entity.name), users=active_users(),
         filter_fields=filter_fields(entity),
+        columns=[(name, entity.fields[name], str(entity.fields[name].label)) for name in state.columns],
     )
 
 

@@ -9,7 +9,7 @@ from flask import url_for
 from sqlalchemy import or_, select
 
 from kernel.db import db
-from plugins.activities.models import Call, CalendarSettings, CalendarShare, Meeting, MeetingInvitee, Task
+from plugins.activities.models import CalendarSettings, CalendarShare, Call, Meeting, MeetingInvitee, Task
 
 COLOURS = {"call": "#2f7d32", "meeting": "#1f5fa8", "task": "#b5651d"}
 

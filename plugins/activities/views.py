@@ -3,8 +3,18 @@ iCal feed), document uploads and downloads, meeting invitees."""
 
 from __future__ import annotations
 
-
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -20,7 +30,12 @@ from kernel.related import related_titles
 from kernel.users import User, active_users
 from plugins.activities import calendar, documents
 from plugins.activities.models import (
-    DOCUMENT_CATEGORIES, SHARING_CHOICES, TASK_STATUSES, DocumentRevision, MeetingInvitee, Task,
+    DOCUMENT_CATEGORIES,
+    SHARING_CHOICES,
+    TASK_STATUSES,
+    DocumentRevision,
+    MeetingInvitee,
+    Task,
 )
 
 bp = Blueprint("activities", __name__)

@@ -11,7 +11,15 @@ from sqlalchemy import select
 from kernel.db import db
 from plugins.contactcenter.hours import hours_text, is_open
 from plugins.contactcenter.models import (
-    Agency, Resource, Site, TaxonomyTerm, languages, phones, schedules, service_areas, service_at_location,
+    Agency,
+    Resource,
+    Site,
+    TaxonomyTerm,
+    languages,
+    phones,
+    schedules,
+    service_areas,
+    service_at_location,
     service_taxonomy,
 )
 

@@ -3,7 +3,8 @@ reason, everything in the caller's single transaction (the caller commits or rol
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 
 from sqlalchemy import delete, insert, select
@@ -13,8 +14,17 @@ from kernel.entities import TEXT_MAX
 from kernel.text import fold
 from plugins.contactcenter import index
 from plugins.contactcenter.models import (
-    Agency, Resource, Site, TaxonomyTerm, languages, phones, schedules, service_areas, service_at_location,
-    service_taxonomy, taxonomies,
+    Agency,
+    Resource,
+    Site,
+    TaxonomyTerm,
+    languages,
+    phones,
+    schedules,
+    service_areas,
+    service_at_location,
+    service_taxonomy,
+    taxonomies,
 )
 from plugins.contactcenter.search import phone_digits
 

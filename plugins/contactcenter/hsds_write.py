@@ -12,8 +12,17 @@ from sqlalchemy import select
 
 from kernel.db import db
 from plugins.contactcenter.models import (
-    Agency, Resource, Site, TaxonomyTerm, languages, phones, schedules, service_areas, service_at_location,
-    service_taxonomy, taxonomies,
+    Agency,
+    Resource,
+    Site,
+    TaxonomyTerm,
+    languages,
+    phones,
+    schedules,
+    service_areas,
+    service_at_location,
+    service_taxonomy,
+    taxonomies,
 )
 
 # table → its object's schema file

@@ -9,11 +9,18 @@ from collections import defaultdict
 from sqlalchemy import delete, insert, select
 
 from kernel.db import db
+from plugins.contactcenter.hours import opening_rows
 from plugins.contactcenter.models import (
-    Agency, Resource, Site, TaxonomyTerm, opening_hours, schedules, search_rows, service_at_location,
+    Agency,
+    Resource,
+    Site,
+    TaxonomyTerm,
+    opening_hours,
+    schedules,
+    search_rows,
+    service_at_location,
     service_taxonomy,
 )
-from plugins.contactcenter.hours import opening_rows
 from plugins.contactcenter.text import stems_of
 
 SERVICE_TEXT = ("name", "name", "name_fr", "name_fr", "alternate_name", "description", "description_fr",

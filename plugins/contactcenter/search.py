@@ -4,7 +4,8 @@ distance), service area, service type (with facet counts), language, opening tim
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 
 from sqlalchemy import String, and_, cast, exists, func, literal_column, or_, select, table
@@ -14,7 +15,14 @@ from kernel.text import digits, fold
 from plugins.contactcenter import geo
 from plugins.contactcenter.hours import open_at_condition
 from plugins.contactcenter.models import (
-    SEARCH_FTS, Resource, TaxonomyTerm, languages, phones, search_rows, service_areas, service_taxonomy,
+    SEARCH_FTS,
+    Resource,
+    TaxonomyTerm,
+    languages,
+    phones,
+    search_rows,
+    service_areas,
+    service_taxonomy,
     synonym_groups,
 )
 from plugins.contactcenter.text import stem, stems_of

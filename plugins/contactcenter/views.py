@@ -3,10 +3,12 @@ search API endpoint."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l, to_user_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone
 from sqlalchemy import delete, func, insert, select
 
 from kernel.db import db
@@ -31,7 +33,7 @@ def menu_items() -> list[MenuItem]:
 
 
 def user_now() -> datetime:
-    return to_user_timezone(datetime.now(timezone.utc)).replace(tzinfo=None)
+    return to_user_timezone(datetime.now(UTC)).replace(tzinfo=None)
 
 
 def parse_moment(args) -> tuple[datetime | None, str | None]:

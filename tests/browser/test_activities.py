@@ -4,7 +4,6 @@ clicking a slot of the calendar."""
 import re
 
 from playwright.sync_api import expect
-
 from sqlalchemy import select
 
 from kernel import records

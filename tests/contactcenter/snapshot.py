@@ -4,8 +4,17 @@ from sqlalchemy import select
 
 from kernel.db import db
 from plugins.contactcenter.models import (
-    Agency, Resource, Site, TaxonomyTerm, languages, phones, schedules, service_areas, service_at_location,
-    service_taxonomy, taxonomies,
+    Agency,
+    Resource,
+    Site,
+    TaxonomyTerm,
+    languages,
+    phones,
+    schedules,
+    service_areas,
+    service_at_location,
+    service_taxonomy,
+    taxonomies,
 )
 
 INTERNAL = {"id", "created_at", "updated_at", "created_by_id", "updated_by_id", "version", "deleted_at",

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from kernel.db import db
 from plugins.contactcenter.models import Agency, Resource, phones
-from tests.contactcenter.package import ORG, tables, uid, write_package, run_cli
+from tests.contactcenter.package import ORG, run_cli, tables, uid, write_package
 
 
 def _count(model):

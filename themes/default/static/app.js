@@ -142,7 +142,6 @@
       panel.appendChild(row);
       row.querySelector("select").focus();
     });
-    if (!initial.length) { panel.appendChild(conditionRow(panel, fields, {})); }
   }
 
   function setUpColumnChooser(form) {
@@ -278,5 +277,26 @@
   document.addEventListener("keydown", function (event) {
     const open = document.querySelector("details.topbar-menu[open]");
     if (event.key === "Escape" && open) { closeMenus(null); open.querySelector("summary").focus(); }
+  });
+})();
+
+// --- Sidebar on phones: Escape or a tap outside closes it ---
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    const sidebar = document.getElementById("sidebar");
+    const toggle = document.querySelector("[data-toggle-sidebar]");
+    if (!sidebar || !toggle) { return; }
+    function close() {
+      if (sidebar.classList.contains("open")) {
+        sidebar.classList.remove("open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    }
+    document.addEventListener("keydown", function (event) { if (event.key === "Escape") { close(); } });
+    document.addEventListener("click", function (event) {
+      if (!sidebar.contains(event.target) && !toggle.contains(event.target)) { close(); }
+    });
   });
 })();

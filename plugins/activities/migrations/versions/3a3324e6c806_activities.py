@@ -1,13 +1,12 @@
 """activities
 
 Revision ID: 3a3324e6c806
-Revises: 
+Revises:
 Create Date: 2026-11-23 13:26:16.457578
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '3a3324e6c806'
 down_revision = None

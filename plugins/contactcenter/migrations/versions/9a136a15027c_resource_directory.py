@@ -1,12 +1,12 @@
 """resource directory
 
 Revision ID: 9a136a15027c
-Revises: 
+Revises:
 Create Date: 2026-11-23 13:29:00.650402
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # Frozen copy of plugins.contactcenter.models.SEARCH_FTS_STATEMENTS: the keyword index of cc_search.
 SEARCH_FTS_STATEMENTS = [
