@@ -1,7 +1,7 @@
 """favourites and recently viewed records
 
 Revision ID: 61670f77e2b1
-Revises: fcd30395a6db
+Revises: a1f3c2d4e5b6
 Create Date: 2026-11-23 13:05:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "61670f77e2b1"
-down_revision = "fcd30395a6db"
+down_revision = "a1f3c2d4e5b6"
 branch_labels = None
 depends_on = None
 

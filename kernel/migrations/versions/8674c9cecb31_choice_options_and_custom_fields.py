@@ -1,7 +1,7 @@
 """choice options and custom fields
 
 Revision ID: 8674c9cecb31
-Revises: fcd30395a6db
+Revises: 61670f77e2b1
 Create Date: 2026-11-23 13:30:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "8674c9cecb31"
-down_revision = "fcd30395a6db"
+down_revision = "61670f77e2b1"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """imports
 
 Revision ID: b8e4f2c61a07
-Revises: fcd30395a6db
+Revises: 8674c9cecb31
 Create Date: 2026-11-23 14:10:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b8e4f2c61a07"
-down_revision = "fcd30395a6db"
+down_revision = "8674c9cecb31"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """outbox messages and notifications
 
 Revision ID: c4e8f1a2b3d5
-Revises: fcd30395a6db
+Revises: b8e4f2c61a07
 Create Date: 2026-11-23 14:10:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c4e8f1a2b3d5"
-down_revision = "fcd30395a6db"
+down_revision = "b8e4f2c61a07"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """dashboard layouts
 
 Revision ID: c7d9e1f2a3b4
-Revises: fcd30395a6db
+Revises: c4e8f1a2b3d5
 Create Date: 2026-11-23 13:05:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c7d9e1f2a3b4"
-down_revision = "fcd30395a6db"
+down_revision = "c4e8f1a2b3d5"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """duplicate keys
 
 Revision ID: d2c5a7e9b1f4
-Revises: fcd30395a6db
+Revises: c7d9e1f2a3b4
 Create Date: 2026-11-24 09:30:00
 
 Fill it for existing rows with ``passerelle duplicates reindex``.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d2c5a7e9b1f4"
-down_revision = "fcd30395a6db"
+down_revision = "c7d9e1f2a3b4"
 branch_labels = None
 depends_on = None
 
