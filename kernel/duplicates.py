@@ -14,9 +14,10 @@ events and rebuilt by ``passerelle duplicates reindex``:
 ``phone``   the digits of a phone number (a leading North-American "1" dropped);
 ``value``   ``<field>:<folded value>`` for any other exact field.
 
-A look-up computes the same keys from the typed values, asks the index for the records that share
-the most of them (exact fields first), loads at most ``CANDIDATE_LIMIT`` of them by primary key and
-scores only those with rapidfuzz.
+A look-up computes the same keys from the typed values and asks the index for the records that
+share the most of them, exact fields first: first by the exact keys (e-mail, phone, the exact
+name), then, only when that gives fewer matches than asked, by the typo-tolerant ones, of which at
+most ``CANDIDATE_LIMIT`` records are loaded by primary key and scored with rapidfuzz.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ KEY_MAX = 255
 MAX_NAME_TOKENS = 4
 MIN_PHONE_DIGITS = 7
 EXACT_KINDS = ("email", "phone", "value")
-NAME_KINDS = ("name", "pair", "prefix")
+SURE_KINDS = (*EXACT_KINDS, "name")  # every record found by these keys is a match
+FUZZY_KINDS = ("pair", "prefix")  # records found by these are scored
 
 
 # -- declaration -------------------------------------------------------------------------------
@@ -321,10 +323,6 @@ def exact_reasons_by_key(entity: Entity, rule: DuplicateRule, values: dict) -> d
         if key:
             found.setdefault(key, key[0] if key[0] in (REASON_EMAIL, REASON_PHONE) else name)
     return found
-
-
-SURE_KINDS = (*EXACT_KINDS, "name")  # every candidate found by these is a match
-FUZZY_KINDS = ("pair", "prefix")
 
 
 def find_duplicates(entity: Entity, values: dict, exclude_id=None, limit: int = 5) -> list[DuplicateMatch]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime
 
-from sqlalchemy import String, and_, cast, exists, func, literal_column, or_, select, table
+from sqlalchemy import and_, func, literal_column, or_, select, table
 
 from kernel.db import db
 from kernel.text import digits, fold
@@ -100,21 +100,21 @@ def keyword_source(groups: list[set[str]]):
 
 # -- other criteria ------------------------------------------------------------------------
 def criteria_conditions(criteria: Criteria) -> list:
+    """Each criterion as ``service_id IN (…)``: uncorrelated, so the database reads it once."""
     service = search_rows.c.service_id
     conditions = []
     if criteria.area:
-        conditions.append(exists().where(service_areas.c.service_id == service,
-                                         service_areas.c.folded_name.like(f"%{fold(criteria.area)}%")))
+        conditions.append(service.in_(select(service_areas.c.service_id).where(
+            service_areas.c.folded_name.like(f"%{fold(criteria.area)}%"))))
     if criteria.taxonomy:
-        conditions.append(exists().where(
-            service_taxonomy.c.service_id == service, service_taxonomy.c.term_id == TaxonomyTerm.id,
-            or_(TaxonomyTerm.code == criteria.taxonomy, TaxonomyTerm.code.like(f"{criteria.taxonomy}.%"),
-                TaxonomyTerm.code.like(f"{criteria.taxonomy}-%"))))
+        conditions.append(service.in_(
+            select(service_taxonomy.c.service_id).join(TaxonomyTerm, TaxonomyTerm.id == service_taxonomy.c.term_id)
+            .where(or_(TaxonomyTerm.code == criteria.taxonomy, TaxonomyTerm.code.like(f"{criteria.taxonomy}.%"),
+                       TaxonomyTerm.code.like(f"{criteria.taxonomy}-%")))))
     if criteria.language:
         wanted = fold(criteria.language)
-        conditions.append(exists().where(languages.c.service_id == service,
-                                         or_(func.lower(languages.c.code) == wanted,
-                                             func.lower(languages.c.name) == wanted)))
+        conditions.append(service.in_(select(languages.c.service_id).where(
+            or_(func.lower(languages.c.code) == wanted, func.lower(languages.c.name) == wanted))))
     if criteria.open_at:
         conditions.append(open_at_condition(service, criteria.open_at))
     if criteria.phone:
@@ -125,7 +125,7 @@ def criteria_conditions(criteria: Criteria) -> list:
 def phone_condition(service_column, phone: str):
     tail = digits(phone)[-PHONE_TAIL:]
     match = phones.c.digits == tail if len(tail) >= 7 else phones.c.digits.like(f"%{tail}")
-    return exists().where(phones.c.service_id == service_column, match)
+    return service_column.in_(select(phones.c.service_id).where(match))
 
 
 def phone_digits(number: str) -> str:
@@ -158,15 +158,20 @@ def _base(criteria: Criteria, source, *columns):
 
 
 def _run_anywhere(criteria: Criteria, source, outcome: Outcome) -> None:
-    score = func.min(source.c.score) if source is not None else func.min(0.0)
-    query = _base(criteria, source, search_rows.c.service_id, score.label("score")).group_by(search_rows.c.service_id)
-    ordered = query.order_by(score, func.min(Resource.name), search_rows.c.service_id)
-    offset = (max(criteria.page, 1) - 1) * PAGE_SIZE
-    rows = db.session.execute(ordered.limit(PAGE_SIZE).offset(offset)).all()
-    outcome.hits = [Hit(row.service_id, row.score or 0.0) for row in rows]
-    matched = _base(criteria, source, search_rows.c.service_id).distinct().subquery()
-    outcome.total = db.session.scalar(select(func.count()).select_from(matched)) or 0
-    outcome.facets = facet_counts(select(matched.c.service_id))
+    """All matches in one query; ranking, paging and counting on the (service, score) pairs."""
+    score = source.c.score if source is not None else literal_column("0.0")
+    rows = db.session.execute(_base(criteria, source, search_rows.c.service_id, score.label("score"),
+                                    Resource.name)).all()
+    best: dict[int, tuple] = {}
+    for row in rows:
+        current = best.get(row.service_id)
+        if current is None or (row.score or 0.0) < current[0]:
+            best[row.service_id] = (row.score or 0.0, fold(row.name))
+    ordered = sorted(best.items(), key=lambda item: (item[1][0], item[1][1], item[0]))
+    start = (max(criteria.page, 1) - 1) * PAGE_SIZE
+    outcome.hits = [Hit(service_id, values[0]) for service_id, values in ordered[start:start + PAGE_SIZE]]
+    outcome.total = len(ordered)
+    outcome.facets = facet_counts([service_id for service_id, _values in ordered]) if ordered else []
 
 
 def _run_near(criteria: Criteria, source, outcome: Outcome) -> None:
@@ -224,4 +229,3 @@ def facet_counts(service_ids) -> list[dict]:
     return [dict(row._mapping) for row in db.session.execute(query)]
 
 
-__all__ = ["Criteria", "Outcome", "run", "cast", "String"]

@@ -71,8 +71,8 @@ def _token_header(user):
 
 def test_a_missing_required_plugin_stops_the_start_with_a_clear_error(make_app):
     needy = types.ModuleType("needy")
-    needy.REQUIRES = ("partners",)
-    with pytest.raises(PluginError, match="plugin 'needy' requires plugin 'partners', which is not installed"):
+    needy.REQUIRES = ("bookkeeping",)
+    with pytest.raises(PluginError, match="plugin 'needy' requires plugin 'bookkeeping', which is not installed"):
         make_app(extra_plugins={"needy": needy})
 
 

@@ -53,7 +53,7 @@ def _panel(page: str, key: str) -> str:
 
 
 def test_a_plugin_adds_a_panel_with_a_title_actions_and_its_template(make_app, make_user, notes_plugin):
-    app = make_app(extra_plugins={"notes": notes_plugin})
+    app = make_app(extra_plugins={"notes": notes_plugin}, PASSERELLE_PLUGINS="clients,notes")
     with app.app_context():
         user = make_user("staff")
         record = _client(user)
@@ -65,11 +65,11 @@ def test_a_plugin_adds_a_panel_with_a_title_actions_and_its_template(make_app, m
         assert "<li>Called Zoé</li><li>Sent the CV</li>" in notes
         assert "Notes about Zoé Côté" in notes  # the page's entity and record are in the context
         assert "No reminder." in _panel(page, "reminders")
-        assert page.index('id="panel-notes"') < page.index('id="panel-reminders"') < page.index("History")
+        assert page.index('id="panel-notes"') < page.index('id="panel-reminders"') < page.index('id="record-history"')
 
 
 def test_a_panel_shows_only_where_and_to_whom_the_plugin_says(make_app, make_user, notes_plugin):
-    app = make_app(extra_plugins={"notes": notes_plugin})
+    app = make_app(extra_plugins={"notes": notes_plugin}, PASSERELLE_PLUGINS="clients,notes")
     with app.app_context():
         staff, reader = make_user("staff"), make_user("readonly")
         record = _client(staff)
@@ -78,7 +78,10 @@ def test_a_panel_shows_only_where_and_to_whom_the_plugin_says(make_app, make_use
         assert "record-panel" not in page.get_data(as_text=True)
 
 
-def test_without_the_plugin_there_is_no_panel(staff_client, staff):
-    record = _client(staff)
-    page = staff_client.get(f"/clients/{record.id}").get_data(as_text=True)
+def test_without_the_plugin_there_is_no_panel(make_app, make_user):
+    app = make_app(PASSERELLE_PLUGINS="clients")
+    with app.app_context():
+        user = make_user("staff")
+        record = _client(user)
+        page = login(app.test_client(), user).get(f"/clients/{record.id}").get_data(as_text=True)
     assert "record-panel" not in page and "History" in page
