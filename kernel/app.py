@@ -6,13 +6,14 @@ import logging
 import time
 from pathlib import Path
 
-from flask import Flask, g, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import BaseConverter, ValidationError
 
 from kernel import config as settings_module
 from kernel import notifications, outbox
@@ -62,6 +63,7 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
         root_path=str(KERNEL_DIR),
     )
     app.config.update(settings)
+    app.url_map.converters["entity"] = EntityConverter
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -198,6 +200,16 @@ def _set_up_security(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+class EntityConverter(BaseConverter):
+    """``<entity:plural>`` matches only the plural of an enabled entity, so that other paths
+    (``/logout``, ``/favicon.ico``) are never mistaken for a module's list."""
+
+    def to_python(self, value):
+        if current_app.extensions["passerelle.entities"].by_plural(value) is None:
+            raise ValidationError()
+        return value
 
 
 def _register_blueprints(app: Flask, plugin_set) -> None:

@@ -210,11 +210,15 @@ def render_dashlet(dashlet: Dashlet, user) -> Markup:
 def render_or_apologise(dashlet: Dashlet, user) -> Markup | None:
     """The dashlet's HTML, or ``None`` (logged) when it fails: one broken plugin must not take the
     whole dashboard down."""
+    savepoint = db.session.begin_nested()  # a failed query must not abort the page's transaction
     try:
-        return render_dashlet(dashlet, user)
+        html = render_dashlet(dashlet, user)
     except Exception:  # noqa: BLE001 - any plugin error
+        savepoint.rollback()
         log.exception("dashlet %s failed to render", dashlet.key)
         return None
+    savepoint.commit()
+    return html
 
 
 # -- changing a user's dashboard (the caller commits) ----------------------------------------

@@ -224,19 +224,17 @@ def load(entity: Entity, raw: dict, *, partial: bool, record=None) -> dict:
     schema = entity_schema(entity)(partial=partial, unknown=RAISE)
     data = {key: value for key, value in raw.items() if key not in READ_ONLY_KEYS}
     kept = unchanged_choices(entity, record, data) if record is not None else {}
+    missing = {} if partial else {
+        name: [str(REQUIRED)] for name, meta in entity.fields.items()
+        if meta.required and meta.editable and data.get(name, kept.get(name)) in (None, "")
+    }
     try:
         loaded = schema.load({key: value for key, value in data.items() if key not in kept})
-    except ValidationError as error:
-        raise ValidationError(plain_messages(error.normalized_messages())) from error
+    except ValidationError as error:  # every problem at once: the missing fields too
+        raise ValidationError({**missing, **plain_messages(error.normalized_messages())}) from error
+    if missing:
+        raise ValidationError(missing)
     loaded.update(kept)
-    if not partial:
-        missing = {
-            name: [str(REQUIRED)]
-            for name, meta in entity.fields.items()
-            if meta.required and meta.editable and loaded.get(name) in (None, "")
-        }
-        if missing:
-            raise ValidationError(missing)
     return loaded
 
 

@@ -110,7 +110,7 @@ def trash():
     return render_template("admin/trash.html", groups=groups)
 
 
-@bp.route("/trash/<plural>/<int:record_id>/restore", methods=["POST"])
+@bp.route("/trash/<entity:plural>/<int:record_id>/restore", methods=["POST"])
 @require("kernel.trash")
 def restore(plural, record_id):
     entity = entities().by_plural(plural)

@@ -90,7 +90,7 @@ def field_filters(entity) -> dict:
     return filters
 
 
-@bp.route("/<plural>", methods=["GET"])
+@bp.route("/<entity:plural>", methods=["GET"])
 @token_required
 def list_records(plural):
     entity, error = entity_or_error(plural, "view")
@@ -111,7 +111,7 @@ def list_records(plural):
     )
 
 
-@bp.route("/<plural>", methods=["POST"])
+@bp.route("/<entity:plural>", methods=["POST"])
 @token_required
 def create_record(plural):
     entity, error = entity_or_error(plural, "create")
@@ -132,7 +132,7 @@ def create_record(plural):
     return with_etag(response, record)
 
 
-@bp.route("/<plural>/<int:record_id>", methods=["GET", "PATCH", "DELETE"])
+@bp.route("/<entity:plural>/<int:record_id>", methods=["GET", "PATCH", "DELETE"])
 @token_required
 def record(plural, record_id):
     action = {"GET": "view", "PATCH": "edit", "DELETE": "delete"}[request.method]

@@ -26,7 +26,7 @@ def safe_next(target: str | None) -> str:
     if not target:
         return url_for("home.dashboard")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
         return url_for("home.dashboard")
     return target
 

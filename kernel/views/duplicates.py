@@ -61,7 +61,7 @@ def entity_for(plural: str, action: str):
     return entity
 
 
-@bp.route("/<plural>/duplicates")
+@bp.route("/<entity:plural>/duplicates")
 @login_required
 def fragment(plural):
     """The warning of the create form, as an HTML fragment (empty when nothing matches)."""
@@ -70,7 +70,7 @@ def fragment(plural):
     return render_template("duplicates/_matches.html", entity=entity, matches=matches, in_form=True)
 
 
-@api_bp.route("/<plural>/duplicates")
+@api_bp.route("/<entity:plural>/duplicates")
 @api.token_required
 def api_duplicates(plural):
     """``{"items": [{"id", "title", "score", "reasons"}]}``; reasons are "name", "email",
@@ -106,7 +106,7 @@ def search_results(entity, record, q: str) -> list:
     return list(db.session.scalars(statement.order_by(*listing.sort_clause(entity, None)).limit(SEARCH_LIMIT)))
 
 
-@bp.route("/admin/merge/<plural>/<int:record_id>")
+@bp.route("/admin/merge/<entity:plural>/<int:record_id>")
 @require("kernel.merge")
 def choose(plural, record_id):
     """Choose the record to merge with: likely duplicates, a quick search, or an id."""
@@ -153,7 +153,7 @@ def chosen_from(entity, form, kept, removed) -> list[str]:
     ]
 
 
-@bp.route("/admin/merge/<plural>/<int:record_id>/<int:other_id>", methods=["GET", "POST"])
+@bp.route("/admin/merge/<entity:plural>/<int:record_id>/<int:other_id>", methods=["GET", "POST"])
 @require("kernel.merge")
 def compare(plural, record_id, other_id):
     """Both records side by side; POST merges them."""

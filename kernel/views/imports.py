@@ -86,7 +86,7 @@ def open_or_fail(job: Import):
 
 
 # -- upload ------------------------------------------------------------------------------------
-@bp.route("/<plural>/import", methods=["GET", "POST"])
+@bp.route("/<entity:plural>/import", methods=["GET", "POST"])
 @login_required
 def upload(plural):
     entity = entity_for(plural, "create")

@@ -50,7 +50,7 @@ def related_lookup():
     return jsonify(search_related(meta, entities(), request.args.get("q", ""), current_user))
 
 
-@bp.route("/<plural>/columns", methods=["POST"])
+@bp.route("/<entity:plural>/columns", methods=["POST"])
 @login_required
 def choose_columns(plural):
     """Keep the user's columns (in their order) and page size for this list."""
@@ -66,7 +66,7 @@ def choose_columns(plural):
     return back_to_list(entity, request.form.get("list_query", ""))
 
 
-@bp.route("/<plural>/filters", methods=["POST"])
+@bp.route("/<entity:plural>/filters", methods=["POST"])
 @login_required
 def save_filter(plural):
     entity = entity_for(plural, "view")
@@ -83,7 +83,7 @@ def save_filter(plural):
     return back_to_list(entity, state.filter_query)
 
 
-@bp.route("/<plural>/filters/<int:filter_id>/delete", methods=["POST"])
+@bp.route("/<entity:plural>/filters/<int:filter_id>/delete", methods=["POST"])
 @login_required
 def delete_filter(plural, filter_id):
     entity = entity_for(plural, "view")
@@ -98,7 +98,7 @@ def delete_filter(plural, filter_id):
     return back_to_list(entity)
 
 
-@bp.route("/<plural>/export.csv")
+@bp.route("/<entity:plural>/export.csv")
 @login_required
 def export_csv(plural):
     entity = entity_for(plural, "view")
@@ -115,7 +115,7 @@ def export_csv(plural):
 MASS_ACTIONS = {"assign": "edit", "set": "edit", "delete": "delete"}
 
 
-@bp.route("/<plural>/mass", methods=["POST"])
+@bp.route("/<entity:plural>/mass", methods=["POST"])
 @login_required
 def mass_action(plural):
     """Assign, change a choice field or delete the selected rows, or all rows matching the list."""

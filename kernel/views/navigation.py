@@ -59,7 +59,7 @@ def _menus_of_current_user() -> navigation.NavigationMenus:
 
 
 # -- favourites ---------------------------------------------------------------------------------
-@bp.route("/<plural>/<int:record_id>/favourite", methods=["POST"])
+@bp.route("/<entity:plural>/<int:record_id>/favourite", methods=["POST"])
 @login_required
 def toggle_favourite(plural, record_id):
     """Star (``favourite=1``) or unstar (``favourite=0``) a record: the button says which."""
@@ -127,7 +127,7 @@ def editable_field(entity: Entity, name: str) -> FieldMeta:
     return meta
 
 
-@bp.route("/<plural>/<int:record_id>/fields/<name>")
+@bp.route("/<entity:plural>/<int:record_id>/fields/<name>")
 @login_required
 def show_field(plural, record_id, name):
     """The field as the detail page shows it (what "Cancel" puts back)."""
@@ -136,7 +136,7 @@ def show_field(plural, record_id, name):
     return render_field_view(entity, record, editable_field(entity, name))
 
 
-@bp.route("/<plural>/<int:record_id>/fields/<name>/edit")
+@bp.route("/<entity:plural>/<int:record_id>/fields/<name>/edit")
 @login_required
 def edit_field(plural, record_id, name):
     """A one-field form in place of the value."""
@@ -146,7 +146,7 @@ def edit_field(plural, record_id, name):
     return render_field_editor(entity, record, meta, form_values(entity, record)[meta.name])
 
 
-@bp.route("/<plural>/<int:record_id>/fields/<name>", methods=["POST"])
+@bp.route("/<entity:plural>/<int:record_id>/fields/<name>", methods=["POST"])
 @login_required
 def save_field(plural, record_id, name):
     entity = entity_for(plural, "edit")

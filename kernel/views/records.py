@@ -102,7 +102,7 @@ def _reference_titles(entity, values) -> dict:
     return titles
 
 
-@bp.route("/<plural>/")
+@bp.route("/<entity:plural>/")
 @login_required
 def list_records(plural):
     entity = entity_for(plural, "view")
@@ -143,7 +143,7 @@ def filter_fields(entity) -> dict:
     return fields
 
 
-@bp.route("/<plural>/lookup")
+@bp.route("/<entity:plural>/lookup")
 @login_required
 def lookup(plural):
     """Type-ahead for record pickers: ``[{"id": 1, "title": "…"}]``."""
@@ -153,7 +153,7 @@ def lookup(plural):
     return jsonify([{"id": row.id, "title": entity.title_of(row)} for row in rows])
 
 
-@bp.route("/<plural>/<int:record_id>")
+@bp.route("/<entity:plural>/<int:record_id>")
 @login_required
 def show_record(plural, record_id):
     entity = entity_for(plural, "view")
@@ -201,7 +201,7 @@ def list_position(entity, record) -> dict | None:
     }
 
 
-@bp.route("/<plural>/new", methods=["GET", "POST"])
+@bp.route("/<entity:plural>/new", methods=["GET", "POST"])
 @login_required
 def create_record(plural):
     entity = entity_for(plural, "create")
@@ -240,7 +240,7 @@ def _after_save(entity, record):
     return redirect(url_for("records.show_record", plural=entity.plural, record_id=record.id))
 
 
-@bp.route("/<plural>/<int:record_id>/edit", methods=["GET", "POST"])
+@bp.route("/<entity:plural>/<int:record_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_record(plural, record_id):
     entity = entity_for(plural, "edit")
@@ -280,7 +280,7 @@ def _conflicts(entity, record, submitted) -> list[tuple]:
     return rows
 
 
-@bp.route("/<plural>/<int:record_id>/delete", methods=["POST"])
+@bp.route("/<entity:plural>/<int:record_id>/delete", methods=["POST"])
 @login_required
 def delete_record(plural, record_id):
     entity = entity_for(plural, "delete")
