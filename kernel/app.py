@@ -6,7 +6,17 @@ import logging
 import time
 from pathlib import Path
 
-from flask import Flask, current_app, g, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Flask,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
@@ -213,8 +223,7 @@ class EntityConverter(BaseConverter):
 
 
 def _register_blueprints(app: Flask, plugin_set) -> None:
-    from kernel.views import admin, api, auth, home, lists, navigation, profile, records
-    from kernel.views import customisation
+    from kernel.views import admin, api, auth, customisation, home, lists, navigation, profile, records
     from kernel.views import duplicates as duplicate_views
     from kernel.views import imports as import_views
 

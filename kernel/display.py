@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from kernel.countries import country_name
 from kernel.db import db
-from kernel.related import related_titles
 from kernel.entities import Entity, FieldMeta
+from kernel.related import related_titles
 from kernel.users import users_by_id
 
 

@@ -13,11 +13,13 @@ and the kernel derives the schema, views, API, history and trash from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -30,14 +32,18 @@ from sqlalchemy import (
     String,
     Text,
     event,
-    false as sql_false,
-    true as sql_true,
     select,
+)
+from sqlalchemy import (
+    false as sql_false,
+)
+from sqlalchemy import (
     text as sql_text,
 )
+from sqlalchemy import (
+    true as sql_true,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
-
-from flask_babel import lazy_gettext as _l
 
 from kernel.choices import ChoiceList
 from kernel.db import Base, utcnow

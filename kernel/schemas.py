@@ -22,8 +22,8 @@ from sqlalchemy import select
 
 from kernel.countries import country_codes
 from kernel.db import db
-from kernel.related import Related
 from kernel.entities import Entity, FieldMeta
+from kernel.related import Related
 
 REQUIRED = _l("This field is required.")
 MESSAGES = {

@@ -63,5 +63,5 @@ def login_banner() -> str:
             lines.append("  Demo users (same password): " + ", ".join(email for email, _n, _r in DEMO_USERS))
         lines.append(f"  (kept in {path} until the administrator changes the password)")
     else:
-        lines.append(f"  Log in with your account; create users with: passerelle users create --email E --role R")
+        lines.append("  Log in with your account; create users with: passerelle users create --email E --role R")
     return "\n".join(lines)

@@ -98,7 +98,9 @@ def _reference_titles(entity, values) -> dict:
             if target_record is not None:
                 titles[meta.name] = target.title_of(target_record)
         elif meta.kind == "related" and values.get(meta.name):
-            titles.update({meta.name: title for title in related_titles([values[meta.name]], entities()).values()})
+            found = related_titles([values[meta.name]], entities())
+            if found:
+                titles[meta.name] = next(iter(found.values()))
     return titles
 
 

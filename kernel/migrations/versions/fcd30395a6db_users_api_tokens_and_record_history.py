@@ -1,13 +1,12 @@
 """users, api tokens and record history
 
 Revision ID: fcd30395a6db
-Revises: 
+Revises:
 Create Date: 2026-11-23 12:21:06.541512
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'fcd30395a6db'
 down_revision = None

@@ -1,13 +1,12 @@
 """clients
 
 Revision ID: 45cd21012a4c
-Revises: 
+Revises:
 Create Date: 2026-11-23 12:21:09.349911
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '45cd21012a4c'
 down_revision = None

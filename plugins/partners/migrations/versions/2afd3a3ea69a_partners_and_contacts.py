@@ -1,13 +1,12 @@
 """partners and contacts
 
 Revision ID: 2afd3a3ea69a
-Revises: 
+Revises:
 Create Date: 2026-11-23 13:17:40.074220
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '2afd3a3ea69a'
 down_revision = None

@@ -1,13 +1,12 @@
 """programmes, services, participations and services obtained
 
 Revision ID: 3454b88d66d2
-Revises: 
+Revises:
 Create Date: 2026-11-23 13:17:57.582394
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '3454b88d66d2'
 down_revision = None
