@@ -44,7 +44,14 @@ def csv_export(bench: Bench):
     yield Figure("clients: CSV export peak memory (Python heap)", peak, "MB", 200)
 
 
+def resource_search(bench: Bench):
+    from bench.contactcenter import resource_search as run
+
+    yield from run(bench)
+
+
 ALL = {
     "lists": client_lists,
     "export": csv_export,
+    "resource_search": resource_search,
 }

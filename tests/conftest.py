@@ -76,6 +76,7 @@ class IsolatedClient(FlaskClient):
     even though the test itself runs inside an app context."""
 
     def open(self, *args, **kwargs):
+        db.session.remove()  # the request starts with a session of its own, as in production
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

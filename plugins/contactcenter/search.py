@@ -94,8 +94,21 @@ def keyword_source(groups: list[set[str]]):
         return (select(literal_column("rowid").label("row_id"), literal_column("rank").label("score"))
                 .select_from(fts).where(literal_column(SEARCH_FTS).op("MATCH")(fts_match(groups)))).subquery()
     conditions = [or_(*(search_rows.c.words.like(f"% {alternative} %") for alternative in group)) for group in groups]
-    return (select(search_rows.c.id.label("row_id"), literal_column("0.0").label("score"))
+    return (select(search_rows.c.id.label("row_id"), earliest_mention(groups).label("score"))
             .where(and_(*conditions))).subquery()
+
+
+def earliest_mention(groups: list[set[str]]):
+    """Relevance without a full-text engine: a word met early (in the name, which comes first in
+    the indexed words) ranks above one met only in the description."""
+    positions = [
+        func.least(*(func.nullif(func.strpos(search_rows.c.words, f" {alternative} "), 0) for alternative in group))
+        for group in groups
+    ]
+    score = positions[0]
+    for position in positions[1:]:
+        score = score + position
+    return score
 
 
 # -- other criteria ------------------------------------------------------------------------
