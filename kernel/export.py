@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from sqlalchemy import select
 
-from kernel.countries import country_name
+from kernel.countries import country_options
 from kernel.db import db
 from kernel.entities import Entity, FieldMeta
 from kernel.listing import ListState, sort_clause
@@ -39,7 +39,8 @@ def value_formatter(meta: FieldMeta, registry):
         labels = dict(meta.choices.all_items())  # inactive options still name stored values
         return lambda value: labels.get(value, value or "")
     if meta.kind == "country":
-        return country_name
+        names = dict(country_options())  # once, not per row: naming needs the locale
+        return lambda value: names.get(value, value or "")
     if meta.kind == "boolean":
         yes, no = _("Yes"), _("No")
         return lambda value: yes if value else no
@@ -50,7 +51,12 @@ def value_formatter(meta: FieldMeta, registry):
         return ReferenceTitles(meta, registry)
     if meta.kind == "related":
         return RelatedTitles(registry)
+    if meta.kind in AS_IS_KINDS:
+        return None  # the csv module writes None as "" and dates, numbers and text as they are
     return _plain
+
+
+AS_IS_KINDS = {"text", "longtext", "email", "phone", "url", "integer", "decimal", "date"}
 
 
 class ReferenceTitles:
@@ -99,18 +105,30 @@ def csv_lines(entity: Entity, state: ListState, user, registry, *, bom: bool = F
         state.statement(entity, user)
         .with_only_columns(*columns)
         .order_by(*sort_clause(entity, state.sort))
-        .execution_options(yield_per=BATCH)
+        .execution_options(stream_results=True)
     )
-    result = db.session.execute(statement)
+    result = db.session.connection().execute(statement)  # plain rows: no ORM work per row
     references = [(index, formatter) for index, formatter in enumerate(formatters)
                   if isinstance(formatter, ReferenceTitles)]
+    to_format = [(index, formatter) for index, formatter in enumerate(formatters) if formatter is not None]
     for partition in result.partitions(BATCH):
         for index, formatter in references:
             formatter.prepare(row[index] for row in partition)
-        writer.writerows(
-            [formatter(value) for formatter, value in zip(formatters, row, strict=True)] for row in partition
-        )
+        writer.writerows(_formatted(partition, to_format))
         yield _drain(buffer)
+
+
+def _formatted(rows, to_format):
+    """Rows with the values that need it turned into text (labels, names, local times)."""
+    if not to_format:
+        return rows
+    formatted = []
+    for row in rows:
+        cells = list(row)
+        for index, formatter in to_format:
+            cells[index] = formatter(cells[index])
+        formatted.append(cells)
+    return formatted
 
 
 def _drain(buffer: io.StringIO) -> str:
