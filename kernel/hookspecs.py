@@ -5,7 +5,8 @@ A plugin is a Python module (or object) registered under the entry-point group
 decorated with ``kernel.hookimpl``, and may set two module attributes:
 
 ``LABEL``     a translatable name for the plugin (defaults to its entry-point name);
-``REQUIRES``  a tuple of plugin names that must be enabled with it.
+``REQUIRES``  a tuple of plugin names that must be enabled with it;
+``ORDER``     a number placing its modules in the sidebar (lower first; default 100).
 
 Only enabled plugins (setting ``PASSERELLE_PLUGINS``) are registered, so a disabled plugin's
 hooks are never called: its entities, menus, routes, API endpoints and report columns are

@@ -154,7 +154,7 @@ def _dependency_order(infos: dict[str, PluginInfo]) -> list[PluginInfo]:
         visiting.discard(name)
         ordered.append(info)
 
-    for name in infos:
+    for name in sorted(infos, key=lambda name: (getattr(infos[name].module, "ORDER", 100), name)):
         visit(name)
     return ordered
 

@@ -11,6 +11,7 @@ from kernel.menu import MenuItem
 from kernel.permissions import record_permissions
 
 LABEL = _l("Activities")
+ORDER = 30
 REQUIRES = ()
 
 

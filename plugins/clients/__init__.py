@@ -10,6 +10,7 @@ from kernel import hookimpl
 from kernel.permissions import record_permissions
 
 LABEL = _l("Clients")
+ORDER = 10
 REQUIRES = ()
 
 

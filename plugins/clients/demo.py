@@ -3,6 +3,7 @@
 import random
 from datetime import date, timedelta
 
+from kernel.text import fold
 from plugins.clients.models import Client
 
 FIRST_NAMES = [
@@ -30,7 +31,7 @@ def demo_clients(users: dict) -> list[Client]:
         first = FIRST_NAMES[index % len(FIRST_NAMES)]
         last = rng.choice(LAST_NAMES)
         city, province, postal = rng.choice(CITIES)
-        email_name = f"{first}.{last}".lower().encode("ascii", "ignore").decode().replace("'", "")
+        email_name = fold(f"{first}.{last}").replace("'", "").replace(" ", "")
         clients.append(Client(
             first_name=first, last_name=last,
             preferred_language=rng.choice(["fr", "fr", "en", "iu"]),

@@ -7,6 +7,7 @@ from kernel import hookimpl
 from kernel.permissions import Permission, record_permissions
 
 LABEL = _l("Resource directory")
+ORDER = 60
 REQUIRES = ()
 
 

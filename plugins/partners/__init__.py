@@ -11,6 +11,7 @@ from kernel import hookimpl
 from kernel.permissions import record_permissions
 
 LABEL = _l("Partners")
+ORDER = 20
 REQUIRES = ()
 
 

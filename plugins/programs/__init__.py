@@ -11,6 +11,7 @@ from kernel import hookimpl
 from kernel.permissions import record_permissions
 
 LABEL = _l("Programmes and services")
+ORDER = 40
 REQUIRES = ()
 
 
