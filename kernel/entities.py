@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -72,13 +71,6 @@ KIND_TYPES = {
     "related": lambda: String(80),  # "<entity>:<id>", a record of any relatable entity
 }
 
-PYTHON_TYPES = {
-    "integer": int,
-    "decimal": Decimal,
-    "date": date,
-    "datetime": datetime,
-    "boolean": bool,
-}
 
 
 @dataclass
@@ -372,6 +364,3 @@ class EntityRegistry:
 
     def by_table(self, table: str) -> Entity | None:
         return self._by_table.get(table)
-
-    def of_plugin(self, plugin: str) -> list[Entity]:
-        return [entity for entity in self if entity.plugin == plugin]

@@ -8,7 +8,6 @@ empty for all) chooses which are enabled.
 from __future__ import annotations
 
 import importlib.metadata
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -157,7 +156,3 @@ def _dependency_order(infos: dict[str, PluginInfo]) -> list[PluginInfo]:
     for name in sorted(infos, key=lambda name: (getattr(infos[name].module, "ORDER", 100), name)):
         visit(name)
     return ordered
-
-
-def default_setting() -> str | None:
-    return os.environ.get("PASSERELLE_PLUGINS")
