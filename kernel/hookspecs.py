@@ -161,3 +161,33 @@ def passerelle_worker_jobs():
     (reminders due, a nightly clean-up…). An exception is logged and rolled back without stopping
     the worker or the other jobs.
     """
+
+
+@hookspec
+def passerelle_report_columns():
+    """Add report columns to entities: related data and computed values.
+
+    Called when the report builder lists what a report may show (at most once per request).
+    Every declared field of an entity (``field(..., report=True)``, the default) is already a
+    report column without any declaration; this hook adds what is not a plain field, such as a
+    client's programmes, the number of calls in the report's period, or a case file's status.
+
+    Returns a list of ``kernel.reporting.ReportColumn``: the entity it belongs to, a name, a
+    translatable label, a kind (as ``field()`` kinds: how it is shown, grouped and summed), the
+    permission it needs besides the entity's own, and ``expression(period)``, a function returning
+    one SQL expression correlated with the entity's model (usually a scalar subquery counting or
+    listing related rows, restricted to ``period`` with ``period.contains(column)``). The report
+    runs every column in the same query: never one query per row. See ``docs/reports.md``.
+    """
+
+
+@hookspec
+def passerelle_standard_reports():
+    """Offer standard reports: ready-made reports users open, run, chart, edit and save.
+
+    Called when the reports page lists them (at most once per request).
+
+    Returns a list of ``kernel.reporting.StandardReport``: a key, a translatable title and
+    description, the entity, the columns or the grouping and aggregates, the period and the chart.
+    A report whose entity or columns the user may not see is not offered to them.
+    """
