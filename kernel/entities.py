@@ -193,6 +193,20 @@ class Assignable:
 
 
 @dataclass
+class Closing:
+    """Records for which ``is_closed(record)`` is true are read-only: the kernel refuses to change
+    or delete them through forms, inline edits, mass actions, imports and the API, and hides their
+    edit buttons, until a user holding ``reopen_permission`` reopens them, which applies
+    ``reopen_values`` (e.g. ``{"status": "active"}``) and is written in the history.
+    A closed case file or a closed contact-centre contact are such records."""
+
+    is_closed: object  # function(record) -> bool
+    message: object  # shown when a change is refused, e.g. _l("This case file is closed.")
+    reopen_permission: str
+    reopen_values: dict
+
+
+@dataclass
 class Entity:
     """The declaration of a record type, set as ``__entity__`` on its model."""
 
@@ -209,6 +223,7 @@ class Entity:
     duplicates: DuplicateRule | None = None  # duplicate detection (kernel.duplicates)
     relatable: bool = False  # other modules' "related to" fields may point at its records
     validators: tuple = ()  # functions(values: dict) -> {field: message} checked on every save
+    closing: Closing | None = None  # read-only records once closed (see Closing)
     model: type | None = None
     plugin: str | None = None
     fts_table: str | None = None  # set by kernel.search_index when the quick-search index exists
@@ -284,6 +299,16 @@ class Entity:
 
     def can(self, user, action: str) -> bool:
         return bool(user) and user.can(f"{self.permission}.{action}")
+
+    def is_closed(self, record) -> bool:
+        return self.closing is not None and bool(self.closing.is_closed(record))
+
+    def can_change(self, user, record, action: str) -> bool:
+        """May ``user`` edit or delete this very record (the permission, and the record not closed)?"""
+        return self.can(user, action) and not self.is_closed(record)
+
+    def can_reopen(self, user, record) -> bool:
+        return self.is_closed(record) and bool(user) and user.can(self.closing.reopen_permission)
 
     def title_of(self, record) -> str:
         if callable(self.title):

@@ -26,6 +26,18 @@ class StaleRecord(Exception):
         self.expected_version = expected_version
 
 
+class RecordClosed(ValidationError):
+    """The record is closed (``Entity.closing``): it cannot change until it is reopened."""
+
+    def __init__(self, entity: Entity):
+        super().__init__({"_record": [str(entity.closing.message)]})
+
+
+def refuse_if_closed(entity: Entity, record) -> None:
+    if entity.is_closed(record):
+        raise RecordClosed(entity)
+
+
 def _user_id(user):
     return getattr(user, "id", None)
 
@@ -59,8 +71,12 @@ def create(entity: Entity, raw: dict, user, *, validated: dict | None = None):
     return record
 
 
-def update(entity: Entity, record, raw: dict, user, *, expected_version=None, partial: bool = True):
-    """Validate ``raw`` and apply it; returns ``{field: (old, new)}`` of what really changed."""
+def update(entity: Entity, record, raw: dict, user, *, expected_version=None, partial: bool = True,
+           reopening: bool = False):
+    """Validate ``raw`` and apply it; returns ``{field: (old, new)}`` of what really changed.
+    A closed record (``Entity.closing``) refuses every change with ``RecordClosed``."""
+    if not reopening:
+        refuse_if_closed(entity, record)
     _check_version(record, expected_version)
     data = load(entity, raw, partial=partial, record=record)
     after = {name: entity.value_of(record, name) for name in entity.fields} | data
@@ -99,6 +115,7 @@ def delete(entity: Entity, record, user, *, expected_version=None, dependents: s
     none is left pointing at a record that is gone: ``dependents="detach"`` unlinks them,
     ``"delete"`` moves them to the trash too; by default optional links are unlinked and records
     that cannot exist without it (a required link) go to the trash with it."""
+    refuse_if_closed(entity, record)
     _check_version(record, expected_version)
     record.deleted_at = utcnow()
     record.updated_by_id = _user_id(user)
@@ -121,6 +138,13 @@ def _handle_dependents(entity: Entity, record, user, choice: str | None) -> None
                 delete(link.entity, other, user)
             else:
                 update(link.entity, other, {link.field.name: None}, user, partial=True)
+
+
+def reopen(entity: Entity, record, user, *, expected_version=None) -> dict:
+    """Reopen a closed record (the caller checks ``entity.can_reopen``): applies the entity's
+    ``closing.reopen_values`` through the usual validation and history."""
+    _check_version(record, expected_version)
+    return update(entity, record, dict(entity.closing.reopen_values), user, partial=True, reopening=True)
 
 
 def restore(entity: Entity, record, user) -> None:

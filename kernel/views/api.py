@@ -163,11 +163,18 @@ def _patch(entity, found):
     except records.StaleRecord:
         db.session.rollback()
         return _stale(found)
+    except records.RecordClosed as closed:
+        db.session.rollback()
+        return _closed(closed)
     except ValidationError as invalid:
         db.session.rollback()
         return problem(422, _("Some fields are not valid."), errors=invalid.messages)
     db.session.commit()
     return with_etag(jsonify(dump(entity, found)), found)
+
+
+def _closed(closed):
+    return problem(409, " ".join(closed.messages["_record"]))
 
 
 def _delete(entity, found):
@@ -176,6 +183,9 @@ def _delete(entity, found):
     except records.StaleRecord:
         db.session.rollback()
         return _stale(found)
+    except records.RecordClosed as closed:
+        db.session.rollback()
+        return _closed(closed)
     db.session.commit()
     return "", 204
 

@@ -143,6 +143,8 @@ def edit_field(plural, record_id, name):
     entity = entity_for(plural, "edit")
     record = record_for(entity, record_id)
     meta = editable_field(entity, name)
+    if entity.is_closed(record):
+        return render_field_view(entity, record, meta), 409
     return render_field_editor(entity, record, meta, form_values(entity, record)[meta.name])
 
 
@@ -181,7 +183,7 @@ def render_field_view(entity: Entity, record, meta: FieldMeta, saved: bool = Fal
     return render_template(
         "records/_inline_field.html", entity=entity, record=record, meta=meta, saved=saved,
         lookups=Lookups(entity, [record], entities()), display=display_value,
-        can_edit=entity.can(current_user, "edit"),
+        can_edit=entity.can_change(current_user, record, "edit"),
     )
 
 

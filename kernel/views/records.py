@@ -247,6 +247,8 @@ def _after_save(entity, record):
 def edit_record(plural, record_id):
     entity = entity_for(plural, "edit")
     record = record_for(entity, record_id)
+    if entity.is_closed(record):
+        return back_to_closed_record(entity, record)
     if request.method == "GET":
         return render_form(entity, record, form_values(entity, record))
     submitted = request.form.to_dict()
@@ -287,6 +289,8 @@ def _conflicts(entity, record, submitted) -> list[tuple]:
 def delete_record(plural, record_id):
     entity = entity_for(plural, "delete")
     record = record_for(entity, record_id)
+    if entity.is_closed(record):
+        return back_to_closed_record(entity, record)
     dependents = dependent_links(entity, record)
     choice = request.form.get("dependents")
     if dependents and choice not in {"detach", "delete"}:
@@ -302,6 +306,28 @@ def delete_record(plural, record_id):
     flash(_("%(title)s is in the trash. An administrator can restore it.", title=entity.title_of(record)),
           "success")
     return redirect(url_for("records.list_records", plural=plural))
+
+
+def back_to_closed_record(entity, record):
+    flash(str(entity.closing.message), "error")
+    return redirect(url_for("records.show_record", plural=entity.plural, record_id=record.id))
+
+
+@bp.route("/<entity:plural>/<int:record_id>/reopen", methods=["POST"])
+@login_required
+def reopen_record(plural, record_id):
+    entity = entity_for(plural, "view")
+    record = record_for(entity, record_id)
+    if not entity.can_reopen(current_user, record):
+        abort(403)
+    try:
+        records.reopen(entity, record, current_user, expected_version=request.form.get("version"))
+    except records.StaleRecord:
+        flash(_("Someone changed this record since you opened it. Look at it again."), "error")
+        return redirect(url_for("records.show_record", plural=plural, record_id=record_id))
+    db.session.commit()
+    flash(_("%(title)s is reopened.", title=entity.title_of(record)), "success")
+    return redirect(url_for("records.show_record", plural=plural, record_id=record_id))
 
 
 def dependent_links(entity, record) -> list[tuple]:
