@@ -90,7 +90,7 @@ class UtcDateTime(fields.DateTime):
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=get_timezone())
+            moment = get_timezone().localize(moment)  # pytz: replace(tzinfo=) would take the zone's LMT offset
         return moment.astimezone(UTC).replace(tzinfo=None)
 
     def _serialize(self, value, attr, obj, **kwargs):

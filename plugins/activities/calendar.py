@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import url_for
+from flask_babel import get_timezone
 from sqlalchemy import or_, select
 
 from kernel.db import db
@@ -60,95 +62,117 @@ def user_id_for_token(token: str) -> int | None:
 
 
 # -- events ------------------------------------------------------------------------------------
+# The calendar shows every date in the user's time zone (the profile's, else DEFAULT_TIMEZONE), so
+# that everyone in the organisation sees a meeting at the same hour whatever their browser says.
+# FullCalendar is given that zone by name: it sends and receives wall-clock times without offset.
 
-def to_utc_naive(text: str) -> datetime:
-    """An ISO date or date-time from the browser → naive UTC (a naive value is taken as UTC)."""
+def user_zone() -> ZoneInfo:
+    return ZoneInfo(str(get_timezone()))
+
+
+def to_local_naive(text: str, zone: ZoneInfo) -> datetime:
+    """An ISO date or date-time from the browser → wall-clock time in ``zone``. A time without
+    offset is already wall-clock time; one with an offset (or Z) is converted."""
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        moment = moment.astimezone(zone).replace(tzinfo=None)
     return moment
 
 
-def iso_utc(moment: datetime) -> str:
-    return moment.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+def local_to_utc(moment: datetime, zone: ZoneInfo) -> datetime:
+    return moment.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
 
 
-def call_end(call: Call) -> datetime:
-    return call.start + timedelta(minutes=call.total_minutes or 15)
+def call_end(call) -> datetime:
+    minutes = (call.duration_hours or 0) * 60 + (call.duration_minutes or 0)
+    return call.start + timedelta(minutes=minutes or 15)
 
 
 LONGEST_CALL = timedelta(days=1)
+CALL_COLUMNS = (Call.id, Call.subject, Call.start, Call.duration_hours, Call.duration_minutes, Call.version,
+                Call.assigned_user_id)
+MEETING_COLUMNS = (Meeting.id, Meeting.subject, Meeting.start, Meeting.end, Meeting.location, Meeting.version,
+                   Meeting.assigned_user_id)
+TASK_COLUMNS = (Task.id, Task.subject, Task.due_date, Task.version, Task.assigned_user_id)
 
 
-def calls_between(owner_ids, start: datetime, end: datetime) -> list[Call]:
-    statement = select(Call).where(
+def calls_between(owner_ids, start: datetime, end: datetime) -> list:
+    """Rows of the visible calls overlapping [start, end) (naive UTC)."""
+    statement = select(*CALL_COLUMNS).where(
         Call.deleted_at.is_(None), Call.assigned_user_id.in_(owner_ids),
         Call.start < end, Call.start >= start - LONGEST_CALL,
     )
-    return [call for call in db.session.scalars(statement) if call_end(call) > start]
+    return [call for call in db.session.execute(statement) if call_end(call) > start]
 
 
-def meetings_between(owner_ids, start: datetime, end: datetime) -> list[Meeting]:
+def meetings_between(owner_ids, start: datetime, end: datetime) -> list:
+    """Rows of the meetings overlapping [start, end) that the owners hold or are invited to."""
     invited = select(MeetingInvitee.meeting_id).where(MeetingInvitee.user_id.in_(owner_ids))
-    statement = select(Meeting).where(
+    statement = select(*MEETING_COLUMNS).where(
         Meeting.deleted_at.is_(None), Meeting.start < end, Meeting.end > start,
         or_(Meeting.assigned_user_id.in_(owner_ids), Meeting.id.in_(invited)),
     )
-    return list(db.session.scalars(statement))
+    return list(db.session.execute(statement))
 
 
-def tasks_between(owner_ids, start: datetime, end: datetime) -> list[Task]:
-    statement = select(Task).where(
-        Task.deleted_at.is_(None), Task.assigned_user_id.in_(owner_ids), Task.due_date.is_not(None),
-        Task.due_date >= start.date(), Task.due_date < end.date() + timedelta(days=1),
+def tasks_between(owner_ids, first_day: date, last_day: date) -> list:
+    """Rows of the visible tasks due from ``first_day`` to ``last_day`` included."""
+    statement = select(*TASK_COLUMNS).where(
+        Task.deleted_at.is_(None), Task.assigned_user_id.in_(owner_ids),
+        Task.due_date >= first_day, Task.due_date <= last_day,
     )
-    return list(db.session.scalars(statement))
+    return list(db.session.execute(statement))
 
 
-def call_event(call: Call) -> dict:
-    return _event("call", call, "calls", iso_utc(call.start), iso_utc(call_end(call)))
+def record_urls() -> dict[str, str]:
+    """``{"call": "/calls/{}", …}``: one url_for per kind rather than one per event."""
+    return {kind: url_for("records.show_record", plural=plural, record_id=0)[:-1] + "{}"
+            for kind, plural in (("call", "calls"), ("meeting", "meetings"), ("task", "tasks"))}
 
 
-def meeting_event(meeting: Meeting) -> dict:
-    return _event("meeting", meeting, "meetings", iso_utc(meeting.start), iso_utc(meeting.end))
+def events_between(owner_ids, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict]:
+    """Every visible call, meeting and task from ``start`` to ``end`` (wall-clock times in
+    ``zone``), as FullCalendar events in that zone: one query per kind."""
+    utc_start, utc_end = local_to_utc(start, zone), local_to_utc(end, zone)
+    urls = record_urls()
+
+    def wall_clock(moment: datetime) -> str:
+        return moment.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
+
+    events = []
+    for call in calls_between(owner_ids, utc_start, utc_end):
+        events.append(_event("call", call, urls, wall_clock(call.start), wall_clock(call_end(call))))
+    for meeting in meetings_between(owner_ids, utc_start, utc_end):
+        events.append(_event("meeting", meeting, urls, wall_clock(meeting.start), wall_clock(meeting.end)))
+    last_day = (end - timedelta(microseconds=1)).date()
+    for task in tasks_between(owner_ids, start.date(), last_day):
+        event = _event("task", task, urls, task.due_date.isoformat(), None)
+        event["allDay"] = True
+        event["durationEditable"] = False
+        events.append(event)
+    return events
 
 
-def task_event(task: Task) -> dict:
-    event = _event("task", task, "tasks", task.due_date.isoformat(), None)
-    event["allDay"] = True
-    event["durationEditable"] = False
-    return event
-
-
-def _event(kind: str, record, plural: str, start: str, end: str | None) -> dict:
+def _event(kind: str, row, urls: dict, start: str, end: str | None) -> dict:
     event = {
-        "id": f"{kind}:{record.id}", "title": record.subject, "start": start,
-        "color": COLOURS[kind], "url": url_for("records.show_record", plural=plural, record_id=record.id),
-        "extendedProps": {"kind": kind, "recordId": record.id, "version": record.version,
-                          "owner": record.assigned_user_id},
+        "id": f"{kind}:{row.id}", "title": row.subject, "start": start, "color": COLOURS[kind],
+        "url": urls[kind].format(row.id),
+        "extendedProps": {"kind": kind, "recordId": row.id, "version": row.version, "owner": row.assigned_user_id},
     }
     if end:
         event["end"] = end
     return event
 
 
-def events_between(owner_ids, start: datetime, end: datetime) -> list[dict]:
-    """Every visible call, meeting and task of the period: one query per kind."""
-    return (
-        [call_event(call) for call in calls_between(owner_ids, start, end)]
-        + [meeting_event(meeting) for meeting in meetings_between(owner_ids, start, end)]
-        + [task_event(task) for task in tasks_between(owner_ids, start, end)]
-    )
-
-
 def rescheduled_values(kind: str, record, start: datetime, end: datetime | None) -> dict:
-    """The changes a drag or resize asks for, as raw values for ``records.update``."""
+    """The changes a drag or resize asks for, as raw values for ``records.update``. ``start`` and
+    ``end`` are wall-clock times in the user's zone, which the kernel's date-time fields expect."""
     if kind == "task":
         return {"due_date": start.date().isoformat()}
     if kind == "meeting":
         end = end or start + (record.end - record.start)
-        return {"start": iso_utc(start), "end": iso_utc(end)}
-    values = {"start": iso_utc(start)}
+        return {"start": start.isoformat(), "end": end.isoformat()}
+    values = {"start": start.isoformat()}
     if end is not None:
         minutes = max(int((end - start).total_seconds() // 60), 1)
         values |= {"duration_hours": minutes // 60, "duration_minutes": minutes % 60}
@@ -175,7 +199,7 @@ def ical_feed(user_id: int, now: datetime) -> bytes:
         if meeting.location:
             event.add("location", meeting.location)
         calendar.add_component(event)
-    for task in tasks_between(owners, start, end):
+    for task in tasks_between(owners, start.date(), end.date()):
         event = Event()
         event.add("uid", f"task-{task.id}@passerelle")
         event.add("summary", task.subject)

@@ -98,19 +98,21 @@ def change_task_status(task_id):
 @bp.route("/calendar")
 @require("activities.view")
 def calendar_page():
-    return render_template("activities/calendar.html", may_create=current_user.can("activities.create"))
+    return render_template("activities/calendar.html", may_create=current_user.can("activities.create"),
+                           timezone=calendar.user_zone().key)
 
 
 @bp.route("/calendar/events")
 @require("activities.view")
 def calendar_events():
+    zone = calendar.user_zone()
     try:
-        start = calendar.to_utc_naive(request.args["start"])
-        end = calendar.to_utc_naive(request.args["end"])
+        start = calendar.to_local_naive(request.args["start"], zone)
+        end = calendar.to_local_naive(request.args["end"], zone)
     except (KeyError, ValueError):
         return jsonify(error=_("Give a start and an end.")), 400
     owners = calendar.visible_owner_ids(current_user.id)
-    return jsonify(calendar.events_between(owners, start, end))
+    return jsonify(calendar.events_between(owners, start, end, zone))
 
 
 KIND_ENTITIES = {"call": "call", "meeting": "meeting", "task": "task"}
@@ -125,8 +127,9 @@ def calendar_move():
     if record is None:
         abort(404)
     try:
-        start = calendar.to_utc_naive(request.form["start"])
-        end = calendar.to_utc_naive(request.form["end"]) if request.form.get("end") else None
+        zone = calendar.user_zone()
+        start = calendar.to_local_naive(request.form["start"], zone)
+        end = calendar.to_local_naive(request.form["end"], zone) if request.form.get("end") else None
         values = calendar.rescheduled_values(kind, record, start, end)
         records.update(entity, record, values, current_user, expected_version=request.form.get("version"))
     except records.StaleRecord:

@@ -1,5 +1,7 @@
-/* The calendar: FullCalendar fed by the JSON endpoint; click a slot to create a meeting (or a call)
-   pre-filled with its start; drag or resize to reschedule (POSTed with the version). */
+/* The calendar: FullCalendar fed by the JSON endpoint; click a slot to create a meeting pre-filled
+   with its start and end; drag or resize to reschedule (POSTed with the version).
+   Times are the user's time zone (given by name in data-timezone), not the browser's: FullCalendar
+   sends and shows wall-clock times of that zone, without offset, and so does the server. */
 (function () {
   "use strict";
 
@@ -8,10 +10,15 @@
     return meta ? meta.content : "";
   }
 
-  function localInput(date) {  /* "YYYY-MM-DDTHH:MM" in the browser's time, as the form shows */
-    function pad(n) { return String(n).padStart(2, "0"); }
-    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + "T" +
-      pad(date.getHours()) + ":" + pad(date.getMinutes());
+  function pad(n) { return String(n).padStart(2, "0"); }
+
+  /* "YYYY-MM-DDTHH:MM", as the form's date-time fields show it, from a FullCalendar date string
+     (wall-clock time of the calendar's zone), plus some minutes. */
+  function formInput(dateStr, addMinutes) {
+    var parts = dateStr.slice(0, 16).split(/[-T:]/).map(Number);
+    var moment = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2], parts[3] || 0, parts[4] || 0) + addMinutes * 60000);
+    return moment.getUTCFullYear() + "-" + pad(moment.getUTCMonth() + 1) + "-" + pad(moment.getUTCDate()) + "T" +
+      pad(moment.getUTCHours()) + ":" + pad(moment.getUTCMinutes());
   }
 
   function showError(message) {
@@ -24,8 +31,8 @@
     body.append("kind", props.kind);
     body.append("id", props.recordId);
     body.append("version", props.version);
-    body.append("start", info.event.start.toISOString());
-    if (info.event.end) { body.append("end", info.event.end.toISOString()); }
+    body.append("start", info.event.startStr);
+    if (info.event.end) { body.append("end", info.event.endStr); }
     fetch(element.dataset.move, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
@@ -44,6 +51,8 @@
     var calendar = new FullCalendar.Calendar(element, {
       initialView: "timeGridWeek",
       locale: element.dataset.locale,
+      timeZone: element.dataset.timezone,
+      dayMaxEvents: true,
       headerToolbar: { left: "prev,next today", center: "title", right: "timeGridDay,timeGridWeek,dayGridMonth" },
       events: element.dataset.events,
       editable: mayCreate,
@@ -51,13 +60,10 @@
       nowIndicator: true,
       dateClick: function (info) {
         if (!mayCreate) { return; }
-        var target = element.dataset.newMeeting;
-        var url = target + "?start=" + encodeURIComponent(localInput(info.date));
-        if (!info.allDay) {
-          var end = new Date(info.date.getTime() + 60 * 60 * 1000);
-          url += "&end=" + encodeURIComponent(localInput(end));
-        }
-        window.location.href = url;
+        /* a day of the month view starts at 9:00; a slot of the week or day view at its time */
+        var dateStr = info.allDay ? info.dateStr + "T09:00" : info.dateStr;
+        window.location.href = element.dataset.newMeeting + "?start=" + encodeURIComponent(formInput(dateStr, 0)) +
+          "&end=" + encodeURIComponent(formInput(dateStr, 60));
       },
       eventDrop: function (info) { reschedule(info, element); },
       eventResize: function (info) { reschedule(info, element); }
