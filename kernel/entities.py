@@ -91,7 +91,7 @@ class FieldMeta:
     target: str | None = None  # table name of a "reference" field
     targets: tuple[str, ...] | None = None  # entity names a "related" field may point at (None: any relatable)
     unique: bool = False  # no two records may share a value
-    suggest_next: bool = False  # the create form offers the next free number
+    suggest_next: object = False  # the create form offers the next free number (True, or a function(entity, name))
     name: str = ""  # filled in by the registry
     custom: bool = False  # added by an administrator (kernel.custom_fields), kept in record.custom
 
@@ -116,7 +116,7 @@ def field(
     target: str | None = None,
     targets: tuple[str, ...] | None = None,
     unique: bool = False,
-    suggest_next: bool = False,
+    suggest_next=False,
     index: bool = False,
     default=None,
 ):

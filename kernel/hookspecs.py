@@ -47,6 +47,19 @@ def passerelle_permissions():
 
 
 @hookspec
+def passerelle_user_permissions(user):
+    """Grant a user permissions besides those their role holds.
+
+    Called at most once per request and user, the first time a permission their role does not
+    hold is checked (``User.can``). A plugin uses it for access its administrators give to
+    chosen people rather than to a role, such as the employment-assistance (SAE) team.
+
+    ``user`` is the ``kernel.users.User``. Returns an iterable of permission names (or ``None``);
+    names no plugin declared are ignored.
+    """
+
+
+@hookspec
 def passerelle_menu_items():
     """Add entries to the sidebar besides those the kernel derives from entities.
 

@@ -69,6 +69,29 @@ class PermissionRegistry:
         return permission in self.by_role.get(role, set())
 
 
+_GRANTED_KEY = "_passerelle_granted_permissions"
+
+
+def granted_permissions(user) -> frozenset[str]:
+    """What plugins grant ``user`` besides their role (hook ``passerelle_user_permissions``),
+    asked once per request and user."""
+    from flask import current_app, g
+
+    cache = g.setdefault(_GRANTED_KEY, {})
+    if user.id not in cache:
+        declared = current_app.extensions["passerelle.permissions"].permissions
+        found = current_app.extensions["passerelle.plugins"].collect("passerelle_user_permissions", user=user)
+        cache[user.id] = frozenset(name for name in found if name in declared)
+    return cache[user.id]
+
+
+def forget_granted_permissions() -> None:
+    """Call after changing what a plugin grants: the rest of the request asks again."""
+    from flask import g
+
+    g.pop(_GRANTED_KEY, None)
+
+
 def require(permission: str):
     """View decorator: 403 unless the logged-in user holds ``permission``."""
 

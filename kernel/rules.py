@@ -47,7 +47,11 @@ def taken_message(entity: Entity, name: str, value) -> str:
 
 
 def next_free_value(entity: Entity, name: str) -> str:
-    """The greatest value plus one, keeping its prefix and zero-padding ("SAE-2026-0041" → "…0042")."""
+    """The greatest value plus one, keeping its prefix and zero-padding ("SAE-2026-0041" → "…0042").
+    A field declared with ``suggest_next=<function(entity, name)>`` computes its own suggestion."""
+    suggest = entity.fields[name].suggest_next
+    if callable(suggest):
+        return suggest(entity, name)
     column = getattr(entity.model, name)
     greatest = db.session.scalar(
         select(column).where(column.is_not(None)).order_by(func.length(column).desc(), column.desc()).limit(1)

@@ -57,7 +57,13 @@ class User(UserMixin, Base):
 
     def can(self, permission: str) -> bool:
         registry = current_app.extensions["passerelle.permissions"]
-        return self.active and registry.role_has(self.role, permission)
+        if not self.active:
+            return False
+        if registry.role_has(self.role, permission):
+            return True
+        from kernel.permissions import granted_permissions
+
+        return permission in granted_permissions(self)
 
     @property
     def is_admin(self) -> bool:
