@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 
+from bench.activities import calendar_month
 from bench.harness import Bench, Figure
 
 
@@ -53,6 +54,12 @@ def csv_export(bench: Bench):
     yield Figure("clients: CSV export, growth of the peak during the export", after - before, "MB", 200)
 
 
+def csv_import(bench: Bench):
+    from bench.imports import csv_import as run
+
+    yield from run(bench)
+
+
 def resource_search(bench: Bench):
     from bench.contactcenter import resource_search as run
 
@@ -62,5 +69,7 @@ def resource_search(bench: Bench):
 ALL = {
     "lists": client_lists,
     "export": csv_export,
+    "import": csv_import,
     "resource_search": resource_search,
+    "calendar": calendar_month,
 }

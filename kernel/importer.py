@@ -779,7 +779,8 @@ def preview(entity: Entity, csv_file: CsvFile, mapping: list[str | None], mode: 
     return planner.preview(rows)
 
 
-def batches(rows: Iterable[SourceRow], size: int = BATCH_SIZE) -> Iterator[list[SourceRow]]:
+def batches(rows: Iterable[SourceRow], size: int | None = None) -> Iterator[list[SourceRow]]:
+    size = size or BATCH_SIZE
     batch = []
     for row in rows:
         batch.append(row)
@@ -893,9 +894,10 @@ def set_job(job_id: int, **values) -> None:
 class ImportFailed(Exception):
     """The import cannot go on: ``cause`` says why (for people), ``line`` where (if it started)."""
 
-    def __init__(self, line: int | None, cause: str):
+    def __init__(self, line: int | None, cause: str, last_line: int | None = None):
         super().__init__(cause)
         self.line = line
+        self.last_line = last_line
         self.cause = cause
 
 
@@ -933,6 +935,8 @@ class ImportRun:
         self.board = ProgressBoard(job)
         self.on_progress = on_progress
         self.line: int | None = None
+        self.last_line: int | None = None  # set while the rows from ``line`` to it are written together
+        self.created_ids: dict[int, int] = {}  # line of the file → id of the record it created
 
     def execute(self, rejected: RejectedRows) -> None:
         for rows in batches(self.csv_file.rows()):
@@ -942,12 +946,35 @@ class ImportRun:
             self.report_progress()
 
     def write_batch(self, rows: list[SourceRow], rejected: RejectedRows) -> None:
+        """Decide each row in file order; new records are created together (one flush per batch),
+        except that a row updating a record created earlier in the batch first has it created."""
         plans = self.planner.start_batch(rows)
         self.load_matched_records(plans)
+        pending: list[RowPlan] = []
         for plan in plans:
             self.line = plan.line
-            self.write_row(self.planner.decide(plan), rejected)
+            self.planner.decide(plan)
+            if plan.action == UPDATE and plan.match.record_id is None:
+                self.create_pending(pending)
+            if plan.action == CREATE:
+                pending.append(plan)
+                self.planner.matcher.remember(plan.keys, line=plan.line)
+            else:
+                self.write_row(plan, rejected)
             self.counters.processed += 1
+        self.create_pending(pending)
+
+    def create_pending(self, pending: list[RowPlan]) -> None:
+        if not pending:
+            return
+        self.line, self.last_line = pending[0].line, pending[-1].line
+        created = records.create_many(self.entity, [plan.values for plan in pending], self.user)
+        self.last_line = None
+        for plan, record in zip(pending, created, strict=True):
+            self.created_ids[plan.line] = record.id
+            self.planner.matcher.remember(plan.keys, record_id=record.id)
+        self.counters.created += len(created)
+        pending.clear()
 
     def load_matched_records(self, plans: list[RowPlan]) -> None:
         """Records that rows may update, in one query (they stay in the session's identity map)."""
@@ -961,18 +988,15 @@ class ImportRun:
     def write_row(self, plan: RowPlan, rejected: RejectedRows) -> None:
         if plan.action == UPDATE:
             self.update(plan)
-        if plan.action == CREATE:
-            record = records.create(self.entity, plan.raw, self.user, validated=plan.values)
-            self.planner.matcher.remember(plan.keys, record_id=record.id)
-            self.counters.created += 1
-        elif plan.action == SKIP:
+        if plan.action == SKIP:
             self.counters.skipped += 1
         elif plan.action == REJECT:
             rejected.add(plan.row.cells, reason_text(self.entity, plan.errors))
             self.counters.rejected += 1
 
     def update(self, plan: RowPlan) -> None:
-        record = db.session.get(self.entity.model, plan.match.record_id)
+        record_id = plan.match.record_id or self.created_ids[plan.match.line]
+        record = db.session.get(self.entity.model, record_id)
         try:
             records.update(self.entity, record, plan.raw, self.user, partial=True)
         except ValidationError as error:
@@ -1044,7 +1068,7 @@ def _run(job: Import, user, on_progress) -> None:
     except Exception as error:
         rejected.close(keep=False)
         log.exception("import %s failed at line %s", job.id, run.line)
-        raise ImportFailed(run.line, str(error) or type(error).__name__) from error
+        raise ImportFailed(run.line, str(error) or type(error).__name__, run.last_line) from error
     finally:
         run.board.clear()
 
@@ -1058,6 +1082,9 @@ def failure_message(failure: ImportFailed) -> str:
     cause = failure.cause
     if failure.line is None:
         return _("The import could not start: nothing was imported. Cause: %(cause)s", cause=cause)
+    if failure.last_line and failure.last_line != failure.line:
+        return _("The import stopped while writing lines %(first)d to %(last)d: nothing was imported. "
+                 "Cause: %(cause)s", first=failure.line, last=failure.last_line, cause=cause)
     return _("The import stopped at line %(line)d: nothing was imported. Cause: %(cause)s",
              line=failure.line, cause=cause)
 

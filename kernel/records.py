@@ -56,18 +56,33 @@ def _check_version(record, expected_version) -> None:
 def create(entity: Entity, raw: dict, user, *, validated: dict | None = None):
     """Validate ``raw`` and add a new record to the session; returns it (flushed, with an id)."""
     data = validated if validated is not None else load(entity, raw, partial=False)
-    check_rules(entity, data, None, set(data))
+    return create_many(entity, [data], user)[0]
+
+
+def create_many(entity: Entity, validated: list[dict], user) -> list:
+    """Add records whose values are already validated (``schemas.load``), with one flush for all:
+    what imports use. The rules across records (unique fields) are checked for each, the history
+    written and ``passerelle_record_saved`` called for each, as ``create`` does."""
+    created = []
     custom_names = set(entity.custom_fields)
+    for data in validated:
+        check_rules(entity, data, None, set(data))
+        created.append(_new_record(entity, data, custom_names, user))
+    db.session.add_all(created)
+    db.session.flush()
+    for record, data in zip(created, validated, strict=True):
+        history.record_event(entity, record, history.CREATED, user)
+        _notify_saved(entity, record, True, {name: (None, value) for name, value in data.items()}, user)
+    return created
+
+
+def _new_record(entity: Entity, data: dict, custom_names: set, user):
     custom = {name: value for name, value in data.items() if name in custom_names}
     record = entity.model(**{name: value for name, value in data.items() if name not in custom})
     record.custom = custom_json(entity, custom)
     record.created_by_id = record.updated_by_id = _user_id(user)
     if entity.assignable and "assigned_user_id" not in data and user is not None:
         record.assigned_user_id = _user_id(user)
-    db.session.add(record)
-    db.session.flush()
-    history.record_event(entity, record, history.CREATED, user)
-    _notify_saved(entity, record, True, {name: (None, value) for name, value in data.items()}, user)
     return record
 
 
@@ -167,4 +182,5 @@ def _notify_saved(entity, record, created, changes, user) -> None:
     )
 
 
-__all__ = ["StaleRecord", "ValidationError", "create", "update", "delete", "restore", "get"]
+__all__ = ["RecordClosed", "StaleRecord", "ValidationError", "create", "create_many", "update", "delete", "reopen",
+           "restore", "get"]

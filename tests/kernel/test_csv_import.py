@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from kernel import records
+from kernel import importer, records
 from kernel.db import db
 from kernel.history import RecordChange
 from kernel.importer import Import
@@ -160,6 +160,25 @@ def test_duplicates_update_the_match(staff_client, staff, existing):
     assert {change.user_id for change in changes} == {staff.id}
 
 
+def test_a_row_updates_the_record_an_earlier_row_of_the_same_file_created(staff_client):
+    text = ("Last name,First name,E-mail,City\n"
+            "Kilabuk,Zoé,zoe@example.org,Iqaluit\n"
+            "Akavak,Jean,jean@example.org,Ottawa\n"
+            "Kilabuk,Zoé,ZOE@example.org,Rankin Inlet\n")
+    done = import_file(staff_client, text, mode="update")
+    assert (done.created, done.updated, done.skipped, done.rejected) == (2, 1, 0, 0)
+    assert [(record.last_name, record.city) for record in clients()] == [("Kilabuk", "Rankin Inlet"),
+                                                                         ("Akavak", "Ottawa")]
+
+
+def test_imported_records_each_have_their_creation_in_the_history(staff_client, staff):
+    done = import_file(staff_client, "Last name\nUn\nDeux\nTrois\n")
+    assert done.created == 3
+    created = db.session.scalars(select(RecordChange).where(RecordChange.action == "created")).all()
+    assert sorted(change.record_id for change in created) == [record.id for record in clients()]
+    assert {change.user_id for change in created} == {staff.id}
+
+
 def test_duplicates_created_anyway(staff_client, existing):
     done = import_file(staff_client, DUPLICATES, mode="create")
     assert (done.created, done.updated, done.skipped) == (5, 0, 0)
@@ -190,19 +209,21 @@ def test_utf8_with_bom_and_semicolons(staff_client):
 
 
 def test_a_failure_midway_keeps_nothing(staff_client, monkeypatch):
-    real_create, calls = records.create, []
+    real_create_many = records.create_many
 
-    def failing_create(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
+    def failing_create_many(entity, validated, user):
+        if any(values["last_name"] == "Trois" for values in validated):
+            real_create_many(entity, validated, user)  # the rows are written, then the disk fails
             raise RuntimeError("disk I/O error")
-        return real_create(*args, **kwargs)
+        return real_create_many(entity, validated, user)
 
-    monkeypatch.setattr(records, "create", failing_create)
-    text = "last_name\nUn\nDeux\nTrois\nQuatre\n"
+    monkeypatch.setattr(records, "create_many", failing_create_many)
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    text = "last_name\nUn\nDeux\nTrois\nQuatre\nCinq\n"
     failed = import_file(staff_client, text)
     assert failed.status == "failed"
-    assert "line 4" in failed.error and "nothing was imported" in failed.error and "disk I/O error" in failed.error
+    assert "lines 4 to 5" in failed.error and "nothing was imported" in failed.error
+    assert "disk I/O error" in failed.error
     assert (failed.created, failed.rejected) == (0, 0)
     assert clients() == []
     assert db.session.scalar(select(func.count()).select_from(RecordChange)) == 0
