@@ -136,3 +136,15 @@ def _drain(buffer: io.StringIO) -> str:
     buffer.seek(0)
     buffer.truncate()
     return text
+
+
+def stream_csv(header: list[str], batches, *, bom: bool = False) -> Iterator[str]:
+    """Any rows as CSV text, chunk by chunk: the header first, then one chunk per batch of rows
+    already formatted (reports use it with their own query; lists use ``csv_lines``)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    yield (BOM if bom else "") + _drain(buffer)
+    for rows in batches:
+        writer.writerows(rows)
+        yield _drain(buffer)

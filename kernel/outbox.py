@@ -40,7 +40,20 @@ from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, Index, Integer, String, Text, and_, func, or_, select, update
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    and_,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from kernel.db import Base, db, utcnow
@@ -88,11 +101,30 @@ class OutboxMessage(Base):
         return self.body if len(self.body) <= 80 else self.body[:79] + "…"
 
 
+class OutboxAttachment(Base):
+    """A file sent with an e-mail of the outbox (a scheduled report's CSV…)."""
+
+    __tablename__ = "outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 # -- queueing --------------------------------------------------------------------------------
 
-def queue_email(to: str, subject: str, body: str) -> OutboxMessage:
-    """Queue an e-mail in the current transaction; it is sent once the transaction commits."""
-    return _queue(EMAIL, to, body, subject=(subject or "")[:255])
+def queue_email(to: str, subject: str, body: str, attachments=()) -> OutboxMessage:
+    """Queue an e-mail in the current transaction; it is sent once the transaction commits.
+    ``attachments`` are ``(filename, content_type, content_bytes)`` tuples."""
+    message = _queue(EMAIL, to, body, subject=(subject or "")[:255])
+    if attachments:
+        db.session.flush([message])  # the attachments need the message's id
+    for filename, content_type, content in attachments:
+        db.session.add(OutboxAttachment(message_id=message.id, filename=filename[:255], content_type=content_type,
+                                        content=content))
+    return message
 
 
 def queue_sms(to: str, body: str) -> OutboxMessage:
@@ -294,6 +326,7 @@ def send_email_now(claimed: Claimed) -> str:
     """Send through SMTP (or, without ``SMTP_HOST``, to the log); returns the ``Message-ID``."""
     message_id = stable_message_id(claimed)
     message = build_message(claimed.recipient, claimed.subject or "", claimed.body, message_id)
+    add_attachments(message, claimed.id)
     config = current_app.config
     if not config.get("SMTP_HOST"):
         log.warning("SMTP_HOST is not set; e-mail printed instead of sent:\n%s", message)
@@ -302,6 +335,16 @@ def send_email_now(claimed: Claimed) -> str:
     with _smtp_client(config) as client:
         client.send_message(message)
     return message_id
+
+
+def add_attachments(message: EmailMessage, message_id: int) -> None:
+    attachments = db.session.scalars(
+        select(OutboxAttachment).where(OutboxAttachment.message_id == message_id).order_by(OutboxAttachment.id))
+    for attachment in attachments:
+        maintype, _sep, subtype = attachment.content_type.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
+                               filename=attachment.filename)
+    db.session.rollback()  # sending happens outside any transaction
 
 
 def _smtp_client(config) -> smtplib.SMTP:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import String, and_, cast, literal, true
+from sqlalchemy import DateTime, String, and_, cast, literal, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -28,11 +28,21 @@ class Period:
     def contains(self, column):
         """A condition keeping the rows whose date or date-time ``column`` falls in the period."""
         clauses = []
-        if self.start is not None:
-            clauses.append(column >= datetime.combine(self.start, time.min))
-        if self.end is not None:
-            clauses.append(column < datetime.combine(self.end + timedelta(days=1), time.min))
+        if isinstance(getattr(column, "type", None), DateTime):
+            if self.start is not None:
+                clauses.append(column >= datetime.combine(self.start, time.min))
+            if self.end is not None:
+                clauses.append(column < datetime.combine(self.end + timedelta(days=1), time.min))
+        else:  # dates compare with dates: SQLite keeps them as text
+            if self.start is not None:
+                clauses.append(column >= self.start)
+            if self.end is not None:
+                clauses.append(column <= self.end)
         return and_(*clauses) if clauses else true()
+
+    @property
+    def bounded(self) -> bool:
+        return self.start is not None or self.end is not None
 
 
 @dataclass

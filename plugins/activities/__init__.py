@@ -69,3 +69,4 @@ def passerelle_worker_jobs():
     from plugins.activities.reminders import send_due_reminders
 
     return [send_due_reminders]
+from plugins.activities.reports import passerelle_report_columns, passerelle_standard_reports  # noqa: E402, F401  report hooks (docs/reports.md)

@@ -31,3 +31,4 @@ def passerelle_demo_data(session, users):
     from plugins.clients.demo import demo_clients
 
     session.add_all(demo_clients(users))
+from plugins.clients.reports import passerelle_standard_reports  # noqa: E402, F401  report hooks (docs/reports.md)

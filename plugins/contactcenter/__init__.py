@@ -51,3 +51,4 @@ def passerelle_record_saved(entity, record, created, changes, user):
     from plugins.contactcenter.index import refresh_after_save
 
     refresh_after_save(entity, record)
+from plugins.contactcenter.reports import passerelle_report_columns  # noqa: E402, F401  report hooks (docs/reports.md)

@@ -32,3 +32,4 @@ def passerelle_demo_data(session, users):
     from plugins.partners.demo import load_demo_partners
 
     load_demo_partners(session, users)
+from plugins.partners.reports import passerelle_report_columns, passerelle_standard_reports  # noqa: E402, F401  report hooks (docs/reports.md)

@@ -32,3 +32,4 @@ def passerelle_demo_data(session, users):
     from plugins.programs.demo import load_demo_programs
 
     load_demo_programs(session, users)
+from plugins.programs.reports import passerelle_report_columns, passerelle_standard_reports  # noqa: E402, F401  report hooks (docs/reports.md)

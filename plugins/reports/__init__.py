@@ -1,0 +1,49 @@
+"""Reports ("Module Rapport"): a report builder over every enabled module (columns, filters,
+grouping with count, sum, average, minimum and maximum, a period), tables and charts, a CSV export
+of exactly what is shown, saved and shared reports e-mailed every week or month, and the standard
+reports other plugins offer.
+
+Plugins add columns and standard reports through ``passerelle_report_columns`` and
+``passerelle_standard_reports`` (see ``docs/reports.md``)."""
+
+from flask_babel import lazy_gettext as _l
+
+from kernel import hookimpl
+from kernel.menu import MenuItem
+from kernel.permissions import EVERYONE, MANAGERS, WRITERS, Permission
+
+LABEL = _l("Reports")
+ORDER = 90
+REQUIRES = ()
+
+
+@hookimpl
+def passerelle_permissions():
+    return [
+        Permission("reports.view", _l("Build, run and export reports"), EVERYONE),
+        Permission("reports.save", _l("Save reports"), WRITERS),
+        Permission("reports.share", _l("Share reports and e-mail them on a schedule"), MANAGERS),
+    ]
+
+
+@hookimpl
+def passerelle_menu_items():
+    return [
+        MenuItem(_l("Reports"), "reports.index", "reports.view", "📊", "reports"),
+        MenuItem(_l("View reports"), "reports.index", "reports.view", "📊", "reports"),
+        MenuItem(_l("New report"), "reports.build", "reports.view", "📊", "reports"),
+    ]
+
+
+@hookimpl
+def passerelle_blueprints():
+    from plugins.reports.views import bp
+
+    return [bp]
+
+
+@hookimpl
+def passerelle_worker_jobs():
+    from plugins.reports.schedule import send_due_reports
+
+    return [send_due_reports]
