@@ -1,0 +1,63 @@
+"""Follow-ups of a placement: tasks for the counsellor 30, 60 and 90 days after it starts,
+created through the activities plugin when it is enabled (and not at all otherwise)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from kernel import records
+from kernel.db import db
+from kernel.registry import entities, plugins
+from kernel.users import User
+from plugins.sae.models import CaseFile, FollowUp
+
+FOLLOW_UP_DAYS = (30, 60, 90)
+
+
+def task_entity():
+    """The activities plugin's task entity, or ``None`` when that plugin is not enabled."""
+    if plugins().get("activities") is None:
+        return None
+    return entities().get("task")
+
+
+def create_follow_ups(placement, user) -> list:
+    """Add the three follow-up tasks of a new placement; returns them (none without activities)."""
+    tasks = task_entity()
+    if tasks is None:
+        return []
+    case_file = db.session.get(CaseFile, placement.case_file_id)
+    counsellor = db.session.get(User, case_file.assigned_user_id) if case_file.assigned_user_id else None
+    language = counsellor.language if counsellor is not None else None
+    created = []
+    for days in FOLLOW_UP_DAYS:
+        due = placement.start_date + timedelta(days=days)
+        with force_locale(language or "fr"):
+            subject = str(_l("SAE follow-up at %(days)d days (case file %(number)s)", days=days,
+                             number=case_file.file_number))
+            description = str(_l("Check in with the client about the placement that started on %(date)s.",
+                                 date=placement.start_date.isoformat()))
+        task = records.create(tasks, {
+            "subject": subject, "status": "not_started", "priority": "medium", "due_date": due.isoformat(),
+            "related_to": f"client:{case_file.client_id}", "description": description,
+            "assigned_user_id": case_file.assigned_user_id,
+        }, user)
+        db.session.add(FollowUp(placement_id=placement.id, task_id=task.id, days=days))
+        created.append(task)
+    return created
+
+
+def follow_up_tasks(placement_id: int) -> list[tuple[int, object]]:
+    """``(days, task)`` of a placement's follow-ups still present, in two queries."""
+    tasks = task_entity()
+    if tasks is None:
+        return []
+    rows = db.session.execute(select(FollowUp.days, FollowUp.task_id).where(FollowUp.placement_id == placement_id)
+                              .order_by(FollowUp.days)).all()
+    found = {task.id: task for task in db.session.scalars(
+        tasks.active().where(tasks.model.id.in_([row.task_id for row in rows])))}
+    return [(row.days, found[row.task_id]) for row in rows if row.task_id in found]

@@ -1,0 +1,64 @@
+"""The plugin's settings an administrator edits on the SAE settings screen: the format of file
+numbers, who is on the SAE team (they get the SAE permissions whatever their role), and who is
+on duty at the front desk (they are notified of walk-in visitors)."""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from sqlalchemy import select
+
+from kernel.db import db
+from kernel.users import User
+from plugins.sae.models import SaeMember, SaeSettings
+from plugins.sae.numbering import DEFAULT_FORMAT
+
+TEAM_PERMISSIONS = ("sae.view", "sae.create", "sae.edit")
+
+
+def file_number_format() -> str:
+    row = db.session.get(SaeSettings, 1)
+    return row.file_number_format if row is not None else DEFAULT_FORMAT
+
+
+def save_file_number_format(number_format: str) -> None:
+    row = db.session.get(SaeSettings, 1)
+    if row is None:
+        row = SaeSettings(id=1, file_number_format=number_format)
+        db.session.add(row)
+    row.file_number_format = number_format
+
+
+def members() -> dict[int, SaeMember]:
+    """The team and duty flags by user id, read once per request."""
+    if has_request_context() and "sae_members" in g:
+        return g.sae_members
+    found = {member.user_id: member for member in db.session.scalars(select(SaeMember))}
+    if has_request_context():
+        g.sae_members = found
+    return found
+
+
+def is_on_team(user) -> bool:
+    member = members().get(user.id)
+    return bool(member and member.on_team)
+
+
+def on_duty_users() -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(SaeMember, SaeMember.user_id == User.id)
+        .where(SaeMember.on_duty.is_(True), User.active.is_(True)).order_by(User.name)
+    ))
+
+
+def save_members(team_ids: set[int], duty_ids: set[int]) -> None:
+    """Set the flags of every user: those in the sets get them, the others lose them."""
+    current = {member.user_id: member for member in db.session.scalars(select(SaeMember))}
+    for user_id in set(current) | team_ids | duty_ids:
+        member = current.get(user_id)
+        if member is None:
+            member = SaeMember(user_id=user_id)
+            db.session.add(member)
+        member.on_team = user_id in team_ids
+        member.on_duty = user_id in duty_ids
+    if has_request_context():
+        g.pop("sae_members", None)
