@@ -172,8 +172,9 @@ def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
             context["sidebar"] = sidebar_modules(
                 current_user, app.extensions["passerelle.entities"], _menu_items(plugin_set)
             )
-        for extra in plugin_set.collect("passerelle_template_context"):
-            context.update(extra)
+        # each plugin returns a dict (collect() would flatten it into its keys)
+        for extra in reversed(plugin_set.manager.hook.passerelle_template_context()):
+            context.update(extra or {})
         return context
 
 

@@ -1,0 +1,94 @@
+"""Report columns and standard reports of the helpline (see docs/reports.md)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from kernel.reporting import ReportColumn, StandardReport, joined_text
+
+
+def primary_need(period):
+    from plugins.contactcenter.models import TaxonomyTerm
+    from plugins.helpline.models import Contact, Need
+
+    return (select(joined_text(TaxonomyTerm.name)).join(Need, Need.term_id == TaxonomyTerm.id)
+            .where(Need.contact_id == Contact.id, Need.is_primary.is_(True), Need.deleted_at.is_(None))
+            .scalar_subquery())
+
+
+def all_needs(period):
+    from plugins.contactcenter.models import TaxonomyTerm
+    from plugins.helpline.models import Contact, Need
+
+    return (select(joined_text(TaxonomyTerm.name)).join(Need, Need.term_id == TaxonomyTerm.id)
+            .where(Need.contact_id == Contact.id, Need.deleted_at.is_(None)).scalar_subquery())
+
+
+def referrals_of_contact(period):
+    from plugins.helpline.models import Contact, Referral
+
+    return (select(func.count(Referral.id)).where(Referral.contact_id == Contact.id, Referral.deleted_at.is_(None))
+            .scalar_subquery())
+
+
+def contacts_of_profile(period):
+    from plugins.helpline.models import Contact, Profile
+
+    return (select(func.count(Contact.id)).where(Contact.profile_id == Profile.id, Contact.deleted_at.is_(None),
+                                                 period.contains(Contact.started_at)).scalar_subquery())
+
+
+def referrals_to_resource(period):
+    from plugins.contactcenter.models import Resource
+    from plugins.helpline.models import Referral
+
+    return (select(func.count(Referral.id)).where(Referral.resource_id == Resource.id, Referral.deleted_at.is_(None),
+                                                  period.contains(Referral.created_at)).scalar_subquery())
+
+
+def report_columns() -> list[ReportColumn]:
+    return [
+        ReportColumn("helpline_contact", "primary_need", _l("Primary service need"), primary_need, kind="text",
+                     permission="helpline.view"),
+        ReportColumn("helpline_contact", "needs", _l("Service needs"), all_needs, kind="text",
+                     permission="helpline.view"),
+        ReportColumn("helpline_contact", "referrals", _l("Number of referrals"), referrals_of_contact,
+                     permission="helpline.view"),
+        ReportColumn("caller_profile", "contacts_in_period", _l("Contacts in the period"), contacts_of_profile,
+                     permission="helpline.view"),
+        ReportColumn("resource", "referrals_in_period", _l("Referrals in the period"), referrals_to_resource,
+                     permission="helpline.view"),
+    ]
+
+
+def standard_reports() -> list[StandardReport]:
+    return [
+        StandardReport(
+            key="helpline_contacts_by_line_and_channel", title=_l("Contacts per line and channel"),
+            description=_l("Contacts started in the period, by source line and channel."),
+            entity="helpline_contact", group_by=["line_id", "channel"], aggregates=["count"],
+            period="this_month", period_field="started_at", chart="bar"),
+        StandardReport(
+            key="helpline_top_needs", title=_l("Top service needs"),
+            description=_l("Service needs recorded in the period, by service type."),
+            entity="service_need", group_by=["term_id"], aggregates=["count"], period="this_month",
+            period_field="created_at", chart="bar"),
+        StandardReport(
+            key="helpline_service_gaps", title=_l("Service gaps by area and service type"),
+            description=_l("Needs for which no resource was available, by postal code and service type."),
+            entity="service_gap", group_by=["postal_code", "term_id"], aggregates=["count"], period="last_12_months",
+            period_field="created_at", chart="bar"),
+        StandardReport(
+            key="helpline_referrals_by_resource", title=_l("Referrals per resource"),
+            description=_l("Referrals made in the period, by resource."),
+            entity="referral", group_by=["resource_id"], aggregates=["count"], period="this_month",
+            period_field="created_at", chart="bar"),
+        StandardReport(
+            key="helpline_incomplete_contacts", title=_l("Contacts closed incomplete"),
+            description=_l("Contacts forced closed in the period, with the reason and who approved."),
+            entity="helpline_contact",
+            columns=["started_at", "line_id", "assigned_user_id", "incomplete_reason", "approved_by_id",
+                     "helpline.primary_need"],
+            filters="status__in=incomplete", sort="-started_at", period="this_month", period_field="started_at"),
+    ]

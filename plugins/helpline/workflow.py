@@ -1,0 +1,247 @@
+"""What happens to a contact: it starts (a call arrives, or an agent starts it), gets a profile,
+needs and referrals, and closes once its checklist is complete (or is forced closed, incomplete).
+Every save goes through ``kernel.records``; nothing here commits."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from flask import g
+from sqlalchemy import func, or_, select, update
+
+from kernel import records
+from kernel.db import db, utcnow
+from kernel.duplicates import find_duplicates, phone_key
+from kernel.listing import quick_search
+from kernel.registry import entities
+from kernel.text import digits
+from plugins.contactcenter.models import service_taxonomy
+from plugins.helpline.models import (
+    CLOSED,
+    INCOMPLETE,
+    OPEN,
+    AgentLine,
+    Contact,
+    Need,
+    Profile,
+    Referral,
+    SourceLine,
+)
+
+PROFILE_RESULTS = 10
+
+
+def entity(name: str):
+    return entities().get(name)
+
+
+# -- starting a contact --------------------------------------------------------------------
+
+def line_by_code(code: str) -> SourceLine | None:
+    return db.session.scalar(select(SourceLine).where(SourceLine.code == (code or "").strip(),
+                                                      SourceLine.deleted_at.is_(None)))
+
+
+def start_contact(user, *, channel: str, line: SourceLine | None, caller_number: str | None,
+                  call_id: str | None = None, agent=None) -> Contact:
+    """A new open contact, assigned to ``agent`` (the person taking it) when known."""
+    values = {"channel": channel, "status": OPEN, "line_id": line.id if line else None,
+              "caller_number": caller_number or None,
+              "call_id": call_id or None, "started_at": _now_text(),
+              "assigned_user_id": agent.id if agent else None}
+    return records.create(entity("helpline_contact"), values, user)
+
+
+def contact_for_call(call_id: str) -> Contact | None:
+    if not call_id:
+        return None
+    return db.session.scalar(select(Contact).where(Contact.call_id == call_id, Contact.deleted_at.is_(None)))
+
+
+def agent_line_ids(user) -> list[int]:
+    return list(db.session.scalars(select(AgentLine.line_id).where(AgentLine.user_id == user.id)))
+
+
+def set_agent_lines(user, line_ids: list[int]) -> None:
+    db.session.query(AgentLine).filter(AgentLine.user_id == user.id).delete()
+    db.session.add_all(AgentLine(user_id=user.id, line_id=line_id) for line_id in set(line_ids))
+
+
+def waiting_statement(user):
+    """Open contacts nobody has taken yet, on the agent's lines (every line when they chose none)."""
+    statement = select(Contact).where(Contact.deleted_at.is_(None), Contact.status == OPEN,
+                                      Contact.assigned_user_id.is_(None))
+    lines = agent_line_ids(user)
+    if lines:
+        statement = statement.where(Contact.line_id.in_(lines))
+    return statement.order_by(Contact.started_at, Contact.id)
+
+
+def take(contact: Contact, user) -> bool:
+    """Assign a waiting contact to ``user``, unless another agent took it first."""
+    taken = db.session.execute(
+        update(Contact).where(Contact.id == contact.id, Contact.assigned_user_id.is_(None))
+        .values(assigned_user_id=user.id, version=Contact.version + 1, updated_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(contact)
+    return bool(taken)
+
+
+def next_contact_for(user) -> Contact | None:
+    """The contact the agent's browser should be taken to: one assigned to them and never opened,
+    else the oldest one waiting on their lines (which they take)."""
+    mine = db.session.scalar(
+        select(Contact).where(Contact.deleted_at.is_(None), Contact.status == OPEN,
+                              Contact.assigned_user_id == user.id, Contact.opened_at.is_(None))
+        .order_by(Contact.started_at, Contact.id).limit(1))
+    if mine is not None:
+        return mine
+    for waiting in db.session.scalars(waiting_statement(user).limit(3)):
+        if take(waiting, user):
+            return waiting
+    return None
+
+
+def mark_opened(contact: Contact) -> None:
+    if contact.opened_at is None:
+        db.session.execute(update(Contact).where(Contact.id == contact.id).values(opened_at=utcnow())
+                           .execution_options(synchronize_session=False))
+
+
+# -- profiles ------------------------------------------------------------------------------
+
+def profiles_for_number(number: str | None) -> list[Profile]:
+    key = phone_key(number)
+    if not key:
+        return []
+    return list(db.session.scalars(select(Profile).where(Profile.phone_digits == key, Profile.deleted_at.is_(None))
+                                   .order_by(Profile.name).limit(PROFILE_RESULTS)))
+
+
+def search_profiles(q: str) -> list[Profile]:
+    """By phone (any format), e-mail, or name (every word, then names with small typos)."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    if len(digits(q)) >= 7 and not any(char.isalpha() for char in q):
+        key = phone_key(q)
+        return list(db.session.scalars(
+            select(Profile).where(Profile.deleted_at.is_(None),
+                                  or_(Profile.phone_digits == key, Profile.phone_digits.endswith(digits(q)[-7:])))
+            .order_by(Profile.name).limit(PROFILE_RESULTS)))
+    profile_entity = entity("caller_profile")
+    if "@" in q:
+        return list(db.session.scalars(profile_entity.active().where(func.lower(Profile.email) == q.lower())
+                                       .limit(PROFILE_RESULTS)))
+    found = list(db.session.scalars(quick_search(profile_entity, profile_entity.active(), q)
+                                    .order_by(Profile.name).limit(PROFILE_RESULTS)))
+    known = {profile.id for profile in found}
+    similar = [match.record_id for match in find_duplicates(profile_entity, {"name": q}, limit=PROFILE_RESULTS)
+               if match.record_id not in known]
+    if similar:
+        found += list(db.session.scalars(select(Profile).where(Profile.id.in_(similar)).order_by(Profile.name)))
+    return found[:PROFILE_RESULTS]
+
+
+def choose_profile(contact: Contact, profile: Profile, user, expected_version=None) -> None:
+    records.update(entity("helpline_contact"), contact, {"profile_id": profile.id}, user,
+                   expected_version=expected_version)
+
+
+def previous_contacts(contact: Contact, limit: int = 20) -> tuple[list[Contact], int]:
+    """The caller's earlier contacts, newest first, and how many there are in all."""
+    if contact.profile_id is None:
+        return [], 0
+    base = select(Contact).where(Contact.profile_id == contact.profile_id, Contact.id != contact.id,
+                                 Contact.deleted_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    shown = list(db.session.scalars(base.order_by(Contact.started_at.desc(), Contact.id.desc()).limit(limit)))
+    return shown, total
+
+
+# -- needs and referrals -------------------------------------------------------------------
+
+def needs_of(contact_id: int) -> list[Need]:
+    return list(db.session.scalars(select(Need).where(Need.contact_id == contact_id, Need.deleted_at.is_(None))
+                                   .order_by(Need.is_primary.desc(), Need.id)))
+
+
+def add_need(contact: Contact, term_id: int, user, *, primary: bool | None = None) -> Need | None:
+    """Add a service need unless the contact has it already; the first one is primary."""
+    needs = needs_of(contact.id)
+    if any(need.term_id == term_id for need in needs):
+        return None
+    is_primary = primary if primary is not None else not any(need.is_primary for need in needs)
+    if is_primary:
+        for need in needs:
+            if need.is_primary:
+                records.update(entity("service_need"), need, {"is_primary": False}, user)
+    return records.create(entity("service_need"), {"contact_id": contact.id, "term_id": term_id,
+                                                   "is_primary": is_primary}, user)
+
+
+def mark_primary(contact: Contact, need: Need, user) -> None:
+    for other in needs_of(contact.id):
+        if other.is_primary != (other.id == need.id):
+            records.update(entity("service_need"), other, {"is_primary": other.id == need.id}, user)
+
+
+def resource_term(resource_id: int) -> int | None:
+    """The resource's first service type: the need a referral to it meets."""
+    return db.session.scalar(select(service_taxonomy.c.term_id).where(service_taxonomy.c.service_id == resource_id)
+                             .order_by(service_taxonomy.c.id).limit(1))
+
+
+def refer(contact: Contact, resource_id: int, user) -> Referral:
+    """A referral of the contact's caller to a resource. Needs follow the referrals: the first fills
+    the primary need with the resource's service type, later ones add secondary needs."""
+    referral = records.create(entity("referral"), {"contact_id": contact.id, "resource_id": resource_id,
+                                                   "profile_id": contact.profile_id}, user)
+    term_id = resource_term(resource_id)
+    if term_id is not None:
+        add_need(contact, term_id, user)
+    return referral
+
+
+def referrals_of(contact_id: int) -> list[Referral]:
+    return list(db.session.scalars(select(Referral).where(Referral.contact_id == contact_id,
+                                                          Referral.deleted_at.is_(None)).order_by(Referral.id)))
+
+
+# -- closing -------------------------------------------------------------------------------
+
+@contextmanager
+def closing():
+    """Marks the saves inside as the closing of a contact (the only way its status changes)."""
+    g.helpline_closing = True
+    try:
+        yield
+    finally:
+        g.helpline_closing = False
+
+
+def close(contact: Contact, user, expected_version=None) -> None:
+    with closing():
+        records.update(entity("helpline_contact"), contact,
+                       {"status": CLOSED, "ended_at": _now_text()}, user, expected_version=expected_version)
+
+
+def force_close(contact: Contact, user, reason: str, approver=None, expected_version=None) -> None:
+    values = {"status": INCOMPLETE, "ended_at": _now_text(), "incomplete_reason": reason}
+    if approver is not None:
+        values["approved_by_id"] = approver.id
+    with closing():
+        records.update(entity("helpline_contact"), contact, values, user, expected_version=expected_version)
+
+
+def _now_text() -> str:
+    """Now, with its zone: the schema reads naive times in the user's zone."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def is_closed(contact: Contact) -> bool:
+    return contact.status != OPEN
+
+
