@@ -117,10 +117,10 @@ class OutboxAttachment(Base):
 
 def queue_email(to: str, subject: str, body: str, attachments=()) -> OutboxMessage:
     """Queue an e-mail in the current transaction; it is sent once the transaction commits.
-    ``attachments`` are ``(filename, content_type, content_bytes)`` tuples."""
+    ``attachments`` are ``(filename, content_type, content_bytes)`` tuples (text in UTF-8)."""
     message = _queue(EMAIL, to, body, subject=(subject or "")[:255])
     if attachments:
-        db.session.flush([message])  # the attachments need the message's id
+        db.session.flush()  # the attachments need the message's id
     for filename, content_type, content in attachments:
         db.session.add(OutboxAttachment(message_id=message.id, filename=filename[:255], content_type=content_type,
                                         content=content))
@@ -342,8 +342,11 @@ def add_attachments(message: EmailMessage, message_id: int) -> None:
         select(OutboxAttachment).where(OutboxAttachment.message_id == message_id).order_by(OutboxAttachment.id))
     for attachment in attachments:
         maintype, _sep, subtype = attachment.content_type.partition("/")
-        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
-                               filename=attachment.filename)
+        if maintype == "text":  # sent with its charset, so that mail clients read accents right
+            message.add_attachment(attachment.content.decode("utf-8"), subtype=subtype, filename=attachment.filename)
+        else:
+            message.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
+                                   filename=attachment.filename)
     db.session.rollback()  # sending happens outside any transaction
 
 

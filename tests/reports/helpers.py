@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from urllib.parse import urlencode
 
 from kernel import records
 from kernel.db import db
@@ -37,3 +39,15 @@ def seed_clients(user):
     }
     db.session.commit()
     return clients
+
+
+def page(client, items):
+    response = client.get("/reports/build?" + urlencode(items))
+    return response, response.get_data(as_text=True)
+
+
+def cells(html: str) -> list[list[str]]:
+    body = html.split('class="records report-table"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S)
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in rows]

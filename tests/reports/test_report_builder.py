@@ -1,26 +1,10 @@
 """The report builder: a column report with related data, a grouped report counted by the
 database, filters from the list engine, sorting by a column title, and the period."""
 
-from urllib.parse import urlencode
-
 from kernel.db import db
-from tests.reports.helpers import make, seed_clients
+from tests.reports.helpers import cells, make, page, seed_clients
 
 JAN_FEB = [("period", "custom"), ("period_field", "created_at"), ("from", "2025-01-01"), ("to", "2025-02-28")]
-
-
-def page(client, items):
-    response = client.get("/reports/build?" + urlencode(items))
-    return response, response.get_data(as_text=True)
-
-
-def cells(html: str) -> list[list[str]]:
-    import re
-
-    body = html.split('class="records report-table"', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[1], re.S)
-    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            for row in rows]
 
 
 def test_grouped_report_counts_clients_per_month_and_country(app, staff, staff_client):
