@@ -102,7 +102,7 @@ def calls_between(owner_ids, start: datetime, end: datetime) -> list:
         Call.deleted_at.is_(None), Call.assigned_user_id.in_(owner_ids),
         Call.start < end, Call.start >= start - LONGEST_CALL,
     )
-    return [call for call in db.session.execute(statement) if call_end(call) > start]
+    return [call for call in db.session.execute(statement) if call.start >= start or call_end(call) > start]
 
 
 def meetings_between(owner_ids, start: datetime, end: datetime) -> list:
@@ -125,43 +125,44 @@ def tasks_between(owner_ids, first_day: date, last_day: date) -> list:
 
 
 def record_urls() -> dict[str, str]:
-    """``{"call": "/calls/{}", …}``: one url_for per kind rather than one per event."""
+    """``{"call": "/calls/{}", …}``: where an event leads, completed by the page with its id."""
     return {kind: url_for("records.show_record", plural=plural, record_id=0)[:-1] + "{}"
             for kind, plural in (("call", "calls"), ("meeting", "meetings"), ("task", "tasks"))}
 
 
 def events_between(owner_ids, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict]:
     """Every visible call, meeting and task from ``start`` to ``end`` (wall-clock times in
-    ``zone``), as FullCalendar events in that zone: one query per kind."""
+    ``zone``), as FullCalendar events in that zone: one query per kind. Each event carries its
+    kind, id and version (FullCalendar keeps them in ``extendedProps``); the page derives its
+    colour and address from them (a month holds thousands of events: every byte counts)."""
     utc_start, utc_end = local_to_utc(start, zone), local_to_utc(end, zone)
-    urls = record_urls()
+    local_times = {}
 
     def wall_clock(moment: datetime) -> str:
-        return moment.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%dT%H:%M:%S")
+        """The moment in the user's zone, without offset; many activities share a start or an
+        end, so each distinct moment is converted once."""
+        text = local_times.get(moment)
+        if text is None:
+            text = local_times[moment] = moment.replace(tzinfo=UTC).astimezone(zone).isoformat()[:19]
+        return text
 
-    events = []
-    for call in calls_between(owner_ids, utc_start, utc_end):
-        events.append(_event("call", call, urls, wall_clock(call.start), wall_clock(call_end(call))))
-    for meeting in meetings_between(owner_ids, utc_start, utc_end):
-        events.append(_event("meeting", meeting, urls, wall_clock(meeting.start), wall_clock(meeting.end)))
+    events = [
+        {"title": call.subject, "start": wall_clock(call.start), "end": wall_clock(call_end(call)),
+         "kind": "call", "recordId": call.id, "version": call.version}
+        for call in calls_between(owner_ids, utc_start, utc_end)
+    ]
+    events += [
+        {"title": meeting.subject, "start": wall_clock(meeting.start), "end": wall_clock(meeting.end),
+         "kind": "meeting", "recordId": meeting.id, "version": meeting.version}
+        for meeting in meetings_between(owner_ids, utc_start, utc_end)
+    ]
     last_day = (end - timedelta(microseconds=1)).date()
-    for task in tasks_between(owner_ids, start.date(), last_day):
-        event = _event("task", task, urls, task.due_date.isoformat(), None)
-        event["allDay"] = True
-        event["durationEditable"] = False
-        events.append(event)
+    events += [
+        {"title": task.subject, "start": task.due_date.isoformat(), "allDay": True,
+         "kind": "task", "recordId": task.id, "version": task.version}
+        for task in tasks_between(owner_ids, start.date(), last_day)
+    ]
     return events
-
-
-def _event(kind: str, row, urls: dict, start: str, end: str | None) -> dict:
-    event = {
-        "id": f"{kind}:{row.id}", "title": row.subject, "start": start, "color": COLOURS[kind],
-        "url": urls[kind].format(row.id),
-        "extendedProps": {"kind": kind, "recordId": row.id, "version": row.version, "owner": row.assigned_user_id},
-    }
-    if end:
-        event["end"] = end
-    return event
 
 
 def rescheduled_values(kind: str, record, start: datetime, end: datetime | None) -> dict:

@@ -153,6 +153,12 @@ def add_link(document: Document, value: str, user) -> bool:
     return True
 
 
+def remove_link(document: Document, value: str) -> None:
+    link = db.session.get(DocumentLink, (document.id, value))
+    if link is not None:
+        db.session.delete(link)
+
+
 def mark_cv_up_to_date(document: Document, client_id: int, user) -> None:
     """A new CV for a client: the client's CV is up to date (through the save service, so the
     history shows it) and the document records the date."""

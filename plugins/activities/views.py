@@ -3,6 +3,8 @@ iCal feed), document uploads and downloads, meeting invitees."""
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     Response,
@@ -99,7 +101,8 @@ def change_task_status(task_id):
 @require("activities.view")
 def calendar_page():
     return render_template("activities/calendar.html", may_create=current_user.can("activities.create"),
-                           timezone=calendar.user_zone().key)
+                           timezone=calendar.user_zone().key, colours=calendar.COLOURS,
+                           record_urls=calendar.record_urls())
 
 
 @bp.route("/calendar/events")
@@ -112,7 +115,8 @@ def calendar_events():
     except (KeyError, ValueError):
         return jsonify(error=_("Give a start and an end.")), 400
     owners = calendar.visible_owner_ids(current_user.id)
-    return jsonify(calendar.events_between(owners, start, end, zone))
+    events = calendar.events_between(owners, start, end, zone)
+    return Response(json.dumps(events, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
 
 
 KIND_ENTITIES = {"call": "call", "meeting": "meeting", "task": "task"}
@@ -186,30 +190,33 @@ def ical_feed(token):
 # -- documents ---------------------------------------------------------------------------------
 
 @bp.route("/documents/upload", methods=["GET", "POST"])
+@bp.route("/documents/new", methods=["GET", "POST"])  # instead of the generic form, which has no file
 @require("documents.create")
 def new_document():
-    link = request.values.get("link", "")
+    links = [value for value in request.values.getlist("link") if value]
     if request.method == "GET":
-        return render_template("activities/upload.html", link=link, categories=DOCUMENT_CATEGORIES,
-                               link_titles=related_titles([link], entities()), values={})
+        return upload_page(links, {})
     entity = entities().get("document")
     try:
         document = records.create(entity, {"name": request.form.get("name"),
                                            "category": request.form.get("category") or None}, current_user)
         documents.add_revision(document, request.files.get("file") or _no_file(), current_user)
-        for value in request.form.getlist("link"):
-            if value and not documents.add_link(document, value, current_user):
+        for value in links:
+            if not documents.add_link(document, value, current_user):
                 raise documents.UploadRefused(_("Choose an existing client, contact or partner."))
     except (ValidationError, documents.UploadRefused) as error:
         db.session.rollback()
         message = first_message(error.messages) if isinstance(error, ValidationError) else str(error)
         flash(message, "error")
-        return render_template("activities/upload.html", link=link, categories=DOCUMENT_CATEGORIES,
-                               link_titles=related_titles([link], entities()),
-                               values=request.form.to_dict()), 422
+        return upload_page(links, request.form.to_dict()), 422
     db.session.commit()
     flash(_("%(title)s is saved.", title=document.name), "success")
     return redirect(url_for("records.show_record", plural="documents", record_id=document.id))
+
+
+def upload_page(links: list[str], values: dict) -> str:
+    return render_template("activities/upload.html", links=links, link_titles=related_titles(links, entities()),
+                           categories=DOCUMENT_CATEGORIES, values=values)
 
 
 def _no_file():
@@ -241,12 +248,23 @@ def upload_revision(document_id):
 @require("documents.edit")
 def add_document_link(document_id):
     document = records.get(entities().get("document"), document_id) or abort(404)
-    if not documents.add_link(document, request.form.get("link", ""), current_user):
+    links = [value for value in request.form.getlist("link") if value]
+    if not links or not all(documents.add_link(document, value, current_user) for value in links):
         db.session.rollback()
         flash(_("Choose an existing client, contact or partner."), "error")
     else:
         db.session.commit()
         flash(_("The link is saved."), "success")
+    return redirect(url_for("records.show_record", plural="documents", record_id=document_id))
+
+
+@bp.route("/documents/<int:document_id>/links/remove", methods=["POST"])
+@require("documents.edit")
+def remove_document_link(document_id):
+    document = records.get(entities().get("document"), document_id) or abort(404)
+    documents.remove_link(document, request.form.get("link", ""))
+    db.session.commit()
+    flash(_("The link is removed."), "success")
     return redirect(url_for("records.show_record", plural="documents", record_id=document_id))
 
 

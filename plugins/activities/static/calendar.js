@@ -48,6 +48,7 @@
     var element = document.getElementById("calendar");
     if (!element || typeof FullCalendar === "undefined") { return; }
     var mayCreate = element.dataset.mayCreate === "1";
+    var colours = JSON.parse(element.dataset.colours), recordUrls = JSON.parse(element.dataset.recordUrls);
     var calendar = new FullCalendar.Calendar(element, {
       initialView: "timeGridWeek",
       locale: element.dataset.locale,
@@ -58,6 +59,12 @@
       editable: mayCreate,
       selectable: mayCreate,
       nowIndicator: true,
+      eventDataTransform: function (event) {  /* colour, address and what may change, from the kind */
+        event.color = colours[event.kind];
+        event.url = recordUrls[event.kind].replace("{}", event.recordId);
+        if (event.kind === "task") { event.durationEditable = false; }
+        return event;
+      },
       dateClick: function (info) {
         if (!mayCreate) { return; }
         /* a day of the month view starts at 9:00; a slot of the week or day view at its time */

@@ -17,7 +17,7 @@
       new TomSelect(select, {
         valueField: "id", labelField: "title", searchField: "title", allowEmptyOption: true,
         load: function (query, callback) {
-          fetch(select.dataset.lookup + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+          fetch(select.dataset.lookup + (select.dataset.lookup.includes("?") ? "&q=" : "?q=") + encodeURIComponent(query), {credentials: "same-origin"})
             .then(function (response) { return response.json(); }).then(callback).catch(function () { callback(); });
         },
         plugins: ["clear_button"],
@@ -250,7 +250,7 @@
       new TomSelect(select, !lookup ? {allowEmptyOption: true} : {
         valueField: "id", labelField: "title", searchField: "title", allowEmptyOption: true, plugins: ["clear_button"],
         load: function (query, callback) {
-          fetch(lookup + "?q=" + encodeURIComponent(query), {credentials: "same-origin"})
+          fetch(lookup + (lookup.includes("?") ? "&q=" : "?q=") + encodeURIComponent(query), {credentials: "same-origin"})
             .then(function (response) { return response.json(); }).then(callback).catch(function () { callback(); });
         },
       });

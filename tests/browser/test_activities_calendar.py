@@ -1,0 +1,93 @@
+"""The calendar in a browser whose own time zone (Tokyo) is not the user's (the organisation's
+default, Iqaluit): meetings show at the organisation's hour, and clicking or dragging stores the
+right UTC time."""
+
+import re
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from kernel import records
+from kernel.db import db
+from kernel.registry import entities
+from plugins.activities.models import Meeting
+from tests.browser.test_activities import log_in
+
+IQALUIT = ZoneInfo("America/Iqaluit")
+
+
+def utc_of(day, hour):
+    return datetime.combine(day, time(hour)).replace(tzinfo=IQALUIT).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def add_meeting(app, user, subject, start_utc, end_utc):
+    with app.app_context():
+        meeting = records.create(entities().get("meeting"), {
+            "subject": subject, "start": start_utc.isoformat() + "Z", "end": end_utc.isoformat() + "Z",
+            "assigned_user_id": user.id}, db.session.get(type(user), user.id))
+        db.session.commit()
+        meeting_id = meeting.id
+        db.session.remove()
+    return meeting_id
+
+
+def meeting_times(app, subject):
+    with app.app_context():
+        meeting = db.session.scalar(select(Meeting).where(Meeting.subject == subject))
+        db.session.remove()
+    return meeting.start, meeting.end
+
+
+def tokyo_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-CA", timezone_id="Asia/Tokyo")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page, errors
+
+
+def test_the_calendar_uses_the_user_zone_not_the_browser_zone(live_app, live_server, live_user, browser):
+    user = live_user("staff", email="zone@example.org")
+    today = datetime.now(IQALUIT).date()
+    add_meeting(live_app, user, "Comité du matin", utc_of(today, 9), utc_of(today, 10) + timedelta(minutes=30))
+    context, page, errors = tokyo_page(browser)
+    try:
+        log_in(page, live_server, "zone@example.org")
+        page.goto(f"{live_server}/calendar")
+        event = page.locator(".fc-timegrid-event", has_text="Comité du matin")
+        expect(event).to_be_visible()
+        expect(event.locator(".fc-event-time")).to_have_text(re.compile(r"^9:00\s*-\s*10:30$"))
+        expect(page.get_by_text("Times are shown in the America/Iqaluit time zone.")).to_be_visible()
+
+        # drag it two hours later in the same day: 11:00 in Iqaluit
+        box = event.bounding_box()
+        nine = page.locator('.fc-timegrid-slot-lane[data-time="09:00:00"]').bounding_box()
+        eleven = page.locator('.fc-timegrid-slot-lane[data-time="11:00:00"]').bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + 5
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x, y + 10, steps=5)
+        page.mouse.move(x, y + (eleven["y"] - nine["y"]), steps=20)
+        page.mouse.up()
+        expect(event.locator(".fc-event-time")).to_have_text(re.compile(r"^11:00\s*-\s*12:30$"))
+        for _ in range(50):
+            if meeting_times(live_app, "Comité du matin")[0] == utc_of(today, 11):
+                break
+            page.wait_for_timeout(100)
+        assert meeting_times(live_app, "Comité du matin") == (utc_of(today, 11), utc_of(today, 12) + timedelta(minutes=30))
+
+        # click the 10:00 slot: the new meeting is at 10:00 in Iqaluit, whatever Tokyo says
+        page.locator('.fc-timegrid-slot-lane[data-time="10:00:00"]').click()
+        expect(page).to_have_url(re.compile(r"/meetings/new\?start=\d{4}-\d\d-\d\dT10%3A00&end=\d{4}-\d\d-\d\dT11%3A00"))
+        page.get_by_label("Subject").fill("Réunion de 10 h")
+        page.get_by_role("button", name="Save", exact=True).first.click()
+        expect(page.get_by_role("heading", level=1, name="Réunion de 10 h")).to_be_visible()
+        start, end = meeting_times(live_app, "Réunion de 10 h")
+        local = start.replace(tzinfo=ZoneInfo("UTC")).astimezone(IQALUIT)
+        assert (local.hour, local.minute) == (10, 0) and end - start == timedelta(hours=1)
+        assert errors == []
+    finally:
+        context.close()
