@@ -307,6 +307,11 @@ class Entity:
         """May ``user`` edit or delete this very record (the permission, and the record not closed)?"""
         return self.can(user, action) and not self.is_closed(record)
 
+    def can_merge(self, user) -> bool:
+        """Administrators merge any entity's duplicates (``kernel.merge``); a plugin may let others
+        merge its own by declaring ``<prefix>.merge``."""
+        return bool(user) and (user.can("kernel.merge") or user.can(f"{self.permission}.merge"))
+
     def can_reopen(self, user, record) -> bool:
         return self.is_closed(record) and bool(user) and user.can(self.closing.reopen_permission)
 

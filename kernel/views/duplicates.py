@@ -4,7 +4,8 @@
   htmx fragment ``GET /<plural>/duplicates?first_name=…&email=…`` refreshed while typing;
 - ``GET /api/v1/<plural>/duplicates?…``: the same matches as JSON. The API's ``POST`` does not
   warn: a program that wants to avoid duplicates asks this endpoint first;
-- merging, for administrators (``kernel.merge``): ``/admin/merge/<plural>/<id>`` to choose the
+- merging, for administrators (``kernel.merge``) and holders of ``<prefix>.merge`` for that entity:
+  ``/admin/merge/<plural>/<id>`` to choose the
   other record, then a side-by-side screen to choose the value kept for each field.
 """
 
@@ -20,7 +21,6 @@ from kernel import listing, merge, records
 from kernel.db import db
 from kernel.display import Lookups, display_value
 from kernel.duplicates import find_duplicates, rule_of
-from kernel.permissions import require
 from kernel.registry import entities
 from kernel.views import api
 
@@ -91,6 +91,8 @@ def mergeable(plural: str, record_id: int):
     record = records.get(entity, record_id) if entity else None
     if record is None:
         abort(404)
+    if not entity.can_merge(current_user):
+        abort(403)
     return entity, record
 
 
@@ -107,7 +109,7 @@ def search_results(entity, record, q: str) -> list:
 
 
 @bp.route("/admin/merge/<entity:plural>/<int:record_id>")
-@require("kernel.merge")
+@login_required
 def choose(plural, record_id):
     """Choose the record to merge with: likely duplicates, a quick search, or an id."""
     entity, record = mergeable(plural, record_id)
@@ -154,7 +156,7 @@ def chosen_from(entity, form, kept, removed) -> list[str]:
 
 
 @bp.route("/admin/merge/<entity:plural>/<int:record_id>/<int:other_id>", methods=["GET", "POST"])
-@require("kernel.merge")
+@login_required
 def compare(plural, record_id, other_id):
     """Both records side by side; POST merges them."""
     entity, first = mergeable(plural, record_id)
