@@ -64,6 +64,13 @@ def passerelle_dashlets():
     return activity_dashlets()
 
 
+@hookimpl(trylast=True)  # after the clients, contacts and partners the activities relate to
+def passerelle_demo_data(session, users):
+    from plugins.activities.demo import load_demo_activities
+
+    load_demo_activities(session, users)
+
+
 @hookimpl
 def passerelle_worker_jobs():
     from plugins.activities.reminders import send_due_reminders
