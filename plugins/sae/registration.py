@@ -15,7 +15,7 @@ the thanks page repeats only the first name they typed, and the form is emptied 
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -116,7 +116,9 @@ def registration_exit():
             flash(_("You left the registration form."), "success")
             return redirect(url_for("home.dashboard"))
         error = _("This is not the password of the staff member who opened the form.")
-    return render_template("sae/registration_exit.html", error=error), (401 if error else 200)
+    # In the staff member's own language, whatever the visitor chose.
+    return render_template("sae/registration_exit.html", error=error, kiosk_lang=str(get_locale())), (
+        401 if error else 200)
 
 
 # -- registering a visit ------------------------------------------------------------------------
