@@ -50,6 +50,7 @@ VENDOR_FILES = {
     "tom-select.css": "tom-select/dist/css/tom-select.default.min.css",
     "sortable.js": "sortablejs/Sortable.min.js",
     "fullcalendar.js": "fullcalendar/index.global.min.js",
+    "fullcalendar-locales.js": "@fullcalendar/core/locales-all.global.min.js",
     "chart.js": "chart.js/dist/chart.umd.min.js",
 }
 
