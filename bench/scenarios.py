@@ -6,6 +6,7 @@ import resource
 
 from bench.activities import calendar_month
 from bench.harness import Bench, Figure
+from bench.reports import reports
 
 
 def peak_rss_mb() -> float:
@@ -72,4 +73,5 @@ ALL = {
     "import": csv_import,
     "resource_search": resource_search,
     "calendar": calendar_month,
+    "reports": reports,
 }

@@ -110,7 +110,9 @@ class month_of(FunctionElement):  # noqa: N801 - reads as a SQL function
 
 @compiles(month_of)
 def _month_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+    # SQLite keeps dates and date-times as ISO text: the first 7 characters are the month, and
+    # cutting them is much cheaper than strftime() on a million rows.
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
 
 
 @compiles(month_of, "postgresql")
@@ -127,7 +129,7 @@ class year_of(FunctionElement):  # noqa: N801
 
 @compiles(year_of)
 def _year_sqlite(element, compiler, **kw):
-    return f"strftime('%Y', {compiler.process(element.clauses, **kw)})"
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 4)"
 
 
 @compiles(year_of, "postgresql")

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from kernel.db import db
@@ -266,6 +267,11 @@ class Heading:
     label: str
     meta: FieldMeta
     group: bool = False  # a grouped report's group column: an empty value reads "(not set)"
+
+    @property
+    def cell_attributes(self) -> Markup:
+        """The attributes of each of the column's cells, escaped once for the whole table."""
+        return Markup('data-label="{}" class="kind-{}"').format(self.label, self.meta.kind)
 
 
 @dataclass
