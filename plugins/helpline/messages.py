@@ -45,7 +45,7 @@ def send_by_email(referral: Referral) -> OutboxMessage:
         subject = _("Resource for you: %(name)s", name=details["name"])
         body = render_template("helpline/referral_email.txt", resource=details, profile=profile)
     message = queue_email(profile.email, subject, body)
-    db.session.flush([message])
+    db.session.flush()
     referral.email_message_id = message.id
     return message
 
@@ -64,7 +64,7 @@ def send_by_sms(referral: Referral) -> OutboxMessage:
         name = full_resource(resource, utcnow())["name"]
         body = _("%(name)s: %(link)s", name=name, link=link)
     message = queue_sms(profile.phone, body)
-    db.session.flush([message])
+    db.session.flush()
     referral.sms_message_id = message.id
     return message
 

@@ -63,6 +63,6 @@ def fresh(model, record_id):
     return db.session.get(model, record_id)
 
 
-def csrf_free_forms(page: str) -> list[str]:
+def form_actions(page: str) -> list[str]:
     """The actions of the forms of a page (to check what a closed contact still offers)."""
     return re.findall(r'<form[^>]*action="([^"]+)"', page)
