@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -32,11 +33,11 @@ def create_follow_ups(placement, user) -> list:
         return []
     case_file = db.session.get(CaseFile, placement.case_file_id)
     counsellor = db.session.get(User, case_file.assigned_user_id) if case_file.assigned_user_id else None
-    language = counsellor.language if counsellor is not None else None
+    language = counsellor.language if counsellor is not None else current_app.config["DEFAULT_LANGUAGE"]
     created = []
     for days in FOLLOW_UP_DAYS:
         due = placement.start_date + timedelta(days=days)
-        with force_locale(language or "fr"):
+        with force_locale(language):
             subject = str(_l("SAE follow-up at %(days)d days (case file %(number)s)", days=days,
                              number=case_file.file_number))
             description = str(_l("Check in with the client about the placement that started on %(date)s.",

@@ -26,7 +26,8 @@ def format_problem(number_format: str) -> str | None:
         return _("This field is required.")
     names = PLACEHOLDER.findall(number_format)
     unknown = [name for name in names if name != "year" and not SEQ.match(name)]
-    if unknown or re.sub(PLACEHOLDER, "", number_format).count("{") or re.sub(PLACEHOLDER, "", number_format).count("}"):
+    stray_brace = any(brace in PLACEHOLDER.sub("", number_format) for brace in "{}")
+    if unknown or stray_brace:
         return _("Use only {year} and {seq} (or {seq:04d} for four digits) between braces.")
     if sum(1 for name in names if SEQ.match(name)) != 1:
         return _("The format needs {seq} exactly once: it is what makes each number different.")
@@ -44,7 +45,9 @@ def _replace(number_format: str, seq_text: str, year: int) -> str:
 
 
 def render(number_format: str, seq: int, year: int) -> str:
-    width = int(SEQ.match(next(n for n in PLACEHOLDER.findall(number_format) if SEQ.match(n))).group(1) or 0)
+    """The number of sequence ``seq`` in ``year`` (``{seq:04d}`` pads with zeros to four digits)."""
+    seq_name = next(name for name in PLACEHOLDER.findall(number_format) if SEQ.match(name))
+    width = int(SEQ.match(seq_name).group(1) or 0)
     return _replace(number_format, f"{seq:0{width}d}", year)
 
 

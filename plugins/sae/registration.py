@@ -74,11 +74,11 @@ def registration():
         if request.method == "GET":
             return render_form({}, {})
         values = {name: (request.form.get(name) or "").strip() for name in (*VISITOR_FIELDS, "reason", "details")}
-        errors = visitor_errors(values)
+        client_data, errors = checked_visitor(values)
         if errors:
             db.session.rollback()
             return render_form(values, errors, 422)
-        register_visit(values)
+        register_visit(values, client_data)
         db.session.commit()
         return redirect(url_for("sae.registration_thanks", name=values["first_name"]))
 
@@ -122,13 +122,14 @@ def registration_exit():
 
 
 # -- registering a visit ------------------------------------------------------------------------
-def visitor_errors(values: dict) -> dict:
-    """Translated messages for what the visitor must fix, checked with the clients' own rules."""
+def checked_visitor(values: dict) -> tuple[dict, dict]:
+    """The client's values loaded with the clients' own rules, and translated messages for what
+    the visitor must fix."""
     from kernel.schemas import load
 
-    errors = {}
+    data, errors = {}, {}
     try:
-        load(entities().get("client"), client_values(values), partial=False)
+        data = load(entities().get("client"), client_values(values), partial=False)
     except ValidationError as error:
         errors = {name: " ".join(texts) for name, texts in error.messages.items() if name in VISITOR_FIELDS}
     if not values["first_name"]:
@@ -139,7 +140,7 @@ def visitor_errors(values: dict) -> dict:
         errors["reason"] = _("Choose the reason for your visit.")
     if len(values["details"]) > 2000:
         errors["details"] = _("At most %(count)d characters.", count=2000)
-    return errors
+    return data, errors
 
 
 def client_values(values: dict) -> dict:
@@ -154,15 +155,13 @@ def matching_client_id(data: dict) -> int | None:
     return None
 
 
-def register_visit(values: dict):
-    from kernel.schemas import load
-
-    clients = entities().get("client")
-    data = load(clients, client_values(values), partial=False)
-    client_id = matching_client_id(data)
+def register_visit(values: dict, client_data: dict):
+    """The visit on the matching client, or on a new one; the staff on duty are notified."""
+    client_id = matching_client_id(client_data)
     is_new = client_id is None
     if is_new:
-        client_id = records.create(clients, client_values(values), current_user, validated=data).id
+        client_id = records.create(entities().get("client"), client_values(values), current_user,
+                                   validated=client_data).id
     visit = records.create(entities().get("visit"), {
         "client_id": client_id, "visited_at": utcnow().isoformat(timespec="seconds") + "Z",
         "reason": values["reason"], "details": visit_details(values),

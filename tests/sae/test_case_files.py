@@ -96,3 +96,19 @@ def test_barriers_come_from_a_list_the_organisation_edits(app, admin_client, cou
     assert response.status_code == 302
     client = login(app.test_client(), counsellor)
     assert "No driving licence" in client.get("/barriers/new").get_data(as_text=True)
+
+
+def test_numbers_follow_the_format_per_year_after_the_greatest(app, counsellor, a_client):
+    from kernel import records
+    from kernel.registry import entities
+    from plugins.sae.numbering import next_file_number
+    from plugins.sae.settings import save_file_number_format
+
+    files = entities().get("case_file")
+    for number in ("SAE-2025-0120", "SAE-2026-0009", "SAE-2026-0010-bis", "AUTRE-7"):
+        records.create(files, {"file_number": number, "client_id": a_client.id, "status": "open",
+                               "intake_date": "2026-01-05"}, counsellor)
+    assert next_file_number(files, "file_number", today=date(2026, 5, 1)) == "SAE-2026-0010"
+    assert next_file_number(files, "file_number", today=date(2027, 1, 2)) == "SAE-2027-0001"
+    save_file_number_format("{year}/{seq:03d}-E")
+    assert next_file_number(files, "file_number", today=date(2026, 5, 1)) == "2026/001-E"
