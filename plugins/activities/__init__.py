@@ -50,11 +50,16 @@ def passerelle_blueprints():
 @hookimpl
 def passerelle_record_panels(entity, record, user):
     from plugins.activities.documents import document_panels
+    from plugins.activities.models import RELATED_TO
+    from plugins.activities.panel import activities_panel
     from plugins.activities.views import invitees_panel
 
     if entity.name == "meeting":
         return [invitees_panel(record, user)]
-    return document_panels(entity, record, user)
+    panels = document_panels(entity, record, user) or []
+    if entity.name in RELATED_TO and user.can("activities.view"):
+        panels.append(activities_panel(entity, record, user))
+    return panels
 
 
 @hookimpl

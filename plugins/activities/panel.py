@@ -1,0 +1,78 @@
+"""The activities panel of a client, contact or partner: what is coming (calls and meetings not
+over yet, open tasks) and what is done (past calls and meetings, completed tasks, notes), with
+"Schedule a call", "Schedule a meeting", "Create a task" and "Add a note" linked to the record.
+It stands for the kernel's four linked-record panels of calls, meetings, tasks and notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from kernel.db import db, utcnow
+from kernel.panels import Panel
+from kernel.registry import entities
+from plugins.activities.models import OPEN_TASK_STATUSES, Call, Meeting, Note, Task
+
+SHOWN = 10
+KINDS = ("call", "meeting", "task", "note")
+
+
+@dataclass
+class Item:
+    kind: str
+    plural: str
+    record: object
+    when: datetime | date | None
+
+    @property
+    def sort_key(self) -> datetime:
+        if isinstance(self.when, datetime):
+            return self.when
+        return datetime.combine(self.when, time.max) if self.when else datetime.max
+
+
+def _items(kind: str, plural: str, statement, when) -> list[Item]:
+    return [Item(kind, plural, record, when(record)) for record in db.session.scalars(statement.limit(SHOWN))]
+
+
+def upcoming(link: str, now: datetime) -> list[Item]:
+    call, meeting, task = (entities().get(name) for name in ("call", "meeting", "task"))
+    items = _items("call", "calls", call.active().where(Call.related_to == link, Call.start >= now)
+                   .order_by(Call.start), lambda record: record.start)
+    items += _items("meeting", "meetings", meeting.active().where(Meeting.related_to == link, Meeting.end >= now)
+                    .order_by(Meeting.start), lambda record: record.start)
+    items += _items("task", "tasks", task.active().where(Task.related_to == link, Task.status.in_(OPEN_TASK_STATUSES))
+                    .order_by(Task.due_date.is_(None), Task.due_date), lambda record: record.due_date)
+    return sorted(items, key=lambda item: item.sort_key)[:SHOWN]
+
+
+def history(link: str, now: datetime) -> list[Item]:
+    call, meeting, task, note = (entities().get(name) for name in KINDS)
+    items = _items("call", "calls", call.active().where(Call.related_to == link, Call.start < now)
+                   .order_by(Call.start.desc()), lambda record: record.start)
+    items += _items("meeting", "meetings", meeting.active().where(Meeting.related_to == link, Meeting.end < now)
+                    .order_by(Meeting.start.desc()), lambda record: record.start)
+    items += _items("task", "tasks", task.active().where(Task.related_to == link, Task.status == "completed")
+                    .order_by(Task.updated_at.desc()), lambda record: record.updated_at)
+    items += _items("note", "notes", note.active().where(Note.related_to == link)
+                    .order_by(Note.created_at.desc()), lambda record: record.created_at)
+    return sorted(items, key=lambda item: item.sort_key, reverse=True)[:SHOWN]
+
+
+def activities_panel(entity, record, user) -> Panel:
+    link = f"{entity.name}:{record.id}"
+    now = utcnow()
+    actions = []
+    if user.can("activities.create"):
+        for name in KINDS:
+            other = entities().get(name)
+            actions.append((other.create_label, url_for("records.create_record", plural=other.plural, related_to=link)))
+    return Panel(
+        key="activities", title=_l("Activities"), template="activities/_activities_panel.html",
+        context={"upcoming": upcoming(link, now), "history": history(link, now), "link": link,
+                 "labels": {name: entities().get(name).label for name in KINDS}},
+        actions=actions, order=45, replaces=tuple(f"linked-{name}-related_to" for name in KINDS),
+    )
