@@ -69,7 +69,9 @@ def activities_panel(entity, record, user) -> Panel:
     if user.can("activities.create"):
         for name in KINDS:
             other = entities().get(name)
-            actions.append((other.create_label, url_for("records.create_record", plural=other.plural, related_to=link)))
+            planned = {"status": "planned"} if name in ("call", "meeting") else {}
+            actions.append((other.create_label, url_for("records.create_record", plural=other.plural, related_to=link,
+                                                        **planned)))
     return Panel(
         key="activities", title=_l("Activities"), template="activities/_activities_panel.html",
         context={"upcoming": upcoming(link, now), "history": history(link, now), "link": link,

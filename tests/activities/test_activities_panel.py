@@ -41,10 +41,10 @@ def test_upcoming_and_history_of_a_client(staff, staff_client):
         assert subject in history and subject not in upcoming
     assert "Appel d&#39;un autre" not in panel
     assert upcoming.index("Réunion à venir") < upcoming.index("Appel à venir") < upcoming.index("Tâche ouverte")
-    for plural, label in (("calls", "Schedule a call"), ("meetings", "Schedule a meeting"), ("tasks", "Create a task"),
-                          ("notes", "Add a note")):
-        assert f'href="/{plural}/new?related_to=client:{person.id}"' in panel or \
-            f'href="/{plural}/new?related_to=client%3A{person.id}"' in panel
+    for plural, label, extra in (("calls", "Schedule a call", "&amp;status=planned"),
+                                 ("meetings", "Schedule a meeting", "&amp;status=planned"),
+                                 ("tasks", "Create a task", ""), ("notes", "Add a note", "")):
+        assert f'href="/{plural}/new?related_to=client:{person.id}{extra}"' in panel
         assert label in panel
 
 

@@ -81,13 +81,16 @@ def test_the_calendar_uses_the_user_zone_not_the_browser_zone(live_app, live_ser
 
         # click the 10:00 slot: the new meeting is at 10:00 in Iqaluit, whatever Tokyo says
         page.locator('.fc-timegrid-slot-lane[data-time="10:00:00"]').click()
-        expect(page).to_have_url(re.compile(r"/meetings/new\?start=\d{4}-\d\d-\d\dT10%3A00&end=\d{4}-\d\d-\d\dT11%3A00"))
+        expect(page).to_have_url(re.compile(r"/meetings/new\?status=planned&start=\d{4}-\d\d-\d\dT10%3A00&end=\d{4}-\d\d-\d\dT11%3A00"))
         page.get_by_label("Subject").fill("Réunion de 10 h")
         page.get_by_role("button", name="Save", exact=True).first.click()
         expect(page.get_by_role("heading", level=1, name="Réunion de 10 h")).to_be_visible()
         start, end = meeting_times(live_app, "Réunion de 10 h")
         local = start.replace(tzinfo=ZoneInfo("UTC")).astimezone(IQALUIT)
         assert (local.hour, local.minute) == (10, 0) and end - start == timedelta(hours=1)
+        with live_app.app_context():
+            assert db.session.scalar(select(Meeting.status).where(Meeting.subject == "Réunion de 10 h")) == "planned"
+            db.session.remove()
         assert errors == []
     finally:
         context.close()

@@ -69,7 +69,7 @@
         if (!mayCreate) { return; }
         /* a day of the month view starts at 9:00; a slot of the week or day view at its time */
         var dateStr = info.allDay ? info.dateStr + "T09:00" : info.dateStr;
-        window.location.href = element.dataset.newMeeting + "?start=" + encodeURIComponent(formInput(dateStr, 0)) +
+        window.location.href = element.dataset.newMeeting + "&start=" + encodeURIComponent(formInput(dateStr, 0)) +
           "&end=" + encodeURIComponent(formInput(dateStr, 60));
       },
       eventDrop: function (info) { reschedule(info, element); },
