@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from urllib.parse import urlencode
 
 from flask import g
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -426,8 +427,26 @@ def run(spec: ReportSpec, user, *, per_page: int = PAGE_SIZE, today: date | None
 
 
 def formatters_for(headings: list[Heading]) -> list:
-    return [_two_decimals if heading.key.startswith("avg:") else value_formatter(heading.meta, entities())
-            for heading in headings]
+    formatters = []
+    for heading in headings:
+        if heading.key.startswith("avg:"):
+            formatters.append(_two_decimals)
+        elif heading.meta.kind == "datetime":
+            formatters.append(local_time_formatter())
+        else:
+            formatters.append(value_formatter(heading.meta, entities()))
+    return formatters
+
+
+def local_time_formatter():
+    """Stored UTC date-times in the user's time zone, as the list export writes them; the zone is
+    looked up once, not for each of thousands of rows."""
+    zone = get_timezone()
+
+    def local_time(value) -> str:
+        return "" if value is None else value.replace(tzinfo=UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    return local_time
 
 
 def _two_decimals(value) -> str:
