@@ -92,7 +92,8 @@ def index():
 def build():
     spec = ReportSpec.from_args(request.args)
     standard = find_standard(request.args["standard"], current_user) if request.args.get("standard") else None
-    return render_builder(spec, standard=standard)
+    saved = visible_report(request.args.get("saved", type=int) or 0) if request.args.get("saved") else None
+    return render_builder(spec, standard=standard, saved=saved, editing=saved is not None)
 
 
 @bp.route("/standard/<key>")
@@ -118,11 +119,13 @@ def show_saved(report_id):
     return render_builder(spec, saved=saved)
 
 
-def render_builder(spec: ReportSpec, *, saved: SavedReport | None = None, standard=None, status: int = 200):
+def render_builder(spec: ReportSpec, *, saved: SavedReport | None = None, standard=None, status: int = 200,
+                   editing: bool = False):
     entity = entities().get(spec.entity)
     if entity is not None and not entity.can(current_user, "view"):
         abort(403)
-    context = {"spec": spec, "entity": entity, "saved": saved, "standard": standard, "result": None, "chart": None,
+    context = {"spec": spec, "entity": entity, "saved": saved, "editing": editing, "standard": standard,
+               "result": None, "chart": None,
                "error": None, "missing": [], "choices": reportable_entities(current_user),
                "aggregate_labels": AGGREGATES, "granularities": GRANULARITIES, "charts": CHARTS,
                "period_labels": PERIOD_LABELS, "sharing": SHARING, "schedules": SCHEDULES, "roles": ROLES}

@@ -69,3 +69,19 @@ def test_a_report_is_saved_only_once_built(app, staff, staff_client):
                                  follow_redirects=True)
     assert "Build the report before saving it." in response.get_data(as_text=True)
     assert db.session.query(SavedReport).count() == 0
+
+
+def test_a_saved_report_is_edited_in_the_builder_then_saved_over(app, staff, staff_client):
+    seed_clients(staff)
+    save(staff_client, name="By country")
+    report = only_report()
+    edited = f"entity=client&group=immigration_status&agg=count&saved={report.id}"
+    html = staff_client.get("/reports/build?" + edited).get_data(as_text=True)
+    assert "Report settings" in html and f'name="saved" value="{report.id}"' in html
+    assert ["Permanent resident", "2"] in cells(html)
+    assert f"saved={report.id}" in html.split('class="records report-table"')[1].split("</thead>")[0]
+    query = html.split('name="query" value="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    staff_client.post(f"/reports/saved/{report.id}", data={"name": "By status", "query": query})
+    report = only_report()
+    assert report.name == "By status" and "group=immigration_status" in report.query
+    assert staff_client.get("/reports/build?entity=client&group=gender&saved=999").status_code == 404
