@@ -42,9 +42,12 @@ def passerelle_menu_items():
 
 @hookimpl
 def passerelle_blueprints():
+    from kernel.app import csrf
+    from plugins.activities.api import api
     from plugins.activities.views import bp
 
-    return [bp]
+    csrf.exempt(api)  # token authentication, as the kernel's API
+    return [bp, api]
 
 
 @hookimpl

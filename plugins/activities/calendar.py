@@ -14,6 +14,7 @@ from kernel.db import db
 from plugins.activities.models import CalendarSettings, CalendarShare, Call, Meeting, MeetingInvitee, Task
 
 COLOURS = {"call": "#2f7d32", "meeting": "#1f5fa8", "task": "#b5651d"}
+SHARING = ("nobody", "chosen", "everyone")
 
 
 # -- sharing -----------------------------------------------------------------------------------
@@ -33,7 +34,7 @@ def chosen_viewer_ids(owner_id: int) -> set[int]:
 
 def save_sharing(owner_id: int, sharing: str, viewer_ids: set[int]) -> None:
     settings = settings_of(owner_id)
-    settings.sharing = sharing if sharing in {"nobody", "chosen", "everyone"} else "nobody"
+    settings.sharing = sharing if sharing in SHARING else "nobody"
     db.session.execute(CalendarShare.__table__.delete().where(CalendarShare.owner_id == owner_id))
     if settings.sharing == "chosen":
         for viewer_id in viewer_ids - {owner_id}:

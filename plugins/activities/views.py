@@ -30,7 +30,7 @@ from kernel.permissions import require
 from kernel.registry import entities
 from kernel.related import related_titles
 from kernel.users import User, active_users
-from plugins.activities import calendar, documents
+from plugins.activities import calendar, documents, meetings
 from plugins.activities.models import (
     DOCUMENT_CATEGORIES,
     SHARING_CHOICES,
@@ -286,16 +286,11 @@ def download(revision_id):
 def meeting_invitees(meeting_id):
     meeting = records.get(entities().get("meeting"), meeting_id) or abort(404)
     if request.method == "POST":
-        chosen = {int(value) for value in request.form.getlist("invitees") if value.isdigit()}
-        db.session.execute(MeetingInvitee.__table__.delete().where(MeetingInvitee.meeting_id == meeting.id))
-        valid = set(db.session.scalars(select(User.id).where(User.id.in_(chosen), User.active.is_(True))))
-        for user_id in valid:
-            db.session.add(MeetingInvitee(meeting_id=meeting.id, user_id=user_id))
+        meetings.save_invitees(meeting.id, {int(value) for value in request.form.getlist("invitees") if value.isdigit()})
         db.session.commit()
         flash(_("The guests are saved."), "success")
         return redirect(url_for("records.show_record", plural="meetings", record_id=meeting.id))
-    invited = set(db.session.scalars(select(MeetingInvitee.user_id).where(MeetingInvitee.meeting_id == meeting.id)))
-    return render_template("activities/invitees.html", meeting=meeting, invited=invited,
+    return render_template("activities/invitees.html", meeting=meeting, invited=meetings.invited_ids(meeting.id),
                            colleagues=active_users())
 
 

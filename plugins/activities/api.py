@@ -1,0 +1,74 @@
+"""What the calendar does, through the REST API (token authentication, as the kernel's API):
+the events of a period in the user's time zone, a meeting's invited colleagues, calendar sharing.
+Calls, meetings, tasks and notes themselves are the kernel's ``/api/v1/<plural>``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
+
+from kernel import records
+from kernel.db import db
+from kernel.registry import entities
+from kernel.views.api import problem, token_required
+from plugins.activities import calendar, meetings
+
+api = Blueprint("activities_api", __name__, url_prefix="/api/v1")
+
+
+def _user_ids(values) -> set[int] | None:
+    if not isinstance(values, list) or not all(isinstance(value, int) for value in values):
+        return None
+    return set(values)
+
+
+@api.route("/calendar/events")
+@token_required
+def calendar_events():
+    if not g.api_user.can("activities.view"):
+        return problem(403, _("You are not allowed to do this."))
+    zone = calendar.user_zone()
+    try:
+        start = calendar.to_local_naive(request.args["start"], zone)
+        end = calendar.to_local_naive(request.args["end"], zone)
+    except (KeyError, ValueError):
+        return problem(422, _("Give a start and an end."))
+    events = calendar.events_between(calendar.visible_owner_ids(g.api_user.id), start, end, zone)
+    return jsonify(timezone=zone.key, events=events)
+
+
+@api.route("/meetings/<int:meeting_id>/invitees", methods=["GET", "PUT"])
+@token_required
+def meeting_invitees(meeting_id):
+    entity = entities().get("meeting")
+    action = "view" if request.method == "GET" else "edit"
+    if not entity.can(g.api_user, action):
+        return problem(403, _("You are not allowed to do this."))
+    meeting = records.get(entity, meeting_id)
+    if meeting is None:
+        return problem(404, _("Not found."))
+    if request.method == "PUT":
+        chosen = _user_ids((request.get_json(silent=True) or {}).get("invitees"))
+        if chosen is None:
+            return problem(422, _("Give the invited colleagues as a list of user ids."))
+        meetings.save_invitees(meeting.id, chosen)
+        db.session.commit()
+    return jsonify(invitees=sorted(meetings.invited_ids(meeting.id)))
+
+
+@api.route("/calendar/sharing", methods=["GET", "PUT"])
+@token_required
+def calendar_sharing():
+    user = g.api_user
+    if not user.can("activities.view"):
+        return problem(403, _("You are not allowed to do this."))
+    if request.method == "PUT":
+        body = request.get_json(silent=True) or {}
+        viewers = _user_ids(body.get("viewers", []))
+        if body.get("sharing") not in calendar.SHARING or viewers is None:
+            return problem(422, _("Give a sharing of nobody, chosen or everyone, and viewers as a list of user ids."))
+        calendar.save_sharing(user.id, body["sharing"], viewers)
+        db.session.commit()
+    settings = calendar.settings_of(user.id)
+    db.session.commit()
+    return jsonify(sharing=settings.sharing, viewers=sorted(calendar.chosen_viewer_ids(user.id)))
