@@ -3,7 +3,8 @@ minutes before they start, sent once by the background worker."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale, format_datetime
@@ -55,6 +56,12 @@ def send_due_reminders(now=None) -> int:
     return len(due)
 
 
+def in_zone_of(user, moment: datetime) -> datetime:
+    """A stored (naive UTC) moment in the user's time zone: the worker has no request to tell it."""
+    zone = ZoneInfo(user.timezone or current_app.config["DEFAULT_TIMEZONE"])
+    return moment.replace(tzinfo=UTC).astimezone(zone)
+
+
 def remind(entity, record, user, now) -> None:
     record.reminded_at = now  # set even for an inactive user, so that nothing is tried again
     if user is None or not user.active:
@@ -63,7 +70,7 @@ def remind(entity, record, user, now) -> None:
     notifications.notify(user, "reminder", message, entity, record)
     if send_emails() and user.email:
         with force_locale(user.language):
-            when = format_datetime(record.start, "short")
+            when = format_datetime(in_zone_of(user, record.start), "short", rebase=False)
             subject = str(_l("Reminder: %(subject)s", subject=record.subject))
             body = str(_l("%(what)s “%(subject)s” starts at %(when)s.", what=entity.label,
                           subject=record.subject, when=when))

@@ -1,6 +1,6 @@
 """Reminders: a notification and an e-mail before a call or meeting, sent once by the worker."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -33,3 +33,17 @@ def test_reminder_minutes_per_activity(staff, app):
                        "end": (start + timedelta(hours=1)).isoformat() + "Z", "reminder_minutes": 60}, staff)
     assert send_due_reminders() == 1
     assert send_due_reminders() == 0
+
+
+def test_the_email_gives_the_time_in_the_user_zone(make_user, app):
+    from plugins.activities.reminders import send_due_reminders
+
+    paris = make_user("staff", email="paris@example.org", timezone="Europe/Paris", language="fr")
+    iqaluit = make_user("staff", email="iqaluit@example.org")
+    for user in (paris, iqaluit):
+        create("call", {"subject": "Appel", "start": "2026-11-05T14:00:00Z", "duration_hours": 0,
+                        "duration_minutes": 15, "assigned_user_id": user.id}, user)
+    assert send_due_reminders(now=datetime(2026, 11, 5, 13, 50)) == 2
+    bodies = dict(db.session.execute(select(OutboxMessage.recipient, OutboxMessage.body)).all())
+    assert "15:00" in bodies["paris@example.org"] and "commence" in bodies["paris@example.org"]
+    assert "9:00" in bodies["iqaluit@example.org"] and "starts at" in bodies["iqaluit@example.org"]
