@@ -208,7 +208,7 @@ def list_position(entity, record) -> dict | None:
 def create_record(plural):
     entity = entity_for(plural, "create")
     if request.method == "GET":
-        values = form_values(entity, None)
+        values = form_values(entity, None) | declared_defaults(entity)
         values.update({key: value for key, value in request.args.items() if key in entity.fields})
         if entity.assignable and not values.get("assigned_user_id"):
             values["assigned_user_id"] = str(current_user.id)
@@ -234,6 +234,17 @@ def create_record(plural):
     db.session.commit()
     flash(_("%(title)s is saved.", title=entity.title_of(record)), "success")
     return _after_save(entity, record)
+
+
+def declared_defaults(entity) -> dict:
+    """The fixed defaults of the model's columns (a task "not started", a case file "open"), as
+    the create form shows them."""
+    defaults = {}
+    for name, meta in entity.declared_fields.items():
+        default = entity.model.__table__.c[name].default
+        if default is not None and default.is_scalar and default.arg is not None:
+            defaults[name] = bool(default.arg) if meta.kind == "boolean" else str(default.arg)
+    return defaults
 
 
 def _after_save(entity, record):
