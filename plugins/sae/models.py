@@ -135,11 +135,11 @@ class Barrier(Record):
         validators=(parent_is_open,), closing=PARENT_CLOSING,
     )
 
-    case_file_id: Mapped[int] = field("reference", label=_l("Case file"), target="sae_case_files", required=True,
-                                      list=True)
     barrier: Mapped[str] = field("choice", label=_l("Barrier"), choices=BARRIERS, required=True, list=True,
                                  index=True)
     details: Mapped[str | None] = field(label=_l("Details"), list=True)
+    case_file_id: Mapped[int] = field("reference", label=_l("Case file"), target="sae_case_files", required=True,
+                                      list=True)
 
 
 class ActionStep(Record):
@@ -151,9 +151,9 @@ class ActionStep(Record):
         validators=(parent_is_open, step_done_has_a_date), closing=PARENT_CLOSING,
     )
 
+    description: Mapped[str] = field(label=_l("Description"), required=True, searchable=True, list=True)
     case_file_id: Mapped[int] = field("reference", label=_l("Case file"), target="sae_case_files", required=True,
                                       list=True)
-    description: Mapped[str] = field(label=_l("Description"), required=True, searchable=True, list=True)
     target_date: Mapped[date | None] = field("date", label=_l("Target date"), list=True, index=True)
     status: Mapped[str] = field("choice", label=_l("Status"), choices=STEP_STATUSES, required=True, list=True,
                                 index=True, default="planned")
@@ -179,10 +179,10 @@ class Placement(Record):
         validators=(parent_is_open, hours_and_wage_are_sensible), closing=PARENT_CLOSING,
     )
 
+    position: Mapped[str] = field(label=_l("Position"), required=True, searchable=True, list=True)
     case_file_id: Mapped[int] = field("reference", label=_l("Case file"), target="sae_case_files", required=True,
                                       list=True)
     employer_id: Mapped[int] = field("reference", label=_l("Employer"), target="partners", required=True, list=True)
-    position: Mapped[str] = field(label=_l("Position"), required=True, searchable=True, list=True)
     start_date: Mapped[date] = field("date", label=_l("Start date"), required=True, list=True, index=True)
     hours_per_week: Mapped[float | None] = field("decimal", label=_l("Hours a week"), list=True)
     hourly_wage: Mapped[float | None] = field("decimal", label=_l("Hourly wage"), list=True)
