@@ -76,8 +76,8 @@ def passerelle_record_saved(entity, record, created, changes, user):
 def passerelle_record_panels(entity, record, user):
     from plugins.sae.views import closing_panel, follow_ups_panel
 
-    if entity.name == "case_file" and entity.can(user, "view"):
-        return [closing_panel(entity, record, user)]
+    if entity.name == "case_file" and entity.can_change(user, record, "edit"):
+        return [closing_panel(record)]
     if entity.name == "placement" and entity.can(user, "view"):
         return [follow_ups_panel(record, user)]
     return None

@@ -99,13 +99,10 @@ def close_case_file(record_id):
     return redirect(show)
 
 
-def closing_panel(entity, record, user) -> Panel:
-    actions = []
-    if not entity.is_closed(record) and entity.can(user, "edit"):
-        actions.append((_("Close the file"), url_for("sae.close_case_file", record_id=record.id)))
+def closing_panel(record) -> Panel:
+    """On an open file, for those who may change it: the way to close it."""
     return Panel(key="sae-closing", title=_("Closing"), template="sae/_closing_panel.html",
-                 context={"closed": entity.is_closed(record), "outcome": CLOSING_OUTCOMES.label(record.outcome)},
-                 actions=actions, order=10)
+                 actions=[(_("Close the file"), url_for("sae.close_case_file", record_id=record.id))], order=10)
 
 
 def follow_ups_panel(record, user) -> Panel:

@@ -32,6 +32,7 @@ def test_a_closed_file_is_read_only_until_a_supervisor_reopens_it(counsellor, su
     page = client.get(f"/case-files/{case_file.id}").get_data(as_text=True)
     assert "This case file is closed. A supervisor can reopen it." in page
     assert f"/case-files/{case_file.id}/edit" not in page and "/reopen" not in page
+    assert "Close the file" not in page
     client.post(f"/case-files/{case_file.id}/edit", data={
         "file_number": "CHANGED", "client_id": str(case_file.client_id), "status": "active",
         "intake_date": "2026-01-12", "version": str(saved.version)})
