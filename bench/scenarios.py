@@ -6,6 +6,7 @@ import resource
 
 from bench.activities import calendar_month
 from bench.harness import Bench, Figure
+from bench.helpline import helpline
 from bench.reports import reports
 
 
@@ -74,4 +75,5 @@ ALL = {
     "resource_search": resource_search,
     "calendar": calendar_month,
     "reports": reports,
+    "helpline": helpline,
 }

@@ -52,9 +52,10 @@ def demographic_choices() -> list[tuple[str, str]]:
     return [(name, str(profile_entity.fields[name].label)) for name in names if name in profile_entity.fields]
 
 
-def checklist(contact: Contact) -> list[Item]:
+def checklist(contact: Contact, needs=None, referrals=None) -> list[Item]:
+    """``needs`` and ``referrals``, when the caller has them loaded already, spare two queries."""
     rules = settings()
-    needs = needs_of(contact.id)
+    needs = needs_of(contact.id) if needs is None else needs
     items = [
         Item("needs", _l("At least one service need"), COMPLETE if needs else MISSING),
         Item("primary_need", _l("Primary service need marked"),
@@ -67,7 +68,7 @@ def checklist(contact: Contact) -> list[Item]:
     if rules.require_tags:
         items.append(Item("tags", _l("Tags"), COMPLETE if contact.tag_list else MISSING))
     items += survey_items(contact)
-    delivery = delivery_item(contact)
+    delivery = delivery_item(referrals_of(contact.id) if referrals is None else referrals)
     if delivery:
         items.append(delivery)
     return items
@@ -101,9 +102,9 @@ def survey_items(contact: Contact) -> list[Item]:
     return items
 
 
-def delivery_item(contact: Contact) -> Item | None:
+def delivery_item(referrals) -> Item | None:
     """How the referrals sent by e-mail or SMS are doing: for information only."""
-    message_ids = [message_id for referral in referrals_of(contact.id)
+    message_ids = [message_id for referral in referrals
                    for message_id in (referral.email_message_id, referral.sms_message_id) if message_id]
     if not message_ids:
         return None

@@ -233,7 +233,7 @@ def screen_context(contact: Contact) -> dict:
     resources = {resource.id: resource for resource in db.session.scalars(
         select(Resource).where(Resource.id.in_({referral.resource_id for referral in referrals})))}
     line = db.session.get(SourceLine, contact.line_id) if contact.line_id else None
-    items = checks.checklist(contact)
+    items = checks.checklist(contact, needs, referrals)
     return {
         "contact": contact, "entity": contact_entity, "profile": profile, "profile_entity": profile_entity,
         "closed": workflow.is_closed(contact), "line": line, "lines": active_lines(), "needs": needs,
