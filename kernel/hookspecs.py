@@ -140,6 +140,15 @@ def passerelle_record_panels(entity, record, user):
 
 
 @hookspec
+def passerelle_profile_panels(user):
+    """Add sections to the user's own profile page (the activities plugin's calendar sharing).
+
+    Called when the profile page is rendered. Returns a list of ``kernel.panels.Panel`` (or
+    ``None``), rendered in ``order`` like a record's panels, with ``user`` in their context.
+    """
+
+
+@hookspec
 def passerelle_dashlets():
     """Offer dashlets: the blocks a user can put on their dashboard.
 

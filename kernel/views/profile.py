@@ -3,10 +3,13 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from kernel.db import db
 from kernel.i18n import LANGUAGES
+from kernel.panels import Panel
+from kernel.registry import plugins
 from kernel.users import DENSITIES, THEMES, ApiToken, create_token
 from kernel.views.auth import password_problem, safe_next
 
@@ -19,7 +22,15 @@ def show():
     tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
     )
-    return render_template("profile.html", tokens=list(tokens), themes=THEMES, densities=DENSITIES)
+    return render_template("profile.html", tokens=list(tokens), themes=THEMES, densities=DENSITIES,
+                           panels=profile_panels())
+
+
+def profile_panels() -> list[tuple[Panel, Markup]]:
+    """Plugins' sections of the profile page (hook ``passerelle_profile_panels``), rendered."""
+    found = plugins().collect("passerelle_profile_panels", user=current_user)
+    return [(panel, Markup(render_template(panel.template, user=current_user, panel=panel, **panel.context)))
+            for panel in sorted(found, key=lambda panel: panel.order)]
 
 
 @bp.route("/preferences", methods=["POST"])

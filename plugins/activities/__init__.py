@@ -66,6 +66,19 @@ def passerelle_record_panels(entity, record, user):
 
 
 @hookimpl
+def passerelle_profile_panels(user):
+    from flask import url_for
+
+    from kernel.panels import Panel
+    from plugins.activities.calendar import sharing_context
+
+    if not user.can("activities.view"):
+        return None
+    return [Panel(key="calendar-sharing", title=_l("My calendar"), template="activities/_sharing_form.html",
+                  context=sharing_context(user) | {"next": url_for("profile.show")})]
+
+
+@hookimpl
 def passerelle_dashlets():
     from plugins.activities.dashlets import activity_dashlets
 

@@ -11,7 +11,16 @@ from flask_babel import get_timezone
 from sqlalchemy import or_, select
 
 from kernel.db import db
-from plugins.activities.models import CalendarSettings, CalendarShare, Call, Meeting, MeetingInvitee, Task
+from kernel.users import active_users
+from plugins.activities.models import (
+    SHARING_CHOICES,
+    CalendarSettings,
+    CalendarShare,
+    Call,
+    Meeting,
+    MeetingInvitee,
+    Task,
+)
 
 COLOURS = {"call": "#2f7d32", "meeting": "#1f5fa8", "task": "#b5651d"}
 SHARING = ("nobody", "chosen", "everyone")
@@ -50,6 +59,18 @@ def visible_owner_ids(user_id: int) -> set[int]:
         .where(CalendarShare.viewer_id == user_id, CalendarSettings.sharing == "chosen")
     )
     return {user_id} | set(db.session.scalars(shared_with_all.union(shared_with_me)))
+
+
+def sharing_context(user) -> dict:
+    """What the sharing form shows; reads only (the profile page saves nothing)."""
+    settings = db.session.get(CalendarSettings, user.id)
+    token = settings.ical_token if settings else None
+    return {
+        "sharing": settings.sharing if settings else "nobody", "choices": SHARING_CHOICES,
+        "chosen": chosen_viewer_ids(user.id),
+        "colleagues": [colleague for colleague in active_users() if colleague.id != user.id],
+        "feed_url": url_for("activities.ical_feed", token=token, _external=True) if token else None,
+    }
 
 
 def new_token(user_id: int) -> str:

@@ -30,10 +30,10 @@ from kernel.permissions import require
 from kernel.registry import entities
 from kernel.related import related_titles
 from kernel.users import User, active_users
+from kernel.views.auth import safe_next
 from plugins.activities import calendar, documents, meetings
 from plugins.activities.models import (
     DOCUMENT_CATEGORIES,
-    SHARING_CHOICES,
     TASK_STATUSES,
     DocumentRevision,
     MeetingInvitee,
@@ -156,17 +156,17 @@ def calendar_sharing():
         calendar.save_sharing(current_user.id, request.form.get("sharing", "nobody"), viewers)
         db.session.commit()
         flash(_("Your calendar sharing is saved."), "success")
-        return redirect(url_for("activities.calendar_sharing"))
-    settings = calendar.settings_of(current_user.id)
-    if settings.ical_token is None:
+        return back_to_sharing()
+    if calendar.settings_of(current_user.id).ical_token is None:
         calendar.new_token(current_user.id)
     db.session.commit()
-    return render_template(
-        "activities/sharing.html", settings=settings, choices=SHARING_CHOICES,
-        chosen=calendar.chosen_viewer_ids(current_user.id),
-        colleagues=[user for user in active_users() if user.id != current_user.id],
-        feed_url=url_for("activities.ical_feed", token=settings.ical_token, _external=True),
-    )
+    return render_template("activities/sharing.html", **calendar.sharing_context(current_user))
+
+
+def back_to_sharing():
+    """To the profile when the form was sent from there, else to the sharing page."""
+    target = request.form.get("next")
+    return redirect(safe_next(target) if target else url_for("activities.calendar_sharing"))
 
 
 @bp.route("/calendar/token", methods=["POST"])
@@ -175,7 +175,7 @@ def regenerate_token():
     calendar.new_token(current_user.id)
     db.session.commit()
     flash(_("A new address is made: the old one no longer works."), "success")
-    return redirect(url_for("activities.calendar_sharing"))
+    return back_to_sharing()
 
 
 @bp.route("/calendar/<token>.ics")

@@ -81,3 +81,31 @@ def test_shared_with_everyone_and_read_only_cannot_move(staff, readonly, make_us
     refused = reader.post("/calendar/move", data={"kind": "call", "id": call.id, "version": 1,
                                                   "start": "2026-05-07T15:00:00Z"})
     assert refused.status_code == 403
+
+
+def test_sharing_is_set_in_my_profile(staff, make_user, staff_client, login_as):
+    colleague = make_user("staff", name="Colette Collègue")
+    profile = staff_client.get("/profile/").get_data(as_text=True)
+    assert 'id="profile-calendar-sharing"' in profile and "Who may see my calendar" in profile
+    assert "Colette Collègue" in profile and "Make my private address" in profile
+    saved = staff_client.post("/calendar/sharing", data={
+        "sharing": "chosen", "viewers": [str(colleague.id)], "next": "/profile/"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("/profile/")
+    call_for(staff, "Appel visible")
+    titles = {event["title"] for event in login_as(colleague).get("/calendar/events", query_string=PERIOD).json}
+    assert titles == {"Appel visible"}
+    made = staff_client.post("/calendar/token", data={"next": "/profile/"})
+    assert made.headers["Location"].endswith("/profile/")
+    profile = staff_client.get("/profile/").get_data(as_text=True)
+    assert re.search(r'value="http://[^"]+/calendar/[A-Za-z0-9_-]+\.ics"', profile)
+    assert staff_client.post("/calendar/sharing", data={"sharing": "everyone", "next": "https://evil.example/"}
+                             ).headers["Location"].endswith("/")
+
+
+def test_no_calendar_in_the_profile_when_activities_are_disabled(make_app, make_user):
+    from tests.conftest import login
+
+    app = make_app(PASSERELLE_PLUGINS="clients")
+    with app.app_context():
+        client = login(app.test_client(), make_user("staff"))
+        assert 'id="profile-calendar-sharing"' not in client.get("/profile/").get_data(as_text=True)
