@@ -206,6 +206,10 @@ class Visit(Record):
     reason: Mapped[str] = field("choice", label=_l("Reason for the visit"), choices=VISIT_REASONS, required=True,
                                 list=True, index=True)
     details: Mapped[str | None] = field("longtext", label=_l("Details"))
+    # What the visitor gave at the front desk: an existing client's record is not changed by it.
+    phone: Mapped[str | None] = field("phone", label=_l("Phone given"))
+    email: Mapped[str | None] = field("email", label=_l("E-mail given"))
+    postal_code: Mapped[str | None] = field(label=_l("Postal code given"))
 
 
 class SaeSettings(Base):

@@ -33,6 +33,7 @@ from plugins.sae.views import bp
 
 KIOSK = "sae_kiosk"
 KIOSK_LANGUAGE = "sae_kiosk_language"
+KIOSK_THANKS = "sae_kiosk_thanks"
 KIOSK_ENDPOINTS = {"sae.registration", "sae.registration_thanks", "sae.registration_language",
                    "sae.registration_exit", "static", "plugin_static", "vendor", "favicon"}
 VISITOR_FIELDS = ("first_name", "last_name", "phone", "email", "postal_code", "preferred_language")
@@ -80,7 +81,8 @@ def registration():
             return render_form(values, errors, 422)
         register_visit(values, client_data)
         db.session.commit()
-        return redirect(url_for("sae.registration_thanks", name=values["first_name"]))
+        session[KIOSK_THANKS] = values["first_name"][:80]  # not in the URL: the tablet keeps a history
+        return redirect(url_for("sae.registration_thanks"))
 
 
 @bp.route("/registration/thanks")
@@ -89,7 +91,7 @@ def registration_thanks():
     if not session.get(KIOSK):
         return redirect(url_for("sae.registration"))
     with force_locale(kiosk_language()):
-        return render_template("sae/registration_thanks.html", name=(request.args.get("name") or "")[:80],
+        return render_template("sae/registration_thanks.html", name=session.pop(KIOSK_THANKS, ""),
                                kiosk_lang=kiosk_language())
 
 
@@ -164,18 +166,12 @@ def register_visit(values: dict, client_data: dict):
                                    validated=client_data).id
     visit = records.create(entities().get("visit"), {
         "client_id": client_id, "visited_at": utcnow().isoformat(timespec="seconds") + "Z",
-        "reason": values["reason"], "details": visit_details(values),
+        "reason": values["reason"], "details": values["details"] or None,
+        "phone": client_data.get("phone"), "email": client_data.get("email"),
+        "postal_code": client_data.get("postal_code"),
     }, current_user)
     notify_on_duty(visit, values, is_new)
     return visit
-
-
-def visit_details(values: dict) -> str:
-    """What the visitor typed, kept on the visit: an existing client's record is not changed."""
-    typed = "; ".join(f"{label}: {values[name]}" for name, label in (
-        ("phone", "phone/téléphone"), ("email", "e-mail/courriel"), ("postal_code", "postal code/code postal"))
-        if values[name])
-    return "\n".join(part for part in (values["details"], typed) if part)
 
 
 def notify_on_duty(visit, values: dict, is_new: bool) -> None:

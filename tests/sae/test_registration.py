@@ -56,6 +56,7 @@ def test_a_new_visitor_becomes_a_client_with_a_visit_and_staff_on_duty_are_notif
     assert (person.first_name, person.last_name, person.preferred_language) == ("Aputi", "Akavak", "iu")
     visit = db.session.scalar(select(Visit))
     assert (visit.client_id, visit.reason) == (person.id, "job_search") and visit.visited_at is not None
+    assert (visit.email, visit.postal_code) == ("aputi@example.org", "X0A 0H0") and "979" in visit.phone
     notes = db.session.scalars(select(Notification)).all()
     assert [note.user_id for note in notes] == [on_duty.id]
     assert "Aputi Akavak" in notes[0].text and "Nouveau client" in notes[0].text
@@ -71,7 +72,9 @@ def test_an_existing_client_is_matched_and_never_shown(staff, login_as):
                                                "phone": "(867) 979 5555", "email": "", "reason": "cv"})
     assert again.status_code == 302
     assert _count(Client) == 1 and _count(Visit) == 2
-    assert {visit.client_id for visit in db.session.scalars(select(Visit))} == {existing.id}
+    visits = db.session.scalars(select(Visit).order_by(Visit.id)).all()
+    assert {visit.client_id for visit in visits} == {existing.id}
+    assert visits[-1].email is None and db.session.get(Client, existing.id).email == "aputi@example.org"
     notes = db.session.scalars(select(Notification).order_by(Notification.id)).all()
     assert "at the front desk" in notes[-1].text
 
