@@ -12,7 +12,7 @@
       options: {
         responsive: true, maintainAspectRatio: false, animation: false,
         plugins: {legend: {display: pie || data.datasets.length > 1}, title: {display: true, text: data.title}},
-        scales: pie ? {} : {y: {beginAtZero: true}},
+        scales: pie ? {} : {y: {beginAtZero: true, ticks: {precision: 0}}},
       },
     });
     canvas.dataset.drawn = "1";
