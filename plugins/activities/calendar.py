@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from kernel.db import db
 from kernel.users import active_users
 from plugins.activities.models import (
+    LONGEST_MEETING,
     SHARING_CHOICES,
     CalendarSettings,
     CalendarShare,
@@ -131,7 +132,7 @@ def meetings_between(owner_ids, start: datetime, end: datetime) -> list:
     """Rows of the meetings overlapping [start, end) that the owners hold or are invited to."""
     invited = select(MeetingInvitee.meeting_id).where(MeetingInvitee.user_id.in_(owner_ids))
     statement = select(*MEETING_COLUMNS).where(
-        Meeting.deleted_at.is_(None), Meeting.start < end, Meeting.end > start,
+        Meeting.deleted_at.is_(None), Meeting.start < end, Meeting.start > start - LONGEST_MEETING, Meeting.end > start,
         or_(Meeting.assigned_user_id.in_(owner_ids), Meeting.id.in_(invited)),
     )
     return list(db.session.execute(statement))

@@ -1,7 +1,7 @@
 """Calls, meetings, tasks, notes and documents, and the tables around them (meeting invitees,
 document links and revisions, calendar sharing)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -52,11 +52,16 @@ def reminder_is_valid(values: dict) -> dict:
     return {}
 
 
+LONGEST_MEETING = timedelta(days=31)  # lets the calendar find a period's meetings by their start
+
+
 def meeting_ends_after_start(values: dict) -> dict:
-    """A meeting ends strictly after it starts."""
+    """A meeting ends strictly after it starts, and within a month."""
     begins, ends = values.get("start"), values.get("end")
     if begins is not None and ends is not None and ends <= begins:
         return {"end": _("The end must be after the start.")}
+    if begins is not None and ends is not None and ends - begins > LONGEST_MEETING:
+        return {"end": _("A meeting cannot last more than %(days)d days.", days=LONGEST_MEETING.days)}
     return {}
 
 

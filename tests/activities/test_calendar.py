@@ -109,3 +109,10 @@ def test_no_calendar_in_the_profile_when_activities_are_disabled(make_app, make_
     with app.app_context():
         client = login(app.test_client(), make_user("staff"))
         assert 'id="profile-calendar-sharing"' not in client.get("/profile/").get_data(as_text=True)
+
+
+def test_a_long_meeting_begun_before_the_period_is_shown(staff, staff_client):
+    create("meeting", {"subject": "Stage intensif", "start": "2026-04-20T13:00:00Z", "end": "2026-05-06T21:00:00Z",
+                       "assigned_user_id": staff.id}, staff)
+    titles = {event["title"] for event in staff_client.get("/calendar/events", query_string=PERIOD).json}
+    assert titles == {"Stage intensif"}

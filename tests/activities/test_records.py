@@ -76,3 +76,12 @@ def test_french_words_of_the_guide(make_user, login_as):
     french = make_user("staff", language="fr")
     page = login_as(french).get("/calls/new").get_data(as_text=True)
     assert "Planifier un appel" in page and "Entrant" in page and "Lié à" in page
+
+
+def test_a_meeting_lasts_at_most_a_month(staff_client):
+    refused = staff_client.post("/meetings/new", data={
+        "subject": "Congrès", "start": "2026-05-04T10:00", "end": "2026-06-15T10:00"})
+    assert refused.status_code == 422
+    assert "A meeting cannot last more than 31 days." in refused.get_data(as_text=True)
+    assert staff_client.post("/meetings/new", data={
+        "subject": "Congrès", "start": "2026-05-04T10:00", "end": "2026-05-06T17:00"}).status_code == 302
