@@ -22,11 +22,13 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=1_000_000)
     parser.add_argument("--only", action="append", help="run only these scenarios")
     parser.add_argument("--repeat", type=int, default=40, help="requests per timed scenario")
+    parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the import scenario")
     options = parser.parse_args(argv)
     results = Path(__file__).parent / "results"
     results.mkdir(exist_ok=True)
     url = options.database_url or f"sqlite:///{results / f'bench-{options.clients}.db'}"
     bench = Bench(url, results, repeat=options.repeat)
+    bench.import_rows = options.import_rows
     started = time.perf_counter()
     bench.prepare(clients=options.clients)
     print(f"# database {bench.dialect}: {options.clients:,} clients ready in {time.perf_counter() - started:.0f} s")

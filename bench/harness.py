@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import logging
+import os
 import re
 import statistics
 import threading
@@ -52,7 +53,7 @@ class Bench:
         self.repeat = repeat
         self.app = create_app({
             "DATABASE_URL": database_url, "INSTANCE_PATH": str(results / "instance"), "SECRET_KEY": "bench",
-            "PASSERELLE_PLUGINS": "", "DEMO_DATA": False, "RATELIMIT_ENABLED": False,
+            "PASSERELLE_PLUGINS": os.environ.get("PASSERELLE_PLUGINS", ""), "DEMO_DATA": False, "RATELIMIT_ENABLED": False,
             "IMPORT_IN_BACKGROUND": False,
         })
         self.context = self.app.app_context()
@@ -77,9 +78,22 @@ class Bench:
             insert_rows(Client, client_rows(clients - have, [user.id for user in self.users], start=have),
                         progress=lambda done: print(f"#   {have + done:,}", flush=True) if done % 200_000 == 0 else None)
             self.analyze()
+        self.index_duplicates()
         self.staff = self.users[1]
         self.start_server()
         self.login(self.staff.email)
+
+    def index_duplicates(self) -> None:
+        """The duplicate-check keys of the generated clients (the generator inserts rows directly,
+        without the ORM events that keep the keys of records saved by the application)."""
+        from kernel.duplicates import DuplicateKey, reindex
+        from kernel.registry import entities
+
+        if db.session.scalar(select(DuplicateKey.id).where(DuplicateKey.entity == "client").limit(1)):
+            return
+        print("# indexing the duplicate-check keys …", flush=True)
+        reindex(entities().get("client"), batch_size=20_000)
+        self.analyze()
 
     def analyze(self) -> None:
         with db.engine.begin() as connection:

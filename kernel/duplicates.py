@@ -23,7 +23,9 @@ most ``CANDIDATE_LIMIT`` records are loaded by primary key and scored with rapid
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import permutations
 
@@ -205,10 +207,31 @@ def _indexed_entity(record) -> Entity | None:
     return entity if isinstance(entity, Entity) and rule_of(entity) is not None else None
 
 
+_indexing_later: ContextVar[bool] = ContextVar("duplicate_keys_indexed_later", default=False)
+
+
+@contextmanager
+def keys_indexed_together(entity: Entity, records: list) -> Iterator[None]:
+    """Around the flush of many new records (imports): their keys are written afterwards in one
+    statement instead of one statement per record."""
+    token = _indexing_later.set(True)
+    try:
+        yield
+    finally:
+        _indexing_later.reset(token)
+    rule = rule_of(entity)
+    if rule is None:
+        return
+    rows = [row for record in records if record.deleted_at is None
+            for row in key_rows(entity, record.id, keys_of(entity, rule, _values_of(record, rule)))]
+    if rows:
+        db.session.execute(insert(DuplicateKey.__table__), rows)
+
+
 @event.listens_for(Record, "after_insert", propagate=True)
 def _index_new_record(_mapper, connection, record):
     entity = _indexed_entity(record)
-    if entity is None or record.deleted_at is not None:
+    if entity is None or record.deleted_at is not None or _indexing_later.get():
         return
     rows = key_rows(entity, record.id, keys_of(entity, entity.duplicates, _values_of(record, entity.duplicates)))
     if rows:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy import ForeignKey, Index, String, Text, insert, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from kernel.db import Base, db, utcnow
@@ -54,6 +54,16 @@ def record_event(entity, record, action: str, user, changes: dict | None = None)
                 old_value=as_text(old), new_value=as_text(new), user_id=user_id,
             )
         )
+
+
+def record_created_many(entity, records: list, user) -> None:
+    """The "created" event of many new records, in one statement (imports)."""
+    if records:
+        user_id, now = getattr(user, "id", None), utcnow()
+        db.session.execute(insert(RecordChange.__table__), [
+            {"entity": entity.name, "record_id": record.id, "action": CREATED, "field": None, "old_value": None,
+             "new_value": None, "user_id": user_id, "changed_at": now} for record in records
+        ])
 
 
 def history_of(entity, record) -> list[RecordChange]:

@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from kernel import history
 from kernel.db import db, utcnow
+from kernel.duplicates import keys_indexed_together
 from kernel.entities import Entity
 from kernel.registry import plugins
 from kernel.rules import check_rules
@@ -69,9 +70,10 @@ def create_many(entity: Entity, validated: list[dict], user) -> list:
         check_rules(entity, data, None, set(data))
         created.append(_new_record(entity, data, custom_names, user))
     db.session.add_all(created)
-    db.session.flush()
+    with keys_indexed_together(entity, created):
+        db.session.flush()
+    history.record_created_many(entity, created, user)
     for record, data in zip(created, validated, strict=True):
-        history.record_event(entity, record, history.CREATED, user)
         _notify_saved(entity, record, True, {name: (None, value) for name, value in data.items()}, user)
     return created
 

@@ -7,6 +7,9 @@ it (``LIKE '%emile%'``) cannot use an ordinary index, so the kernel adds, for ev
   triggers: words of three letters or more are looked up in it;
 - on PostgreSQL, a trigram GIN index (``pg_trgm``) on ``search_text``, which ``LIKE`` uses directly.
 
+The filters compare text without case (``lower(city) = 'iqaluit'``), which an index on the column
+itself cannot serve: every indexed text field also gets an index on ``lower(<column>)``.
+
 ``ensure_search_indexes`` runs after the migrations (``passerelle db upgrade``); it is idempotent
 and fills the index of a table that already has rows.
 """
@@ -36,7 +39,20 @@ def ensure_search_indexes(engine, entities) -> None:
                 _ensure_sqlite(connection, table)
             elif connection.dialect.name == "postgresql":
                 _ensure_postgresql(connection, table)
+            _ensure_lowercase_indexes(connection, entity)
     mark_indexed(engine, entities)
+
+
+def _ensure_lowercase_indexes(connection, entity) -> None:
+    from kernel.filters import TEXT_KINDS
+
+    table = entity.model.__tablename__
+    columns = entity.model.__table__.columns
+    for meta in entity.declared_fields.values():
+        if meta.kind in TEXT_KINDS and (columns[meta.name].index or columns[meta.name].unique):
+            connection.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS ix_{table}_{meta.name}_lower ON {table} (lower({meta.name}))"
+            )
 
 
 def _ensure_sqlite(connection, table: str) -> None:
