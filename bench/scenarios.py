@@ -8,6 +8,7 @@ from bench.activities import calendar_month
 from bench.harness import Bench, Figure
 from bench.helpline import helpline
 from bench.reports import reports
+from bench.sae import sae
 
 
 def peak_rss_mb() -> float:
@@ -76,4 +77,5 @@ ALL = {
     "calendar": calendar_month,
     "reports": reports,
     "helpline": helpline,
+    "sae": sae,
 }
