@@ -51,8 +51,15 @@ def send_due_reports(now: datetime | None = None) -> int:
     ).all()
     sent = 0
     for report in due:
-        sent += send_report(report, now)
-        report.next_run_at = next_run(report.schedule, now)
+        report_id = report.id
+        try:
+            sent += send_report(report, now)
+        except Exception as error:  # noqa: BLE001 - one broken report must not block the others
+            log.exception("scheduled report %s failed", report_id)
+            db.session.rollback()
+            report = db.session.get(SavedReport, report_id)
+            report.last_error = str(error)[:2000]
+        report.next_run_at = next_run(report.schedule, now)  # a failure waits for the next run
         db.session.commit()
     return sent
 

@@ -90,3 +90,30 @@ def test_staff_may_not_schedule_and_a_broken_report_is_not_sent(make_app, make_u
         from kernel.outbox import OutboxMessage
 
         assert db.session.query(OutboxMessage).count() == 0
+
+
+def test_a_failing_report_does_not_block_the_others(make_app, make_user, monkeypatch):
+    app = make_app()
+    with app.app_context():
+        owner = make_user("supervisor")
+        for name in ("First", "Second"):
+            db.session.add(SavedReport(name=name, owner_id=owner.id, entity="client", query="entity=client&columns=last_name",
+                                       schedule="weekly", recipients="a@example.org",
+                                       next_run_at=datetime(2025, 3, 10, 6, 0)))
+        db.session.commit()
+        from plugins.reports import schedule
+
+        real = schedule.report_csv_bytes
+
+        def broken_first(spec, user):
+            if not getattr(broken_first, "called", False):
+                broken_first.called = True
+                raise RuntimeError("disk full")
+            return real(spec, user)
+
+        monkeypatch.setattr(schedule, "report_csv_bytes", broken_first)
+        assert send_due_reports(now=datetime(2025, 3, 10, 6, 0)) == 1
+        db.session.expire_all()
+        reports = db.session.query(SavedReport).order_by(SavedReport.id).all()
+        assert reports[0].last_error == "disk full" and reports[1].last_sent_at is not None
+        assert all(report.next_run_at == datetime(2025, 3, 17, 6, 0) for report in reports)
