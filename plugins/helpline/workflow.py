@@ -8,12 +8,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import g
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
 from kernel import records
 from kernel.db import db, utcnow
 from kernel.duplicates import find_duplicates, phone_key
 from kernel.listing import quick_search
+from kernel.notifications import notify
 from kernel.registry import entities
 from kernel.text import digits
 from plugins.contactcenter.models import service_taxonomy
@@ -234,6 +236,11 @@ def force_close(contact: Contact, user, reason: str, approver=None, expected_ver
         values["approved_by_id"] = approver.id
     with closing():
         records.update(entity("helpline_contact"), contact, values, user, expected_version=expected_version)
+    if approver is not None and approver.id != getattr(user, "id", None):
+        notify(approver, "helpline_forced_close",
+               _l("%(agent)s closed contact %(title)s incomplete with your approval: %(reason)s",
+                  agent=getattr(user, "name", ""), title=entity("helpline_contact").title_of(contact), reason=reason),
+               entity="helpline_contact", record=contact)
 
 
 def _now_text() -> str:

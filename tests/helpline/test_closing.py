@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from kernel import records
 from kernel.db import db
+from kernel.notifications import Notification
 from kernel.registry import entities
 from plugins.helpline import workflow
 from plugins.helpline.models import ChecklistSettings, Contact, Need, Survey, SurveyQuestion
@@ -164,6 +165,8 @@ def test_an_agent_force_closes_with_a_supervisors_approval(app, staff, staff_cli
     saved = fresh(Contact, contact.id)
     assert (saved.status, saved.incomplete_reason, saved.approved_by_id) == ("incomplete", "Caller hung up",
                                                                              supervisor_id)
+    [notice] = db.session.scalars(select(Notification).where(Notification.user_id == supervisor_id)).all()
+    assert "Patrick Staff closed contact" in notice.text and "with your approval: Caller hung up" in notice.text
 
 
 def test_a_supervisor_force_closes_with_a_reason_and_may_reopen(app, staff, make_user, login_as):
