@@ -19,6 +19,7 @@ MAX_PAGE_SIZE = 200
 
 
 COUNT_CAP = 10_000  # counting stops here: "more than 10,000" unless the user asks for the exact figure
+SEARCH_SORT = "-id"  # a quick search's matches, newest first, until the user sorts by a column
 
 
 @dataclass
@@ -142,6 +143,7 @@ class ListState:
     errors: dict = field(default_factory=dict)
     columns_from_request: bool = False
     exact_count: bool = False
+    sort_chosen: bool = False  # the user sorted by a column (else the entity's default, or newest first for a search)
 
     @classmethod
     def from_args(cls, entity: Entity, args, *, saved_columns=None, saved_per_page=None) -> ListState:
@@ -152,7 +154,8 @@ class ListState:
         except FilterError as error:
             state.errors = error.errors
             state.conditions = []
-        state.sort = parse_sort(entity, args.get("sort"))
+        state.sort_chosen = bool(args.get("sort")) and parse_sort(entity, args.get("sort")) == args.get("sort")
+        state.sort = parse_sort(entity, args.get("sort")) if state.sort_chosen or not state.q else SEARCH_SORT
         state.page = _positive_int(args.get("page"), 1)
         state.per_page = min(_positive_int(args.get("per_page"), saved_per_page or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
         requested = [name for name in (args.get("cols") or "").split(",") if name in entity.fields]
@@ -180,13 +183,20 @@ class ListState:
             items.append(("mine", "1"))
         for condition in self.conditions:
             items.extend(condition.query_items())
-        items.append(("sort", self.sort))
+        if self.sort_chosen:
+            items.append(("sort", self.sort))
         items.append(("per_page", str(self.per_page)))
         if columns and self.columns_from_request:
             items.append(("cols", ",".join(self.columns)))
         if page and self.page > 1:
             items.append(("page", str(self.page)))
         return items
+
+    @property
+    def newest_first(self) -> bool:
+        """A quick search the user has not sorted: its matches are shown newest first, which a
+        database finds without sorting every match (a common name matches thousands)."""
+        return bool(self.q) and not self.sort_chosen
 
     def query_string(self, **overrides) -> str:
         items = [(key, value) for key, value in self.query_items() if key not in overrides]

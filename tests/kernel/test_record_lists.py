@@ -84,3 +84,14 @@ def test_position_and_neighbours_when_opened_from_a_list(staff_client, staff):
     following = unescape(re.search(r'href="([^"]+)" rel="next"', detail).group(1))
     last = staff_client.get(following).get_data(as_text=True)
     assert "Roy" in last and ">3/3<" in last and 'rel="next"' not in last
+
+
+def test_a_search_shows_the_newest_matches_first_until_a_column_is_chosen(staff_client, staff):
+    _add_clients(staff, [("Amélie", "Tremblay"), ("Zoé", "Tremblay"), ("Benoît", "Tremblay")])
+    page = staff_client.get("/clients/?q=tremblay&per_page=2").get_data(as_text=True)
+    assert page.index("Benoît") < page.index("Zoé") and "Amélie" not in page
+    assert "Newest first" in page and 'name="sort"' not in page
+    assert "sort=" not in page[page.index('rel="next"') - 300:page.index('rel="next"')]
+    by_name = staff_client.get("/clients/?q=tremblay&sort=first_name&per_page=2").get_data(as_text=True)
+    assert by_name.index("Amélie") < by_name.index("Benoît") and "Zoé" not in by_name
+    assert "Newest first" not in by_name and 'name="sort" value="first_name"' in by_name
