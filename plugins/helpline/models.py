@@ -142,7 +142,7 @@ class Contact(Record, Assignable):
     )
     __entity__ = Entity(
         name="helpline_contact", plural="helpline-contacts", icon="🎧", label=_l("Contact"),
-        label_plural=_l("Helpline contacts"), create_label=_l("Start a contact"),
+        label_plural=_l("Helpline contacts"), create_label=_l("Record a past contact"),
         list_label=_l("View contacts"), title=_contact_title, default_sort="-started_at", permission="helpline",
         validators=(end_not_before_start("started_at", "ended_at"), closed_only_through_closing),
         closing=Closing(

@@ -249,6 +249,7 @@ def screen_context(contact: Contact) -> dict:
         "agent": db.session.get(User, contact.assigned_user_id) if contact.assigned_user_id else None,
         "approver": db.session.get(User, contact.approved_by_id) if contact.approved_by_id else None,
         "french": is_french(), "can_force": current_user.can("helpline.force_close"),
+        "can_edit": current_user.can("helpline.edit"),
     }
 
 

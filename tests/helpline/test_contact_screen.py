@@ -118,3 +118,11 @@ def test_without_an_active_contact_the_directory_keeps_its_own_refer_link(app, s
     load_sample(app, tmp_path)
     results = staff_client.get("/resources/search", query_string={"phone": "5145550404"}).get_data(as_text=True)
     assert "?refer=1" in results and "refer-form" not in results
+
+
+def test_a_read_only_user_sees_the_contact_without_any_form(app, staff, readonly, login_as):
+    contact = make_contact(staff, profile=make_profile(staff))
+    page = login_as(readonly).get(f"/helpline/contacts/{contact.id}").get_data(as_text=True)
+    assert "Caller details" in page and "Émile Noël" in page
+    assert [action for action in re.findall(r'<form[^>]*action="([^"]+)"', page) if "/helpline/" in action] == []
+    assert login_as(readonly).post(f"/helpline/contacts/{contact.id}/notes", data={"notes": "x"}).status_code == 403
