@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
@@ -39,6 +40,15 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA cache_size=-32000")  # 32 MB of page cache per connection
     cursor.execute("PRAGMA mmap_size=268435456")  # read the file through memory mapping (256 MB)
     cursor.close()
+
+
+def _sqlite_from_hint(_compiler, _table, text: str) -> str:
+    return text
+
+
+# SQLAlchemy's SQLite compiler drops the hints of ``Select.with_hint``; SQLite has one,
+# ``INDEXED BY``, which the lists use (kernel.listing.walking_sort_index).
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint
 
 
 def make_engine(url: str) -> Engine:

@@ -111,7 +111,7 @@ def list_records(plural):
     state = listing.list_state_for(entity, request.args, current_user)
     page = listing.paginate(
         entity, state.statement(entity, current_user), sort=state.sort, page=state.page, per_page=state.per_page,
-        exact_count=state.exact_count, unfiltered=state.unfiltered,
+        exact_count=state.exact_count, unfiltered=state.unfiltered, state=state,
     )
     return render_template(
         "records/list.html", entity=entity, page=page, state=state, display=display_value,

@@ -95,3 +95,31 @@ def test_a_search_shows_the_newest_matches_first_until_a_column_is_chosen(staff_
     by_name = staff_client.get("/clients/?q=tremblay&sort=first_name&per_page=2").get_data(as_text=True)
     assert by_name.index("Amélie") < by_name.index("Benoît") and "Zoé" not in by_name
     assert "Newest first" not in by_name and 'name="sort" value="first_name"' in by_name
+
+
+def test_a_filter_matching_many_records_reads_the_sort_index_in_order(staff_client, staff, monkeypatch):
+    """SQLite would otherwise sort every match; the page must be the same either way."""
+    from sqlalchemy import event
+
+    from kernel import listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    _add_clients(staff, [(f"P{i}", name) for i, name in enumerate(["Roy", "Côté", "Morin", "Bérubé", "Giroux"])])
+    statements = []
+
+    def remember(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        page = staff_client.get("/clients/?first_name__starts=p&sort=last_name&per_page=2").get_data(as_text=True)
+        few = staff_client.get("/clients/?last_name__equals=roy&sort=last_name").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert page.index("Bérubé") < page.index("Côté") and "Giroux" not in page
+    assert "Roy" in few
+    hinted = [statement for statement in statements if "INDEXED BY" in statement]
+    if db.is_sqlite:
+        assert len(hinted) == 1 and "INDEXED BY ix_clients_last_name" in hinted[0]
+    else:
+        assert hinted == []
