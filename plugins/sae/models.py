@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, ForeignKey, String, false
+from sqlalchemy import Boolean, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.choices import ChoiceList
@@ -74,6 +74,8 @@ def next_file_number(entity, name: str) -> str:
 
 class CaseFile(Record):
     __tablename__ = "sae_case_files"
+    # "My caseload" counts a counsellor's files by status from this index alone.
+    __table_args__ = (Index("ix_sae_case_files_caseload", "assigned_user_id", "status", "deleted_at"),)
     __entity__ = Entity(
         name="case_file", plural="case-files", icon="💼", label=_l("Case file"), label_plural=_l("Case files"),
         create_label=_l("Open a case file"), list_label=_l("View case files"), title="{file_number}",
