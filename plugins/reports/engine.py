@@ -285,7 +285,6 @@ class Result:
     total_is_exact: bool = True
     page: int = 1
     per_page: int = PAGE_SIZE
-    truncated: bool = False
 
     @property
     def pages(self) -> int:
@@ -415,16 +414,31 @@ def _grouped(spec, entity, columns, base, period):
     groups = [inner.c[f"g{index}"] for index in range(len(spec.group_by))]
     outer = [_measure(operation, inner.c[name] if name else None).label(f"m{index}")
              for index, (_key, operation, name) in enumerate(measures)]
-    statement = select(*groups, *outer).group_by(*groups)
-    keys = [heading.key for heading in headings]
+    # No ORDER BY: PostgreSQL then aggregates with a hash instead of sorting every row; the few
+    # groups are sorted in Python (``grouped_rows``).
+    return headings, select(*groups, *outer).group_by(*groups)
+
+
+def grouped_rows(checked: Plan) -> list:
+    """The groups of a grouped report, sorted by the chosen column, then by the groups."""
+    rows = db.session.execute(checked.statement.limit(MAX_GROUPS + 1)).all()
+    if len(rows) > MAX_GROUPS:
+        raise ReportError(_("This report has more than %(num)s groups: group by fewer or coarser fields, or "
+                            "filter it.", num=f"{MAX_GROUPS:,}"))
+    spec = checked.spec
+    groups = len(spec.group_by)
+    rows.sort(key=lambda row: [_sortable(value) for value in row[:groups]])
+    keys = [heading.key for heading in checked.headings]
     sort_key = spec.sort.lstrip("-")
-    order = []
     if sort_key in keys:
         position = keys.index(sort_key)
-        target = groups[position] if position < len(groups) else outer[position - len(groups)]
-        order.append(target.desc() if spec.sort.startswith("-") else target.asc())
-    order += [group.asc() for group in groups]
-    return headings, statement.order_by(*order)
+        rows.sort(key=lambda row: _sortable(row[position]), reverse=spec.sort.startswith("-"))
+    return rows
+
+
+def _sortable(value) -> tuple:
+    """Empty values last, as PostgreSQL sorts them."""
+    return (value is None, value if value is not None else 0)
 
 
 def _measure(operation: str, value):
@@ -439,11 +453,9 @@ def run(spec: ReportSpec, user, *, per_page: int = PAGE_SIZE, today: date | None
     """The page of rows (column report) or the groups (grouped report) the builder shows."""
     checked = plan(spec, user, today)
     if spec.grouped:
-        rows = db.session.execute(checked.statement.limit(MAX_GROUPS + 1)).all()
-        truncated = len(rows) > MAX_GROUPS
-        rows = rows[:MAX_GROUPS]
+        rows = grouped_rows(checked)
         return checked, Result(checked.headings, format_rows(checked.headings, rows), total=len(rows),
-                               truncated=truncated, per_page=max(len(rows), 1))
+                               per_page=max(len(rows), 1))
     total, exact = count_capped(checked.base, COUNT_CAP)
     offset = (spec.page - 1) * per_page
     rows = db.session.execute(checked.statement.limit(per_page).offset(offset)).all()

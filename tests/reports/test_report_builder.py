@@ -91,3 +91,13 @@ def test_a_grouped_report_is_drawn_as_a_chart(app, staff, staff_client):
     _response, html = page(staff_client, [("entity", "client"), ("group", "country_of_origin"), ("chart", "pie")])
     assert "data-chart=" in html and "/vendor/chart.js" in html
     assert '"type": "pie"' in html and '"Haiti"' in html
+
+
+def test_too_many_groups_are_refused_with_advice(app, staff, staff_client, monkeypatch):
+    from plugins.reports import engine
+
+    seed_clients(staff)
+    monkeypatch.setattr(engine, "MAX_GROUPS", 2)
+    response, html = page(staff_client, [("entity", "client"), ("group", "country_of_origin")])
+    assert response.status_code == 422 and "more than 2 groups" in html
+    assert staff_client.get("/reports/export.csv?entity=client&group=country_of_origin").status_code == 422
