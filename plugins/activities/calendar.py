@@ -62,6 +62,16 @@ def visible_owner_ids(user_id: int) -> set[int]:
     return {user_id} | set(db.session.scalars(shared_with_all.union(shared_with_me)))
 
 
+def chosen_owners(visible: set[int], user_id: int, owner: str) -> set[int]:
+    """Whose activities the calendar shows: ``"me"``, one colleague's id (nobody's when that
+    colleague does not share with the user), or by default everyone visible."""
+    if owner == "me":
+        return {user_id}
+    if owner.isdigit():
+        return {int(owner)} & visible
+    return visible
+
+
 def sharing_context(user) -> dict:
     """What the sharing form shows; reads only (the profile page saves nothing)."""
     settings = db.session.get(CalendarSettings, user.id)

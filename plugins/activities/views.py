@@ -29,7 +29,7 @@ from kernel.panels import Panel
 from kernel.permissions import require
 from kernel.registry import entities
 from kernel.related import related_titles
-from kernel.users import User, active_users
+from kernel.users import User, active_users, users_by_id
 from kernel.views.auth import safe_next
 from plugins.activities import calendar, documents, meetings
 from plugins.activities.models import (
@@ -100,9 +100,11 @@ def change_task_status(task_id):
 @bp.route("/calendar")
 @require("activities.view")
 def calendar_page():
+    colleagues = users_by_id(calendar.visible_owner_ids(current_user.id) - {current_user.id})
     return render_template("activities/calendar.html", may_create=current_user.can("activities.create"),
                            timezone=calendar.user_zone().key, colours=calendar.COLOURS,
-                           record_urls=calendar.record_urls())
+                           record_urls=calendar.record_urls(),
+                           colleagues=sorted(colleagues.values(), key=lambda user: user.name))
 
 
 @bp.route("/calendar/events")
@@ -114,7 +116,8 @@ def calendar_events():
         end = calendar.to_local_naive(request.args["end"], zone)
     except (KeyError, ValueError):
         return jsonify(error=_("Give a start and an end.")), 400
-    owners = calendar.visible_owner_ids(current_user.id)
+    owners = calendar.chosen_owners(calendar.visible_owner_ids(current_user.id), current_user.id,
+                                    request.args.get("owner", ""))
     events = calendar.events_between(owners, start, end, zone)
     return Response(json.dumps(events, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
 

@@ -116,3 +116,23 @@ def test_a_long_meeting_begun_before_the_period_is_shown(staff, staff_client):
                        "assigned_user_id": staff.id}, staff)
     titles = {event["title"] for event in staff_client.get("/calendar/events", query_string=PERIOD).json}
     assert titles == {"Stage intensif"}
+
+
+def test_choose_whose_activities_the_calendar_shows(staff, make_user, login_as, staff_client):
+    sharing = make_user("staff", name="Sharing Colleague")
+    secretive = make_user("staff", name="Secretive")
+    call_for(staff, "Mon appel")
+    call_for(sharing, "Appel partagé")
+    call_for(secretive, "Appel privé")
+    login_as(sharing).post("/calendar/sharing", data={"sharing": "everyone"})
+    page = staff_client.get("/calendar").get_data(as_text=True)
+    assert f'<option value="{sharing.id}">Sharing Colleague</option>' in page and "Secretive" not in page
+
+    def titles(owner):
+        events = staff_client.get("/calendar/events", query_string=dict(PERIOD, owner=owner)).json
+        return {event["title"] for event in events}
+
+    assert titles("") == {"Mon appel", "Appel partagé"}
+    assert titles("me") == {"Mon appel"}
+    assert titles(str(sharing.id)) == {"Appel partagé"}
+    assert titles(str(secretive.id)) == set()

@@ -92,3 +92,29 @@ def test_the_calendar_uses_the_user_zone_not_the_browser_zone(live_app, live_ser
         assert errors == []
     finally:
         context.close()
+
+
+def test_show_one_colleague_shared_calendar(live_app, live_server, live_user, page, browser_errors):
+    from plugins.activities import calendar
+
+    me = live_user("staff", email="me@example.org")
+    colleague = live_user("staff", email="colette@example.org", name="Colette Collègue")
+    today = datetime.now(IQALUIT).date()
+    add_meeting(live_app, me, "Ma réunion", utc_of(today, 9), utc_of(today, 10))
+    add_meeting(live_app, colleague, "Réunion de Colette", utc_of(today, 13), utc_of(today, 14))
+    with live_app.app_context():
+        calendar.save_sharing(colleague.id, "everyone", set())
+        db.session.commit()
+        db.session.remove()
+    log_in(page, live_server, "me@example.org")
+    page.goto(f"{live_server}/calendar")
+    mine, hers = page.locator(".fc-event", has_text="Ma réunion"), page.locator(".fc-event", has_text="Réunion de Colette")
+    expect(mine).to_be_visible()
+    expect(hers).to_be_visible()
+    page.get_by_label("Whose activities").select_option(label="Colette Collègue")
+    expect(mine).to_have_count(0)
+    expect(hers).to_be_visible()
+    page.get_by_label("Whose activities").select_option(label="Only mine")
+    expect(hers).to_have_count(0)
+    expect(mine).to_be_visible()
+    assert browser_errors == []

@@ -49,13 +49,17 @@
     if (!element || typeof FullCalendar === "undefined") { return; }
     var mayCreate = element.dataset.mayCreate === "1";
     var colours = JSON.parse(element.dataset.colours), recordUrls = JSON.parse(element.dataset.recordUrls);
+    var owner = document.getElementById("calendar-owner");
     var calendar = new FullCalendar.Calendar(element, {
       initialView: "timeGridWeek",
       locale: element.dataset.locale,
       timeZone: element.dataset.timezone,
       dayMaxEvents: true,
       headerToolbar: { left: "prev,next today", center: "title", right: "timeGridDay,timeGridWeek,dayGridMonth" },
-      events: element.dataset.events,
+      events: {  /* whose activities: the select above the calendar */
+        url: element.dataset.events,
+        extraParams: function () { return { owner: owner ? owner.value : "" }; }
+      },
       editable: mayCreate,
       selectable: mayCreate,
       nowIndicator: true,
@@ -76,5 +80,6 @@
       eventResize: function (info) { reschedule(info, element); }
     });
     calendar.render();
+    if (owner) { owner.addEventListener("change", function () { calendar.refetchEvents(); }); }
   });
 })();
