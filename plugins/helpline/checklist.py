@@ -52,8 +52,9 @@ def demographic_choices() -> list[tuple[str, str]]:
     return [(name, str(profile_entity.fields[name].label)) for name in names if name in profile_entity.fields]
 
 
-def checklist(contact: Contact, needs=None, referrals=None) -> list[Item]:
-    """``needs`` and ``referrals``, when the caller has them loaded already, spare two queries."""
+def checklist(contact: Contact, needs=None, referrals=None, surveys=None) -> list[Item]:
+    """``needs``, ``referrals`` and the active ``surveys``, when the caller has them loaded
+    already, spare their queries."""
     rules = settings()
     needs = needs_of(contact.id) if needs is None else needs
     items = [
@@ -67,7 +68,7 @@ def checklist(contact: Contact, needs=None, referrals=None) -> list[Item]:
         items.append(demographics_item(contact, rules.required_demographics))
     if rules.require_tags:
         items.append(Item("tags", _l("Tags"), COMPLETE if contact.tag_list else MISSING))
-    items += survey_items(contact)
+    items += survey_items(contact, surveys)
     delivery = delivery_item(referrals_of(contact.id) if referrals is None else referrals)
     if delivery:
         items.append(delivery)
@@ -84,9 +85,11 @@ def demographics_item(contact: Contact, required: list[str]) -> Item:
                 detail=", ".join(missing))
 
 
-def survey_items(contact: Contact) -> list[Item]:
-    surveys = list(db.session.scalars(select(Survey).where(Survey.deleted_at.is_(None), Survey.active.is_(True),
-                                                           Survey.required_to_close.is_(True)).order_by(Survey.id)))
+def survey_items(contact: Contact, active_surveys=None) -> list[Item]:
+    if active_surveys is None:
+        active_surveys = db.session.scalars(select(Survey).where(Survey.deleted_at.is_(None),
+                                                                 Survey.active.is_(True)).order_by(Survey.id))
+    surveys = [survey for survey in active_surveys if survey.required_to_close]
     if not surveys:
         return []
     responses = {response.survey_id: response for response in db.session.scalars(

@@ -232,18 +232,20 @@ def screen_context(contact: Contact) -> dict:
     terms = term_titles({need.term_id for need in needs} | {gap.term_id for gap in gaps})
     resources = {resource.id: resource for resource in db.session.scalars(
         select(Resource).where(Resource.id.in_({referral.resource_id for referral in referrals})))}
-    line = db.session.get(SourceLine, contact.line_id) if contact.line_id else None
-    items = checks.checklist(contact, needs, referrals)
+    all_lines = {line.id: line for line in db.session.scalars(select(SourceLine).order_by(SourceLine.name))}
+    surveys = surveys_of(contact)
+    items = checks.checklist(contact, needs, referrals, [item["survey"] for item in surveys])
     return {
         "contact": contact, "entity": contact_entity, "profile": profile, "profile_entity": profile_entity,
-        "closed": workflow.is_closed(contact), "line": line, "lines": active_lines(), "needs": needs,
+        "closed": workflow.is_closed(contact), "line": all_lines.get(contact.line_id),
+        "lines": [line for line in all_lines.values() if line.active and line.deleted_at is None], "needs": needs,
         "referrals": referrals, "resources": resources, "messages": messages.message_statuses(referrals),
         "gaps": gaps, "terms": terms, "previous": previous, "previous_total": previous_total,
-        "previous_lines": {line.id: line for line in db.session.scalars(select(SourceLine))},
+        "previous_lines": all_lines,
         "checklist": items, "can_close": checks.can_close(items), "tags": TAGS.items_with(None),
         "note_templates": list(db.session.scalars(select(NoteTemplate).where(NoteTemplate.deleted_at.is_(None))
                                                   .order_by(NoteTemplate.name))),
-        "surveys": surveys_of(contact), "programmes": programmes_offered(), "enrolments": enrolments_of(contact),
+        "surveys": surveys, "programmes": programmes_offered(), "enrolments": enrolments_of(contact),
         "profile_fields": [meta for meta in profile_entity.editable_fields],
         "contact_fields": [contact_entity.fields[name] for name in CONTACT_FIELDS],
         "agent": db.session.get(User, contact.assigned_user_id) if contact.assigned_user_id else None,

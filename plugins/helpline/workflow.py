@@ -156,10 +156,10 @@ def previous_contacts(contact: Contact, limit: int = 20) -> tuple[list[Contact],
     """The caller's earlier contacts, newest first, and how many there are in all."""
     if contact.profile_id is None:
         return [], 0
-    base = select(Contact).where(Contact.profile_id == contact.profile_id, Contact.id != contact.id,
-                                 Contact.deleted_at.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    shown = list(db.session.scalars(base.order_by(Contact.started_at.desc(), Contact.id.desc()).limit(limit)))
+    earlier = (Contact.profile_id == contact.profile_id, Contact.id != contact.id, Contact.deleted_at.is_(None))
+    total = db.session.scalar(select(func.count(Contact.id)).where(*earlier))
+    shown = list(db.session.scalars(select(Contact).where(*earlier)
+                                    .order_by(Contact.started_at.desc(), Contact.id.desc()).limit(limit)))
     return shown, total
 
 
