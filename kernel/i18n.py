@@ -12,8 +12,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import request, session
-from flask_babel import Babel
+from flask import g, has_app_context, request, session
+from flask_babel import Babel, Domain
 from flask_login import current_user
 
 LANGUAGES = {"fr": "Français", "en": "English"}
@@ -58,9 +58,27 @@ def compile_catalogue(directory: Path) -> None:
             log.warning("cannot compile %s: %s", po_path, error)
 
 
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, which finds the request's catalogue once per locale and
+    request instead of once per message (a list page translates several hundred labels)."""
+
+    def get_translations(self):
+        state = g.get("_flask_babel") if has_app_context() else None
+        locale = getattr(state, "babel_locale", None)
+        if locale is None:  # the locale is not chosen yet: Flask-Babel chooses it
+            return super().get_translations()
+        cached = getattr(state, "passerelle_translations", None)
+        if cached is not None and cached[0] is locale:  # force_locale() sets another Locale object
+            return cached[1]
+        translations = super().get_translations()
+        state.passerelle_translations = (locale, translations)
+        return translations
+
+
 def init_i18n(app, translation_dirs: list[Path]) -> None:
     for directory in translation_dirs:
         compile_catalogue(directory)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(str(path) for path in translation_dirs)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["DEFAULT_TIMEZONE"]
-    Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel = Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    babel.domain_instance = RequestDomain()
