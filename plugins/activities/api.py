@@ -33,7 +33,9 @@ def calendar_events():
         end = calendar.to_local_naive(request.args["end"], zone)
     except (KeyError, ValueError):
         return problem(422, _("Give a start and an end."))
-    events = calendar.events_between(calendar.visible_owner_ids(g.api_user.id), start, end, zone)
+    owners = calendar.chosen_owners(calendar.visible_owner_ids(g.api_user.id), g.api_user.id,
+                                    request.args.get("owner", ""))
+    events = calendar.events_between(owners, start, end, zone)
     return jsonify(timezone=zone.key, events=events)
 
 

@@ -69,6 +69,8 @@ def test_share_my_calendar_with_a_chosen_colleague(staff, make_user, token_for, 
     assert shared.json == {"sharing": "chosen", "viewers": [viewer.id]}
     events = api.get("/api/v1/calendar/events", headers=token_for(viewer), query_string=WEEK).json["events"]
     assert [event["title"] for event in events] == ["Appel partagé"]
+    mine = api.get("/api/v1/calendar/events", headers=token_for(viewer), query_string=dict(WEEK, owner="me"))
+    assert mine.json["events"] == []
     refused = api.put("/api/v1/calendar/sharing", headers=token_for(staff), json={"sharing": "all"})
     assert refused.status_code == 422
     assert api.get("/api/v1/calendar/events", headers=token_for(staff)).status_code == 422
