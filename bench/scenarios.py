@@ -28,6 +28,16 @@ def client_lists(bench: Bench):
                             "/clients/?client_status__in=new&country_of_origin__in=HT"]), "ms", 50)
 
 
+def duplicate_check(bench: Bench):
+    """Issue 3: the create form's duplicate warning (the fragment it asks for as the user types),
+    for a common name, a typo of one, a known e-mail and a known phone number."""
+    yield Figure("clients: duplicate check on create (p95)",
+                 bench.p95(["/clients/duplicates?first_name=Emile&last_name=Tremblay",
+                            "/clients/duplicates?first_name=Helene&last_name=Tremblai",
+                            "/clients/duplicates?last_name=Roy&email=zoe.kilabuk.0012345%40exemple.ca",
+                            "/clients/duplicates?last_name=Inconnu&phone=867-555-0199"]), "ms", 50)
+
+
 def csv_export(bench: Bench):
     """Issue 3: exporting every row streams at ≥ 100,000 rows/s with peak memory < 200 MB."""
     from kernel.export import csv_lines
@@ -71,6 +81,7 @@ def resource_search(bench: Bench):
 
 ALL = {
     "lists": client_lists,
+    "duplicates": duplicate_check,
     "export": csv_export,
     "import": csv_import,
     "resource_search": resource_search,
