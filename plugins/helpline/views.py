@@ -78,7 +78,7 @@ def refuse_if_closed(contact: Contact):
         if request.headers.get("HX-Request"):
             return render_template("helpline/_status.html", message=message, error=True), 409
         flash(message, "error")
-        return redirect(screen_url(contact)), 409
+        return render_screen(contact, status=409)
     return None
 
 
@@ -158,10 +158,11 @@ def my_lines():
 @require("helpline.edit")
 def take(contact_id: int):
     contact = contact_or_404(contact_id)
-    if contact.assigned_user_id not in (None, current_user.id) or not workflow.take(contact, current_user):
-        if contact.assigned_user_id != current_user.id:
-            flash(_("Another agent took this contact."), "error")
-            return redirect(url_for("home.dashboard"))
+    if contact.assigned_user_id is None:
+        workflow.take(contact, current_user)
+    if contact.assigned_user_id != current_user.id:
+        flash(_("Another agent took this contact."), "error")
+        return redirect(url_for("home.dashboard"))
     db.session.commit()
     return redirect(screen_url(contact))
 

@@ -100,3 +100,16 @@ def test_an_agent_starts_a_contact_by_hand(app, staff, login_as):
     assert (contact.channel, contact.line_id, contact.assigned_user_id) == ("walk_in", line.id, staff.id)
     bad = agent.post("/helpline/contacts/start", data={"channel": "pigeon"})
     assert bad.status_code == 422 and "Choose one of the options" in bad.get_data(as_text=True)
+
+
+def test_an_agent_takes_a_waiting_contact_unless_a_colleague_was_first(app, admin, staff, make_user, token_for,
+                                                                       login_as):
+    make_line()
+    waiting = app.test_client().post(URL, headers=token_for(admin), json={
+        "line": "main", "caller": "8679791234", "call_id": "c10"}).get_json()
+    colleague = login_as(make_user("staff", email="zoe@example.org"))
+    taken = colleague.post(f"/helpline/contacts/{waiting['id']}/take")
+    assert taken.headers["Location"].startswith(f"/helpline/contacts/{waiting['id']}")
+    late = login_as(staff).post(f"/helpline/contacts/{waiting['id']}/take", follow_redirects=True)
+    assert "Another agent took this contact." in late.get_data(as_text=True)
+    assert fresh(Contact, waiting["id"]).assigned_user_id != staff.id
