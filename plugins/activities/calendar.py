@@ -122,11 +122,10 @@ def call_end(call) -> datetime:
 
 
 LONGEST_CALL = timedelta(days=1)
-CALL_COLUMNS = (Call.id, Call.subject, Call.start, Call.duration_hours, Call.duration_minutes, Call.version,
-                Call.assigned_user_id)
-MEETING_COLUMNS = (Meeting.id, Meeting.subject, Meeting.start, Meeting.end, Meeting.location, Meeting.version,
-                   Meeting.assigned_user_id)
-TASK_COLUMNS = (Task.id, Task.subject, Task.due_date, Task.version, Task.assigned_user_id)
+# only what an event needs: a month holds thousands of them
+CALL_COLUMNS = (Call.id, Call.subject, Call.start, Call.duration_hours, Call.duration_minutes, Call.version)
+MEETING_COLUMNS = (Meeting.id, Meeting.subject, Meeting.start, Meeting.end, Meeting.location, Meeting.version)
+TASK_COLUMNS = (Task.id, Task.subject, Task.due_date, Task.version)
 
 
 def calls_between(owner_ids, start: datetime, end: datetime) -> list:
