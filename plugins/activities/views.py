@@ -4,6 +4,7 @@ iCal feed), document uploads and downloads, meeting invitees."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -21,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from kernel import records
 from kernel.db import db, utcnow
@@ -61,11 +62,16 @@ def task_history():
                            titles=related_titles({task.related_to for task in completed}, entities()))
 
 
+RECENTLY_COMPLETED = timedelta(days=14)
+
+
 @bp.route("/tasks/kanban")
 @require("activities.view")
 def kanban():
     task_entity = entities().get("task")
-    statement = task_entity.active().order_by(Task.due_date.is_(None), Task.due_date, Task.id)
+    recently = utcnow() - RECENTLY_COMPLETED  # older completed tasks are in the history
+    statement = (task_entity.active().where(or_(Task.status != "completed", Task.updated_at >= recently))
+                 .order_by(Task.due_date.is_(None), Task.due_date, Task.id))
     if request.args.get("mine"):
         statement = statement.where(Task.assigned_user_id == current_user.id)
     columns = {status: [] for status in TASK_STATUSES.values()}

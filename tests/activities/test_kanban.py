@@ -33,3 +33,17 @@ def test_the_keyboard_form_works_without_javascript(staff, staff_client):
     task = create("task", {"subject": "Carte", "status": "not_started"}, staff)
     response = staff_client.post(f"/tasks/{task.id}/status", data={"status": "pending", "version": task.version})
     assert response.status_code == 302
+
+
+def test_older_completed_tasks_leave_the_kanban_for_the_history(staff, staff_client):
+    from datetime import timedelta
+
+    from kernel.db import utcnow
+
+    create("task", {"subject": "Finie hier", "status": "completed", "due_date": "2026-11-05"}, staff)
+    old = create("task", {"subject": "Finie il y a longtemps", "status": "completed"}, staff)
+    old.updated_at = utcnow() - timedelta(days=30)
+    db.session.commit()
+    page = staff_client.get("/tasks/kanban").get_data(as_text=True)
+    assert "Finie hier" in page and "Finie il y a longtemps" not in page and "Nov 5, 2026" in page
+    assert "Finie il y a longtemps" in staff_client.get("/tasks/history").get_data(as_text=True)
