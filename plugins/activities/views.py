@@ -52,13 +52,18 @@ def first_message(messages: dict) -> str:
 
 # -- tasks: history and kanban -----------------------------------------------------------------
 
+HISTORY_ROWS = 200
+
+
 @bp.route("/tasks/history")
 @require("activities.view")
 def task_history():
     completed = db.session.scalars(
         entities().get("task").active().where(Task.status == "completed").order_by(Task.updated_at.desc())
+        .limit(HISTORY_ROWS + 1)
     ).all()
-    return render_template("activities/history.html", tasks=completed,
+    return render_template("activities/history.html", tasks=completed[:HISTORY_ROWS],
+                           more=len(completed) > HISTORY_ROWS,
                            titles=related_titles({task.related_to for task in completed}, entities()))
 
 
