@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from kernel.dashboard import Dashlet
 from kernel.db import db, utcnow
 from kernel.permissions import STAFF, SUPERVISOR
+from plugins.activities.calendar import user_zone
 from plugins.activities.models import OPEN_TASK_STATUSES, Call, Meeting, Task
 
 SHOWN = 5
@@ -53,6 +54,7 @@ def render_open_tasks(user):
 
 
 def render_overdue_tasks(user):
-    statement = open_tasks_statement(user.id).where(Task.due_date < date.today())
+    today = datetime.now(user_zone()).date()  # the user's today, not the server's
+    statement = open_tasks_statement(user.id).where(Task.due_date < today)
     tasks = db.session.scalars(statement.limit(SHOWN)).all()
     return "activities/dashlet_tasks.html", {"tasks": tasks, "empty": _l("No overdue task.")}
