@@ -230,9 +230,13 @@ def screen_context(contact: Contact) -> dict:
     gaps = list(db.session.scalars(select(ServiceGap).where(ServiceGap.contact_id == contact.id,
                                                             ServiceGap.deleted_at.is_(None)).order_by(ServiceGap.id)))
     previous, previous_total = workflow.previous_contacts(contact)
-    terms = term_titles({need.term_id for need in needs} | {gap.term_id for gap in gaps})
+    previous_referrals, previous_needs = workflow.earlier_referrals_and_needs([earlier.id for earlier in previous])
+    terms = term_titles({need.term_id for need in needs} | {gap.term_id for gap in gaps}
+                        | {term_id for term_ids in previous_needs.values() for term_id in term_ids})
+    resource_ids = {referral.resource_id for referral in referrals} | {
+        resource_id for resource_ids in previous_referrals.values() for resource_id in resource_ids}
     resources = {resource.id: resource for resource in db.session.scalars(
-        select(Resource).where(Resource.id.in_({referral.resource_id for referral in referrals})))}
+        select(Resource).where(Resource.id.in_(resource_ids)))}
     all_lines = {line.id: line for line in db.session.scalars(select(SourceLine).order_by(SourceLine.name))}
     surveys = surveys_of(contact)
     items = checks.checklist(contact, needs, referrals, [item["survey"] for item in surveys])
@@ -242,6 +246,7 @@ def screen_context(contact: Contact) -> dict:
         "lines": [line for line in all_lines.values() if line.active and line.deleted_at is None], "needs": needs,
         "referrals": referrals, "resources": resources, "messages": messages.message_statuses(referrals),
         "gaps": gaps, "terms": terms, "previous": previous, "previous_total": previous_total,
+        "previous_referrals": previous_referrals, "previous_needs": previous_needs,
         "previous_lines": all_lines,
         "checklist": items, "can_close": checks.can_close(items), "tags": TAGS.items_with(None),
         "note_templates": list(db.session.scalars(select(NoteTemplate).where(NoteTemplate.deleted_at.is_(None))
@@ -440,9 +445,13 @@ def refer(contact_id: int):
     resource = records.get(entities().get("resource"), request.form.get("resource_id", type=int))
     if resource is None:
         abort(404)
+    name = entities().get("resource").title_of(resource)
+    if workflow.already_referred(contact, resource.id):
+        flash(_("%(name)s is already among this contact's referrals.", name=name), "warning")
+        return back_to(contact, "referrals")
     workflow.refer(contact, resource.id, current_user)
     db.session.commit()
-    flash(_("Referral to %(name)s made.", name=entities().get("resource").title_of(resource)), "success")
+    flash(_("Referral to %(name)s made.", name=name), "success")
     return back_to(contact, "referrals")
 
 

@@ -163,6 +163,24 @@ def previous_contacts(contact: Contact, limit: int = 20) -> tuple[list[Contact],
     return shown, total
 
 
+def earlier_referrals_and_needs(contact_ids) -> tuple[dict, dict]:
+    """For the caller's earlier contacts: the resources they were referred to and their needs,
+    ``{contact_id: [resource_id, …]}`` and ``{contact_id: [term_id, …]}``, in two queries."""
+    referrals, needs = {}, {}
+    if not contact_ids:
+        return referrals, needs
+    for contact_id, resource_id in db.session.execute(
+            select(Referral.contact_id, Referral.resource_id).where(Referral.contact_id.in_(contact_ids),
+                                                                    Referral.deleted_at.is_(None))
+            .order_by(Referral.id)):
+        referrals.setdefault(contact_id, []).append(resource_id)
+    for contact_id, term_id in db.session.execute(
+            select(Need.contact_id, Need.term_id).where(Need.contact_id.in_(contact_ids), Need.deleted_at.is_(None))
+            .order_by(Need.is_primary.desc(), Need.id)):
+        needs.setdefault(contact_id, []).append(term_id)
+    return referrals, needs
+
+
 # -- needs and referrals -------------------------------------------------------------------
 
 def needs_of(contact_id: int) -> list[Need]:
@@ -194,6 +212,12 @@ def resource_term(resource_id: int) -> int | None:
     """The resource's first service type: the need a referral to it meets."""
     return db.session.scalar(select(service_taxonomy.c.term_id).where(service_taxonomy.c.service_id == resource_id)
                              .order_by(service_taxonomy.c.id).limit(1))
+
+
+def already_referred(contact: Contact, resource_id: int) -> bool:
+    return db.session.scalar(select(Referral.id).where(Referral.contact_id == contact.id,
+                                                       Referral.resource_id == resource_id,
+                                                       Referral.deleted_at.is_(None)).limit(1)) is not None
 
 
 def refer(contact: Contact, resource_id: int, user) -> Referral:

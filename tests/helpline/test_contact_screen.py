@@ -126,3 +126,31 @@ def test_a_read_only_user_sees_the_contact_without_any_form(app, staff, readonly
     assert "Caller details" in page and "Émile Noël" in page
     assert [action for action in re.findall(r'<form[^>]*action="([^"]+)"', page) if "/helpline/" in action] == []
     assert login_as(readonly).post(f"/helpline/contacts/{contact.id}/notes", data={"notes": "x"}).status_code == 403
+
+
+def test_a_repeat_callers_earlier_referrals_and_needs_are_shown(app, staff, staff_client):
+    from plugins.helpline import workflow
+    from tests.helpline.helpers import make_resource, make_term
+
+    food = make_term("BD-1800.2000", "Food pantries")
+    pantry = make_resource("Community pantry", food)
+    profile = make_profile(staff)
+    earlier = make_contact(staff, profile=profile)
+    workflow.refer(earlier, pantry.id, staff)
+    db.session.commit()
+    current = make_contact(staff, profile=profile)
+    page = staff_client.get(f"/helpline/contacts/{current.id}").get_data(as_text=True)
+    history = page[page.index("Previous contacts"):]
+    assert "Community pantry" in history and "Food pantries" in history
+
+
+def test_the_same_resource_is_not_referred_twice_in_a_contact(app, staff, staff_client):
+    from tests.helpline.helpers import make_resource
+
+    pantry = make_resource("Community pantry", None)
+    contact = make_contact(staff, profile=make_profile(staff))
+    staff_client.post(f"/helpline/contacts/{contact.id}/referrals", data={"resource_id": pantry.id})
+    again = staff_client.post(f"/helpline/contacts/{contact.id}/referrals", data={"resource_id": pantry.id},
+                              follow_redirects=True)
+    assert "already among this contact" in again.get_data(as_text=True)
+    assert len(db.session.scalars(select(Referral)).all()) == 1
