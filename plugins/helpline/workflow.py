@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from kernel import records
 from kernel.db import db, utcnow
@@ -81,14 +82,18 @@ def waiting_statement(user):
 
 
 def take(contact: Contact, user) -> bool:
-    """Assign a waiting contact to ``user``, unless another agent took it first."""
-    taken = db.session.execute(
-        update(Contact).where(Contact.id == contact.id, Contact.assigned_user_id.is_(None))
-        .values(assigned_user_id=user.id, version=Contact.version + 1, updated_by_id=user.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.expire(contact)
-    return bool(taken)
+    """Assign a waiting contact to ``user``, unless another agent took it first: the save checks the
+    version it read (``UPDATE … WHERE version = …``), so of two agents taking it at once one wins."""
+    if contact.assigned_user_id is not None:
+        return contact.assigned_user_id == user.id
+    try:
+        with db.session.begin_nested():
+            records.update(entity("helpline_contact"), contact, {"assigned_user_id": user.id}, user,
+                           expected_version=contact.version)
+    except (records.StaleRecord, StaleDataError):
+        db.session.expire(contact)
+        return False
+    return True
 
 
 def next_contact_for(user) -> Contact | None:
@@ -107,6 +112,7 @@ def next_contact_for(user) -> Contact | None:
 
 
 def mark_opened(contact: Contact) -> None:
+    """A technical marker, not a field: written without a new version or a history row."""
     if contact.opened_at is None:
         db.session.execute(update(Contact).where(Contact.id == contact.id).values(opened_at=utcnow())
                            .execution_options(synchronize_session=False))
