@@ -26,6 +26,7 @@ from sqlalchemy import select
 from kernel import records
 from kernel.app import csrf
 from kernel.db import db
+from kernel.duplicates import find_duplicates
 from kernel.permissions import require
 from kernel.registry import entities
 from kernel.users import User
@@ -210,13 +211,14 @@ def session_active_contact(contact: Contact) -> None:
     session["helpline_contact"] = contact.id
 
 
-def render_screen(contact: Contact, *, errors=None, status=200, checklist_shown=False, profile_query=""):
+def render_screen(contact: Contact, *, errors=None, status=200, checklist_shown=False, profile_query="",
+                  duplicates=None):
     tab = request.args.get("tab") if request.args.get("tab") in TABS else "details"
     if contact.profile_id is None and not workflow.is_closed(contact):
         return render_template(
             "helpline/profile_step.html", contact=contact, candidates=workflow.profiles_for_number(contact.caller_number),
             found=workflow.search_profiles(profile_query) if profile_query else None, q=profile_query,
-            profile_entity=entity("caller_profile"), errors=errors or {}, form=request.form,
+            profile_entity=entity("caller_profile"), errors=errors or {}, form=request.form, duplicates=duplicates,
         ), status
     return render_template("helpline/contact.html", tab=tab, errors=errors or {},
                            checklist_shown=checklist_shown, **screen_context(contact)), status
@@ -305,6 +307,10 @@ def create_profile(contact_id: int):
         return refused
     profile_entity = entity("caller_profile")
     raw = raw_values(profile_entity, request.form, [meta.name for meta in profile_entity.editable_fields])
+    if request.form.get("confirm_duplicates") != "1":
+        likely = find_duplicates(profile_entity, raw)
+        if likely:  # offer the existing profiles before creating another one
+            return render_screen(contact, duplicates=likely)
     try:
         profile = records.create(profile_entity, raw, current_user)
         workflow.choose_profile(contact, profile, current_user)

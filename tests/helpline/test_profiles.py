@@ -1,7 +1,7 @@
 """The caller's profile: offered when the number matches, found by name (with typos), phone in any
 format or e-mail, or created; duplicates merged by a supervisor with all their contacts."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kernel.db import db
 from plugins.helpline.models import Contact, Profile
@@ -72,3 +72,16 @@ def test_a_supervisor_merges_duplicate_profiles_with_all_their_contacts(app, sta
     assert {fresh(Contact, contact.id).profile_id for contact in contacts} == {kept.id}
     assert fresh(Profile, duplicate.id).deleted_at is not None
     assert login_as(staff).get(f"/admin/merge/caller-profiles/{kept.id}").status_code == 403
+
+
+def test_creating_a_likely_duplicate_offers_the_existing_profile_first(app, staff, staff_client):
+    existing = make_profile(staff, "Émile Noël", "(867) 979-1234")
+    contact = make_contact(staff, caller="613 555 0000")
+    values = {"name": "Emile Noel", "phone": "867-979-1234"}
+    warned = staff_client.post(f"/helpline/contacts/{contact.id}/profile/new", data=values)
+    page = warned.get_data(as_text=True)
+    assert warned.status_code == 200 and "look like the one you are creating" in page
+    assert f'name="profile_id" value="{existing.id}"' in page and 'name="confirm_duplicates" value="1"' in page
+    assert db.session.scalar(select(func.count()).select_from(Profile)) == 1
+    staff_client.post(f"/helpline/contacts/{contact.id}/profile/new", data={**values, "confirm_duplicates": "1"})
+    assert db.session.scalar(select(func.count()).select_from(Profile)) == 2
