@@ -9,7 +9,8 @@ import math
 import re
 from functools import lru_cache
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import OperationalError
 
 from kernel.db import db
 from plugins.contactcenter.models import postal_codes
@@ -83,6 +84,40 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def nearness(latitude_column, longitude_column, latitude: float, longitude: float):
+    """SQL for the haversine term of the distance to a point (0 here, 1 at the antipode): it grows
+    with the distance, so the database orders and limits by it; ``distance_km`` names the few shown."""
+    half_dlat = (latitude_column - latitude) * (math.pi / 360)
+    half_dlon = (longitude_column - longitude) * (math.pi / 360)
+    if not has_trigonometry():  # flat-earth approximation, close within a few hundred kilometres
+        scale = math.cos(math.radians(latitude)) ** 2
+        return half_dlat * half_dlat + half_dlon * half_dlon * scale
+    cos_origin = math.cos(math.radians(latitude))
+    return (func.sin(half_dlat) * func.sin(half_dlat)
+            + cos_origin * func.cos(latitude_column * (math.pi / 180)) * func.sin(half_dlon) * func.sin(half_dlon))
+
+
+def nearness_limit(radius_km: float) -> float:
+    """The ``nearness`` of a point ``radius_km`` away."""
+    return math.sin(min(radius_km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
+
+
+def has_trigonometry() -> bool:
+    """PostgreSQL has sin and cos; SQLite has them when built with its math functions (≥ 3.35)."""
+    if not db.is_sqlite:
+        return True
+    return _sqlite_trigonometry(str(db.engine.url))
+
+
+@lru_cache(maxsize=8)
+def _sqlite_trigonometry(_url: str) -> bool:
+    try:
+        db.session.execute(select(func.sin(0.0))).scalar()
+    except OperationalError:
+        return False
+    return True
 
 
 def bounding_box(latitude: float, longitude: float, radius_km: float):

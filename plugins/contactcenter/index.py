@@ -1,6 +1,12 @@
-"""The search table ``cc_search``: one row per service and place it is delivered at, holding the
-stems of everything a keyword may hit (names and descriptions in both languages, agency,
-service types, eligibility) and the place's coordinates. On SQLite an FTS5 table indexes it."""
+"""The search table ``cc_search``: one row per service and place it is delivered at, with the
+place's coordinates. The service's first row also holds the stems of everything a keyword may
+hit: its names (both languages, alternate name), then ``NAME_END``, then the rest (descriptions,
+eligibility, agency, service types). Keeping the words on one row per service lets the keyword
+index answer with service ids, one per service, without de-duplicating places.
+
+The keyword index is, on SQLite, the FTS5 table ``cc_search_fts`` (rowid = service id, columns
+``name`` and ``other``) fed by triggers; on PostgreSQL, GIN indexes on ``to_tsvector('simple', …)``
+of the words and of their name part (migration ``c4e1f0a2b7d3``)."""
 
 from __future__ import annotations
 
@@ -23,13 +29,16 @@ from plugins.contactcenter.models import (
 )
 from plugins.contactcenter.text import stems_of
 
-SERVICE_TEXT = ("name", "name", "name_fr", "name_fr", "alternate_name", "description", "description_fr",
-                "eligibility_description", "interpretation_services")
+NAME_TEXT = ("name", "name_fr", "alternate_name")
+OTHER_TEXT = ("description", "description_fr", "eligibility_description", "interpretation_services")
+NAME_END = "|"  # never part of a stem (text.stems_of keeps letters and digits)
 
 
 def words_for(service, agency_name: str, term_texts: list[str]) -> str:
-    parts = [getattr(service, name, None) or "" for name in SERVICE_TEXT] + [agency_name, *term_texts]
-    return " " + " ".join(stems_of(" ".join(parts))) + " "
+    """`` <stems of the names> | <stems of the rest> ``."""
+    names = [getattr(service, name, None) or "" for name in NAME_TEXT]
+    others = [getattr(service, name, None) or "" for name in OTHER_TEXT] + [agency_name, *term_texts]
+    return f" {' '.join(stems_of(' '.join(names)))} {NAME_END} {' '.join(stems_of(' '.join(others)))} "
 
 
 def rebuild(service_ids: list[int] | None = None) -> None:
@@ -49,6 +58,7 @@ def rebuild(service_ids: list[int] | None = None) -> None:
         for location_id, latitude, longitude in places.get(service.id) or [(None, None, None)]:
             rows.append({"service_id": service.id, "location_id": location_id, "latitude": latitude,
                          "longitude": longitude, "words": words})
+            words = ""  # the keyword index holds each service once
     for service_id, service_schedules in _schedules(ids).items():
         hours.extend(opening_rows(service_id, service_schedules))
     _insert(search_rows, rows)

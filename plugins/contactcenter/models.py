@@ -8,7 +8,7 @@ languages) and the link tables are plain tables, written by the HSDS import."""
 
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base
@@ -142,8 +142,11 @@ service_at_location = Table(
 service_taxonomy = Table(
     "cc_service_taxonomy", Base.metadata,
     Column("id", Integer, primary_key=True), _hsds_id(),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("term_id", ForeignKey("cc_taxonomy_terms.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), nullable=False),
+    Column("term_id", ForeignKey("cc_taxonomy_terms.id", ondelete="CASCADE"), nullable=False),
+    # Both ways, holding both ids: facet counts and the type filter read only the index.
+    Index("ix_cc_service_taxonomy_service_term", "service_id", "term_id"),
+    Index("ix_cc_service_taxonomy_term_service", "term_id", "service_id"),
 )
 
 phones = Table(
@@ -168,6 +171,9 @@ schedules = Table(
     Column("opens_at", String(8)), Column("closes_at", String(8)),
     Column("description", Text), Column("schedule_link", String(255)), Column("attending_type", Text),
     Column("notes", Text),
+    # Holidays (no hours, a validity period): the "open at" filter reads them without a scan.
+    Index("ix_cc_schedules_holidays", "valid_from", "valid_to", "service_id",
+          sqlite_where=text("opens_at IS NULL"), postgresql_where=text("opens_at IS NULL")),
 )
 
 # One row per weekday a service opens: the "open now" filter reads it with an index.
@@ -178,6 +184,7 @@ opening_hours = Table(
     Column("weekday", Integer, nullable=False), Column("opens", Integer, nullable=False),
     Column("closes", Integer, nullable=False), Column("valid_from", Date), Column("valid_to", Date),
     Index("ix_cc_opening_hours_day", "weekday", "opens", "service_id"),
+    Index("ix_cc_opening_hours_service", "service_id", "weekday", "opens", "closes"),
 )
 
 service_areas = Table(
@@ -191,9 +198,10 @@ service_areas = Table(
 languages = Table(
     "cc_languages", Base.metadata,
     Column("id", Integer, primary_key=True), _hsds_id(),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), index=True),
+    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE")),
     Column("location_id", ForeignKey("cc_locations.id", ondelete="CASCADE"), index=True),
     Column("name", String(255)), Column("code", String(20), index=True), Column("note", Text),
+    Index("ix_cc_languages_service_code", "service_id", "code", "name"),  # the filter reads only the index
 )
 
 synonym_groups = Table(
@@ -215,18 +223,29 @@ search_rows = Table(
     Column("location_id", Integer),
     Column("latitude", Float), Column("longitude", Float),
     Column("words", Text, nullable=False, default=""),
-    Index("ix_cc_search_position", "latitude", "longitude"),
+    # A place search reads latitude, longitude and service from the index alone.
+    Index("ix_cc_search_place", "latitude", "longitude", "service_id"),
 )
 
+# The keyword index on SQLite: one FTS5 document per service (rowid = service id) with the name
+# part of the words and the rest (see plugins.contactcenter.index). Contentless: the words are in
+# cc_search; the triggers give the values to remove.
 SEARCH_FTS = "cc_search_fts"
+_NAME_PART = "substr({row}.words, 1, instr({row}.words, '|') - 1)"
+_OTHER_PART = "substr({row}.words, instr({row}.words, '|') + 1)"
 SEARCH_FTS_STATEMENTS = [
-    f"CREATE VIRTUAL TABLE {SEARCH_FTS} USING fts5(words, content='cc_search', content_rowid='id', "
+    f"CREATE VIRTUAL TABLE {SEARCH_FTS} USING fts5(name, other, content='', "
     "tokenize='unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER {SEARCH_FTS}_insert AFTER INSERT ON cc_search BEGIN "
-    f"INSERT INTO {SEARCH_FTS}(rowid, words) VALUES (new.id, new.words); END",
-    f"CREATE TRIGGER {SEARCH_FTS}_delete AFTER DELETE ON cc_search BEGIN "
-    f"INSERT INTO {SEARCH_FTS}({SEARCH_FTS}, rowid, words) VALUES ('delete', old.id, old.words); END",
+    f"CREATE TRIGGER {SEARCH_FTS}_insert AFTER INSERT ON cc_search WHEN new.words <> '' BEGIN "
+    f"INSERT INTO {SEARCH_FTS}(rowid, name, other) VALUES (new.service_id, {_NAME_PART.format(row='new')}, "
+    f"{_OTHER_PART.format(row='new')}); END",
+    f"CREATE TRIGGER {SEARCH_FTS}_delete AFTER DELETE ON cc_search WHEN old.words <> '' BEGIN "
+    f"INSERT INTO {SEARCH_FTS}({SEARCH_FTS}, rowid, name, other) VALUES ('delete', old.service_id, "
+    f"{_NAME_PART.format(row='old')}, {_OTHER_PART.format(row='old')}); END",
 ]
+# The keyword index on PostgreSQL: the words, and their name part, as text-search vectors.
+SEARCH_TSV = "to_tsvector('simple', words)"
+SEARCH_NAME_TSV = "to_tsvector('simple', split_part(words, '|', 1))"
 
 
 

@@ -1,5 +1,9 @@
 """The resource search: keywords (stemmed, synonyms, ranked), place (postal code, radius,
-distance), service area, service type (with facet counts), language, opening time, phone."""
+distance), service area, service type (with facet counts), language, opening time, phone.
+
+Every step is a query that reads indexes and returns at most a page: the matching services are a
+subquery (``matching_services``), a page is read in index order with LIMIT, and the total and the
+facet counts are counted by the database from narrow indexes. Python only sees the page."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime
 
-from sqlalchemy import and_, func, literal_column, or_, select, table
+from sqlalchemy import and_, case, column, exists, func, literal_column, or_, select, table
 
 from kernel.db import db
 from kernel.text import digits, fold
@@ -16,6 +20,8 @@ from plugins.contactcenter import geo
 from plugins.contactcenter.hours import open_at_condition
 from plugins.contactcenter.models import (
     SEARCH_FTS,
+    SEARCH_NAME_TSV,
+    SEARCH_TSV,
     Resource,
     TaxonomyTerm,
     languages,
@@ -28,9 +34,10 @@ from plugins.contactcenter.models import (
 from plugins.contactcenter.text import stem, stems_of
 
 PAGE_SIZE = 20
-NEAREST_CANDIDATES = 2000
 FACET_LIMIT = 30
 PHONE_TAIL = 10
+# Without a radius, the nearest services are looked for in growing circles (km); None: everywhere.
+NEAREST_RADII = (25.0, 100.0, 400.0, 1600.0, None)
 
 
 @dataclass
@@ -46,11 +53,15 @@ class Criteria:
     phone: str = ""
     page: int = 1
 
+    @property
+    def start(self) -> int:
+        return (max(self.page, 1) - 1) * PAGE_SIZE
+
 
 @dataclass
 class Hit:
     service_id: int
-    score: float = 0.0
+    score: float = 0.0  # 0: every keyword is in the service's name; 1: elsewhere
     location_id: int | None = None
     distance_km: float | None = None
 
@@ -81,58 +92,62 @@ def keyword_groups(keywords: str) -> list[set[str]]:
     return [{word} | synonyms.get(word, set()) for word in dict.fromkeys(stems_of(keywords))]
 
 
-def fts_match(groups: list[set[str]]) -> str:
-    quoted = (" OR ".join('"' + alternative.replace('"', '""') + '"' for alternative in sorted(group))
-              for group in groups)
-    return " AND ".join(f"({alternatives})" for alternatives in quoted)
+@dataclass
+class Keywords:
+    """The keyword part of a search: every group must match, in the name or anywhere.
 
+    Relevance is in two tiers, both read from the keyword index in service order: services whose
+    names hold every word typed, then those that mention them elsewhere."""
 
-def keyword_source(groups: list[set[str]]):
-    """(rowid, score) of the matching search rows; lower scores rank first."""
-    if db.engine.dialect.name == "sqlite":
-        fts = table(SEARCH_FTS)
-        return (select(literal_column("rowid").label("row_id"), literal_column("rank").label("score"))
-                .select_from(fts).where(literal_column(SEARCH_FTS).op("MATCH")(fts_match(groups)))).subquery()
-    conditions = [or_(*(search_rows.c.words.like(f"% {alternative} %") for alternative in group)) for group in groups]
-    return (select(search_rows.c.id.label("row_id"), earliest_mention(groups).label("score"))
-            .where(and_(*conditions))).subquery()
+    groups: list[set[str]]
 
+    def fts_query(self) -> str:
+        quoted = (" OR ".join('"' + alternative.replace('"', '""') + '"' for alternative in sorted(group))
+                  for group in self.groups)
+        return " AND ".join(f"({alternatives})" for alternatives in quoted)
 
-def earliest_mention(groups: list[set[str]]):
-    """Relevance without a full-text engine: a word met early (in the name, which comes first in
-    the indexed words) ranks above one met only in the description."""
-    positions = [
-        func.least(*(func.nullif(func.strpos(search_rows.c.words, f" {alternative} "), 0) for alternative in group))
-        for group in groups
-    ]
-    score = positions[0]
-    for position in positions[1:]:
-        score = score + position
-    return score
+    def ts_query(self) -> str:
+        """The same for PostgreSQL's ``to_tsquery('simple', …)``: stems are letters and digits."""
+        return " & ".join("(" + " | ".join(sorted(group)) + ")" for group in self.groups)
+
+    def services(self, tier: str = "any"):
+        """Service ids matching: ``"any"`` where, ``"name"`` in the name, ``"other"`` not all in the name."""
+        if db.is_sqlite:
+            fts = table(SEARCH_FTS, column("rowid"), column(SEARCH_FTS))
+            anywhere = self.fts_query()
+            match = {"any": anywhere, "name": f"{{name}} : ({anywhere})",
+                     "other": f"({anywhere}) NOT {{name}} : ({anywhere})"}[tier]
+            return select(fts.c.rowid.label("service_id")).where(fts.c[SEARCH_FTS].op("MATCH")(match))
+        query = func.to_tsquery(literal_column("'simple'"), self.ts_query())
+        in_words, in_name = literal_column(SEARCH_TSV).op("@@")(query), literal_column(SEARCH_NAME_TSV).op("@@")(query)
+        condition = {"any": in_words, "name": in_name, "other": and_(in_words, ~in_name)}[tier]
+        return select(search_rows.c.service_id.label("service_id")).where(condition)
 
 
 # -- other criteria ------------------------------------------------------------------------
-def criteria_conditions(criteria: Criteria) -> list:
-    """Each criterion as ``service_id IN (…)``: uncorrelated, so the database reads it once."""
-    service = search_rows.c.service_id
-    conditions = []
+def criteria_conditions(service, criteria: Criteria) -> list:
+    """Each criterion as ``service IN (…)`` on the ids of a narrow index."""
+    conditions = [service.not_in(select(Resource.id).where(Resource.deleted_at.is_not(None)))]  # the trash is small
     if criteria.area:
         conditions.append(service.in_(select(service_areas.c.service_id).where(
             service_areas.c.folded_name.like(f"%{fold(criteria.area)}%"))))
     if criteria.taxonomy:
-        conditions.append(service.in_(
-            select(service_taxonomy.c.service_id).join(TaxonomyTerm, TaxonomyTerm.id == service_taxonomy.c.term_id)
-            .where(or_(TaxonomyTerm.code == criteria.taxonomy, TaxonomyTerm.code.like(f"{criteria.taxonomy}.%"),
-                       TaxonomyTerm.code.like(f"{criteria.taxonomy}-%")))))
-    if criteria.language:
+        conditions.append(service.in_(taxonomy_services(criteria.taxonomy)))
+    if criteria.language:  # probed per candidate: its names are compared without case, off the index
         wanted = fold(criteria.language)
-        conditions.append(service.in_(select(languages.c.service_id).where(
-            or_(func.lower(languages.c.code) == wanted, func.lower(languages.c.name) == wanted))))
+        conditions.append(exists().where(languages.c.service_id == service, or_(
+            func.lower(languages.c.code) == wanted, func.lower(languages.c.name) == wanted)))
     if criteria.open_at:
         conditions.append(open_at_condition(service, criteria.open_at))
     if criteria.phone:
         conditions.append(phone_condition(service, criteria.phone))
     return conditions
+
+
+def taxonomy_services(code: str):
+    terms = select(TaxonomyTerm.id).where(or_(TaxonomyTerm.code == code, TaxonomyTerm.code.like(f"{code}.%"),
+                                              TaxonomyTerm.code.like(f"{code}-%")))
+    return select(service_taxonomy.c.service_id).where(service_taxonomy.c.term_id.in_(terms))
 
 
 def phone_condition(service_column, phone: str):
@@ -145,6 +160,16 @@ def phone_digits(number: str) -> str:
     return digits(number)[-PHONE_TAIL:]
 
 
+def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str = "any"):
+    """SELECT service_id of the services that meet every criterion but the place, one row each."""
+    if keywords is not None:
+        statement = keywords.services(tier).subquery()
+        # "+ 0": SQLite would otherwise hand ``rowid IN (…)`` to FTS5, which runs the match per id.
+        service = statement.c.service_id + 0 if db.is_sqlite else statement.c.service_id
+        return select(statement.c.service_id).where(*criteria_conditions(service, criteria))
+    return select(Resource.id.label("service_id")).where(*criteria_conditions(Resource.id, criteria))
+
+
 # -- running -------------------------------------------------------------------------------
 def run(criteria: Criteria) -> Outcome:
     outcome = Outcome()
@@ -154,91 +179,117 @@ def run(criteria: Criteria) -> Outcome:
             outcome.unknown_postal_code = True
             return outcome
     groups = keyword_groups(criteria.keywords) if criteria.keywords.strip() else []
-    source = keyword_source(groups) if groups else None
+    keywords = Keywords(groups) if groups else None
     if outcome.origin is not None:
-        _run_near(criteria, source, outcome)
+        results = _run_near(criteria, keywords, outcome)
+    elif keywords is not None:
+        results = _run_by_relevance(criteria, keywords, outcome)
     else:
-        _run_anywhere(criteria, source, outcome)
+        results = _run_by_name(criteria, outcome)
+    outcome.total = count(results)
+    outcome.facets = facet_counts(results) if outcome.total else []
     return outcome
 
 
-def _base(criteria: Criteria, source, *columns):
-    query = select(*columns).select_from(search_rows)
-    if source is not None:
-        query = query.join(source, source.c.row_id == search_rows.c.id)
-    query = query.join(Resource, Resource.id == search_rows.c.service_id).where(Resource.deleted_at.is_(None))
-    return query.where(*criteria_conditions(criteria))
+def count(statement) -> int:
+    return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
 
 
-def _run_anywhere(criteria: Criteria, source, outcome: Outcome) -> None:
-    """All matches in one query; ranking, paging and counting on the (service, score) pairs."""
-    score = source.c.score if source is not None else literal_column("0.0")
-    rows = db.session.execute(_base(criteria, source, search_rows.c.service_id, score.label("score"),
-                                    Resource.name)).all()
-    best: dict[int, tuple] = {}
-    for row in rows:
-        current = best.get(row.service_id)
-        if current is None or (row.score or 0.0) < current[0]:
-            best[row.service_id] = (row.score or 0.0, fold(row.name))
-    ordered = sorted(best.items(), key=lambda item: (item[1][0], item[1][1], item[0]))
-    start = (max(criteria.page, 1) - 1) * PAGE_SIZE
-    outcome.hits = [Hit(service_id, values[0]) for service_id, values in ordered[start:start + PAGE_SIZE]]
-    outcome.total = len(ordered)
-    outcome.facets = facet_counts([service_id for service_id, _values in ordered]) if ordered else []
+def _ids(statement, limit: int, offset: int) -> list[int]:
+    column_ = statement.selected_columns.service_id
+    return list(db.session.scalars(statement.order_by(column_.desc()).limit(limit).offset(offset)))
 
 
-def _run_near(criteria: Criteria, source, outcome: Outcome) -> None:
+def _run_by_relevance(criteria: Criteria, keywords: Keywords, outcome: Outcome):
+    """Services naming every keyword, then the others; newest first within each (index order)."""
+    start = criteria.start
+    in_name = matching_services(criteria, keywords, "name")
+    first = _ids(in_name, PAGE_SIZE, start)
+    hits = [Hit(service_id, 0.0) for service_id in first]
+    if len(first) < PAGE_SIZE:
+        named = start + len(first) if first else count(in_name)
+        others = _ids(matching_services(criteria, keywords, "other"), PAGE_SIZE - len(first), max(start - named, 0))
+        hits += [Hit(service_id, 1.0) for service_id in others]
+    outcome.hits = hits
+    return matching_services(criteria, keywords)
+
+
+def _run_by_name(criteria: Criteria, outcome: Outcome):
+    matching = matching_services(criteria, None)
+    page = matching.order_by(Resource.name, Resource.id).limit(PAGE_SIZE).offset(criteria.start)
+    outcome.hits = [Hit(service_id) for service_id in db.session.scalars(page)]
+    return matching
+
+
+def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
+    """Nearest first (or by relevance tier, then distance), each service at its nearest place."""
     latitude, longitude = outcome.origin
-    score = source.c.score if source is not None else literal_column("0.0")
-    query = _base(criteria, source, search_rows.c.service_id, search_rows.c.location_id, search_rows.c.latitude,
-                  search_rows.c.longitude, score.label("score")).where(search_rows.c.latitude.is_not(None))
-    if criteria.radius_km:
-        low_lat, high_lat, low_lon, high_lon = geo.bounding_box(latitude, longitude, criteria.radius_km)
-        query = query.where(search_rows.c.latitude.between(low_lat, high_lat),
-                            search_rows.c.longitude.between(low_lon, high_lon))
-    else:
-        query = query.order_by(_approximate_distance(latitude, longitude)).limit(NEAREST_CANDIDATES)
-    best = _nearest_per_service(db.session.execute(query).all(), latitude, longitude, criteria.radius_km)
-    by_distance = criteria.sort != "relevance" or source is None
-    key = (lambda hit: (hit.distance_km, hit.score)) if by_distance else (lambda hit: (hit.score, hit.distance_km))
-    ordered = sorted(best.values(), key=key)
-    start = (max(criteria.page, 1) - 1) * PAGE_SIZE
-    outcome.hits, outcome.total = ordered[start:start + PAGE_SIZE], len(ordered)
-    outcome.facets = facet_counts([hit.service_id for hit in ordered]) if ordered else []
+    matching = matching_services(criteria, keywords)
+    by_relevance = criteria.sort == "relevance" and keywords is not None
+    radii = [criteria.radius_km] if criteria.radius_km or by_relevance else list(NEAREST_RADII)
+    for radius in radii:
+        places = _places_within(matching, latitude, longitude, radius)
+        if radius == radii[-1] or count(places.with_only_columns(search_rows.c.service_id).distinct()) \
+                >= criteria.start + PAGE_SIZE:
+            break
+    nearness = func.min(geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude))
+    order = [nearness, search_rows.c.service_id]
+    if by_relevance:
+        in_name = matching_services(criteria, keywords, "name")
+        order.insert(0, case((search_rows.c.service_id.in_(in_name), 0), else_=1))
+    page = (places.with_only_columns(search_rows.c.service_id).group_by(search_rows.c.service_id)
+            .order_by(*order).limit(PAGE_SIZE).offset(criteria.start))
+    service_ids = list(db.session.scalars(page))
+    outcome.hits = _nearest_hits(service_ids, places, latitude, longitude)
+    if by_relevance:
+        named = set(db.session.scalars(in_name.where(in_name.selected_columns.service_id.in_(service_ids))))
+        for hit in outcome.hits:
+            hit.score = 0.0 if hit.service_id in named else 1.0
+    if criteria.radius_km or by_relevance:
+        return places.with_only_columns(search_rows.c.service_id).distinct()
+    return select(search_rows.c.service_id).where(search_rows.c.service_id.in_(matching),
+                                                   search_rows.c.latitude.is_not(None)).distinct()
 
 
-def _approximate_distance(latitude: float, longitude: float):
-    """Equirectangular squared distance: orders by nearness without trigonometry in SQL."""
-    import math
+def _places_within(matching, latitude: float, longitude: float, radius_km: float | None):
+    """The search rows with a place, of the matching services, within the radius (if any)."""
+    places = select(search_rows.c.service_id).where(search_rows.c.latitude.is_not(None),
+                                                    search_rows.c.service_id.in_(matching))
+    if radius_km is None:
+        return places
+    low_lat, high_lat, low_lon, high_lon = geo.bounding_box(latitude, longitude, radius_km)
+    return places.where(search_rows.c.latitude.between(low_lat, high_lat),
+                        search_rows.c.longitude.between(low_lon, high_lon),
+                        geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
+                        <= geo.nearness_limit(radius_km))
 
-    scale = math.cos(math.radians(latitude)) ** 2
-    return ((search_rows.c.latitude - latitude) * (search_rows.c.latitude - latitude)
-            + (search_rows.c.longitude - longitude) * (search_rows.c.longitude - longitude) * scale)
 
-
-def _nearest_per_service(rows, latitude, longitude, radius_km) -> dict[int, Hit]:
-    best: dict[int, Hit] = {}
+def _nearest_hits(service_ids: list[int], places, latitude: float, longitude: float) -> list[Hit]:
+    """The page's services, each at its nearest place, in the page's order."""
+    if not service_ids:
+        return []
+    rows = db.session.execute(places.with_only_columns(
+        search_rows.c.service_id, search_rows.c.location_id, search_rows.c.latitude, search_rows.c.longitude,
+    ).where(search_rows.c.service_id.in_(service_ids)))
+    nearest: dict[int, Hit] = {}
     for row in rows:
         distance = geo.distance_km(latitude, longitude, row.latitude, row.longitude)
-        if radius_km and distance > radius_km:
-            continue
-        current = best.get(row.service_id)
-        if current is None or distance < current.distance_km:
-            best[row.service_id] = Hit(row.service_id, row.score or 0.0, row.location_id, distance)
-    return best
+        if row.service_id not in nearest or distance < nearest[row.service_id].distance_km:
+            nearest[row.service_id] = Hit(row.service_id, 0.0, row.location_id, distance)
+    return [nearest[service_id] for service_id in service_ids if service_id in nearest]
 
 
-def facet_counts(service_ids) -> list[dict]:
-    """Service types among the results, with how many results have each."""
-    if isinstance(service_ids, list):
-        service_ids = service_ids[:30000]
+def facet_counts(results) -> list[dict]:
+    """Service types among the results, with how many results have each: counted on the index of
+    (service, type) pairs, then named for the few shown."""
+    counts = (select(service_taxonomy.c.term_id, func.count(func.distinct(service_taxonomy.c.service_id))
+                     .label("count"))
+              .where(service_taxonomy.c.service_id.in_(results.order_by(None)))
+              .group_by(service_taxonomy.c.term_id).subquery())
     query = (select(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr,
-                    func.count(func.distinct(service_taxonomy.c.service_id)).label("count"))
-             .join(TaxonomyTerm, TaxonomyTerm.id == service_taxonomy.c.term_id)
-             .where(service_taxonomy.c.service_id.in_(service_ids), TaxonomyTerm.deleted_at.is_(None))
+                    func.sum(counts.c.count).label("count"))
+             .join(counts, counts.c.term_id == TaxonomyTerm.id).where(TaxonomyTerm.deleted_at.is_(None))
              .group_by(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr)
-             .order_by(func.count(func.distinct(service_taxonomy.c.service_id)).desc(), TaxonomyTerm.code)
+             .order_by(func.sum(counts.c.count).desc(), TaxonomyTerm.code)
              .limit(FACET_LIMIT))
-    return [dict(row._mapping) for row in db.session.execute(query)]
-
-
+    return [{**row._mapping, "count": int(row.count)} for row in db.session.execute(query)]
