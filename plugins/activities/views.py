@@ -113,6 +113,7 @@ def change_task_status(task_id):
 def calendar_page():
     colleagues = users_by_id(calendar.visible_owner_ids(current_user.id) - {current_user.id})
     return render_template("activities/calendar.html", may_create=current_user.can("activities.create"),
+                           may_edit=current_user.can("activities.edit"),
                            timezone=calendar.user_zone().key, colours=calendar.COLOURS,
                            record_urls=calendar.record_urls(),
                            colleagues=sorted(colleagues.values(), key=lambda user: user.name))

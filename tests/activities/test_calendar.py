@@ -136,3 +136,9 @@ def test_choose_whose_activities_the_calendar_shows(staff, make_user, login_as, 
     assert titles("me") == {"Mon appel"}
     assert titles(str(sharing.id)) == {"Appel partagé"}
     assert titles(str(secretive.id)) == set()
+
+
+def test_the_page_lets_only_editors_drag(staff_client, readonly, login_as):
+    assert 'data-may-edit="1"' in staff_client.get("/calendar").get_data(as_text=True)
+    page = login_as(readonly).get("/calendar").get_data(as_text=True)
+    assert 'data-may-edit="0"' in page and 'data-may-create="0"' in page

@@ -118,3 +118,20 @@ def test_show_one_colleague_shared_calendar(live_app, live_server, live_user, pa
     expect(hers).to_have_count(0)
     expect(mine).to_be_visible()
     assert browser_errors == []
+
+
+def test_drag_over_slots_to_create_a_longer_meeting(live_app, live_server, live_user, page, browser_errors):
+    live_user("staff", email="slots@example.org")
+    log_in(page, live_server, "slots@example.org")
+    page.goto(f"{live_server}/calendar")
+    page.locator('.fc-timegrid-slot-lane[data-time="16:00:00"]').scroll_into_view_if_needed()
+    first = page.locator('.fc-timegrid-slot-lane[data-time="14:00:00"]').bounding_box()
+    last = page.locator('.fc-timegrid-slot-lane[data-time="15:00:00"]').bounding_box()
+    x = first["x"] + first["width"] / 2
+    page.mouse.move(x, first["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(x, last["y"] + last["height"] - 5, steps=15)
+    page.mouse.up()
+    expect(page).to_have_url(re.compile(r"/meetings/new\?status=planned&start=(\d{4}-\d\d-\d\d)T14%3A00&end=\1T15%3A30"))
+    expect(page.get_by_label("End")).to_have_value(re.compile(r"T15:30$"))
+    assert browser_errors == []

@@ -1,5 +1,6 @@
-/* The calendar: FullCalendar fed by the JSON endpoint; click a slot to create a meeting pre-filled
-   with its start and end; drag or resize to reschedule (POSTed with the version).
+/* The calendar: FullCalendar fed by the JSON endpoint; click a slot (or drag over several) to create
+   a meeting pre-filled with its start and end (an hour at least); drag or resize an event to
+   reschedule it (POSTed with the version).
    Times are the user's time zone (given by name in data-timezone), not the browser's: FullCalendar
    sends and shows wall-clock times of that zone, without offset, and so does the server. */
 (function () {
@@ -47,7 +48,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var element = document.getElementById("calendar");
     if (!element || typeof FullCalendar === "undefined") { return; }
-    var mayCreate = element.dataset.mayCreate === "1";
+    var mayCreate = element.dataset.mayCreate === "1", mayEdit = element.dataset.mayEdit === "1";
     var colours = JSON.parse(element.dataset.colours), recordUrls = JSON.parse(element.dataset.recordUrls);
     var owner = document.getElementById("calendar-owner");
     var calendar = new FullCalendar.Calendar(element, {
@@ -60,7 +61,7 @@
         url: element.dataset.events,
         extraParams: function () { return { owner: owner ? owner.value : "" }; }
       },
-      editable: mayCreate,
+      editable: mayEdit,
       selectable: mayCreate,
       nowIndicator: true,
       eventDataTransform: function (event) {  /* colour, address and what may change, from the kind */
@@ -69,12 +70,11 @@
         if (event.kind === "task") { event.durationEditable = false; }
         return event;
       },
-      dateClick: function (info) {
-        if (!mayCreate) { return; }
-        /* a day of the month view starts at 9:00; a slot of the week or day view at its time */
-        var dateStr = info.allDay ? info.dateStr + "T09:00" : info.dateStr;
-        window.location.href = element.dataset.newMeeting + "&start=" + encodeURIComponent(formInput(dateStr, 0)) +
-          "&end=" + encodeURIComponent(formInput(dateStr, 60));
+      select: function (info) {  /* a click or a drag over slots: a meeting at that time */
+        var start = info.allDay ? info.startStr + "T09:00" : info.startStr;
+        var minutes = info.allDay ? 60 : Math.max((info.end - info.start) / 60000, 60);
+        window.location.href = element.dataset.newMeeting + "&start=" + encodeURIComponent(formInput(start, 0)) +
+          "&end=" + encodeURIComponent(formInput(start, minutes));
       },
       eventDrop: function (info) { reschedule(info, element); },
       eventResize: function (info) { reschedule(info, element); }
