@@ -98,7 +98,7 @@ def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_P
     ``COUNT_CAP`` so that a million-row list stays fast (``Page.total_is_exact`` says so)."""
     per_page = max(1, min(int(per_page or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
     page = max(1, int(page or 1))
-    if unfiltered:
+    if unfiltered and db.is_sqlite:
         total, exact = count_active(entity), True
     elif exact_count:
         total, exact = count(statement), True
@@ -138,8 +138,9 @@ def count_capped(statement, cap: int) -> tuple[int, bool]:
 
 
 def count_active(entity: Entity) -> int:
-    """Records not in the trash. ``count(*)`` of a whole table is the cheapest count there is
-    (SQLite reads only the b-tree's pages), so count everything and take the trash away."""
+    """Records not in the trash. On SQLite ``count(*)`` of a whole table is the cheapest count
+    there is (it reads only the b-tree's pages), so count everything and take the trash away.
+    PostgreSQL reads every row for it: its lists count up to ``COUNT_CAP`` like filtered ones."""
     model = entity.model
     everything = db.session.scalar(select(func.count()).select_from(model))
     trashed = db.session.scalar(select(func.count()).select_from(model).where(model.deleted_at.is_not(None)))
@@ -259,7 +260,7 @@ def neighbours(entity: Entity, state: ListState, user, position: int, record_id:
     """Ids of the records before and after ``position`` (1-based) in the list, the list's total
     and whether it is exact; ``total`` is None when the record is no longer at that position."""
     statement = state.statement(entity, user)
-    if state.unfiltered:
+    if state.unfiltered and db.is_sqlite:
         total, exact = count_active(entity), True
     else:
         total, exact = count_capped(statement, COUNT_CAP)

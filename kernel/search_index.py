@@ -10,6 +10,11 @@ it (``LIKE '%emile%'``) cannot use an ordinary index, so the kernel adds, for ev
 The filters compare text without case (``lower(city) = 'iqaluit'``), which an index on the column
 itself cannot serve: every indexed text field also gets an index on ``lower(<column>)``.
 
+Lists sort by a column and then by id (so that pages never overlap). A SQLite index on a column
+holds the rowid, which is the id, so it serves both; a PostgreSQL index does not, and sorting by
+``last_name, id`` would read every client of the first name in the alphabet: on PostgreSQL every
+indexed sortable field gets an index on ``(<column>, id)``.
+
 ``ensure_search_indexes`` runs after the migrations (``passerelle db upgrade``); it is idempotent
 and fills the index of a table that already has rows.
 """
@@ -22,6 +27,14 @@ from sqlalchemy import inspect, text
 
 log = logging.getLogger(__name__)
 MIN_TRIGRAM = 3
+
+
+KERNEL_INDEX_SUFFIXES = ("_search_trgm", "_lower", "_sort")
+
+
+def made_by_kernel(index_name: str | None) -> bool:
+    """An index this module makes (not the models': migrations leave it alone)."""
+    return bool(index_name) and index_name.startswith("ix_") and index_name.endswith(KERNEL_INDEX_SUFFIXES)
 
 
 def fts_table(table: str) -> str:
@@ -40,16 +53,34 @@ def ensure_search_indexes(engine, entities) -> None:
             elif connection.dialect.name == "postgresql":
                 _ensure_postgresql(connection, table)
             _ensure_lowercase_indexes(connection, entity)
+            if connection.dialect.name == "postgresql":
+                _ensure_sort_indexes(connection, entity)
     mark_indexed(engine, entities)
+
+
+def _indexed_columns(entity):
+    columns = entity.model.__table__.columns
+    for meta in entity.declared_fields.values():
+        column = columns[meta.name]
+        if column.index or column.unique:
+            yield meta, column
+
+
+def _ensure_sort_indexes(connection, entity) -> None:
+    table = entity.model.__tablename__
+    for meta, _column in _indexed_columns(entity):
+        if meta.sortable:
+            connection.exec_driver_sql(
+                f"CREATE INDEX IF NOT EXISTS ix_{table}_{meta.name}_sort ON {table} ({meta.name}, id)"
+            )
 
 
 def _ensure_lowercase_indexes(connection, entity) -> None:
     from kernel.filters import TEXT_KINDS
 
     table = entity.model.__tablename__
-    columns = entity.model.__table__.columns
-    for meta in entity.declared_fields.values():
-        if meta.kind in TEXT_KINDS and (columns[meta.name].index or columns[meta.name].unique):
+    for meta, _column in _indexed_columns(entity):
+        if meta.kind in TEXT_KINDS:
             connection.exec_driver_sql(
                 f"CREATE INDEX IF NOT EXISTS ix_{table}_{meta.name}_lower ON {table} (lower({meta.name}))"
             )

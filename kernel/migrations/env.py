@@ -2,13 +2,15 @@
 
 from alembic import context
 
+from kernel.search_index import made_by_kernel
+
 config = context.config
 connection = config.attributes["connection"]
 owned_tables = config.attributes["owned_tables"]
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    if type_ == "index" and reflected and name and name.endswith("_search_trgm"):
+    if type_ == "index" and reflected and made_by_kernel(name):
         return False  # made by kernel.search_index, not by the models
     table = obj if type_ == "table" else getattr(obj, "table", None)
     table_name = name if type_ == "table" else getattr(table, "name", None)

@@ -7,6 +7,7 @@ from sqlalchemy import inspect
 
 from kernel import migrate
 from kernel.db import Base, db
+from kernel.search_index import made_by_kernel
 
 
 def test_each_part_has_its_own_version_table(app):
@@ -20,7 +21,7 @@ def test_models_and_migrations_agree(app):
         context = MigrationContext.configure(connection, opts={
             "compare_type": True,
             "include_object": lambda obj, name, type_, reflected, compare_to: (
-                not (type_ == "index" and (name or "").endswith("_search_trgm"))  # kernel.search_index's
+                not (type_ == "index" and made_by_kernel(name))  # kernel.search_index's
                 and (name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)) in owners
             ),
         })
