@@ -197,6 +197,15 @@ def events_between(owner_ids, start: datetime, end: datetime, zone: ZoneInfo) ->
     return events
 
 
+def dropped_start(kind: str, record, text: str, zone: ZoneInfo) -> datetime:
+    """Where a drag puts an activity's start, as wall-clock time in ``zone``. A bare date (a day of
+    the month view, the all-day row) keeps a call's or meeting's time of day."""
+    start = to_local_naive(text, zone)
+    if kind != "task" and len(text) == len("2026-01-31"):
+        start = datetime.combine(start.date(), record.start.replace(tzinfo=UTC).astimezone(zone).time())
+    return start
+
+
 def rescheduled_values(kind: str, record, start: datetime, end: datetime | None) -> dict:
     """The changes a drag or resize asks for, as raw values for ``records.update``. ``start`` and
     ``end`` are wall-clock times in the user's zone, which the kernel's date-time fields expect."""

@@ -147,8 +147,9 @@ def calendar_move():
         abort(404)
     try:
         zone = calendar.user_zone()
-        start = calendar.to_local_naive(request.form["start"], zone)
-        end = calendar.to_local_naive(request.form["end"], zone) if request.form.get("end") else None
+        start = calendar.dropped_start(kind, record, request.form["start"], zone)
+        end_text = request.form.get("end", "")
+        end = calendar.to_local_naive(end_text, zone) if len(end_text) > len("2026-01-31") else None
         values = calendar.rescheduled_values(kind, record, start, end)
         records.update(entity, record, values, current_user, expected_version=request.form.get("version"))
     except records.StaleRecord:

@@ -85,3 +85,13 @@ def test_a_meeting_created_from_a_clicked_slot_is_stored_in_utc(staff, staff_cli
     meeting = db.session.query(Meeting).filter_by(subject="Créée").one()
     assert (meeting.start, meeting.end) == (datetime(2026, 11, 5, 15, 0), datetime(2026, 11, 5, 16, 0))
     assert events_by_title(staff_client)["Créée"]["start"] == "2026-11-05T10:00:00"
+
+
+def test_dropping_a_meeting_on_a_day_keeps_its_time_and_length(staff, staff_client):
+    meeting = meeting_at_14_utc(staff)
+    moved = staff_client.post("/calendar/move", data={
+        "kind": "meeting", "id": meeting.id, "version": meeting.version, "start": "2026-11-12", "end": "2026-11-13"})
+    assert moved.status_code == 200, moved.json
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting.id)
+    assert (meeting.start, meeting.end) == (datetime(2026, 11, 12, 14, 0), datetime(2026, 11, 12, 15, 30))
