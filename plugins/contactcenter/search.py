@@ -186,8 +186,7 @@ def run(criteria: Criteria) -> Outcome:
         results = _run_by_relevance(criteria, keywords, outcome)
     else:
         results = _run_by_name(criteria, outcome)
-    outcome.total = count(results)
-    outcome.facets = facet_counts(results) if outcome.total else []
+    outcome.total, outcome.facets = count_and_facets(results)
     return outcome
 
 
@@ -224,21 +223,18 @@ def _run_by_name(criteria: Criteria, outcome: Outcome):
 def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
     """Nearest first (or by relevance tier, then distance), each service at its nearest place."""
     latitude, longitude = outcome.origin
-    matching = matching_services(criteria, keywords)
     by_relevance = criteria.sort == "relevance" and keywords is not None
     radii = [criteria.radius_km] if criteria.radius_km or by_relevance else list(NEAREST_RADII)
-    for radius in radii:
-        places = _places_within(matching, latitude, longitude, radius)
-        if radius == radii[-1] or count(places.with_only_columns(search_rows.c.service_id).distinct()) \
-                >= criteria.start + PAGE_SIZE:
+    for radius in radii:  # the nearest services are within the first circle that holds a page of them
+        places = _matching_places(criteria, keywords, (latitude, longitude), radius)
+        if radius == radii[-1] or count(places.distinct()) >= criteria.start + PAGE_SIZE:
             break
     nearness = func.min(geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude))
     order = [nearness, search_rows.c.service_id]
     if by_relevance:
         in_name = matching_services(criteria, keywords, "name")
         order.insert(0, case((search_rows.c.service_id.in_(in_name), 0), else_=1))
-    page = (places.with_only_columns(search_rows.c.service_id).group_by(search_rows.c.service_id)
-            .order_by(*order).limit(PAGE_SIZE).offset(criteria.start))
+    page = places.group_by(search_rows.c.service_id).order_by(*order).limit(PAGE_SIZE).offset(criteria.start)
     service_ids = list(db.session.scalars(page))
     outcome.hits = _nearest_hits(service_ids, places, latitude, longitude)
     if by_relevance:
@@ -246,17 +242,22 @@ def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
         for hit in outcome.hits:
             hit.score = 0.0 if hit.service_id in named else 1.0
     if criteria.radius_km or by_relevance:
-        return places.with_only_columns(search_rows.c.service_id).distinct()
-    return select(search_rows.c.service_id).where(search_rows.c.service_id.in_(matching),
-                                                   search_rows.c.latitude.is_not(None)).distinct()
+        return places.distinct()
+    return _matching_places(criteria, keywords, (latitude, longitude), None).distinct()
 
 
-def _places_within(matching, latitude: float, longitude: float, radius_km: float | None):
-    """The search rows with a place, of the matching services, within the radius (if any)."""
-    places = select(search_rows.c.service_id).where(search_rows.c.latitude.is_not(None),
-                                                    search_rows.c.service_id.in_(matching))
+def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radius_km: float | None):
+    """SELECT service_id of the search rows with a place, of the services meeting the criteria,
+    within the radius (if any)."""
+    service = search_rows.c.service_id
+    if radius_km is not None:
+        service = service + 0  # "+ 0": read the box from the place index, check each place's service
+    conditions = ([service.in_(matching_services(criteria, keywords))] if keywords is not None
+                  else criteria_conditions(service, criteria))
+    places = select(search_rows.c.service_id).where(search_rows.c.latitude.is_not(None), *conditions)
     if radius_km is None:
         return places
+    latitude, longitude = origin
     low_lat, high_lat, low_lon, high_lon = geo.bounding_box(latitude, longitude, radius_km)
     return places.where(search_rows.c.latitude.between(low_lat, high_lat),
                         search_rows.c.longitude.between(low_lon, high_lon),
@@ -279,17 +280,25 @@ def _nearest_hits(service_ids: list[int], places, latitude: float, longitude: fl
     return [nearest[service_id] for service_id in service_ids if service_id in nearest]
 
 
-def facet_counts(results) -> list[dict]:
-    """Service types among the results, with how many results have each: counted on the index of
-    (service, type) pairs, then named for the few shown."""
+def count_and_facets(results) -> tuple[int, list[dict]]:
+    """How many results, and the service types among them with how many results have each.
+
+    One statement: the results are found once (a CTE used twice is materialised), the types are
+    counted on the index of (service, type) pairs, and only the few shown are named."""
+    found = results.order_by(None).cte("results")
+    total = select(func.count()).select_from(found).scalar_subquery()
     counts = (select(service_taxonomy.c.term_id, func.count(func.distinct(service_taxonomy.c.service_id))
                      .label("count"))
-              .where(service_taxonomy.c.service_id.in_(results.order_by(None)))
+              .where(service_taxonomy.c.service_id.in_(select(found.c.service_id)))
               .group_by(service_taxonomy.c.term_id).subquery())
-    query = (select(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr,
+    query = (select(total.label("total"), TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr,
                     func.sum(counts.c.count).label("count"))
              .join(counts, counts.c.term_id == TaxonomyTerm.id).where(TaxonomyTerm.deleted_at.is_(None))
              .group_by(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr)
              .order_by(func.sum(counts.c.count).desc(), TaxonomyTerm.code)
              .limit(FACET_LIMIT))
-    return [{**row._mapping, "count": int(row.count)} for row in db.session.execute(query)]
+    rows = db.session.execute(query).all()
+    if not rows:  # no result has a service type
+        return count(results), []
+    facets = [{"code": row.code, "name": row.name, "name_fr": row.name_fr, "count": int(row.count)} for row in rows]
+    return rows[0].total, facets
