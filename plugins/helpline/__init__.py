@@ -68,6 +68,14 @@ def passerelle_template_context():
 
 
 @hookimpl
+def passerelle_record_saved(entity, record, created, changes, user):
+    if created and entity.name == "referral":
+        from plugins.helpline.workflow import need_from_referral
+
+        need_from_referral(record, user)
+
+
+@hookimpl
 def passerelle_record_panels(entity, record, user):
     from plugins.helpline.referring import contact_screen_panel
 

@@ -227,14 +227,18 @@ def already_referred(contact: Contact, resource_id: int) -> bool:
 
 
 def refer(contact: Contact, resource_id: int, user) -> Referral:
-    """A referral of the contact's caller to a resource. Needs follow the referrals: the first fills
-    the primary need with the resource's service type, later ones add secondary needs."""
-    referral = records.create(entity("referral"), {"contact_id": contact.id, "resource_id": resource_id,
-                                                   "profile_id": contact.profile_id}, user)
-    term_id = resource_term(resource_id)
-    if term_id is not None:
+    """A referral of the contact's caller to a resource (its need follows: ``need_from_referral``)."""
+    return records.create(entity("referral"), {"contact_id": contact.id, "resource_id": resource_id,
+                                               "profile_id": contact.profile_id}, user)
+
+
+def need_from_referral(referral: Referral, user) -> None:
+    """Needs follow the referrals, whichever way they are made (screen, API, import): the first
+    fills the primary need with the resource's service type, later ones add secondary needs."""
+    contact = db.session.get(Contact, referral.contact_id)
+    term_id = resource_term(referral.resource_id)
+    if contact is not None and term_id is not None:
         add_need(contact, term_id, user)
-    return referral
 
 
 def referrals_of(contact_id: int) -> list[Referral]:

@@ -142,3 +142,12 @@ def test_a_service_gap_is_recorded_with_its_service_type_area_and_note(app, staf
         contact.id, shelter.id, "X0A 0H0", "No shelter bed in Iqaluit")
     page = staff_client.get(f"/helpline/contacts/{contact.id}?tab=referrals").get_data(as_text=True)
     assert "No shelter bed in Iqaluit" in page and "Emergency shelter" in page
+
+
+def test_a_referral_made_through_the_api_fills_the_need_too(app, staff, admin, token_for, directory):
+    shelter, _food = directory["terms"]
+    contact = make_contact(staff, profile=make_profile(staff))
+    response = app.test_client().post("/api/v1/referrals", headers=token_for(admin),
+                                      json={"contact_id": contact.id, "resource_id": directory["shelter"].id})
+    assert response.status_code == 201, response.get_json()
+    assert needs(contact.id) == [(shelter.id, True)]
