@@ -48,13 +48,14 @@ def linked_count(link: Link) -> int:
     return db.session.scalar(select(func.count()).select_from(linked_statement(link).subquery()))
 
 
-def linked_panel(link: Link) -> Panel:
+def linked_panel(link: Link, *, closed: bool = False) -> Panel:
+    """The records pointing at a record; "Add" is not offered on a closed record (``Entity.closing``)."""
     other = link.entity
     rows = list(db.session.scalars(
         linked_statement(link).order_by(other.model.id.desc()).limit(PANEL_ROWS)))
     columns = [meta for meta in other.list_fields if meta.name != link.field.name][:5]
     actions = []
-    if other.can(_current_user(), "create"):
+    if not closed and other.can(_current_user(), "create"):
         actions.append((other.create_label or _("Add"),
                         url_for("records.create_record", plural=other.plural, **{link.field.name: link.value})))
     filter_key = f"{link.field.name}__equals" if link.field.kind == "related" else f"{link.field.name}__in"
@@ -85,5 +86,6 @@ class LinkedRecordsPanels:
 
     @hookimpl
     def passerelle_record_panels(self, entity, record, user):
-        return [linked_panel(link) for link in links_to(entity, record, entities())
+        closed = entity.is_closed(record)
+        return [linked_panel(link, closed=closed) for link in links_to(entity, record, entities())
                 if link.entity.can(user, "view")]

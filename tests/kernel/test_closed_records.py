@@ -96,3 +96,18 @@ def test_someone_without_the_reopen_permission_is_refused(closing, staff, staff_
     record = _closed_client(staff)
     assert staff_client.post(f"/clients/{record.id}/reopen", data={"version": str(record.version)}).status_code == 403
     assert _saved(record.id).file_status == "closed"
+
+
+def test_panels_offer_no_add_button_on_a_closed_record(closing, staff, admin_client):
+    import re
+
+    def add_links(record_id):
+        page = admin_client.get(f"/clients/{record_id}").get_data(as_text=True)
+        return [link for link in re.findall(r'href="([^"]+/new\?[^"]+)"', page)
+                if f"client:{record_id}" in link or f"client%3A{record_id}" in link]
+
+    entity = entities().get("client")
+    open_client = records.create(entity, {"last_name": "Ouverte"}, staff)
+    db.session.commit()
+    assert add_links(open_client.id)  # "Schedule a call", a participation… already linked to the client
+    assert add_links(_closed_client(staff).id) == []
