@@ -44,6 +44,11 @@ from plugins.activities.models import (
 bp = Blueprint("activities", __name__)
 
 
+def wants_json() -> bool:
+    """The page's script asks for JSON; a browser's form (which accepts */*) gets a page."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
 def first_message(messages: dict) -> str:
     for value in messages.values():
         return str(value[0] if isinstance(value, list) else value)
@@ -96,14 +101,21 @@ def change_task_status(task_id):
                        expected_version=request.form.get("version"))
     except records.StaleRecord:
         db.session.rollback()
-        return jsonify(error=_("Someone else changed this task meanwhile: reload the page.")), 409
+        return status_refused(_("Someone else changed this task meanwhile: reload the page."), 409)
     except ValidationError as error:
         db.session.rollback()
-        return jsonify(error=first_message(error.messages)), 422
+        return status_refused(first_message(error.messages), 422)
     db.session.commit()
-    if not request.accept_mimetypes.accept_json and "HX-Request" not in request.headers:
+    if not wants_json():  # the card's own form, sent without JavaScript or from the keyboard
         return redirect(url_for("activities.kanban"))
     return jsonify(status=task.status, version=task.version)
+
+
+def status_refused(message: str, status: int):
+    if wants_json():
+        return jsonify(error=message), status
+    flash(message, "error")
+    return redirect(url_for("activities.kanban"))
 
 
 # -- calendar ----------------------------------------------------------------------------------

@@ -47,3 +47,17 @@ def test_older_completed_tasks_leave_the_kanban_for_the_history(staff, staff_cli
     page = staff_client.get("/tasks/kanban").get_data(as_text=True)
     assert "Finie hier" in page and "Finie il y a longtemps" not in page and "Nov 5, 2026" in page
     assert "Finie il y a longtemps" in staff_client.get("/tasks/history").get_data(as_text=True)
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_the_card_form_of_a_browser_gets_the_kanban_back(staff, staff_client):
+    task = create("task", {"subject": "Carte", "status": "not_started"}, staff)
+    moved = staff_client.post(f"/tasks/{task.id}/status", data={"status": "pending", "version": task.version},
+                              headers={"Accept": BROWSER_ACCEPT})
+    assert moved.status_code == 302 and moved.headers["Location"].endswith("/tasks/kanban")
+    stale = staff_client.post(f"/tasks/{task.id}/status", data={"status": "completed", "version": 1},
+                              headers={"Accept": BROWSER_ACCEPT}, follow_redirects=True)
+    assert "Someone else changed this task meanwhile" in stale.get_data(as_text=True)
+    assert db.session.get(Task, task.id).status == "pending"

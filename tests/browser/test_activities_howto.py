@@ -1,13 +1,15 @@
-"""The guide's "how to schedule a call", as a staff member does it in a browser: from the sidebar,
-with the "related to" picker searching the clients by name."""
+"""The guides' "how to", as a staff member does them in a browser: schedule a call from the sidebar
+with the "related to" picker searching the clients by name; in French, create a task and move it
+on the kanban with the keyboard."""
 
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from kernel.db import db
-from plugins.activities.models import Call
+from plugins.activities.models import Call, Task
 from tests.browser.test_activities import log_in
 from tests.browser.test_activities_documents import add
+from tests.conftest import TEST_PASSWORD
 
 
 def pick_one(page, label, typed, option):
@@ -41,3 +43,46 @@ def test_schedule_a_call_related_to_a_client(live_app, live_server, live_user, p
     page.goto(f"{live_server}/clients/{client_id}")
     expect(page.locator("#panel-activities").get_by_role("link", name="Appel de suivi avec M. Zunik")).to_be_visible()
     assert browser_errors == []
+
+
+def test_create_a_task_in_french_then_move_it_on_the_kanban_with_the_keyboard(live_app, live_server, live_user,
+                                                                                browser):
+    live_user("staff", email="tache@example.org", language="fr")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-CA")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        french_task_and_kanban(live_app, live_server, page)
+    finally:
+        context.close()
+    assert errors == []
+
+
+def french_task_and_kanban(live_app, live_server, page):
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Adresse courriel").fill("tache@example.org")
+    page.get_by_label("Mot de passe", exact=True).fill(TEST_PASSWORD)
+    page.get_by_label("Mot de passe", exact=True).press("Enter")
+    expect(page.get_by_role("heading", level=1, name="Tableau de bord")).to_be_visible()
+    page.get_by_role("link", name="Créer une tâche").first.click()
+    page.get_by_label("Objet").fill("Préparer une présentation")
+    page.get_by_label("Date de début").fill("2026-11-24")
+    page.get_by_label("Date d’échéance").fill("2026-11-27")
+    page.get_by_label("Priorité").select_option(label="Élevée")
+    page.get_by_role("button", name="Sauvegarder", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1, name="Préparer une présentation")).to_be_visible()
+
+    page.get_by_role("link", name="Kanban").first.click()
+    card = page.locator(".kanban-card", has_text="Préparer une présentation")
+    expect(page.locator('.kanban-cards[data-status="not_started"]').locator(".kanban-card")).to_have_count(1)
+    card.get_by_label("Statut").focus()
+    card.get_by_label("Statut").select_option(label="En cours")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the "Déplacer" button
+    expect(page.locator('.kanban-cards[data-status="in_progress"]').locator(".kanban-card",
+                                                                         has_text="Préparer une présentation")).to_be_visible()
+    with live_app.app_context():
+        assert db.session.scalar(select(Task.status)) == "in_progress"
+        db.session.remove()
