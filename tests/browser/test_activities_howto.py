@@ -86,3 +86,33 @@ def french_task_and_kanban(live_app, live_server, page):
     with live_app.app_context():
         assert db.session.scalar(select(Task.status)) == "in_progress"
         db.session.remove()
+
+
+def test_invite_colleagues_to_a_meeting(live_app, live_server, live_user, page, browser_errors):
+    from kernel import records
+    from kernel.registry import entities
+    from plugins.activities.models import MeetingInvitee
+
+    user = live_user("staff", email="host@example.org")
+    live_user("staff", email="guest@example.org", name="Colette Collègue")
+    with live_app.app_context():
+        meeting = records.create(entities().get("meeting"), {
+            "subject": "Bilan de stage", "start": "2026-11-25T14:00:00Z", "end": "2026-11-25T15:00:00Z"},
+            db.session.get(type(user), user.id))
+        db.session.commit()
+        meeting_id = meeting.id
+        db.session.remove()
+    log_in(page, live_server, "host@example.org")
+    page.goto(f"{live_server}/meetings/{meeting_id}")
+    page.get_by_role("link", name="Choose the guests").click()
+    page.locator(".ts-wrapper", has=page.get_by_role("combobox", name="Invited colleagues")).click()
+    page.keyboard.type("colette")
+    page.locator(".ts-dropdown .option", has_text="Colette Collègue").click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#panel-invitees")).to_contain_text("Colette Collègue")
+    expect(page.locator("#panel-invitees")).to_contain_text("1 h 00")
+    with live_app.app_context():
+        assert db.session.scalar(select(MeetingInvitee.meeting_id)) == meeting_id
+        db.session.remove()
+    assert browser_errors == []
