@@ -133,7 +133,7 @@ def criteria_conditions(service, criteria: Criteria) -> list:
             service_areas.c.folded_name.like(f"%{fold(criteria.area)}%"))))
     if criteria.taxonomy:
         conditions.append(service.in_(taxonomy_services(criteria.taxonomy)))
-    if criteria.language:  # probed per candidate: its names are compared without case, off the index
+    if criteria.language:  # migration d7a3b9e51c20 indexes lower(code) and lower(name)
         wanted = fold(criteria.language)
         conditions.append(exists().where(languages.c.service_id == service, or_(
             func.lower(languages.c.code) == wanted, func.lower(languages.c.name) == wanted)))
@@ -145,8 +145,10 @@ def criteria_conditions(service, criteria: Criteria) -> list:
 
 
 def taxonomy_services(code: str):
-    terms = select(TaxonomyTerm.id).where(or_(TaxonomyTerm.code == code, TaxonomyTerm.code.like(f"{code}.%"),
-                                              TaxonomyTerm.code.like(f"{code}-%")))
+    """Services of a type or its sub-types; the few term ids are read first, so that the database
+    knows from its statistics how many services they have."""
+    terms = list(db.session.scalars(select(TaxonomyTerm.id).where(or_(
+        TaxonomyTerm.code == code, TaxonomyTerm.code.like(f"{code}.%"), TaxonomyTerm.code.like(f"{code}-%")))))
     return select(service_taxonomy.c.service_id).where(service_taxonomy.c.term_id.in_(terms))
 
 
@@ -163,9 +165,12 @@ def phone_digits(number: str) -> str:
 def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str = "any"):
     """SELECT service_id of the services that meet every criterion but the place, one row each."""
     if keywords is not None:
-        statement = keywords.services(tier).subquery()
-        # "+ 0": SQLite would otherwise hand ``rowid IN (…)`` to FTS5, which runs the match per id.
-        service = statement.c.service_id + 0 if db.is_sqlite else statement.c.service_id
+        if db.is_sqlite:  # "+ 0": else SQLite hands ``rowid IN (…)`` to FTS5, which runs the match per id
+            statement = keywords.services(tier).subquery()
+            service = statement.c.service_id + 0
+        else:  # found once from the GIN index, rather than matched again for each row of another index
+            statement = keywords.services(tier).cte(f"keywords_{tier}").prefix_with("MATERIALIZED")
+            service = statement.c.service_id
         return select(statement.c.service_id).where(*criteria_conditions(service, criteria))
     return select(Resource.id.label("service_id")).where(*criteria_conditions(Resource.id, criteria))
 
@@ -236,7 +241,7 @@ def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
         order.insert(0, case((search_rows.c.service_id.in_(in_name), 0), else_=1))
     page = places.group_by(search_rows.c.service_id).order_by(*order).limit(PAGE_SIZE).offset(criteria.start)
     service_ids = list(db.session.scalars(page))
-    outcome.hits = _nearest_hits(service_ids, places, latitude, longitude)
+    outcome.hits = _nearest_hits(service_ids, latitude, longitude)
     if by_relevance:
         named = set(db.session.scalars(in_name.where(in_name.selected_columns.service_id.in_(service_ids))))
         for hit in outcome.hits:
@@ -265,13 +270,14 @@ def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radi
                         <= geo.nearness_limit(radius_km))
 
 
-def _nearest_hits(service_ids: list[int], places, latitude: float, longitude: float) -> list[Hit]:
-    """The page's services, each at its nearest place, in the page's order."""
+def _nearest_hits(service_ids: list[int], latitude: float, longitude: float) -> list[Hit]:
+    """The page's services, each at its nearest place (within the radius, if any, since the service
+    has a place there), in the page's order."""
     if not service_ids:
         return []
-    rows = db.session.execute(places.with_only_columns(
+    rows = db.session.execute(select(
         search_rows.c.service_id, search_rows.c.location_id, search_rows.c.latitude, search_rows.c.longitude,
-    ).where(search_rows.c.service_id.in_(service_ids)))
+    ).where(search_rows.c.service_id.in_(service_ids), search_rows.c.latitude.is_not(None)))
     nearest: dict[int, Hit] = {}
     for row in rows:
         distance = geo.distance_km(latitude, longitude, row.latitude, row.longitude)
