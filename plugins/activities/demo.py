@@ -58,23 +58,36 @@ def at(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
 
 def load_demo_activities(session, users: dict) -> None:
     rng = random.Random(5)
-    zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
-    today = date.today()
     people = [user for role, user in users.items() if role in ("administrator", "supervisor", "staff")]
     pool = related_pool(session) or [None]
+    add_calls_and_meetings(session, rng, people, pool)
+    add_tasks(session, rng, people, pool)
+    for subject, text in NOTES:
+        author = rng.choice(people).id
+        session.add(Note(subject=subject, text=text, related_to=rng.choice(pool), created_by_id=author,
+                         updated_by_id=author))
+    share_calendars(session, users)
+    add_demo_cv(session, users.get("staff") or people[0], [link for link in pool if link and link.startswith("client:")])
 
-    def stamp(user):
-        return {"assigned_user_id": user.id, "created_by_id": user.id, "updated_by_id": user.id}
 
+def stamp(user) -> dict:
+    return {"assigned_user_id": user.id, "created_by_id": user.id, "updated_by_id": user.id}
+
+
+def add_calls_and_meetings(session, rng, people, pool) -> None:
+    """Three weeks back and three ahead, working days: a few calls each, a meeting now and then
+    with a colleague invited; the past ones held (or not)."""
+    zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
+    today = date.today()
     for offset in range(-21, 22):
         day = today + timedelta(days=offset)
         if day.weekday() >= 5:
             continue
         for user in people:
             for _ in range(rng.randrange(0, 3)):
-                start = at(day, rng.randrange(9, 16), rng.choice([0, 15, 30]), zone)
                 session.add(Call(
-                    subject=rng.choice(CALLS), direction=rng.choice(["inbound", "outbound"]), start=start,
+                    subject=rng.choice(CALLS), direction=rng.choice(["inbound", "outbound"]),
+                    start=at(day, rng.randrange(9, 16), rng.choice([0, 15, 30]), zone),
                     status="planned" if offset >= 0 else rng.choice(["held", "held", "not_held"]),
                     duration_hours=0, duration_minutes=rng.choice([15, 30, 45]), related_to=rng.choice(pool),
                     **stamp(user)))
@@ -87,21 +100,20 @@ def load_demo_activities(session, users: dict) -> None:
                                   **stamp(user))
                 session.add(meeting)
                 session.flush()
-                for guest in rng.sample([other for other in people if other is not user], 1):
-                    session.add(MeetingInvitee(meeting_id=meeting.id, user_id=guest.id))
+                colleagues = [other for other in people if other is not user]
+                if colleagues:
+                    session.add(MeetingInvitee(meeting_id=meeting.id, user_id=rng.choice(colleagues).id))
+
+
+def add_tasks(session, rng, people, pool) -> None:
+    """Tasks of every status, some overdue, due over the coming weeks."""
+    today = date.today()
     for index in range(24):
-        user = people[index % len(people)]
         due = today + timedelta(days=rng.randrange(-10, 20))
-        status = rng.choice(["not_started", "in_progress", "pending", "completed"])
-        session.add(Task(subject=TASKS[index % len(TASKS)], status=status, priority=rng.choice(["high", "medium", "low"]),
+        session.add(Task(subject=TASKS[index % len(TASKS)], priority=rng.choice(["high", "medium", "low"]),
+                         status=rng.choice(["not_started", "in_progress", "pending", "completed"]),
                          start_date=due - timedelta(days=rng.randrange(1, 10)), due_date=due,
-                         related_to=rng.choice(pool), **stamp(user)))
-    for subject, text in NOTES:
-        author = rng.choice(people).id
-        session.add(Note(subject=subject, text=text, related_to=rng.choice(pool), created_by_id=author,
-                         updated_by_id=author))
-    share_calendars(session, users)
-    add_demo_cv(session, users.get("staff") or people[0], [link for link in pool if link and link.startswith("client:")])
+                         related_to=rng.choice(pool), **stamp(people[index % len(people)])))
 
 
 def share_calendars(session, users: dict) -> None:
