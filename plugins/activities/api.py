@@ -29,13 +29,9 @@ def calendar_events():
         return problem(403, _("You are not allowed to do this."))
     zone = calendar.user_zone()
     try:
-        start = calendar.to_local_naive(request.args["start"], zone)
-        end = calendar.to_local_naive(request.args["end"], zone)
+        events = calendar.period_events(g.api_user.id, request.args, zone)
     except (KeyError, ValueError):
         return problem(422, _("Give a start and an end."))
-    owners = calendar.chosen_owners(calendar.visible_owner_ids(g.api_user.id), g.api_user.id,
-                                    request.args.get("owner", ""))
-    events = calendar.events_between(owners, start, end, zone)
     return jsonify(timezone=zone.key, events=events)
 
 

@@ -206,6 +206,14 @@ def dropped_start(kind: str, record, text: str, zone: ZoneInfo) -> datetime:
     return start
 
 
+def period_events(user_id: int, args, zone: ZoneInfo) -> list[dict]:
+    """The events the calendar asks for: ``start`` and ``end`` of the period, ``owner`` (see
+    ``chosen_owners``). KeyError or ValueError when the period is missing or not a date."""
+    start, end = to_local_naive(args["start"], zone), to_local_naive(args["end"], zone)
+    owners = chosen_owners(visible_owner_ids(user_id), user_id, args.get("owner", ""))
+    return events_between(owners, start, end, zone)
+
+
 def rescheduled_values(kind: str, record, start: datetime, end: datetime | None) -> dict:
     """The changes a drag or resize asks for, as raw values for ``records.update``. ``start`` and
     ``end`` are wall-clock times in the user's zone, which the kernel's date-time fields expect."""

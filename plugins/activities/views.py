@@ -134,15 +134,10 @@ def calendar_page():
 @bp.route("/calendar/events")
 @require("activities.view")
 def calendar_events():
-    zone = calendar.user_zone()
     try:
-        start = calendar.to_local_naive(request.args["start"], zone)
-        end = calendar.to_local_naive(request.args["end"], zone)
+        events = calendar.period_events(current_user.id, request.args, calendar.user_zone())
     except (KeyError, ValueError):
         return jsonify(error=_("Give a start and an end.")), 400
-    owners = calendar.chosen_owners(calendar.visible_owner_ids(current_user.id), current_user.id,
-                                    request.args.get("owner", ""))
-    events = calendar.events_between(owners, start, end, zone)
     return Response(json.dumps(events, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
 
 
