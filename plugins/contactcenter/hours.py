@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 
 from plugins.contactcenter.models import opening_hours, schedules
 
@@ -49,18 +49,19 @@ def opening_rows(service_id: int, service_schedules: list[dict]) -> list[dict]:
 
 
 def open_at_condition(service_id_column, moment: datetime):
-    """SQL: the service has hours covering ``moment`` and no holiday that day."""
+    """SQL: the service has hours covering ``moment`` and no holiday that day; one probe of an index
+    per service (most services open at a given hour: a list of them would be long to build)."""
     day, minute = moment.date(), moment.hour * 60 + moment.minute
-    hours = service_id_column.in_(select(opening_hours.c.service_id).where(
-        opening_hours.c.weekday == moment.weekday(),
+    hours = exists().where(
+        opening_hours.c.service_id == service_id_column, opening_hours.c.weekday == moment.weekday(),
         opening_hours.c.opens <= minute, opening_hours.c.closes > minute,
         or_(opening_hours.c.valid_from.is_(None), opening_hours.c.valid_from <= day),
         or_(opening_hours.c.valid_to.is_(None), opening_hours.c.valid_to >= day),
-    ))
-    holiday = service_id_column.in_(select(schedules.c.service_id).where(
-        schedules.c.service_id.is_not(None), schedules.c.opens_at.is_(None),
+    )
+    holiday = exists().where(
+        schedules.c.service_id == service_id_column, schedules.c.opens_at.is_(None),
         schedules.c.valid_from <= day, or_(schedules.c.valid_to.is_(None), schedules.c.valid_to >= day),
-    ))
+    )
     return and_(hours, ~holiday)
 
 

@@ -172,7 +172,7 @@ schedules = Table(
     Column("description", Text), Column("schedule_link", String(255)), Column("attending_type", Text),
     Column("notes", Text),
     # Holidays (no hours, a validity period): the "open at" filter reads them without a scan.
-    Index("ix_cc_schedules_holidays", "valid_from", "valid_to", "service_id",
+    Index("ix_cc_schedules_holidays", "service_id", "valid_from", "valid_to",
           sqlite_where=text("opens_at IS NULL"), postgresql_where=text("opens_at IS NULL")),
 )
 
@@ -183,8 +183,8 @@ opening_hours = Table(
     Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), nullable=False),
     Column("weekday", Integer, nullable=False), Column("opens", Integer, nullable=False),
     Column("closes", Integer, nullable=False), Column("valid_from", Date), Column("valid_to", Date),
-    Index("ix_cc_opening_hours_day", "weekday", "opens", "service_id"),
-    Index("ix_cc_opening_hours_service", "service_id", "weekday", "opens", "closes"),
+    # Holds every column the filter tests: whether a service is open is one probe of the index.
+    Index("ix_cc_opening_hours_service", "service_id", "weekday", "opens", "closes", "valid_from", "valid_to"),
 )
 
 service_areas = Table(
