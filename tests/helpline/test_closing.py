@@ -181,3 +181,27 @@ def test_a_supervisor_force_closes_with_a_reason_and_may_reopen(app, staff, make
     assert "Closed incomplete" in page and "Prank call" in page
     client.post(f"/helpline-contacts/{contact.id}/reopen", data={"version": saved.version})
     assert fresh(Contact, contact.id).status == "open"
+
+
+def test_an_organisations_own_demographic_is_asked_on_the_screen_and_may_be_required_to_close(
+        app, staff, staff_client, admin_client, make_user, login_as, term):
+    added = admin_client.post("/admin/fields/caller_profile/new", data={
+        "active": "1", "key": "household_size", "kind": "number", "label_fr": "Taille du ménage",
+        "label_en": "Household size"})
+    assert added.status_code == 302, added.get_data(as_text=True)[:500]
+    supervisor = login_as(make_user("supervisor", email="sam@example.org"))
+    settings_page = supervisor.get("/admin/helpline/checklist").get_data(as_text=True)
+    assert "Household size" in settings_page
+    supervisor.post("/admin/helpline/checklist", data={"demographics": ["household_size"]})
+    contact = ready_contact(staff, term)
+    screen = staff_client.get(f"/helpline/contacts/{contact.id}").get_data(as_text=True)
+    assert 'name="household_size"' in screen
+    refused = close(staff_client, contact).get_data(as_text=True)
+    assert checklist_states(refused)["demographics"] == "missing"
+    saved = fresh(Contact, contact.id)
+    profile = db.session.get(entities().get("caller_profile").model, saved.profile_id)
+    staff_client.post(f"/helpline/contacts/{contact.id}/details", data={
+        "version": saved.version, "profile_version": profile.version, "channel": "phone", "requester_served": "yes",
+        "service_delivery": "referral", "name": profile.name, "phone": profile.phone, "household_size": "4"})
+    assert close(staff_client, contact).status_code == 302
+    assert fresh(Contact, contact.id).status == "closed"
