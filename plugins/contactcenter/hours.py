@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, or_, select
 
 from plugins.contactcenter.models import opening_hours, schedules
 
@@ -52,16 +52,16 @@ def open_at_condition(service_id_column, moment: datetime):
     """SQL: the service has hours covering ``moment`` and no holiday that day; one probe of an index
     per service (most services open at a given hour: a list of them would be long to build)."""
     day, minute = moment.date(), moment.hour * 60 + moment.minute
-    hours = exists().where(
+    hours = select(opening_hours.c.service_id).where(
         opening_hours.c.service_id == service_id_column, opening_hours.c.weekday == moment.weekday(),
         opening_hours.c.opens <= minute, opening_hours.c.closes > minute,
         or_(opening_hours.c.valid_from.is_(None), opening_hours.c.valid_from <= day),
         or_(opening_hours.c.valid_to.is_(None), opening_hours.c.valid_to >= day),
-    )
-    holiday = exists().where(
+    ).exists()
+    holiday = select(schedules.c.service_id).where(
         schedules.c.service_id == service_id_column, schedules.c.opens_at.is_(None),
         schedules.c.valid_from <= day, or_(schedules.c.valid_to.is_(None), schedules.c.valid_to >= day),
-    )
+    ).exists()
     return and_(hours, ~holiday)
 
 

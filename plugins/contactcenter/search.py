@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime
 
-from sqlalchemy import and_, case, column, exists, func, literal_column, or_, select, table
+from sqlalchemy import and_, case, column, func, literal_column, or_, select, table
 
 from kernel.db import db
 from kernel.text import digits, fold
@@ -135,8 +135,8 @@ def criteria_conditions(service, criteria: Criteria) -> list:
         conditions.append(service.in_(taxonomy_services(criteria.taxonomy)))
     if criteria.language:  # migration d7a3b9e51c20 indexes lower(code) and lower(name)
         wanted = fold(criteria.language)
-        conditions.append(exists().where(languages.c.service_id == service, or_(
-            func.lower(languages.c.code) == wanted, func.lower(languages.c.name) == wanted)))
+        conditions.append(select(languages.c.service_id).where(languages.c.service_id == service, or_(
+            func.lower(languages.c.code) == wanted, func.lower(languages.c.name) == wanted)).exists())
     if criteria.open_at:
         conditions.append(open_at_condition(service, criteria.open_at))
     if criteria.phone:

@@ -1,0 +1,54 @@
+"""Pages of results: relevance tiers continue from one page to the next, a place search sorted
+by relevance keeps the name matches first, and resources in the trash are never found."""
+
+import re
+
+import pytest
+
+from plugins.contactcenter import search as search_module
+from plugins.contactcenter import views
+from tests.contactcenter.helpers import names_in, sample_client, search
+from tests.contactcenter.package import FOOD_NEWS, service_id_of
+
+
+def count_in(page: str) -> int:
+    return int(re.search(r'<p class="result-count">(\d+) resources? found', page).group(1))
+
+
+@pytest.fixture
+def one_per_page(monkeypatch):
+    monkeypatch.setattr(search_module, "PAGE_SIZE", 1)
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+
+
+def test_pages_follow_the_relevance_tiers(app, tmp_path, staff_client, one_per_page):
+    client = sample_client(app, tmp_path, staff_client)
+    pages = [search(client, q="logement", page=number) for number in (1, 2, 3, 4)]
+    assert [names_in(page) for page in pages[:3]] in (
+        [["Social housing"], ["Housing help"], ["Community kitchen"]],
+        [["Housing help"], ["Social housing"], ["Community kitchen"]],
+    )
+    assert names_in(pages[3]) == []
+    assert {count_in(page) for page in pages} == {3}
+    assert "Next page" in pages[1] and "Next page" not in pages[2]
+
+
+def test_near_a_place_by_relevance_or_by_distance(app, tmp_path, staff_client):
+    client = sample_client(app, tmp_path, staff_client)
+    by_relevance = names_in(search(client, q="logement", postal_code="K1P 1J1", sort="relevance"))
+    assert by_relevance == ["Social housing", "Housing help", "Community kitchen"]  # names first, then nearest
+    by_distance = names_in(search(client, q="logement", postal_code="K1P 1J1", sort="distance"))
+    assert by_distance[:2] in (["Social housing", "Community kitchen"], ["Community kitchen", "Social housing"])
+    assert by_distance[2] == "Housing help"
+
+
+def test_a_resource_in_the_trash_is_not_found(app, tmp_path, admin_client):
+    client = sample_client(app, tmp_path, admin_client)
+    record_id = service_id_of(FOOD_NEWS)
+    assert client.post(f"/resources/{record_id}/delete", data={"version": "1"}).status_code == 302
+    page = search(client, q="logement")
+    assert "Community kitchen" not in names_in(page)
+    assert count_in(page) == 2
+    near = search(client, postal_code="K1P 1J1", radius=10)
+    assert names_in(near) == ["Social housing"] and count_in(near) == 1
+    assert "BD-1800.2000" not in near  # no facet for the type it alone had there
