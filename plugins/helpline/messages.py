@@ -29,11 +29,6 @@ def caller_language(profile: Profile | None) -> str:
     return language if language in ("fr", "en") else current_app.config.get("DEFAULT_LANGUAGE", "fr")
 
 
-def resource_details(resource: Resource, language: str) -> dict:
-    with force_locale(language):
-        return full_resource(resource, utcnow())
-
-
 def send_by_email(referral: Referral) -> OutboxMessage:
     profile = db.session.get(Profile, referral.profile_id) if referral.profile_id else None
     if profile is None or not profile.email:

@@ -16,8 +16,10 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -25,7 +27,7 @@ from sqlalchemy import select
 
 from kernel import records
 from kernel.app import csrf
-from kernel.db import db
+from kernel.db import db, utcnow
 from kernel.duplicates import find_duplicates
 from kernel.permissions import require
 from kernel.registry import entities
@@ -199,15 +201,14 @@ def contact_screen(contact_id: int):
     contact = contact_or_404(contact_id)
     if contact.assigned_user_id == current_user.id:
         workflow.mark_opened(contact)
-    if workflow.is_closed(contact) is False:
+    if not workflow.is_closed(contact):
         session_active_contact(contact)
     db.session.commit()
     return render_screen(contact)
 
 
 def session_active_contact(contact: Contact) -> None:
-    from flask import session
-
+    """The contact the directory's Refer buttons refer for (``referring.refer_target``)."""
     session["helpline_contact"] = contact.id
 
 
@@ -528,18 +529,10 @@ def public_referral(token: str):
         return render_template("helpline/public_referral.html", resource=None), 410
     profile = db.session.get(Profile, referral.profile_id) if referral.profile_id else None
     resource = db.session.get(Resource, referral.resource_id)
-    from flask_babel import force_locale
-
     language = messages.caller_language(profile)
     with force_locale(language):
-        return render_template("helpline/public_referral.html", resource=full_resource(resource, _now()),
+        return render_template("helpline/public_referral.html", resource=full_resource(resource, utcnow()),
                                language=language)
-
-
-def _now():
-    from kernel.db import utcnow
-
-    return utcnow()
 
 
 # -- programmes and surveys ------------------------------------------------------------------
