@@ -207,10 +207,15 @@ def build_openapi() -> APISpec:
         "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
     spec.components.schema("Error", errors)
     for entity in entities():
-        name = entity.model.__name__
+        name = component_name(entity)
         spec.components.schema(name, schema=entity_schema(entity))
         _add_entity_paths(spec, entity, name)
     return spec
+
+
+def component_name(entity) -> str:
+    """``service_record`` → ``ServiceRecord``: entity names are unique, model class names need not be."""
+    return "".join(part.capitalize() for part in entity.name.split("_"))
 
 
 def _add_entity_paths(spec: APISpec, entity, name: str) -> None:
