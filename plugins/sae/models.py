@@ -181,7 +181,7 @@ class Placement(Record):
         validators=(parent_is_open, hours_and_wage_are_sensible), closing=PARENT_CLOSING,
     )
 
-    position: Mapped[str] = field(label=_l("Position"), required=True, searchable=True, list=True)
+    position: Mapped[str] = field(label=_l("Job"), required=True, searchable=True, list=True)
     case_file_id: Mapped[int] = field("reference", label=_l("Case file"), target="sae_case_files", required=True,
                                       list=True)
     employer_id: Mapped[int] = field("reference", label=_l("Employer"), target="partners", required=True, list=True)

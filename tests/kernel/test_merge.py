@@ -24,7 +24,7 @@ class Visit(Record):
     """An entity of the tiny plugin, linked to a client by a reference field."""
 
     __tablename__ = "test_merge_visits"
-    __entity__ = Entity(name="visit", plural="visits", label="Visit", label_plural="Visits", title="{subject}")
+    __entity__ = Entity(name="merge_visit", plural="merge-visits", label="Visit", label_plural="Visits", title="{subject}")
     subject: Mapped[str] = field(label="Subject", required=True)
     client_id: Mapped[int | None] = field("reference", label="Client", target="clients")
 
@@ -46,12 +46,12 @@ def passerelle_entities():
 
 @hookimpl
 def passerelle_permissions():
-    return record_permissions("visits", "visits")
+    return record_permissions("mergevisits", "visits")
 
 
 @pytest.fixture
 def plugin_app(make_app):
-    app = make_app(extra_plugins={"visits": sys.modules[__name__]})
+    app = make_app(extra_plugins={"mergevisits": sys.modules[__name__]})
     with app.app_context():
         Base.metadata.create_all(db.engine, tables=[Visit.__table__, Enrolment.__table__])
         yield app
@@ -81,7 +81,7 @@ def pair(admin_http):
         "file_status": "on_hold", "version": "1"})
     assert edited.status_code == 302
     for subject, client_id in (("Intake", duplicate), ("CV review", duplicate), ("First call", kept)):
-        assert admin_http.post("/visits/new", data={"subject": subject, "client_id": client_id}).status_code == 302
+        assert admin_http.post("/merge-visits/new", data={"subject": subject, "client_id": client_id}).status_code == 302
     db.session.add(Enrolment(programme="Language classes", client_id=duplicate))
     db.session.commit()
     return kept, duplicate
@@ -162,7 +162,7 @@ def test_merge_repoints_every_row_that_referred_to_the_duplicate(admin_http, pai
     assert db.session.scalars(select(Enrolment.client_id)).all() == [kept]
     visit_history = db.session.execute(
         select(RecordChange.field, RecordChange.old_value, RecordChange.new_value, RecordChange.user_id)
-        .where(RecordChange.entity == "visit", RecordChange.action == "updated")
+        .where(RecordChange.entity == "merge_visit", RecordChange.action == "updated")
     ).all()
     assert visit_history == [("client_id", str(duplicate), str(kept), admin.id)] * 2
 

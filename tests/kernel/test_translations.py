@@ -73,3 +73,23 @@ def test_every_message_has_a_french_translation(name):
         f"{len(missing)} message(s) of {name} without a French translation in "
         f"{po_path.relative_to(ROOT)} (run `make messages`, then translate):\n" + "\n".join(missing)
     )
+
+
+def test_no_two_catalogues_translate_a_message_differently():
+    """The catalogues are merged into one at run time (the kernel's last), so a message that two
+    plugins translate differently would show one plugin's French in the other's screens. Give
+    such a message a context (``pgettext``) or the same French."""
+    seen: dict[tuple[str, str | None], tuple[str, str]] = {}
+    conflicts = []
+    for name, (_folders, translations) in CATALOGUES.items():
+        with (translations / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            catalogue = read_po(handle)
+        for message in catalogue:
+            if not message.id or not is_translated(message):
+                continue
+            key = (str(message.id), message.context)
+            french = str(message.string)
+            earlier = seen.setdefault(key, (name, french))
+            if earlier[1] != french and name != "kernel" and earlier[0] != "kernel":
+                conflicts.append(f"{key[0]!r}: {earlier[0]} says {earlier[1]!r}, {name} says {french!r}")
+    assert not conflicts, "translated differently:\n" + "\n".join(conflicts)
