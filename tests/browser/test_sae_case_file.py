@@ -73,7 +73,7 @@ def test_open_follow_and_close_a_case_file(live_app, live_server, live_user, pag
     expect(option).to_be_visible(timeout=TIMEOUT)
     option.click()
     expect(picker.locator(".ts-control .item")).to_have_text("Northmart Iqaluit", timeout=TIMEOUT)
-    page.get_by_label("Job", exact=True).fill("Commis")
+    page.get_by_label(re.compile(r"^Job\b")).fill("Commis")
     page.get_by_label("Start date").fill("2026-03-02")
     page.locator(".page-head button.primary[type=submit]").click()
     expect(page.get_by_role("heading", level=1, name="Commis")).to_be_visible()
