@@ -1,5 +1,8 @@
 """Resource search benchmark (issue 7): 50,000 services at 80,000 locations, seeded.
 
+On a fresh PostgreSQL database the harness also needs the clients plugin (it counts clients):
+``PASSERELLE_PLUGINS=clients,contactcenter python -m bench --database-url … --only resource_search``.
+
 Register it in bench/scenarios.py with ``from bench.contactcenter import resource_search`` and an
 entry ``"resource_search": resource_search`` in ``ALL``; run ``python -m bench --only resource_search``."""
 
