@@ -61,7 +61,7 @@ class Criteria:
 @dataclass
 class Hit:
     service_id: int
-    score: float = 0.0  # 0: every keyword is in the service's name; 1: elsewhere
+    score: float = 0.0  # by relevance without a place: 0 when every keyword is in the name, else 1
     location_id: int | None = None
     distance_km: float | None = None
 
@@ -126,7 +126,8 @@ class Keywords:
 
 # -- other criteria ------------------------------------------------------------------------
 def criteria_conditions(service, criteria: Criteria) -> list:
-    """Each criterion as ``service IN (…)`` on the ids of a narrow index."""
+    """Each criterion as a condition on ``service``: ``IN`` a short list read from a narrow index, or
+    a probe of an index per candidate (``EXISTS``) where the list would be long."""
     conditions = [service.not_in(select(Resource.id).where(Resource.deleted_at.is_not(None)))]  # the trash is small
     if criteria.area:
         conditions.append(service.in_(select(service_areas.c.service_id).where(
@@ -232,7 +233,8 @@ def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
     radii = [criteria.radius_km] if criteria.radius_km or by_relevance else list(NEAREST_RADII)
     for radius in radii:  # the nearest services are within the first circle that holds a page of them
         places = _matching_places(criteria, keywords, (latitude, longitude), radius)
-        if radius == radii[-1] or count(places.distinct()) >= criteria.start + PAGE_SIZE:
+        wanted = criteria.start + PAGE_SIZE
+        if radius == radii[-1] or count(places.distinct().limit(wanted)) >= wanted:
             break
     nearness = func.min(geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude))
     order = [nearness, search_rows.c.service_id]
@@ -242,10 +244,6 @@ def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
     page = places.group_by(search_rows.c.service_id).order_by(*order).limit(PAGE_SIZE).offset(criteria.start)
     service_ids = list(db.session.scalars(page))
     outcome.hits = _nearest_hits(service_ids, latitude, longitude)
-    if by_relevance:
-        named = set(db.session.scalars(in_name.where(in_name.selected_columns.service_id.in_(service_ids))))
-        for hit in outcome.hits:
-            hit.score = 0.0 if hit.service_id in named else 1.0
     if criteria.radius_km or by_relevance:
         return places.distinct()
     return _matching_places(criteria, keywords, (latitude, longitude), None).distinct()
