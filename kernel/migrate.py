@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 
 from kernel.db import Base, db
-from kernel.search_index import ensure_search_indexes
+from kernel.search_index import ensure_search_indexes, made_by_kernel
 
 KERNEL_MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -40,6 +40,26 @@ def owner_of_tables() -> dict[str, str]:
             if package and (module == package or module.startswith(package + ".")):
                 owners[table.name] = name
     return owners
+
+
+def compared_object(owned_tables):
+    """Alembic's ``include_object``: the objects of ``owned_tables`` that the models declare.
+    Indexes made by hand are left out: the kernel's list indexes (``kernel.search_index``) and
+    expression indexes a plugin's migration makes, which Alembic cannot compare."""
+
+    def include(obj, name, type_, reflected, compare_to):
+        if type_ == "index" and reflected and compare_to is None and (made_by_kernel(name) or _on_expressions(obj)):
+            return False
+        table = obj if type_ == "table" else getattr(obj, "table", None)
+        return (name if type_ == "table" else getattr(table, "name", None)) in owned_tables
+
+    return include
+
+
+def _on_expressions(index) -> bool:
+    from sqlalchemy import Column
+
+    return any(not isinstance(element, Column) for element in getattr(index, "expressions", ()))
 
 
 def targets() -> list[tuple[str, Path]]:

@@ -7,7 +7,6 @@ from sqlalchemy import inspect
 
 from kernel import migrate
 from kernel.db import Base, db
-from kernel.search_index import made_by_kernel
 
 
 def test_each_part_has_its_own_version_table(app):
@@ -19,11 +18,7 @@ def test_models_and_migrations_agree(app):
     owners = migrate.owner_of_tables()
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={
-            "compare_type": True,
-            "include_object": lambda obj, name, type_, reflected, compare_to: (
-                not (type_ == "index" and made_by_kernel(name))  # kernel.search_index's
-                and (name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)) in owners
-            ),
+            "compare_type": True, "include_object": migrate.compared_object(set(owners)),
         })
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
