@@ -3,7 +3,8 @@ distance), service area, service type (with facet counts), language, opening tim
 
 Every step is a query that reads indexes and returns at most a page: the matching services are a
 subquery (``matching_services``), a page is read in index order with LIMIT, and the total and the
-facet counts are counted by the database from narrow indexes. Python only sees the page."""
+facet counts are counted by the database over at most ``COUNT_CAP`` matches, as the kernel's lists
+do, unless the user asks for the exact figures. Python only sees the page."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, column, func, literal_column, or_, select, table
 
 from kernel.db import db
+from kernel.listing import COUNT_CAP
 from kernel.text import digits, fold
 from plugins.contactcenter import geo
 from plugins.contactcenter.hours import open_at_condition
@@ -52,6 +54,7 @@ class Criteria:
     open_at: datetime | None = None
     phone: str = ""
     page: int = 1
+    exact_count: bool = False  # count every match, not only up to COUNT_CAP
 
     @property
     def start(self) -> int:
@@ -70,6 +73,7 @@ class Hit:
 class Outcome:
     hits: list[Hit] = dataclass_field(default_factory=list)
     total: int = 0
+    total_is_exact: bool = True  # False: ``total`` is COUNT_CAP and there are more; facets counted among them
     facets: list[dict] = dataclass_field(default_factory=list)
     origin: tuple[float, float] | None = None
     unknown_postal_code: bool = False
@@ -192,8 +196,16 @@ def run(criteria: Criteria) -> Outcome:
         results = _run_by_relevance(criteria, keywords, outcome)
     else:
         results = _run_by_name(criteria, outcome)
-    outcome.total, outcome.facets = count_and_facets(results)
+    outcome.total, outcome.facets = count_and_facets(results, None if criteria.exact_count else COUNT_CAP)
+    outcome.total_is_exact = outcome.total <= COUNT_CAP or criteria.exact_count
+    outcome.total = outcome.total if outcome.total_is_exact else COUNT_CAP
     return outcome
+
+
+def has_next_page(criteria: Criteria, outcome: Outcome) -> bool:
+    if not outcome.total_is_exact:  # beyond the cap: another page as long as this one is full
+        return len(outcome.hits) == PAGE_SIZE
+    return outcome.total > criteria.page * PAGE_SIZE
 
 
 def count(statement) -> int:
@@ -284,12 +296,21 @@ def _nearest_hits(service_ids: list[int], latitude: float, longitude: float) -> 
     return [nearest[service_id] for service_id in service_ids if service_id in nearest]
 
 
-def count_and_facets(results) -> tuple[int, list[dict]]:
-    """How many results, and the service types among them with how many results have each.
+def count_and_facets(results, cap: int | None) -> tuple[int, list[dict]]:
+    """How many results (up to ``cap`` + 1 when a cap is given), and the service types among them
+    with how many of those results have each.
+
+    The facets are counted over the same capped results as the total: counting each type up to the
+    cap over every match would still have to find every match (a type's services must be checked
+    against the keywords, the place and the other criteria), which is what costs. So when the
+    total is capped, a facet's count is "at least that many", and the screen says so.
 
     One statement: the results are found once (a CTE used twice is materialised), the types are
     counted on the index of (service, type) pairs, and only the few shown are named."""
-    found = results.order_by(None).cte("results")
+    found = results.order_by(None)
+    if cap is not None:
+        found = found.limit(cap + 1)
+    found = found.cte("results")
     total = select(func.count()).select_from(found).scalar_subquery()
     counts = (select(service_taxonomy.c.term_id, func.count(func.distinct(service_taxonomy.c.service_id))
                      .label("count"))
@@ -303,6 +324,7 @@ def count_and_facets(results) -> tuple[int, list[dict]]:
              .limit(FACET_LIMIT))
     rows = db.session.execute(query).all()
     if not rows:  # no result has a service type
-        return count(results), []
-    facets = [{"code": row.code, "name": row.name, "name_fr": row.name_fr, "count": int(row.count)} for row in rows]
+        return db.session.scalar(select(func.count()).select_from(found)), []
+    facets = [{"code": row.code, "name": row.name, "name_fr": row.name_fr, "count": min(int(row.count), cap or row.count)}
+              for row in rows]
     return rows[0].total, facets

@@ -18,7 +18,7 @@ from kernel.views.api import problem, token_required
 from plugins.contactcenter import geo
 from plugins.contactcenter.cards import cards_for, full_resource, is_french
 from plugins.contactcenter.models import Resource, postal_codes, synonym_groups
-from plugins.contactcenter.search import PAGE_SIZE, Criteria, run
+from plugins.contactcenter.search import PAGE_SIZE, Criteria, has_next_page, run
 
 blueprint = Blueprint("contactcenter", __name__)
 MAX_RADIUS_KM = 1000.0
@@ -73,6 +73,7 @@ def criteria_from(args) -> tuple[Criteria, list[str]]:
         radius_km=radius, sort=args.get("sort") or "", area=(args.get("area") or "").strip()[:100],
         taxonomy=(args.get("type") or "").strip()[:100], language=(args.get("language") or "").strip()[:50],
         open_at=moment, phone=(args.get("phone") or "").strip()[:50], page=page,
+        exact_count=args.get("count") == "exact",
     )
     return criteria, [error for error in (moment_error, radius_error) if error]
 
@@ -90,7 +91,8 @@ def search_page():
     cards = cards_for(outcome.hits, user_now()) if outcome else []
     template = "contactcenter/results.html" if request.headers.get("HX-Request") else "contactcenter/search.html"
     return render_template(template, criteria=criteria, errors=errors, outcome=outcome, cards=cards,
-                           page_size=PAGE_SIZE, args=request.args, french=is_french())
+                           has_next=outcome is not None and has_next_page(criteria, outcome),
+                           args=request.args, french=is_french())
 
 
 @blueprint.route("/resources/<int:record_id>/full")
@@ -133,7 +135,7 @@ def search_api():
     if outcome.unknown_postal_code:
         return problem(400, _("Unknown postal code: %(code)s", code=criteria.postal_code))
     return jsonify({
-        "total": outcome.total, "page": criteria.page, "page_size": PAGE_SIZE,
+        "total": outcome.total, "total_is_exact": outcome.total_is_exact, "page": criteria.page, "page_size": PAGE_SIZE,
         "results": [hit_json(card) for card in cards_for(outcome.hits, user_now())],
         "facets": outcome.facets,
     })

@@ -52,3 +52,37 @@ def test_a_resource_in_the_trash_is_not_found(app, tmp_path, admin_client):
     near = search(client, postal_code="K1P 1J1", radius=10)
     assert names_in(near) == ["Social housing"] and count_in(near) == 1
     assert "BD-1800.2000" not in near  # no facet for the type it alone had there
+
+
+@pytest.fixture
+def count_cap_of_two(monkeypatch):
+    monkeypatch.setattr(search_module, "COUNT_CAP", 2)
+
+
+def test_counts_stop_at_the_cap_unless_asked_exactly(app, tmp_path, staff_client, count_cap_of_two, one_per_page):
+    client = sample_client(app, tmp_path, staff_client)
+    capped = search(client, q="logement")
+    assert "More than 2 resources found" in capped and "Count them exactly" in capped
+    assert "Counted among the first 2 resources found." in capped
+    assert re.findall(r'<span class="count">(\d+)\+</span>', capped)  # type counts are "at least"
+    assert all(int(number) <= 2 for number in re.findall(r'<span class="count">(\d+)\+</span>', capped))
+    assert "Next page" in capped  # beyond the cap, a full page has a next one
+    assert "Next page" in search(client, q="logement", page=2)
+    assert "Next page" not in search(client, q="logement", page=4)  # the first page found empty
+    assert "Next page" not in search(client, q="logement", page=3, count="exact")
+    exact = search(client, q="logement", count="exact")
+    assert count_in(exact) == 3 and "More than" not in exact
+    assert "Counted among" not in exact and not re.findall(r'<span class="count">\d+\+</span>', exact)
+
+
+def test_under_the_cap_the_counts_are_exact(app, tmp_path, staff_client, count_cap_of_two):
+    client = sample_client(app, tmp_path, staff_client)
+    near = search(client, postal_code="K1P 1J1", radius=10)
+    assert count_in(near) == 2 and "More than" not in near and "Count them exactly" not in near  # at the cap
+
+
+def test_french_capped_counts(app, tmp_path, staff_client, count_cap_of_two, make_user, login_as):
+    sample_client(app, tmp_path, staff_client)
+    page = search(login_as(make_user("staff", language="fr")), q="logement")
+    assert "Plus de 2 ressources trouvées" in page and "Les compter exactement" in page
+    assert "Comptés parmi les 2 premières ressources trouvées." in page
