@@ -233,7 +233,13 @@ def _run_by_relevance(criteria: Criteria, keywords: Keywords, outcome: Outcome):
 
 def _run_by_name(criteria: Criteria, outcome: Outcome):
     matching = matching_services(criteria, None)
-    page = matching.order_by(Resource.name, Resource.id).limit(PAGE_SIZE).offset(criteria.start)
+    name = Resource.name
+    if criteria.taxonomy:
+        # Sort the type's services rather than walk the name index until a page of them turns up:
+        # names often start with the type ("Food bank …"), so a type's services may all lie far
+        # along that index (PostgreSQL walked 25,000 names for one page of "Housing").
+        name = name.concat("")
+    page = matching.order_by(name, Resource.id).limit(PAGE_SIZE).offset(criteria.start)
     outcome.hits = [Hit(service_id) for service_id in db.session.scalars(page)]
     return matching
 
