@@ -32,7 +32,8 @@ def links(app):
 def pick(page, picker_label, typed, option):
     """Type in the tom-select picker labelled ``picker_label`` and choose ``option``."""
     page.get_by_role("combobox", name=picker_label).click()
-    page.keyboard.type(typed)
+    expect(page.get_by_role("combobox", name=picker_label)).to_be_focused()
+    page.keyboard.type(typed, delay=30)
     page.locator(".ts-dropdown .option", has_text=option).click()
     page.keyboard.press("Escape")
 

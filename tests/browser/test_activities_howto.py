@@ -15,7 +15,8 @@ from tests.conftest import TEST_PASSWORD
 def pick_one(page, label, typed, option):
     """Type in the single tom-select picker labelled ``label`` and choose ``option``."""
     page.locator(".ts-wrapper", has=page.get_by_role("combobox", name=label)).click()
-    page.keyboard.type(typed)
+    expect(page.get_by_role("combobox", name=label)).to_be_focused()
+    page.keyboard.type(typed, delay=30)
     page.locator(".ts-dropdown .option", has_text=option).click()
 
 
