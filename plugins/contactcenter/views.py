@@ -5,10 +5,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
+from jinja2 import TemplateNotFound
 from sqlalchemy import delete, func, insert, select
 
 from kernel.db import db
@@ -83,6 +95,16 @@ def has_criteria(criteria: Criteria) -> bool:
                 criteria.open_at, criteria.phone))
 
 
+def resource_actions_template():
+    """Other modules' actions for a result card (``contactcenter/_resource_actions.html``), looked up
+    once for the page: an ``include … ignore missing`` in the card looked through every template
+    folder again for each card, since Jinja does not remember a template it did not find."""
+    try:
+        return current_app.jinja_env.get_template("contactcenter/_resource_actions.html")
+    except TemplateNotFound:
+        return None
+
+
 @blueprint.route("/resources/search")
 @require("contactcenter.view")
 def search_page():
@@ -92,6 +114,7 @@ def search_page():
     template = "contactcenter/results.html" if request.headers.get("HX-Request") else "contactcenter/search.html"
     return render_template(template, criteria=criteria, errors=errors, outcome=outcome, cards=cards,
                            has_next=outcome is not None and has_next_page(criteria, outcome),
+                           resource_actions_template=resource_actions_template() if cards else None,
                            args=request.args, french=is_french())
 
 
