@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime
 
-from sqlalchemy import and_, case, column, func, literal_column, or_, select, table
+from sqlalchemy import case, column, func, literal_column, or_, select, table
 
 from kernel.db import db
 from kernel.listing import COUNT_CAP
@@ -124,7 +124,11 @@ class Keywords:
             return select(fts.c.rowid.label("service_id")).where(fts.c[SEARCH_FTS].op("MATCH")(match))
         query = func.to_tsquery(literal_column("'simple'"), self.ts_query())
         in_words, in_name = literal_column(SEARCH_TSV).op("@@")(query), literal_column(SEARCH_NAME_TSV).op("@@")(query)
-        condition = {"any": in_words, "name": in_name, "other": and_(in_words, ~in_name)}[tier]
+        if tier == "other":  # "NOT in the name" from the name index once: not by parsing each match's name again
+            named = select(search_rows.c.service_id).where(in_name).correlate(None)
+            return select(search_rows.c.service_id.label("service_id")).where(
+                in_words, search_rows.c.service_id.not_in(named))
+        condition = {"any": in_words, "name": in_name}[tier]
         return select(search_rows.c.service_id.label("service_id")).where(condition)
 
 
