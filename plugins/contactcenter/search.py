@@ -200,6 +200,8 @@ def run(criteria: Criteria) -> Outcome:
         results = _run_by_relevance(criteria, keywords, outcome)
     else:
         results = _run_by_name(criteria, outcome)
+    if not outcome.hits and criteria.start == 0:  # nothing matches: nothing to count
+        return outcome
     outcome.total, outcome.facets = count_and_facets(results, None if criteria.exact_count else COUNT_CAP)
     outcome.total_is_exact = outcome.total <= COUNT_CAP or criteria.exact_count
     outcome.total = outcome.total if outcome.total_is_exact else COUNT_CAP
