@@ -9,7 +9,7 @@ do, unless the user asks for the exact figures. Python only sees the page."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import datetime
 
@@ -181,6 +181,10 @@ def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str =
             statement = keywords.services(tier).cte(f"keywords_{tier}").prefix_with("MATERIALIZED")
             service = statement.c.service_id
         return select(statement.c.service_id).where(*criteria_conditions(service, criteria))
+    if criteria.taxonomy:  # the other criteria tried on the type's services before a service row is read
+        typed = taxonomy_services(criteria.taxonomy)
+        typed = typed.where(*criteria_conditions(typed.selected_columns.service_id, replace(criteria, taxonomy="")))
+        return select(Resource.id.label("service_id")).where(Resource.id.in_(typed))
     return select(Resource.id.label("service_id")).where(*criteria_conditions(Resource.id, criteria))
 
 
