@@ -181,10 +181,10 @@ def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str =
             statement = keywords.services(tier).cte(f"keywords_{tier}").prefix_with("MATERIALIZED")
             service = statement.c.service_id
         return select(statement.c.service_id).where(*criteria_conditions(service, criteria))
-    if criteria.taxonomy:  # the other criteria tried on the type's services before a service row is read
+    if criteria.taxonomy:  # the other criteria tried on the type's services, without reading a service row
         typed = taxonomy_services(criteria.taxonomy)
-        typed = typed.where(*criteria_conditions(typed.selected_columns.service_id, replace(criteria, taxonomy="")))
-        return select(Resource.id.label("service_id")).where(Resource.id.in_(typed))
+        return typed.where(*criteria_conditions(typed.selected_columns.service_id,
+                                                replace(criteria, taxonomy=""))).distinct()
     return select(Resource.id.label("service_id")).where(*criteria_conditions(Resource.id, criteria))
 
 
@@ -243,13 +243,14 @@ def _run_by_relevance(criteria: Criteria, keywords: Keywords, outcome: Outcome):
 
 def _run_by_name(criteria: Criteria, outcome: Outcome):
     matching = matching_services(criteria, None)
-    name = Resource.name
     if criteria.taxonomy:
         # Sort the type's services rather than walk the name index until a page of them turns up:
         # names often start with the type ("Food bank …"), so a type's services may all lie far
         # along that index (PostgreSQL walked 25,000 names for one page of "Housing").
-        name = name.concat("")
-    page = matching.order_by(name, Resource.id).limit(PAGE_SIZE).offset(criteria.start)
+        page = select(Resource.id).where(Resource.id.in_(matching)).order_by(Resource.name.concat(""), Resource.id)
+    else:
+        page = matching.order_by(Resource.name, Resource.id)
+    page = page.limit(PAGE_SIZE).offset(criteria.start)
     outcome.hits = [Hit(service_id) for service_id in db.session.scalars(page)]
     return matching
 
