@@ -149,6 +149,8 @@ def _address(site) -> str | None:
 @blueprint.route("/api/v1/contactcenter/search")
 @token_required
 def search_api():
+    """The screen's search as JSON. ``total`` stops at 1,000 (``total_is_exact`` is then false, and the
+    facet counts are among those) unless ``count=exact`` is given."""
     if not g.api_user.can("contactcenter.view"):
         return problem(403, _("You are not allowed to do this."))
     criteria, errors = criteria_from(request.args)
