@@ -61,6 +61,16 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def stream_all(statement):
+    """Execute a statement whose every row will be read, batch by batch (exports), as plain rows.
+    PostgreSQL plans a streamed query (a cursor) for its first rows by default, which for a sorted
+    export can mean walking a whole index; it is told that every row will be read."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
+    return connection.execute(statement.execution_options(stream_results=True))
+
+
 class Database:
     """Holds the engine and a scoped session; one per application."""
 

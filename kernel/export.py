@@ -13,7 +13,7 @@ from flask_babel import to_user_timezone
 from sqlalchemy import select
 
 from kernel.countries import country_options
-from kernel.db import db
+from kernel.db import db, stream_all
 from kernel.entities import Entity, FieldMeta
 from kernel.listing import ListState, sort_clause
 from kernel.related import related_titles
@@ -105,9 +105,8 @@ def csv_lines(entity: Entity, state: ListState, user, registry, *, bom: bool = F
         state.statement(entity, user)
         .with_only_columns(*columns)
         .order_by(*sort_clause(entity, state.sort))
-        .execution_options(stream_results=True)
     )
-    result = db.session.connection().execute(statement)  # plain rows: no ORM work per row
+    result = stream_all(statement)  # plain rows: no ORM work per row
     references = [(index, formatter) for index, formatter in enumerate(formatters)
                   if isinstance(formatter, ReferenceTitles)]
     to_format = [(index, formatter) for index, formatter in enumerate(formatters) if formatter is not None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kernel.db import db
+from kernel.db import stream_all
 from kernel.export import BATCH, stream_csv
 from plugins.reports.engine import ReportSpec, format_rows, formatters_for, grouped_rows, plan
 
@@ -19,7 +19,7 @@ def report_csv(spec: ReportSpec, user, *, bom: bool = False) -> Iterator[str]:
         return stream_csv(header, [format_rows(checked.headings, grouped_rows(checked), formatters)], bom=bom)
 
     def batches():
-        result = db.session.connection().execute(checked.statement.execution_options(stream_results=True))
+        result = stream_all(checked.statement)
         for partition in result.partitions(BATCH):
             yield format_rows(checked.headings, partition, formatters)
 
