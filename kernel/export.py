@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kernel.countries import country_options
 from kernel.db import db, stream_all
 from kernel.entities import Entity, FieldMeta
-from kernel.listing import ListState, sort_clause
+from kernel.listing import ListState, ordering
 from kernel.related import related_titles
 from kernel.users import User
 
@@ -104,7 +104,7 @@ def csv_lines(entity: Entity, state: ListState, user, registry, *, bom: bool = F
     statement = (
         state.statement(entity, user)
         .with_only_columns(*columns)
-        .order_by(*sort_clause(entity, state.sort))
+        .order_by(*ordering(entity, state.sort, state))
     )
     result = stream_all(statement)  # plain rows: no ORM work per row
     references = [(index, formatter) for index, formatter in enumerate(formatters)

@@ -49,16 +49,43 @@ def quick_search(entity: Entity, statement, q: str | None):
     Words of three letters or more go through the entity's trigram index when it has one
     (``kernel.search_index``); shorter words, and entities without the index, use LIKE."""
     words = fold(q).split()
-    indexed = [word for word in words if len(word) >= MIN_TRIGRAM] if entity.fts_table else []
-    if indexed:
-        fts = table(entity.fts_table, column("rowid"), column(entity.fts_table))
-        matches = select(fts.c.rowid).where(fts.c[entity.fts_table].op("MATCH")(fts_query(indexed)))
-        statement = statement.where(entity.model.id.in_(matches))
+    indexed = indexed_words(entity, q)
+    if indexed:  # joined, not "id IN (…)": the index then yields its matches one by one, in id order
+        fts = search_table(entity)
+        statement = statement.join(fts, fts.c.rowid == entity.model.id).where(
+            fts.c[entity.fts_table].op("MATCH")(fts_query(indexed)))
     for word in words:
         if word in indexed:
             continue
         statement = statement.where(entity.model.search_text.contains(word, autoescape=True))
     return statement
+
+
+def indexed_words(entity: Entity, q: str | None) -> list[str]:
+    """The words of a quick search that the entity's trigram index can find."""
+    if not entity.fts_table or not q:
+        return []
+    return [word for word in fold(q).split() if len(word) >= MIN_TRIGRAM]
+
+
+_search_tables: dict[str, object] = {}
+
+
+def search_table(entity: Entity):
+    """The entity's trigram index as a table; always the same object, so that an ORDER BY on its
+    rowid refers to the table the statement joined."""
+    name = entity.fts_table
+    if name not in _search_tables:
+        _search_tables[name] = table(name, column("rowid"), column(name))
+    return _search_tables[name]
+
+
+def ordering(entity: Entity, sort: str | None, state: ListState | None = None) -> list:
+    """``sort_clause``; a quick search shown newest first is read from the trigram index in its
+    own (id) order, so that a name matching 20,000 clients gives its page without sorting them."""
+    if state is not None and state.newest_first and indexed_words(entity, state.q):
+        return [search_table(entity).c.rowid.desc()]
+    return sort_clause(entity, sort)
 
 
 def sort_clause(entity: Entity, sort: str | None) -> list:
@@ -104,7 +131,7 @@ def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_P
         total, exact = count(statement), True
     else:
         total, exact = count_capped(statement, COUNT_CAP)
-    ordered = statement.order_by(*sort_clause(entity, sort))
+    ordered = statement.order_by(*ordering(entity, sort, state))
     if total >= COUNT_CAP and state is not None and state.may_walk_sort_index(entity):
         ordered = walking_sort_index(entity, ordered, sort)
     records = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
@@ -265,7 +292,7 @@ def neighbours(entity: Entity, state: ListState, user, position: int, record_id:
     else:
         total, exact = count_capped(statement, COUNT_CAP)
     offset = max(position - 2, 0)
-    ordered = statement.with_only_columns(entity.model.id).order_by(*sort_clause(entity, state.sort))
+    ordered = statement.with_only_columns(entity.model.id).order_by(*ordering(entity, state.sort, state))
     if total >= COUNT_CAP and state.may_walk_sort_index(entity):
         ordered = walking_sort_index(entity, ordered, state.sort)
     ids = list(db.session.scalars(ordered.limit(3).offset(offset)))
