@@ -38,7 +38,6 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA cache_size=-32000")  # 32 MB of page cache per connection
-    cursor.execute("PRAGMA mmap_size=268435456")  # read the file through memory mapping (256 MB)
     cursor.close()
 
 

@@ -44,7 +44,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, ValidationError
-from sqlalchemy import JSON, ForeignKey, String, Text, and_, false, func, or_, select, text, update
+from sqlalchemy import JSON, ForeignKey, String, Text, and_, false, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from kernel import records
@@ -1058,8 +1058,6 @@ def _run(job: Import, user, on_progress) -> None:
         raise ImportFailed(None, _("The file of this import is missing.")) from error
     run = ImportRun(job, entity, csv_file, user, on_progress)
     set_job(job.id, total=run.counters.total)
-    if db.is_sqlite:
-        db.session.execute(text("PRAGMA cache_size=-400000"))
     rejected = RejectedRows(rejected_path(job), csv_file.headers, csv_file.delimiter)
     try:
         run.execute(rejected)
