@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from sqlalchemy import column, func, literal, select, table
+from sqlalchemy import column, func, literal, select, table, text
 
 from kernel.db import db
 from kernel.entities import Entity
@@ -132,9 +133,11 @@ def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_P
     else:
         total, exact = count_capped(statement, COUNT_CAP)
     ordered = statement.order_by(*ordering(entity, sort, state))
-    if total >= COUNT_CAP and state is not None and state.may_walk_sort_index(entity):
+    many = total >= COUNT_CAP and state is not None
+    if many and state.may_walk_sort_index(entity):
         ordered = walking_sort_index(entity, ordered, sort)
-    records = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
+    with newest_first_without_bitmaps(many and state.newest_first):
+        records = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
     return Page(records=records, total=total, page=page, per_page=per_page, total_is_exact=exact)
 
 
@@ -147,6 +150,22 @@ def walking_sort_index(entity: Entity, statement, sort: str | None):
         return statement
     index = sort_index_name(entity, parse_sort(entity, sort).lstrip("-"))
     return statement.with_hint(entity.model.__table__, f"INDEXED BY {index}", "sqlite") if index else statement
+
+
+@contextmanager
+def newest_first_without_bitmaps(wanted: bool):
+    """A PostgreSQL quick search matching many records, shown newest first: PostgreSQL cannot
+    estimate how many rows ``LIKE '%tremblay%'`` matches (it guesses 100 for 20,000), so it reads
+    them all through the trigram index and sorts them (200 ms), where walking the primary key
+    backwards finds twenty after a few hundred rows. Told not to use bitmaps, it walks."""
+    if not wanted or db.is_sqlite:
+        yield
+        return
+    db.session.execute(text("SET LOCAL enable_bitmapscan = off"))
+    try:
+        yield
+    finally:
+        db.session.execute(text("SET LOCAL enable_bitmapscan = on"))
 
 
 def sort_index_name(entity: Entity, name: str) -> str | None:

@@ -125,3 +125,19 @@ def test_a_filter_matching_many_records_reads_the_sort_index_in_order(staff_clie
         assert len(hinted) == 1 and "INDEXED BY ix_clients_last_name" in hinted[0]
     else:
         assert hinted == []
+
+
+def test_a_search_matching_more_than_the_cap_still_shows_the_newest_first(staff_client, staff, monkeypatch):
+    """Past the cap the page is read in id order (SQLite: the trigram index's order; PostgreSQL:
+    the primary key, without bitmap scans): the same page either way."""
+    from kernel import listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 2)
+    _add_clients(staff, [("Amélie", "Tremblay"), ("Zoé", "Tremblay"), ("Benoît", "Tremblay"), ("Solo", "Roy")])
+    page = staff_client.get("/clients/?q=tremblay&per_page=2").get_data(as_text=True)
+    assert "More than 2 records" in page
+    rows = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert rows.index("Benoît") < rows.index("Zoé") and "Amélie" not in rows and "Solo" not in rows
+    after = staff_client.get("/clients/?q=roy").get_data(as_text=True)  # the next request plans as usual
+    after_rows = after[after.index("<tbody>"):after.index("</tbody>")]
+    assert "Solo" in after_rows and "Tremblay" not in after_rows
