@@ -132,13 +132,24 @@ def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_P
         total, exact = count(statement), True
     else:
         total, exact = count_capped(statement, COUNT_CAP)
-    ordered = statement.order_by(*ordering(entity, sort, state))
-    many = total >= COUNT_CAP and state is not None
-    if many and state.may_walk_sort_index(entity):
-        ordered = walking_sort_index(entity, ordered, sort)
-    with newest_first_without_bitmaps(many and state.newest_first):
+    ordered = in_list_order(entity, statement, sort, state, total)
+    with planned_for_many(state, total):
         records = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
     return Page(records=records, total=total, page=page, per_page=per_page, total_is_exact=exact)
+
+
+def in_list_order(entity: Entity, statement, sort: str | None, state: ListState | None, total: int):
+    """The statement in the list's order; with many matches (``total`` at the cap) SQLite is told
+    to read the sort column's index in order."""
+    ordered = statement.order_by(*ordering(entity, sort, state))
+    if total >= COUNT_CAP and state is not None and state.may_walk_sort_index(entity):
+        ordered = walking_sort_index(entity, ordered, sort)
+    return ordered
+
+
+def planned_for_many(state: ListState | None, total: int):
+    """Around the execution of ``in_list_order``'s statement: PostgreSQL's counterpart."""
+    return newest_first_without_bitmaps(total >= COUNT_CAP and state is not None and state.newest_first)
 
 
 def walking_sort_index(entity: Entity, statement, sort: str | None):
@@ -311,10 +322,9 @@ def neighbours(entity: Entity, state: ListState, user, position: int, record_id:
     else:
         total, exact = count_capped(statement, COUNT_CAP)
     offset = max(position - 2, 0)
-    ordered = statement.with_only_columns(entity.model.id).order_by(*ordering(entity, state.sort, state))
-    if total >= COUNT_CAP and state.may_walk_sort_index(entity):
-        ordered = walking_sort_index(entity, ordered, state.sort)
-    ids = list(db.session.scalars(ordered.limit(3).offset(offset)))
+    ordered = in_list_order(entity, statement.with_only_columns(entity.model.id), state.sort, state, total)
+    with planned_for_many(state, total):
+        ids = list(db.session.scalars(ordered.limit(3).offset(offset)))
     index = position - 1 - offset
     if index >= len(ids) or ids[index] != record_id:
         return None, None, None, False
