@@ -132,13 +132,12 @@ def users_group():
 @with_appcontext
 def users_create(email, role, name, language, password):
     """Create a user (the password is asked for when not given)."""
-    from email_validator import EmailNotValidError, validate_email
-
+    from kernel.contact_values import EmailNotValidError, normalized_email
     from kernel.users import User, find_user_by_email
     from kernel.views.auth import password_problem
 
     try:
-        email = validate_email(email, check_deliverability=False).normalized
+        email = normalized_email(email)
     except EmailNotValidError as error:
         raise click.BadParameter(str(error), param_hint="--email") from error
     if find_user_by_email(email):

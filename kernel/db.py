@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy import MetaData, create_engine, event, func, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
@@ -68,6 +69,20 @@ def stream_all(statement):
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
     return connection.execute(statement.execution_options(stream_results=True))
+
+
+def reserve_ids(table, count: int) -> list[int]:
+    """``count`` primary keys for new rows of ``table``, taken before inserting them: rows whose
+    keys are known are inserted in one ``executemany`` (SQLite cannot return the keys of a
+    many-row INSERT in order, so SQLAlchemy would insert them one by one). PostgreSQL takes them
+    from the column's sequence; SQLite from the largest key, which is safe because the rows are
+    inserted in the same transaction and SQLite lets one transaction write at a time."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        statement = sql_text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+        return list(connection.execute(statement, {"table": table.name, "count": count}).scalars())
+    last = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(last + 1, last + 1 + count))
 
 
 class Database:

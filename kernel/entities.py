@@ -172,7 +172,9 @@ class Record(Base):
 
     @declared_attr.directive
     def __mapper_args__(cls):
-        return {"version_id_col": cls.__table__.c.version}
+        # Columns with a server default also have a Python one: nothing needs fetching back
+        # after an INSERT, so that many new rows go in one executemany (imports).
+        return {"version_id_col": cls.__table__.c.version, "eager_defaults": False}
 
 
 def _add_trash_index(table) -> None:

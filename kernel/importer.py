@@ -564,12 +564,15 @@ class ExistingIds:
 
 class RowValidator:
     """The entity's schema, instantiated once per import (instantiating it costs more than loading
-    a row), checking exactly what ``kernel.schemas.load`` checks."""
+    a row), checking exactly what ``kernel.schemas.load`` checks. It holds only the mapped fields:
+    the others are never in a row, and marshmallow visits every field of a schema for each row."""
 
     def __init__(self, entity: Entity, mapping: list[str | None]):
         self.entity = entity
+        schema_class = entity_schema(entity)
+        mapped = sorted({name for name in mapping if name} & set(schema_class._declared_fields))
         self.schemas = {
-            partial: entity_schema(entity)(partial=partial, unknown=RAISE) for partial in (False, True)
+            partial: schema_class(partial=partial, unknown=RAISE, only=mapped) for partial in (False, True)
         }
         self.required = [meta.name for meta in importable_fields(entity) if meta.required]
         self.existing = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from marshmallow import ValidationError
 
 from kernel import history
-from kernel.db import db, utcnow
+from kernel.db import db, reserve_ids, utcnow
 from kernel.duplicates import keys_indexed_together
 from kernel.entities import Entity
 from kernel.registry import plugins
@@ -69,6 +69,9 @@ def create_many(entity: Entity, validated: list[dict], user) -> list:
     for data in validated:
         check_rules(entity, data, None, set(data))
         created.append(_new_record(entity, data, custom_names, user))
+    if len(created) > 1:
+        for record, record_id in zip(created, reserve_ids(entity.model.__table__, len(created)), strict=True):
+            record.id = record_id
     db.session.add_all(created)
     with keys_indexed_together(entity, created):
         db.session.flush()

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from datetime import UTC
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
+from kernel.contact_values import EmailNotValidError, PhoneNotValid, formatted_phone, normalized_email
 from kernel.countries import country_codes
 from kernel.db import db
 from kernel.entities import Entity, FieldMeta
@@ -38,14 +37,13 @@ KIND_MESSAGES = {
     "datetime": _l("Enter a valid date and time."),
     "boolean": _l("Choose yes or no."),
 }
-DEFAULT_PHONE_REGION = "CA"
 
 
 class Email(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return validate_email(text, check_deliverability=False).normalized
+            return normalized_email(text)
         except EmailNotValidError as error:
             raise ValidationError(_("Enter a valid e-mail address, such as name@example.org.")) from error
 
@@ -54,20 +52,11 @@ class Phone(fields.String):
     """Any way of writing a phone number; stored in one readable format."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
-        except phonenumbers.NumberParseException as error:
+            return formatted_phone(text)
+        except PhoneNotValid as error:
             raise ValidationError(_("Enter a valid phone number, such as 867-979-1234.")) from error
-        if not phonenumbers.is_possible_number(number):
-            raise ValidationError(_("Enter a valid phone number, such as 867-979-1234."))
-        if number.country_code == 1:
-            formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-        else:
-            formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-        if number.extension:
-            formatted = formatted.split(" ext.")[0] + f" ext. {number.extension}"
-        return formatted
 
 
 class WebAddress(fields.String):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from kernel import records
+from kernel.contact_values import EmailNotValidError, normalized_email
 from kernel.db import db
 from kernel.i18n import LANGUAGES
 from kernel.permissions import ROLES, require
@@ -34,7 +34,7 @@ def user_form_errors(form, user: User | None) -> dict[str, str]:
     elif len(name) > 255:
         errors["name"] = _("At most %(count)d characters.", count=255)
     try:
-        email = validate_email((form.get("email") or "").strip(), check_deliverability=False).normalized
+        email = normalized_email(form.get("email") or "")
         other = find_user_by_email(email)
         if other is not None and other is not user:
             errors["email"] = _("Another user already has this e-mail address.")
@@ -55,7 +55,7 @@ def user_form_errors(form, user: User | None) -> dict[str, str]:
 
 def apply_user_form(user: User, form) -> None:
     user.name = form["name"].strip()
-    user.email = validate_email(form["email"].strip(), check_deliverability=False).normalized
+    user.email = normalized_email(form["email"])
     user.role = form["role"]
     user.language = form["language"]
     user.active = bool(form.get("active"))

@@ -306,10 +306,10 @@ def schedule(report_id):
 
 
 def valid_address(address: str) -> bool:
-    from email_validator import EmailNotValidError, validate_email
+    from kernel.contact_values import EmailNotValidError, normalized_email
 
     try:
-        validate_email(address, check_deliverability=False)
+        normalized_email(address)
     except EmailNotValidError:
         return False
     return True
