@@ -6,9 +6,10 @@ One transaction per request: views work on ``db.session`` and the request ends w
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData, create_engine, event, func, select
+from sqlalchemy import ARRAY, MetaData, Text, bindparam, create_engine, event, func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
@@ -83,6 +84,17 @@ def reserve_ids(table, count: int) -> list[int]:
         return list(connection.execute(statement, {"table": table.name, "count": count}).scalars())
     last = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
     return list(range(last + 1, last + 1 + count))
+
+
+def text_pairs(pairs: list[tuple[str, str]], names: tuple[str, str]):
+    """A list of text pairs as a table with columns ``names``, sent as one value per column: a
+    VALUES list would cost a compilation and two parameters per pair (thousands, in imports)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        columns = [bindparam(name, [pair[index] for pair in pairs], type_=ARRAY(Text)) for index, name in enumerate(names)]
+        return func.unnest(*columns).table_valued(*names).render_derived(name="pairs")
+    rows = func.json_each(bindparam("pairs", json.dumps(pairs))).table_valued("value")
+    return select(*(func.json_extract(rows.c.value, f"$[{index}]").label(name) for index, name in enumerate(names))
+                  ).subquery("pairs")
 
 
 class Database:

@@ -44,12 +44,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, ValidationError
-from sqlalchemy import JSON, ForeignKey, String, Text, and_, false, func, or_, select, update
+from sqlalchemy import JSON, ForeignKey, String, Text, false, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from kernel import records
 from kernel.countries import country_codes
-from kernel.db import Base, db, utcnow
+from kernel.db import Base, db, text_pairs, utcnow
 from kernel.duplicates import EXACT_KINDS, DuplicateKey, DuplicateRule, keys_of, reason_label, rule_of
 from kernel.entities import Entity, FieldMeta
 from kernel.schemas import REQUIRED, entity_schema, plain_messages
@@ -668,17 +668,18 @@ class Matcher:
     def _indexed(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
         if not wanted:
             return {}
+        # One index probe per key: a common name's key is shared by hundreds of records, which
+        # "key IN (…) GROUP BY" would all read to keep the oldest.
+        rows = db.session.execute(self._oldest_records(sorted(wanted)))
+        return {(kind, key): record_id for kind, key, record_id in rows if record_id is not None}
+
+    def _oldest_records(self, wanted: list[tuple[str, str]]):
         table = DuplicateKey.__table__
-        by_kind: dict[str, list[str]] = {}
-        for kind, key in wanted:
-            by_kind.setdefault(kind, []).append(key)
-        statement = (
-            select(table.c.kind, table.c.key, func.min(table.c.record_id))
-            .where(table.c.entity == self.entity.name)
-            .where(or_(*(and_(table.c.kind == kind, table.c.key.in_(keys)) for kind, keys in by_kind.items())))
-            .group_by(table.c.kind, table.c.key)
-        )
-        return {(kind, key): record_id for kind, key, record_id in db.session.execute(statement)}
+        keys = text_pairs(wanted, ("kind", "key"))
+        oldest = (select(func.min(table.c.record_id))
+                  .where(table.c.entity == self.entity.name, table.c.kind == keys.c.kind, table.c.key == keys.c.key)
+                  .scalar_subquery())
+        return select(keys.c.kind, keys.c.key, oldest)
 
     def _scan_once(self) -> None:
         if self.scanned:
