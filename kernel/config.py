@@ -36,6 +36,7 @@ SETTINGS = {
     "DEFAULT_LANGUAGE": ("fr", str),
     "DEMO_DATA": (True, bool),
     "THEME": ("default", str),
+    "IMPORT_CACHE_MB": (256, int),  # SQLite page cache of an import's connection (the usual one is 32 MB)
 }
 
 

@@ -49,7 +49,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from kernel import records
 from kernel.countries import country_codes
-from kernel.db import Base, db, text_pairs, utcnow
+from kernel.db import Base, bulk_writing, db, text_pairs, utcnow
 from kernel.duplicates import EXACT_KINDS, DuplicateKey, DuplicateRule, keys_of, reason_label, rule_of
 from kernel.entities import Entity, FieldMeta
 from kernel.schemas import REQUIRED, entity_schema, plain_messages
@@ -1064,7 +1064,8 @@ def _run(job: Import, user, on_progress) -> None:
     set_job(job.id, total=run.counters.total)
     rejected = RejectedRows(rejected_path(job), csv_file.headers, csv_file.delimiter)
     try:
-        run.execute(rejected)
+        with bulk_writing(current_app.config["IMPORT_CACHE_MB"]):
+            run.execute(rejected)
         rejected.close(keep=True)
         db.session.execute(update(Import).where(Import.id == job.id).values(
             status=DONE, finished_at=utcnow(), error=None, **run.counters.as_dict()))
