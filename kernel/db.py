@@ -107,6 +107,24 @@ def reserve_ids(table, count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
+def insert_many(table, rows: list[dict]) -> None:
+    """Insert plain rows (all with the same keys) in the session's transaction: PostgreSQL takes
+    them through COPY, half the cost of one INSERT per row (imports write a million key rows);
+    other databases through one executemany."""
+    if not rows:
+        return
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    names = list(rows[0])
+    columns = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in names])
+
+
 def text_pairs(pairs: list[tuple[str, str]], names: tuple[str, str]):
     """A list of text pairs as a table with columns ``names``, sent as one value per column: a
     VALUES list would cost a compilation and two parameters per pair (thousands, in imports)."""

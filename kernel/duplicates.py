@@ -34,7 +34,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import Index, String, and_, case, delete, event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kernel.db import Base, db
+from kernel.db import Base, db, insert_many
 from kernel.entities import Entity, FieldMeta, Record
 from kernel.text import digits, fold
 
@@ -224,8 +224,7 @@ def keys_indexed_together(entity: Entity, records: list) -> Iterator[None]:
         return
     rows = [row for record in records if record.deleted_at is None
             for row in key_rows(entity, record.id, keys_of(entity, rule, _values_of(record, rule)))]
-    if rows:
-        db.session.execute(insert(DuplicateKey.__table__), rows)
+    insert_many(DuplicateKey.__table__, rows)
 
 
 @event.listens_for(Record, "after_insert", propagate=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text, insert, select
+from sqlalchemy import ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
-from kernel.db import Base, db, utcnow
+from kernel.db import Base, db, insert_many, utcnow
 from kernel.users import User
 
 CREATED, UPDATED, DELETED, RESTORED = "created", "updated", "deleted", "restored"
@@ -60,7 +60,7 @@ def record_created_many(entity, records: list, user) -> None:
     """The "created" event of many new records, in one statement (imports)."""
     if records:
         user_id, now = getattr(user, "id", None), utcnow()
-        db.session.execute(insert(RecordChange.__table__), [
+        insert_many(RecordChange.__table__, [
             {"entity": entity.name, "record_id": record.id, "action": CREATED, "field": None, "old_value": None,
              "new_value": None, "user_id": user_id, "changed_at": now} for record in records
         ])
