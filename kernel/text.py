@@ -10,7 +10,10 @@ def fold(value) -> str:
     """Lower-case, accent-free, single-spaced text: ``"  Émile  Noël"`` → ``"emile noel"``."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKD", str(value))
+    text = str(value)
+    if text.isascii():  # nothing to decompose (most values; imports fold millions)
+        return _SPACES.sub(" ", text.lower()).strip()
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(char for char in text if not unicodedata.combining(char))
     return _SPACES.sub(" ", text.casefold()).strip()
 
