@@ -1,5 +1,8 @@
-"""The search table ``cc_search``: one row per service and place it is delivered at, with the
-place's coordinates. The service's first row also holds the stems of everything a keyword may
+"""The search tables, derived from the directory and rewritten for the services that change.
+
+``cc_search_types``: each service under each of its types, with its name (a search by type
+sorted by name reads it in index order). ``cc_search``: one row per service and place it is
+delivered at, with the place's coordinates. The service's first row also holds the stems of everything a keyword may
 hit: its names (both languages, alternate name), then ``NAME_END``, then the rest (descriptions,
 eligibility, agency, service types). Keeping the words on one row per service lets the keyword
 index answer with service ids, one per service, without de-duplicating places.
@@ -24,6 +27,7 @@ from plugins.contactcenter.models import (
     opening_hours,
     schedules,
     search_rows,
+    search_types,
     service_at_location,
     service_taxonomy,
 )
@@ -52,6 +56,9 @@ def rebuild(service_ids: list[int] | None = None) -> None:
     agencies = _agency_names({service.organization_id for service in services})
     terms = _term_texts(ids)
     places = _places(ids)
+    names = {service.id: service.name or "" for service in services}
+    types = [{"term_id": term_id, "name": names[service_id], "service_id": service_id}
+             for service_id, term_id in _type_links(ids)]
     rows, hours = [], []
     for service in services:
         words = words_for(service, agencies.get(service.organization_id, ""), terms.get(service.id, []))
@@ -63,6 +70,7 @@ def rebuild(service_ids: list[int] | None = None) -> None:
         hours.extend(opening_rows(service_id, service_schedules))
     _insert(search_rows, rows)
     _insert(opening_hours, hours)
+    _insert(search_types, types)
 
 
 def _chunks(values, size=900):
@@ -83,12 +91,12 @@ def _services(service_ids):
 
 def _delete_rows(service_ids) -> None:
     if service_ids is None:
-        db.session.execute(delete(search_rows))
-        db.session.execute(delete(opening_hours))
+        for derived in (search_rows, opening_hours, search_types):
+            db.session.execute(delete(derived))
         return
     for chunk in _chunks(service_ids):
-        db.session.execute(delete(search_rows).where(search_rows.c.service_id.in_(chunk)))
-        db.session.execute(delete(opening_hours).where(opening_hours.c.service_id.in_(chunk)))
+        for derived in (search_rows, opening_hours, search_types):
+            db.session.execute(delete(derived).where(derived.c.service_id.in_(chunk)))
 
 
 def _agency_names(agency_ids) -> dict[int, str]:
@@ -108,6 +116,14 @@ def _term_texts(service_ids) -> dict[int, list[str]]:
         for row in db.session.execute(query):
             texts[row.service_id].append(f"{row.name or ''} {row.name_fr or ''}")
     return texts
+
+
+def _type_links(service_ids) -> list[tuple[int, int]]:
+    links = []
+    for chunk in _chunks(service_ids):
+        links.extend(db.session.execute(select(service_taxonomy.c.service_id, service_taxonomy.c.term_id)
+                                        .where(service_taxonomy.c.service_id.in_(chunk))).tuples())
+    return links
 
 
 def _places(service_ids) -> dict[int, list[tuple]]:

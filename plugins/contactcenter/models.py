@@ -227,6 +227,18 @@ search_rows = Table(
     Index("ix_cc_search_place", "latitude", "longitude", "service_id"),
 )
 
+# The services of each type in name order (kept by ``index.rebuild`` like ``cc_search``): a search
+# by type sorted by name reads the type's services in index order and stops at a page, instead of
+# reading every name of the type's services to sort them.
+search_types = Table(
+    "cc_search_types", Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("term_id", Integer, nullable=False),
+    Column("name", String(255), nullable=False, default=""),
+    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), nullable=False, index=True),
+    Index("ix_cc_search_types_order", "term_id", "name", "service_id"),
+)
+
 # The keyword index on SQLite: one FTS5 document per service (rowid = service id) with the name
 # part of the words and the rest (see plugins.contactcenter.index). Contentless: the words are in
 # cc_search; the triggers give the values to remove.

@@ -29,6 +29,7 @@ from plugins.contactcenter.models import (
     languages,
     phones,
     search_rows,
+    search_types,
     service_areas,
     service_taxonomy,
     synonym_groups,
@@ -153,12 +154,28 @@ def criteria_conditions(service, criteria: Criteria) -> list:
     return conditions
 
 
-def taxonomy_services(code: str):
-    """Services of a type or its sub-types; the few term ids are read first, so that the database
-    knows from its statistics how many services they have."""
-    terms = list(db.session.scalars(select(TaxonomyTerm.id).where(or_(
+def type_terms(code: str) -> list[int]:
+    """The ids of a type and its sub-types, read first so that the database knows from its
+    statistics how many services they have."""
+    return list(db.session.scalars(select(TaxonomyTerm.id).where(or_(
         TaxonomyTerm.code == code, TaxonomyTerm.code.like(f"{code}.%"), TaxonomyTerm.code.like(f"{code}-%")))))
-    return select(service_taxonomy.c.service_id).where(service_taxonomy.c.term_id.in_(terms))
+
+
+def taxonomy_services(code: str):
+    """Services of a type or its sub-types."""
+    return select(service_taxonomy.c.service_id).where(service_taxonomy.c.term_id.in_(type_terms(code)))
+
+
+def services_of_type_by_name(criteria: Criteria):
+    """SELECT service_id, name of the type's services meeting the other criteria, in name order,
+    from ``cc_search_types``: read in its index order, a page is found after a few rows instead of
+    sorting the names of every service of the type. A service under several of the wanted types
+    (a type and its sub-types) comes once."""
+    typed = search_types
+    others = criteria_conditions(typed.c.service_id, replace(criteria, taxonomy=""))
+    return (select(typed.c.service_id, typed.c.name).distinct()
+            .where(typed.c.term_id.in_(type_terms(criteria.taxonomy)), *others)
+            .order_by(typed.c.name, typed.c.service_id))
 
 
 def phone_condition(service_column, phone: str):
@@ -244,14 +261,14 @@ def _run_by_relevance(criteria: Criteria, keywords: Keywords, outcome: Outcome):
 def _run_by_name(criteria: Criteria, outcome: Outcome):
     matching = matching_services(criteria, None)
     if criteria.taxonomy:
-        # Sort the type's services rather than walk the name index until a page of them turns up:
-        # names often start with the type ("Food bank …"), so a type's services may all lie far
-        # along that index (PostgreSQL walked 25,000 names for one page of "Housing").
-        page = select(Resource.id).where(Resource.id.in_(matching)).order_by(Resource.name.concat(""), Resource.id)
+        # Not the name index of all services: names often start with the type ("Food bank …"),
+        # so a type's services may all lie far along it (PostgreSQL walked 25,000 names for one
+        # page of "Housing").
+        page = services_of_type_by_name(criteria)
     else:
         page = matching.order_by(Resource.name, Resource.id)
     page = page.limit(PAGE_SIZE).offset(criteria.start)
-    outcome.hits = [Hit(service_id) for service_id in db.session.scalars(page)]
+    outcome.hits = [Hit(row[0]) for row in db.session.execute(page)]
     return matching
 
 
