@@ -13,7 +13,20 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import datetime
 
-from sqlalchemy import case, column, func, literal_column, or_, select, table
+from sqlalchemy import (
+    Integer,
+    String,
+    case,
+    cast,
+    column,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    table,
+    union_all,
+)
 
 from kernel.db import db
 from kernel.listing import COUNT_CAP
@@ -217,6 +230,8 @@ def run(criteria: Criteria) -> Outcome:
     keywords = Keywords(groups) if groups else None
     if outcome.origin is not None:
         results = _run_near(criteria, keywords, outcome)
+        if results is None:  # counted with the page
+            return outcome
     elif keywords is not None:
         results = _run_by_relevance(criteria, keywords, outcome)
     else:
@@ -273,7 +288,9 @@ def _run_by_name(criteria: Criteria, outcome: Outcome):
 
 
 def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
-    """Nearest first (or by relevance tier, then distance), each service at its nearest place."""
+    """Nearest first (or by relevance tier, then distance), each service at its nearest place.
+    Within a given radius the page and the count come from one statement, which finds the places
+    (and the keyword matches) once; returns None then, else the results still to count."""
     latitude, longitude = outcome.origin
     by_relevance = criteria.sort == "relevance" and keywords is not None
     radii = [criteria.radius_km] if criteria.radius_km or by_relevance else list(NEAREST_RADII)
@@ -282,16 +299,22 @@ def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
         wanted = criteria.start + PAGE_SIZE
         if radius == radii[-1] or count(places.distinct().limit(wanted)) >= wanted:
             break
-    nearness = func.min(geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude))
-    order = [nearness, search_rows.c.service_id]
+    found = places.add_columns(geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
+                               .label("nearness")).cte("places")
+    order = [func.min(found.c.nearness), found.c.service_id]
     if by_relevance:
         in_name = matching_services(criteria, keywords, "name")
-        order.insert(0, case((search_rows.c.service_id.in_(in_name), 0), else_=1))
-    page = places.group_by(search_rows.c.service_id).order_by(*order).limit(PAGE_SIZE).offset(criteria.start)
-    service_ids = list(db.session.scalars(page))
-    outcome.hits = _nearest_hits(service_ids, latitude, longitude)
+        order.insert(0, case((found.c.service_id.in_(in_name), 0), else_=1))
+    page = (select(found.c.service_id, func.row_number().over(order_by=order).label("position"))
+            .group_by(found.c.service_id).order_by(*order).limit(PAGE_SIZE).offset(criteria.start))
     if criteria.radius_km or by_relevance:
-        return places.distinct()
+        cap = None if criteria.exact_count else COUNT_CAP
+        service_ids, total, outcome.facets = page_count_and_facets(page, select(found.c.service_id).distinct(), cap)
+        outcome.hits = _nearest_hits(service_ids, latitude, longitude)
+        outcome.total_is_exact = total <= COUNT_CAP or criteria.exact_count
+        outcome.total = total if outcome.total_is_exact else COUNT_CAP
+        return None
+    outcome.hits = _nearest_hits([row.service_id for row in db.session.execute(page)], latitude, longitude)
     return _matching_places(criteria, keywords, (latitude, longitude), None).distinct()
 
 
@@ -330,6 +353,23 @@ def _nearest_hits(service_ids: list[int], latitude: float, longitude: float) -> 
     return [nearest[service_id] for service_id in service_ids if service_id in nearest]
 
 
+def page_count_and_facets(page, results, cap: int | None) -> tuple[list[int], int, list[dict]]:
+    """``page`` (service_id, position) and ``count_and_facets(results, cap)`` from one statement,
+    for a page and results made of the same CTEs: the database finds them once."""
+    facets_query = facets_statement(results, cap).subquery()
+    page_rows = page.subquery()
+    nothing = [cast(null(), type_) for type_ in (Integer, String, String, String, Integer)]
+    rows = db.session.execute(union_all(
+        select(page_rows.c.service_id, page_rows.c.position, *nothing),
+        select(cast(null(), Integer), cast(null(), Integer), *facets_query.c),
+    )).all()
+    page_ids = [row[0] for row in sorted((row for row in rows if row[0] is not None), key=lambda row: row[1])]
+    facet_rows = [row[2:] for row in rows if row[0] is None]
+    if not facet_rows:  # no result has a service type
+        return page_ids, count(results.limit(cap + 1) if cap is not None else results), []
+    return page_ids, facet_rows[0][0], _facets(facet_rows, cap)
+
+
 def count_and_facets(results, cap: int | None) -> tuple[int, list[dict]]:
     """How many results (up to ``cap`` + 1 when a cap is given), and the service types among them
     with how many of those results have each.
@@ -341,6 +381,20 @@ def count_and_facets(results, cap: int | None) -> tuple[int, list[dict]]:
 
     One statement: the results are found once (a CTE used twice is materialised), the types are
     counted on the index of (service, type) pairs, and only the few shown are named."""
+    rows = db.session.execute(facets_statement(results, cap)).all()
+    if not rows:  # no result has a service type
+        found = results.order_by(None)
+        return count(found.limit(cap + 1) if cap is not None else found), []
+    return rows[0].total, _facets(rows, cap)
+
+
+def _facets(rows, cap: int | None) -> list[dict]:
+    return [{"code": code, "name": name, "name_fr": name_fr, "count": min(int(number), cap or number)}
+            for _total, code, name, name_fr, number in rows]
+
+
+def facets_statement(results, cap: int | None):
+    """SELECT total, code, name, name_fr, count: the service types among the results (capped)."""
     found = results.order_by(None)
     if cap is not None:
         found = found.limit(cap + 1)
@@ -350,15 +404,9 @@ def count_and_facets(results, cap: int | None) -> tuple[int, list[dict]]:
                      .label("count"))
               .where(service_taxonomy.c.service_id.in_(select(found.c.service_id)))
               .group_by(service_taxonomy.c.term_id).subquery())
-    query = (select(total.label("total"), TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr,
-                    func.sum(counts.c.count).label("count"))
-             .join(counts, counts.c.term_id == TaxonomyTerm.id).where(TaxonomyTerm.deleted_at.is_(None))
-             .group_by(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr)
-             .order_by(func.sum(counts.c.count).desc(), TaxonomyTerm.code)
-             .limit(FACET_LIMIT))
-    rows = db.session.execute(query).all()
-    if not rows:  # no result has a service type
-        return db.session.scalar(select(func.count()).select_from(found)), []
-    facets = [{"code": row.code, "name": row.name, "name_fr": row.name_fr, "count": min(int(row.count), cap or row.count)}
-              for row in rows]
-    return rows[0].total, facets
+    return (select(total.label("total"), TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr,
+                   func.sum(counts.c.count).label("count"))
+            .join(counts, counts.c.term_id == TaxonomyTerm.id).where(TaxonomyTerm.deleted_at.is_(None))
+            .group_by(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr)
+            .order_by(func.sum(counts.c.count).desc(), TaxonomyTerm.code)
+            .limit(FACET_LIMIT))

@@ -87,3 +87,15 @@ def test_french_capped_counts(app, tmp_path, staff_client, count_cap_of_two, mak
     page = search(login_as(make_user("staff", language="fr")), q="logement")
     assert "Plus de 2 ressources trouvées" in page and "Les compter exactement" in page
     assert "Comptés parmi les 2 premières ressources trouvées." in page
+
+
+def test_a_radius_search_pages_and_counts_in_one_go(app, tmp_path, staff_client, count_cap_of_two, one_per_page):
+    client = sample_client(app, tmp_path, staff_client)
+    pages = [search(client, postal_code="H2X", radius=25, page=number) for number in (1, 2, 3)]
+    names = [names_in(page) for page in pages]
+    assert sorted(name for page_names in names for name in page_names) == ["Emergency shelter", "Food bank",
+                                                                         "Housing help"]
+    assert all("More than 2 resources found" in page for page in pages)
+    assert re.findall(r'<span class="count">(\d+)\+</span>', pages[0])  # type counts among the first two
+    exact = search(client, postal_code="H2X", radius=25, count="exact")
+    assert count_in(exact) == 3 and "More than" not in exact
