@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -33,6 +32,7 @@ from kernel.display import history_action, history_value
 from kernel.entities import EntityRegistry
 from kernel.filters import conditions_json
 from kernel.i18n import LANGUAGES, init_i18n
+from kernel.i18n import lazy_gettext as _l
 from kernel.linked import LinkedRecordsPanels
 from kernel.menu import sidebar_modules
 from kernel.permissions import KERNEL_PERMISSIONS, ROLES, PermissionRegistry

@@ -16,14 +16,14 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask import g, has_app_context, has_request_context
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Float, Integer, String, TypeDecorator, UniqueConstraint, select, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.choices import LABEL_MAX, ChoiceList, current_language
 from kernel.db import Base, db
 from kernel.entities import FieldMeta
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 
 KEY_MAX = 64
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from kernel.choices import (
@@ -27,6 +26,7 @@ from kernel.choices import (
 )
 from kernel.custom_fields import KINDS, CustomField, forget_definitions, key_problem
 from kernel.db import db
+from kernel.i18n import gettext as _
 
 VALUE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 NEW_OPTION_ROWS = 3

@@ -17,12 +17,12 @@ from functools import partial
 
 from flask import current_app, render_template
 from flask_babel import LazyString
-from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import JSON, ForeignKey, case, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base, db, utcnow
+from kernel.i18n import gettext as _
 from kernel.permissions import ADMINISTRATOR, READONLY, STAFF, SUPERVISOR
 
 log = logging.getLogger(__name__)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask_babel import format_date, format_datetime, format_decimal
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kernel.countries import country_name
 from kernel.db import db
 from kernel.entities import Entity, FieldMeta
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.related import related_titles
 from kernel.users import users_by_id
 

@@ -29,13 +29,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import permutations
 
-from flask_babel import gettext as _
 from rapidfuzz.distance import OSA
 from sqlalchemy import Index, String, and_, case, delete, event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base, db, insert_many
 from kernel.entities import Entity, FieldMeta, Record
+from kernel.i18n import gettext as _
 from kernel.text import digits, fold
 
 CANDIDATE_LIMIT = 100  # records scored per look-up, at most (typo-tolerant phase)

@@ -18,7 +18,6 @@ from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -46,6 +45,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from kernel.choices import ChoiceList
 from kernel.db import Base, utcnow
+from kernel.i18n import lazy_gettext as _l
 from kernel.text import digits, fold
 
 if TYPE_CHECKING:

@@ -8,13 +8,13 @@ import io
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from sqlalchemy import select
 
 from kernel.countries import country_options
 from kernel.db import db, stream_all
 from kernel.entities import Entity, FieldMeta
+from kernel.i18n import gettext as _
 from kernel.listing import ListState, ordering
 from kernel.related import related_titles
 from kernel.users import User

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import and_, func, or_
 
 from kernel.entities import Entity, FieldMeta
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 
 OPERATOR_LABELS = {
     "contains": _l("contains"),

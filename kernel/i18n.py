@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import flask_babel
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g, has_app_context, request, session
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, LazyString
 from flask_login import current_user
 
 LANGUAGES = {"fr": "Français", "en": "English"}
@@ -75,6 +76,34 @@ class RequestDomain(Domain):
         return translations
 
 
+def request_translations():
+    """The request's catalogue, read straight from the app context once ``RequestDomain`` has
+    found it: Flask-Babel's ``gettext`` makes five context-local lookups per message (6 µs), and a
+    list page translates some five hundred labels."""
+    if has_app_context():
+        state = getattr(g._get_current_object(), "_flask_babel", None)
+        cached = getattr(state, "passerelle_translations", None)
+        if cached is not None and cached[0] is getattr(state, "babel_locale", None):
+            return cached[1]
+    return flask_babel.get_domain().get_translations()
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's ``gettext``, faster: the kernel, the theme and plugins import it from here."""
+    translated = request_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return request_translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """A message translated when shown, in the language of the request showing it."""
+    return LazyString(gettext, string, **variables)
+
+
 def init_i18n(app, translation_dirs: list[Path]) -> None:
     for directory in translation_dirs:
         compile_catalogue(directory)
@@ -82,3 +111,11 @@ def init_i18n(app, translation_dirs: list[Path]) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["DEFAULT_TIMEZONE"]
     babel = Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     babel.domain_instance = RequestDomain()
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: request_translations().ugettext(string),
+        ngettext=lambda singular, plural, num: request_translations().ungettext(singular, plural, num),
+        pgettext=lambda context, string: request_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, num: request_translations().unpgettext(
+            context, singular, plural, num),
+        newstyle=True,
+    )

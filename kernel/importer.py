@@ -41,8 +41,6 @@ from pathlib import Path
 from babel import Locale
 from flask import current_app, has_request_context
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, ValidationError
 from sqlalchemy import JSON, ForeignKey, String, Text, false, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -52,6 +50,8 @@ from kernel.countries import country_codes
 from kernel.db import Base, bulk_writing, db, text_pairs, utcnow
 from kernel.duplicates import EXACT_KINDS, DuplicateKey, DuplicateRule, keys_of, reason_label, rule_of
 from kernel.entities import Entity, FieldMeta
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.schemas import REQUIRED, entity_schema, plain_messages
 from kernel.text import fold
 from kernel.users import User

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from kernel import hookimpl
 from kernel.db import db
 from kernel.display import Lookups, display_value
+from kernel.i18n import gettext as _
 from kernel.panels import Panel
 from kernel.registry import entities
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, DateTime, Integer, Table, insert, literal, select, update
 
 from kernel import history, records
@@ -21,6 +20,7 @@ from kernel.db import Base, db, utcnow
 from kernel.display import HISTORY_ACTIONS
 from kernel.entities import Entity
 from kernel.history import RecordChange
+from kernel.i18n import lazy_gettext as _l
 from kernel.registry import entities
 
 MERGED = "merged"

@@ -21,13 +21,13 @@ from datetime import datetime
 
 from flask import g
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel import hookimpl
 from kernel.db import Base, db, utcnow
+from kernel.i18n import lazy_gettext as _l
 from kernel.text import fold
 from kernel.users import User, active_users
 

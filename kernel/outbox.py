@@ -39,7 +39,6 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     DateTime,
     ForeignKey,
@@ -57,6 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from kernel.db import Base, db, utcnow
+from kernel.i18n import lazy_gettext as _l
 
 log = logging.getLogger("passerelle.outbox")
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from kernel.i18n import lazy_gettext as _l
 
 ADMINISTRATOR = "administrator"
 SUPERVISOR = "supervisor"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 from sqlalchemy import select
 
 from kernel.db import db
 from kernel.entities import FieldMeta
+from kernel.i18n import gettext as _
 
 
 def split(value) -> tuple[str, int] | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from kernel.db import db
 from kernel.entities import Entity
+from kernel.i18n import gettext as _
 
 _TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
 

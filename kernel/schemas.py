@@ -13,8 +13,6 @@ from __future__ import annotations
 from datetime import UTC
 
 from flask_babel import get_timezone
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
@@ -22,6 +20,8 @@ from kernel.contact_values import EmailNotValidError, PhoneNotValid, formatted_p
 from kernel.countries import country_codes
 from kernel.db import db
 from kernel.entities import Entity, FieldMeta
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.related import Related
 
 REQUIRED = _l("This field is required.")

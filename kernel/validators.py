@@ -5,7 +5,7 @@ A validator receives the record's values after the change (a dict) and returns
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from kernel.i18n import gettext as _
 
 
 def end_not_before_start(start: str, end: str):

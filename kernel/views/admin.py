@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,6 +10,7 @@ from kernel import records
 from kernel.contact_values import EmailNotValidError, normalized_email
 from kernel.db import db
 from kernel.i18n import LANGUAGES
+from kernel.i18n import gettext as _
 from kernel.permissions import ROLES, require
 from kernel.registry import entities
 from kernel.users import User, find_user_by_email

@@ -11,11 +11,11 @@ from functools import wraps
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, g, jsonify, request, url_for
-from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from kernel import listing, records
 from kernel.db import db
+from kernel.i18n import gettext as _
 from kernel.registry import entities
 from kernel.schemas import dump, entity_schema
 from kernel.users import user_for_token

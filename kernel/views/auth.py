@@ -6,12 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from kernel.db import db, utcnow
 from kernel.i18n import LANGUAGES
+from kernel.i18n import gettext as _
 from kernel.mail import send_email
 from kernel.ratelimit import address_and_email, limiter, login_limit
 from kernel.users import User, find_user_by_email

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from kernel import customisation as custom
 from kernel.custom_fields import KINDS, CustomField, definitions_of
 from kernel.db import db
+from kernel.i18n import gettext as _
 from kernel.permissions import require
 from kernel.registry import entities
 

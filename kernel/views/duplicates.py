@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +20,7 @@ from kernel import listing, merge, records
 from kernel.db import db
 from kernel.display import Lookups, display_value
 from kernel.duplicates import find_duplicates, rule_of
+from kernel.i18n import gettext as _
 from kernel.registry import entities
 from kernel.views import api
 

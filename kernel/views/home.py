@@ -2,12 +2,12 @@
 remove, move and reset them (plain POST forms, so customising works without JavaScript)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import BadRequest
 
 from kernel import dashboard as board
 from kernel.db import db
+from kernel.i18n import gettext as _
 
 bp = Blueprint("home", __name__)
 bp.record_once(lambda state: board.install(state.app))

@@ -8,13 +8,13 @@ and ``rejected.csv``. Only the importing user, or an administrator, may see a jo
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from kernel import importer
 from kernel.db import db
 from kernel.display import display_value
+from kernel.i18n import gettext as _
 from kernel.importer import Import, ImportFileError
 from kernel.registry import entities
 from kernel.views.records import entity_for

@@ -5,8 +5,6 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, request, stream_with_context, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
@@ -14,6 +12,8 @@ from werkzeug.datastructures import MultiDict
 from kernel import records
 from kernel.db import db
 from kernel.export import csv_lines
+from kernel.i18n import gettext as _
+from kernel.i18n import ngettext
 from kernel.listing import ListState, list_state_for
 from kernel.registry import entities
 from kernel.saved_views import SavedFilter, save_columns

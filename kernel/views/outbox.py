@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from kernel import hookimpl, outbox
 from kernel.db import db
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.listing import Page
 from kernel.menu import MenuItem
 from kernel.permissions import require

@@ -1,13 +1,13 @@
 """The user's own page: preferences (language, theme, density), password, API tokens."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
 from kernel.db import db
 from kernel.i18n import LANGUAGES
+from kernel.i18n import gettext as _
 from kernel.panels import Panel
 from kernel.registry import plugins
 from kernel.users import DENSITIES, THEMES, ApiToken, create_token

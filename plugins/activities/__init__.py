@@ -4,9 +4,8 @@ included), a shared calendar with a private iCal feed, reminders and dashboard b
 Calls, meetings, tasks and notes are "related to" a client, contact or partner through the
 kernel's related-to field, so the kernel already lists them on those records' pages."""
 
-from flask_babel import lazy_gettext as _l
-
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.menu import MenuItem
 from kernel.permissions import record_permissions
 

@@ -5,10 +5,10 @@ Calls, meetings, tasks and notes themselves are the kernel's ``/api/v1/<plural>`
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
-from flask_babel import gettext as _
 
 from kernel import records
 from kernel.db import db
+from kernel.i18n import gettext as _
 from kernel.registry import entities
 from kernel.views.api import problem, token_required
 from plugins.activities import calendar, meetings

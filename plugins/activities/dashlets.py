@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kernel.dashboard import Dashlet
 from kernel.db import db, utcnow
+from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import STAFF, SUPERVISOR
 from plugins.activities.calendar import user_zone
 from plugins.activities.models import OPEN_TASK_STATUSES, Call, Meeting, Task

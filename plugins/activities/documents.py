@@ -10,12 +10,12 @@ from io import BytesIO
 from pathlib import Path
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kernel import records
 from kernel.db import db
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.panels import Panel
 from kernel.registry import entities
 from kernel.related import related_titles, split

@@ -3,14 +3,14 @@ document links and revisions, calendar sharing)."""
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.choices import ChoiceList
 from kernel.db import Base, utcnow
 from kernel.entities import Assignable, Entity, Record, field
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.validators import end_not_before_start
 
 RELATED_TO = ("client", "contact", "partner")

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from kernel.db import db, utcnow
+from kernel.i18n import lazy_gettext as _l
 from kernel.panels import Panel
 from kernel.registry import entities
 from plugins.activities.models import OPEN_TASK_STATUSES, Call, Meeting, Note, Task

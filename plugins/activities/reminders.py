@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale, format_datetime
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kernel import notifications, outbox
 from kernel.db import db, utcnow
+from kernel.i18n import lazy_gettext as _l
 from kernel.registry import entities
 from kernel.users import users_by_id
 from plugins.activities.models import Call, Meeting

@@ -1,10 +1,10 @@
 """Report columns (calls and meetings of a client, contact or partner in the period; a call's
 duration in minutes) and the standard reports of activities per staff member per month."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.registry import entities
 from kernel.reporting import ReportColumn, StandardReport, related_key
 

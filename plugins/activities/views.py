@@ -18,14 +18,14 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import or_, select
 
 from kernel import records
 from kernel.db import db, utcnow
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.panels import Panel
 from kernel.permissions import require
 from kernel.registry import entities

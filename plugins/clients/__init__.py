@@ -4,9 +4,8 @@ Almost all of this plugin is the model declaration in ``models.py``; the kernel 
 list, detail and edit screens, the API, history, trash and permissions from it.
 """
 
-from flask_babel import lazy_gettext as _l
-
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import record_permissions
 
 LABEL = _l("Clients")

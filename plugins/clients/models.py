@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped
 
 from kernel.choices import ChoiceList
 from kernel.duplicates import DuplicateRule
 from kernel.entities import Assignable, Entity, Record, field
+from kernel.i18n import lazy_gettext as _l
 
 LANGUAGES = ChoiceList("client_language", [
     ("fr", _l("French")), ("en", _l("English")), ("iu", _l("Inuktitut")), ("other", _l("Other")),

@@ -1,8 +1,7 @@
 """Standard reports over clients (their fields are report columns without any declaration)."""
 
-from flask_babel import lazy_gettext as _l
-
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.reporting import StandardReport
 
 

@@ -1,9 +1,8 @@
 """Contact centre: a directory of community resources (HSDS 3), searched by keyword, place,
 service type, language and opening hours, with HSDS import and export."""
 
-from flask_babel import lazy_gettext as _l
-
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import Permission, record_permissions
 
 LABEL = _l("Resource directory")

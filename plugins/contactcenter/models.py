@@ -7,12 +7,12 @@ languages) and the link tables are plain tables, written by the HSDS import."""
 
 
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base
 from kernel.entities import Entity, Record, bilingual_title, field
+from kernel.i18n import lazy_gettext as _l
 
 PERMISSION = "contactcenter"
 

@@ -1,10 +1,10 @@
 """Report columns of the resource directory: a resource's places and service types, an agency's
 resources."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.reporting import ReportColumn, joined_text
 
 

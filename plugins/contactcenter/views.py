@@ -17,13 +17,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from jinja2 import TemplateNotFound
 from sqlalchemy import delete, func, insert, select
 
 from kernel.db import db
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.menu import MenuItem
 from kernel.permissions import require
 from kernel.views.api import problem, token_required

@@ -2,9 +2,8 @@
 is closed — caller profiles, service needs, referrals to the resource directory sent by e-mail or
 SMS, service gaps, intake surveys, programme enrolments and the closing checklist."""
 
-from flask_babel import lazy_gettext as _l
-
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import ADMINISTRATOR, EVERYONE, MANAGERS, SUPERVISOR, Permission, record_permissions
 
 LABEL = _l("Helpline")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kernel.db import db
+from kernel.i18n import lazy_gettext as _l
 from kernel.outbox import FAILED, QUEUED, SENDING, OutboxMessage
 from kernel.registry import entities
 from plugins.helpline.models import ChecklistSettings, Contact, Profile, Survey, SurveyResponse

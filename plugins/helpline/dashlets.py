@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from flask_babel import get_timezone
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from kernel.dashboard import Dashlet
 from kernel.db import db
+from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import ADMINISTRATOR, STAFF, SUPERVISOR
 from plugins.helpline.models import CLOSED, INCOMPLETE, OPEN, Contact, Referral, SourceLine
 from plugins.helpline.workflow import agent_line_ids, waiting_statement

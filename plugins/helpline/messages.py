@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kernel.db import db, utcnow
+from kernel.i18n import gettext as _
 from kernel.outbox import OutboxMessage, queue_email, queue_sms
 from plugins.contactcenter.cards import full_resource
 from plugins.contactcenter.models import Resource

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import g, has_app_context
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,6 +15,7 @@ from kernel.choices import ChoiceList
 from kernel.db import Base
 from kernel.duplicates import DuplicateRule, phone_key
 from kernel.entities import Assignable, Closing, Entity, Record, bilingual_title, field
+from kernel.i18n import lazy_gettext as _l
 from kernel.validators import end_not_before_start
 
 SETUP = "helpline_setup"  # permission prefix of what supervisors configure

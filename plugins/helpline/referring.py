@@ -5,10 +5,10 @@ referring the caller of the agent's active contact."""
 from __future__ import annotations
 
 from flask import g, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kernel.db import db
+from kernel.i18n import lazy_gettext as _l
 from kernel.panels import Panel
 from plugins.helpline.models import OPEN, Contact
 

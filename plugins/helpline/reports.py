@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from kernel.i18n import lazy_gettext as _l
 from kernel.reporting import ReportColumn, StandardReport, joined_text
 
 

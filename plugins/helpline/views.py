@@ -20,7 +20,6 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -29,6 +28,7 @@ from kernel import records
 from kernel.app import csrf
 from kernel.db import db, utcnow
 from kernel.duplicates import find_duplicates
+from kernel.i18n import gettext as _
 from kernel.permissions import require
 from kernel.registry import entities
 from kernel.users import User

@@ -8,13 +8,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from kernel import records
 from kernel.db import db, utcnow
 from kernel.duplicates import find_duplicates, phone_key
+from kernel.i18n import lazy_gettext as _l
 from kernel.listing import quick_search
 from kernel.notifications import notify
 from kernel.registry import entities

@@ -5,9 +5,8 @@ forms, the partner's "Contacts" panel (from the contact's reference to its partn
 warnings, the API and history.
 """
 
-from flask_babel import lazy_gettext as _l
-
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import record_permissions
 
 LABEL = _l("Partners")

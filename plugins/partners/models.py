@@ -1,12 +1,12 @@
 """Partners and their contacts, as the guides describe them (a contact belongs to one partner
 at most; a partner has any number of contacts)."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped
 
 from kernel.choices import ChoiceList
 from kernel.duplicates import DuplicateRule, company_name_key
 from kernel.entities import Assignable, Entity, Record, field
+from kernel.i18n import lazy_gettext as _l
 from plugins.clients.models import PROVINCES
 
 PARTNER_TYPES = ChoiceList("partner_type", [

@@ -1,9 +1,9 @@
 """Report columns and standard reports over partners."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.reporting import ReportColumn, StandardReport
 
 

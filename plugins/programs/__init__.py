@@ -5,9 +5,8 @@ Participations and service records are "related to" a client or a partner throug
 generic related-to field, so the plugin works with either module disabled, and the kernel shows
 them as panels on client and partner pages."""
 
-from flask_babel import lazy_gettext as _l
-
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import record_permissions
 
 LABEL = _l("Programmes and services")

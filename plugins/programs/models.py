@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped
 
 from kernel.choices import ChoiceList
 from kernel.entities import Assignable, Entity, Record, bilingual_title, field
+from kernel.i18n import lazy_gettext as _l
 from kernel.validators import end_not_before_start
 
 RELATED_TO = ("client", "partner")

@@ -6,9 +6,8 @@ reports other plugins offer.
 Plugins add columns and standard reports through ``passerelle_report_columns`` and
 ``passerelle_standard_reports`` (see ``docs/reports.md``)."""
 
-from flask_babel import lazy_gettext as _l
-
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.menu import MenuItem
 from kernel.permissions import EVERYONE, MANAGERS, WRITERS, Permission
 

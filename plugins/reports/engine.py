@@ -15,8 +15,6 @@ from urllib.parse import urlencode
 
 from flask import g
 from flask_babel import get_timezone
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.ext.compiler import compiles
@@ -26,6 +24,8 @@ from kernel.db import db
 from kernel.entities import Entity, FieldMeta
 from kernel.export import ReferenceTitles, value_formatter
 from kernel.filters import FilterError, parse_conditions
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.listing import COUNT_CAP, count_capped, filtered
 from kernel.registry import entities, plugins
 from kernel.reporting import PERIOD_PRESETS, Period, month_of, year_of

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kernel.db import Base, db, utcnow
+from kernel.i18n import lazy_gettext as _l
 from kernel.users import User
 
 PRIVATE, EVERYONE, ROLE = "private", "everyone", "role"

@@ -8,11 +8,11 @@ from datetime import datetime, time, timedelta
 from urllib.parse import parse_qsl
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from kernel.db import db, utcnow
+from kernel.i18n import gettext as _
 from kernel.outbox import queue_email
 from plugins.reports.engine import ReportError, ReportSpec, missing_columns
 from plugins.reports.exporting import report_csv_bytes

@@ -16,11 +16,11 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from kernel.db import db, utcnow
+from kernel.i18n import gettext as _
 from kernel.permissions import ROLES, require
 from kernel.registry import entities, plugins
 from kernel.reporting import StandardReport

@@ -8,9 +8,8 @@ administrator puts on the team (``passerelle_user_permissions``). Everything els
 filters, export, API, history, trash, linked panels on client and partner pages) the kernel
 derives from the models."""
 
-from flask_babel import lazy_gettext as _l
-
 from kernel import hookimpl
+from kernel.i18n import lazy_gettext as _l
 from kernel.menu import MenuItem
 from kernel.permissions import ADMINISTRATOR, EVERYONE, MANAGERS, WRITERS, Permission, record_permissions
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from kernel.dashboard import Dashlet
 from kernel.db import db
+from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import STAFF, SUPERVISOR
 from plugins.sae.models import CASE_STATUSES, OPEN_STATUSES, OPEN_STEP_STATUSES, ActionStep, CaseFile
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kernel import records
 from kernel.db import db
+from kernel.i18n import lazy_gettext as _l
 from kernel.registry import entities, plugins
 from kernel.users import User
 from plugins.sae.models import CaseFile, FollowUp

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import format_datetime
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.choices import ChoiceList
 from kernel.db import Base, db
 from kernel.entities import Closing, Entity, Record, field
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.validators import end_not_before_start
 
 CASE_STATUSES = ChoiceList("sae_case_status", [

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from kernel.db import db
 from kernel.entities import TEXT_MAX
+from kernel.i18n import gettext as _
 from kernel.rules import is_taken
 
 DEFAULT_FORMAT = "SAE-{year}-{seq:04d}"

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from kernel import notifications, records
 from kernel.db import db, utcnow
 from kernel.duplicates import REASON_NAME, find_duplicates
+from kernel.i18n import gettext as _
+from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import require
 from kernel.ratelimit import limiter, login_limit
 from kernel.registry import entities

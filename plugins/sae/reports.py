@@ -4,9 +4,9 @@ counsellor, their placements) and on case files, and the standard reports "SAE c
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from kernel.i18n import lazy_gettext as _l
 from kernel.reporting import ReportColumn, StandardReport
 from plugins.sae.models import CASE_STATUSES, OPEN_STEP_STATUSES, ActionStep, CaseFile, Placement
 

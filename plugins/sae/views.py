@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from kernel import records
 from kernel.db import db
+from kernel.i18n import gettext as _
 from kernel.panels import Panel
 from kernel.permissions import forget_granted_permissions, require
 from kernel.registry import entities

@@ -6,12 +6,12 @@ from types import SimpleNamespace
 
 import pytest
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select, text
 
 from kernel import records
 from kernel.db import db
 from kernel.entities import FieldMeta
+from kernel.i18n import lazy_gettext as _l
 from kernel.notifications import ASSIGNED, MENTIONED, Notification, mentions_in, new_mentions, notify
 from kernel.registry import entities
 from kernel.users import User
