@@ -21,7 +21,13 @@ def country_name(code: str | None) -> str:
     return locale.territories.get(code, code)
 
 
-def country_options() -> list[tuple[str, str]]:
-    locale = get_locale() or Locale("en")
-    names = [(code, locale.territories.get(code, code)) for code in country_codes()]
-    return sorted(names, key=lambda item: item[1])
+def country_options() -> tuple[tuple[str, str], ...]:
+    """(code, name) pairs sorted by name in the user's language."""
+    return _sorted_country_names(str(get_locale() or "en"))
+
+
+@cache  # every list page's filter panel offers them: named and sorted once per language
+def _sorted_country_names(locale_name: str) -> tuple[tuple[str, str], ...]:
+    territories = Locale.parse(locale_name).territories
+    names = [(code, territories.get(code, code)) for code in country_codes()]
+    return tuple(sorted(names, key=lambda item: item[1]))

@@ -7,7 +7,6 @@ URLs use the entity's plural: ``/clients/``, ``/clients/new``, ``/clients/42``,
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from marshmallow import ValidationError
@@ -15,6 +14,7 @@ from marshmallow import ValidationError
 from kernel import history, listing, navigation, records
 from kernel.db import db
 from kernel.display import Lookups, display_value
+from kernel.i18n import gettext as _
 from kernel.panels import Panel, panels_for
 from kernel.registry import entities, plugins
 from kernel.related import related_titles
@@ -113,12 +113,13 @@ def list_records(plural):
         entity, state.statement(entity, current_user), sort=state.sort, page=state.page, per_page=state.per_page,
         exact_count=state.exact_count, unfiltered=state.unfiltered, state=state,
     )
+    labels = {name: str(meta.label) for name, meta in entity.fields.items()}  # translated once, used often
     return render_template(
         "records/list.html", entity=entity, page=page, state=state, display=display_value,
         lookups=Lookups(entity, page.records, entities()), page_sizes=listing.PAGE_SIZES,
         saved_filters=filters_for(current_user.id, entity.name), users=active_users(),
-        filter_fields=filter_fields(entity),
-        columns=[(name, entity.fields[name], str(entity.fields[name].label)) for name in state.columns],
+        filter_fields=filter_fields(entity), labels=labels,
+        columns=[(name, entity.fields[name], labels[name]) for name in state.columns],
     )
 
 
