@@ -29,6 +29,7 @@ def main(argv=None) -> int:
     url = options.database_url or f"sqlite:///{results / f'bench-{options.clients}.db'}"
     bench = Bench(url, results, repeat=options.repeat)
     bench.import_rows = options.import_rows
+    print(f"# machine speed: {machine_speed_s():.2f} s for ten million Python additions (lower is faster)")
     started = time.perf_counter()
     bench.prepare(clients=options.clients)
     print(f"# database {bench.dialect}: {options.clients:,} clients ready in {time.perf_counter() - started:.0f} s")
@@ -40,7 +41,18 @@ def main(argv=None) -> int:
             failures += line.failed
             print(line)
     bench.stop()
+    print(f"# machine speed after the run: {machine_speed_s():.2f} s")
     return 1 if failures else 0
+
+
+def machine_speed_s() -> float:
+    """A fixed piece of pure Python, timed: figures taken on a busier or slower machine than
+    another's show it here (a shared 2-core machine has been seen to vary twofold in an hour)."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 On a fresh PostgreSQL database the harness also needs the clients plugin (it counts clients):
 ``PASSERELLE_PLUGINS=clients,contactcenter python -m bench --database-url … --only resource_search``.
 
-Register it in bench/scenarios.py with ``from bench.contactcenter import resource_search`` and an
-entry ``"resource_search": resource_search`` in ``ALL``; run ``python -m bench --only resource_search``."""
+A directory-only figure: ``python -m bench --clients 1000 --only resource_search`` (its own small
+database); inside the million-client database: ``python -m bench --only resource_search``."""
 
 from __future__ import annotations
 
