@@ -28,6 +28,7 @@ def test_build_a_grouped_report_chart_it_and_export_it(live_app, live_server, li
     log_in(page, live_server, "manager@example.org")
     page.goto(f"{live_server}/reports/")
     page.get_by_role("link", name="New report").first.click()
+    page.wait_for_load_state()  # the module list submits itself on change once reports.js has run
     page.get_by_label("Module", exact=True).select_option(label="Clients")
     expect(page.get_by_role("button", name="Run the report")).to_be_visible(timeout=TIMEOUT)
 
