@@ -34,7 +34,7 @@ from kernel.filters import conditions_json
 from kernel.i18n import LANGUAGES, init_i18n
 from kernel.i18n import lazy_gettext as _l
 from kernel.linked import LinkedRecordsPanels
-from kernel.menu import sidebar_modules
+from kernel.menu import fixed_url, sidebar_modules
 from kernel.permissions import KERNEL_PERMISSIONS, ROLES, PermissionRegistry
 from kernel.plugins import load_plugins
 from kernel.ratelimit import limiter
@@ -160,7 +160,7 @@ def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
 
     app.jinja_env.globals.update(
         country_options=country_options, history_value=history_value, history_action=history_action,
-        conditions_json=conditions_json, entities=app.extensions["passerelle.entities"],
+        conditions_json=conditions_json, entities=app.extensions["passerelle.entities"], fixed_url=fixed_url,
     )
 
     @app.context_processor

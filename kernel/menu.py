@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import url_for
+from flask import current_app, request, url_for
 
 
 @dataclass
@@ -19,7 +19,21 @@ class MenuItem:
     values: dict = field(default_factory=dict)
 
     def url(self) -> str:
-        return url_for(self.endpoint, **self.values)
+        return fixed_url(self.endpoint, **self.values)
+
+
+def fixed_url(endpoint: str, **values) -> str:
+    """``url_for`` for the links that every page repeats (the sidebar's, the "+" menu's): built
+    once per application and mount point instead of a hundred times per page (30 µs each)."""
+    cache = current_app.extensions.setdefault("passerelle.fixed_urls", {})
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    try:
+        url = cache.get(key)
+    except TypeError:  # a value that cannot be a key (a list of query values): built each time
+        return url_for(endpoint, **values)
+    if url is None:
+        url = cache[key] = url_for(endpoint, **values)
+    return url
 
 
 @dataclass
@@ -39,12 +53,12 @@ def sidebar_modules(user, entities, extra_items: list[MenuItem]) -> list[Module]
     for entity in entities:
         if not entity.can(user, "view"):
             continue
-        list_url = url_for("records.list_records", plural=entity.plural)
+        list_url = fixed_url("records.list_records", plural=entity.plural)
         module = Module(entity.name, entity.label_plural, entity.icon, list_url)
         module.actions.append((entity.list_label or entity.label_plural, list_url))
         if entity.can(user, "create"):
             module.actions.insert(
-                0, (entity.create_label or entity.label, url_for("records.create_record", plural=entity.plural))
+                0, (entity.create_label or entity.label, fixed_url("records.create_record", plural=entity.plural))
             )
         modules[entity.name] = module
     for item in extra_items:
