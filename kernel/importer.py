@@ -109,6 +109,7 @@ class Import(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]  # a running import's last sign of life
 
     user: Mapped[User | None] = relationship()
 

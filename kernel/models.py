@@ -11,9 +11,11 @@ from kernel.navigation import Favourite, RecentView
 from kernel.notifications import Notification
 from kernel.outbox import OutboxMessage
 from kernel.saved_views import ListPreference, SavedFilter
+from kernel.security.models import SecurityEvent, ThrottleCounter, UserSession
 from kernel.users import ApiToken, User
 
 __all__ = [
     "ApiToken", "ChoiceOption", "CustomField", "DashboardLayout", "DuplicateKey", "Favourite", "Import",
-    "ListPreference", "Notification", "OutboxMessage", "RecentView", "RecordChange", "SavedFilter", "User",
+    "ListPreference", "Notification", "OutboxMessage", "RecentView", "RecordChange", "SavedFilter", "SecurityEvent",
+    "ThrottleCounter", "User", "UserSession",
 ]
