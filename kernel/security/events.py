@@ -1,15 +1,15 @@
 """The security event log: ``record_event`` adds one row (who, when, from where, what).
 
-Events are written in their own short transaction, so that a failed login (whose request ends
-without a commit) or a refused action is recorded all the same, and the request's own transaction
-is never lengthened by it.
+An event joins the request's transaction: an action and its record are saved together, or
+neither is. Where nothing else is saved (a failed login, a refused password), pass
+``commit=True`` so that the event is saved all the same. (A second connection of its own would
+wait behind the request's write lock on SQLite.)
 """
 
 from __future__ import annotations
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy.orm import Session
 
 from kernel.db import db
 from kernel.security.models import SecurityEvent
@@ -43,7 +43,7 @@ def client_address() -> str | None:
 
 
 def record_event(event: str, *, user=None, email: str | None = None, target_type: str | None = None,
-                 target_id=None, **details) -> None:
+                 target_id=None, commit: bool = False, **details) -> SecurityEvent:
     """Add one event. ``user`` defaults to the signed-in user; ``email`` names an account when
     there is no user (a failed login for an unknown address)."""
     if user is None and has_request_context() and getattr(current_user, "is_authenticated", False):
@@ -59,6 +59,7 @@ def record_event(event: str, *, user=None, email: str | None = None, target_type
     )
     if row.user_email:
         row.user_email = row.user_email[:255]
-    with Session(bind=db.engine) as session:
-        session.add(row)
-        session.commit()
+    db.session.add(row)
+    if commit:
+        db.session.commit()
+    return row
