@@ -172,6 +172,23 @@ def token_for(app):
     return make
 
 
+@pytest.fixture
+def freeze_clock(monkeypatch):
+    """``freeze_clock("2026-12-03 20:06", "America/Iqaluit")`` stops the application's clock
+    (``kernel.clock``) at that wall-clock time of that zone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from kernel import clock
+
+    def freeze(moment: str, zone: str = "UTC"):
+        frozen = datetime.fromisoformat(moment).replace(tzinfo=ZoneInfo(zone))
+        monkeypatch.setattr(clock, "utc_now", lambda: frozen.astimezone(ZoneInfo("UTC")))
+        return frozen
+
+    return freeze
+
+
 def csrf_token_from(html: bytes | str) -> str:
     text_value = html.decode() if isinstance(html, bytes) else html
     match = re.search(r'name="csrf_token" value="([^"]+)"', text_value)

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import url_for
-from flask_babel import get_timezone
 from sqlalchemy import or_, select
 
+from kernel import clock
 from kernel.db import db
 from kernel.users import active_users
 from plugins.activities.models import (
@@ -100,7 +100,7 @@ def user_id_for_token(token: str) -> int | None:
 # FullCalendar is given that zone by name: it sends and receives wall-clock times without offset.
 
 def user_zone() -> ZoneInfo:
-    return ZoneInfo(str(get_timezone()))
+    return clock.local_zone()
 
 
 def to_local_naive(text: str, zone: ZoneInfo) -> datetime:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 
+from kernel import clock
 from kernel.dashboard import Dashlet
 from kernel.db import db, utcnow
 from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import STAFF, SUPERVISOR
-from plugins.activities.calendar import user_zone
 from plugins.activities.models import OPEN_TASK_STATUSES, Call, Meeting, Task
 
 SHOWN = 5
@@ -54,7 +52,7 @@ def render_open_tasks(user):
 
 
 def render_overdue_tasks(user):
-    today = datetime.now(user_zone()).date()  # the user's today, not the server's
+    today = clock.today(user)
     statement = open_tasks_statement(user.id).where(Task.due_date < today)
     tasks = db.session.scalars(statement.limit(SHOWN)).all()
     return "activities/dashlet_tasks.html", {"tasks": tasks, "empty": _l("No overdue task.")}

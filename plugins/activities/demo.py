@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from kernel import clock
 from kernel.registry import entities
 from plugins.activities import documents
 from plugins.activities.models import (
@@ -78,7 +79,7 @@ def add_calls_and_meetings(session, rng, people, pool) -> None:
     """Three weeks back and three ahead, working days: a few calls each, a meeting now and then
     with a colleague invited; the past ones held (or not)."""
     zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
-    today = date.today()
+    today = clock.today()
     for offset in range(-21, 22):
         day = today + timedelta(days=offset)
         if day.weekday() >= 5:
@@ -107,7 +108,7 @@ def add_calls_and_meetings(session, rng, people, pool) -> None:
 
 def add_tasks(session, rng, people, pool) -> None:
     """Tasks of every status, some overdue, due over the coming weeks."""
-    today = date.today()
+    today = clock.today()
     for index in range(24):
         due = today + timedelta(days=rng.randrange(-10, 20))
         session.add(Task(subject=TASKS[index % len(TASKS)], priority=rng.choice(["high", "medium", "low"]),
@@ -129,7 +130,7 @@ def add_demo_cv(session, user, clients: list[str]) -> None:
     """A CV of the first demo client, with its file: the client's CV is up to date."""
     if not clients:
         return
-    document = Document(name="CV", category="cv", cv_date=date.today(), created_by_id=user.id, updated_by_id=user.id)
+    document = Document(name="CV", category="cv", cv_date=clock.today(), created_by_id=user.id, updated_by_id=user.id)
     session.add(document)
     session.flush()
     documents.add_revision(document, FileStorage(BytesIO(PDF), filename="cv.pdf"), user)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import secrets
 import zipfile
-from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from kernel import records
+from kernel import clock, records
 from kernel.db import db
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
@@ -164,7 +163,7 @@ def mark_cv_up_to_date(document: Document, client_id: int, user) -> None:
     history shows it) and the document records the date."""
     entity = entities().get("client")
     client = records.get(entity, client_id) if entity else None
-    document.cv_date = date.today()
+    document.cv_date = clock.today()
     if client is not None and not client.cv_up_to_date:
         records.update(entity, client, {"cv_up_to_date": True}, user)
 

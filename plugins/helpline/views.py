@@ -4,8 +4,6 @@ settings."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
@@ -24,7 +22,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from kernel import records
+from kernel import clock, records
 from kernel.app import csrf
 from kernel.db import db, utcnow
 from kernel.duplicates import find_duplicates
@@ -614,7 +612,7 @@ def enrol(contact_id: int):
         return back_to(contact, "programmes")
     records.create(entity("programme_enrolment"), {
         "contact_id": contact.id, "profile_id": contact.profile_id, "programme_id": programme_id,
-        "enrolled_on": date.today().isoformat(), "note": (request.form.get("note") or "").strip() or None,
+        "enrolled_on": clock.today().isoformat(), "note": (request.form.get("note") or "").strip() or None,
     }, current_user)
     db.session.commit()
     flash(_("Enrolment recorded."), "success")

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from kernel import clock
 from kernel.db import db
 from kernel.entities import Entity, FieldMeta
 from kernel.export import ReferenceTitles, value_formatter
@@ -199,7 +200,7 @@ class ReportSpec:
         return urlencode(items)
 
     def period_range(self, today: date | None = None) -> Period:
-        return period_range(self.period, today or date.today(), self.start, self.end)
+        return period_range(self.period, today or clock.today(), self.start, self.end)
 
 
 def _unique(values) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from kernel import clock
 from kernel.dashboard import Dashlet
 from kernel.db import db
 from kernel.i18n import lazy_gettext as _l
@@ -43,7 +44,7 @@ def steps_due(user_id: int, today: date) -> list[tuple]:
 
 
 def render_caseload(user):
-    today = date.today()
+    today = clock.today(user)
     counts = caseload_counts(user.id)
     return "sae/dashlet_caseload.html", {
         "counts": [(status, CASE_STATUSES.label(status), count) for status, count in counts.items()],

@@ -3,10 +3,11 @@ the demo staff member is on the SAE team and on duty at the front desk."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from kernel import clock
 from plugins.clients.models import Client
 from plugins.partners.models import Partner
 from plugins.sae.followups import create_follow_ups
@@ -29,7 +30,7 @@ def load_demo_case_files(session, users: dict) -> None:
     if staff is not None:
         session.add(SaeMember(user_id=staff.id, on_team=True, on_duty=True))
     counsellor = (staff or supervisor or next(iter(users.values()))).id
-    today = date.today()
+    today = clock.today()
     files = []
     for index, client in enumerate(clients):
         intake = today - timedelta(days=200 - 25 * index)

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from kernel import clock
 from kernel.db import db
 from kernel.entities import TEXT_MAX
 from kernel.i18n import gettext as _
@@ -31,7 +32,7 @@ def format_problem(number_format: str) -> str | None:
         return _("Use only {year} and {seq} (or {seq:04d} for four digits) between braces.")
     if sum(1 for name in names if SEQ.match(name)) != 1:
         return _("The format needs {seq} exactly once: it is what makes each number different.")
-    if len(render(number_format, 9999, date.today().year)) > TEXT_MAX:
+    if len(render(number_format, 9999, clock.today().year)) > TEXT_MAX:
         return _("At most %(count)d characters.", count=TEXT_MAX)
     return None
 
@@ -56,7 +57,7 @@ def next_file_number(entity, name: str, today: date | None = None) -> str:
     from plugins.sae.settings import file_number_format
 
     number_format = file_number_format()
-    year = (today or date.today()).year
+    year = (today or clock.today()).year
     prefix, _seq, suffix = _replace(number_format, "\0", year).partition("\0")
     column = getattr(entity.model, name)
     pattern = _like_escape(prefix) + "%" + _like_escape(suffix)

@@ -3,14 +3,12 @@ placements, and the office-visit registration form (``registration.py``)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from kernel import records
+from kernel import clock, records
 from kernel.db import db
 from kernel.i18n import gettext as _
 from kernel.panels import Panel
@@ -77,7 +75,7 @@ def close_case_file(record_id):
     if entity.is_closed(record):
         flash(str(entity.closing.message), "error")
         return redirect(show)
-    values = {"closure_date": date.today().isoformat(), "outcome": ""}
+    values = {"closure_date": clock.today().isoformat(), "outcome": ""}
     if request.method == "GET":
         return render_template("sae/close.html", entity=entity, record=record, values=values, errors={},
                                outcomes=CLOSING_OUTCOMES.items())

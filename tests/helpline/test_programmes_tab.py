@@ -96,3 +96,13 @@ def make_user_in(app):
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def test_an_evening_enrolment_is_dated_that_day(app, staff, staff_client, freeze_clock):
+    freeze_clock("2026-12-03 19:55", "America/Iqaluit")
+    programme = Programme(name_fr="Aide à l'emploi", name_en="Employment help", active=True)
+    db.session.add(programme)
+    db.session.commit()
+    contact = make_contact(staff, profile=make_profile(staff))
+    staff_client.post(f"/helpline/contacts/{contact.id}/enrolments", data={"programme_id": programme.id})
+    assert str(db.session.scalar(select(Enrolment.enrolled_on))) == "2026-12-03"
