@@ -39,6 +39,7 @@ from kernel.permissions import KERNEL_PERMISSIONS, ROLES, PermissionRegistry
 from kernel.plugins import load_plugins
 from kernel.ratelimit import limiter
 from kernel.search_index import mark_indexed
+from kernel.validators import safe_url
 
 KERNEL_DIR = Path(__file__).parent
 PROJECT_DIR = KERNEL_DIR.parent
@@ -162,6 +163,7 @@ def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
         country_options=country_options, history_value=history_value, history_action=history_action,
         conditions_json=conditions_json, entities=app.extensions["passerelle.entities"], fixed_url=fixed_url,
     )
+    app.jinja_env.filters["safe_url"] = safe_url  # every href made of a stored address goes through it
 
     @app.context_processor
     def layout_context():

@@ -23,6 +23,7 @@ from kernel.entities import Entity, FieldMeta
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
 from kernel.related import Related
+from kernel.validators import NotAWebAddress, web_address
 
 REQUIRED = _l("This field is required.")
 MESSAGES = {
@@ -60,17 +61,14 @@ class Phone(fields.String):
 
 
 class WebAddress(fields.String):
-    """A web address; "example.org" is taken as "https://example.org"."""
+    """A web address (http or https only); "example.org" is taken as "https://example.org"."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if text and "://" not in text:
-            text = "https://" + text
+        text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            validate.URL(schemes={"http", "https"})(text)
-        except ValidationError as error:
+            return web_address(text)
+        except NotAWebAddress as error:
             raise ValidationError(_("Enter a full web address, such as https://example.org.")) from error
-        return text
 
 
 class UtcDateTime(fields.DateTime):

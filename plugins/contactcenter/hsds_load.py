@@ -12,6 +12,7 @@ from sqlalchemy import delete, insert, select
 from kernel.db import db
 from kernel.entities import TEXT_MAX
 from kernel.text import fold
+from kernel.validators import NotAWebAddress, web_address
 from plugins.contactcenter import index
 from plugins.contactcenter.models import (
     Agency,
@@ -65,6 +66,19 @@ def text(row, name, required=False, limit=TEXT_MAX):
 
 def longtext(row, name):
     return text(row, name, limit=None)
+
+
+def web(row, name, report, table):
+    """An http(s) address, or None with a note: other schemes (javascript:, data:…) would become
+    links that run script in the CRM (the row itself is kept)."""
+    value = text(row, name)
+    if value is None:
+        return None
+    try:
+        return web_address(value)
+    except NotAWebAddress:
+        report.notes.append(f"{table} {row.get('id')}: {name} {value[:80]!r} is not an http(s) address and was left out")
+        return None
 
 
 def number(row, name, kind=float):
@@ -179,7 +193,7 @@ def _replace_row(table, values: dict) -> int:
 
 def _taxonomy(row, ids, report, sites):
     values = {"hsds_id": identifier(row), "name": text(row, "name", required=True),
-              "description": longtext(row, "description"), "uri": text(row, "uri"), "version": text(row, "version")}
+              "description": longtext(row, "description"), "uri": web(row, "uri", report, "taxonomies"), "version": text(row, "version")}
     ids.add("taxonomies", values["hsds_id"], _replace_row(taxonomies, values))
 
 
@@ -188,7 +202,7 @@ def _term(row, ids, report, sites):
               "name_fr": text(row, "name_fr"), "description": longtext(row, "description"),
               "parent_hsds_id": text(row, "parent_id"), "taxonomy": text(row, "taxonomy"),
               "taxonomy_hsds_id": text(row, "taxonomy_id"), "language": text(row, "language"),
-              "term_uri": text(row, "term_uri")}
+              "term_uri": web(row, "term_uri", report, "taxonomy_terms")}
     _upsert(TaxonomyTerm, "taxonomy_terms", values, ids)
 
 
@@ -196,7 +210,7 @@ def _agency(row, ids, report, sites):
     values = {"hsds_id": identifier(row), "name": text(row, "name", required=True), "name_fr": text(row, "name_fr"),
               "alternate_name": text(row, "alternate_name"), "description": longtext(row, "description"),
               "description_fr": longtext(row, "description_fr"), "email": text(row, "email"),
-              "website": text(row, "website")}
+              "website": web(row, "website", report, "organizations")}
     _upsert(Agency, "organizations", values, ids)
 
 
@@ -207,8 +221,9 @@ def _service(row, ids, report, sites):
     values = {"hsds_id": identifier(row), "organization_id": ids.find("organizations", row, "organization_id", True),
               "name": text(row, "name", required=True), "name_fr": text(row, "name_fr"),
               "alternate_name": text(row, "alternate_name"), "description": longtext(row, "description"),
-              "description_fr": longtext(row, "description_fr"), "url": text(row, "url"), "email": text(row, "email"),
-              "status": status, "eligibility_description": longtext(row, "eligibility_description"),
+              "description_fr": longtext(row, "description_fr"), "url": web(row, "url", report, "services"),
+              "email": text(row, "email"), "status": status,
+              "eligibility_description": longtext(row, "eligibility_description"),
               "minimum_age": number(row, "minimum_age", int), "maximum_age": number(row, "maximum_age", int),
               "fees_description": longtext(row, "fees_description"),
               "application_process": longtext(row, "application_process"),
@@ -236,7 +251,7 @@ def _location(row, ids, report, sites):
     values = {"hsds_id": identifier(row), "organization_id": organization,
               "name": text(row, "name") or text(row, "id"), "alternate_name": text(row, "alternate_name"),
               "location_type": location_type, "description": longtext(row, "description"),
-              "transportation": longtext(row, "transportation"), "url": text(row, "url"),
+              "transportation": longtext(row, "transportation"), "url": web(row, "url", report, "locations"),
               "latitude": _coordinate(row, "latitude", 90, report), "longitude": _coordinate(row, "longitude", 180, report)}
     sites[values["hsds_id"]] = _upsert(Site, "locations", values, ids)
 
@@ -303,7 +318,7 @@ def _schedule(row, ids, report, sites):
               "byweekno": text(row, "byweekno"), "bymonthday": text(row, "bymonthday"),
               "byyearday": text(row, "byyearday"), "opens_at": clock(row, "opens_at"),
               "closes_at": clock(row, "closes_at"), "description": longtext(row, "description"),
-              "schedule_link": text(row, "schedule_link"), "attending_type": longtext(row, "attending_type"),
+              "schedule_link": web(row, "schedule_link", report, "schedules"), "attending_type": longtext(row, "attending_type"),
               "notes": longtext(row, "notes")}
     if not (values["service_id"] or values["location_id"]):
         raise Rejected("the schedule belongs to no service or location of the package")
@@ -315,7 +330,7 @@ def _area(row, ids, report, sites):
     values = {"hsds_id": identifier(row), "service_id": ids.find("services", row, "service_id", True), "name": name,
               "folded_name": fold(name)[:TEXT_MAX] if name else None, "description": longtext(row, "description"),
               "extent": longtext(row, "extent"), "extent_type": text(row, "extent_type", limit=50),
-              "uri": text(row, "uri")}
+              "uri": web(row, "uri", report, "service_areas")}
     _replace_row(service_areas, values)
 
 
