@@ -1,10 +1,15 @@
 """CSV export of a filtered list: the chosen columns in the chosen order, headers in the user's
-language, streamed in batches so that a million rows export with flat memory."""
+language, streamed in batches so that a million rows export with flat memory.
+
+Every CSV the application writes for people goes through ``csv_writer``: a text cell that a
+spreadsheet would read as a formula (=, +, -, @, tab, CR) is written with a leading quote, as
+OWASP recommends against CSV injection. Numbers stay numbers."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
@@ -21,6 +26,34 @@ from kernel.users import User
 
 BATCH = 5000
 BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")  # "-3.50": a spreadsheet reads a number, not a formula
+
+
+def spreadsheet_safe(cell):
+    """The cell, or a text starting like a formula with a quote in front (a spreadsheet then shows
+    the text instead of running it: "=HYPERLINK(…)" sends data to another site)."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+class SafeWriter:
+    """``csv.writer`` whose cells go through ``spreadsheet_safe``."""
+
+    def __init__(self, handle, **options):
+        self.writer = csv.writer(handle, **options)
+
+    def writerow(self, row):
+        return self.writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+    def writerows(self, rows):
+        self.writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+
+
+def csv_writer(handle, **options) -> SafeWriter:
+    """The writer of every CSV file meant to be opened in a spreadsheet."""
+    return SafeWriter(handle, **options)
 
 
 def _plain(value) -> str:
@@ -97,7 +130,7 @@ def csv_lines(entity: Entity, state: ListState, user, registry, *, bom: bool = F
     metas = [entity.fields[name] for name in state.columns]
     formatters = [value_formatter(meta, registry) for meta in metas]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow([str(meta.label) for meta in metas])
     yield (BOM if bom else "") + _drain(buffer)
     columns = [entity.column(meta.name) for meta in metas]
@@ -141,7 +174,7 @@ def stream_csv(header: list[str], batches, *, bom: bool = False) -> Iterator[str
     """Any rows as CSV text, chunk by chunk: the header first, then one chunk per batch of rows
     already formatted (reports use it with their own query; lists use ``csv_lines``)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(header)
     yield (BOM if bom else "") + _drain(buffer)
     for rows in batches:

@@ -50,6 +50,7 @@ from kernel.countries import country_codes
 from kernel.db import Base, bulk_writing, db, text_pairs, utcnow
 from kernel.duplicates import EXACT_KINDS, DuplicateKey, DuplicateRule, keys_of, reason_label, rule_of
 from kernel.entities import Entity, FieldMeta
+from kernel.export import csv_writer
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
 from kernel.schemas import REQUIRED, entity_schema, plain_messages
@@ -831,7 +832,7 @@ class RejectedRows:
     def __init__(self, path: Path, headers: list[str], delimiter: str):
         self.path = path
         self.handle = path.open("w", encoding="utf-8-sig", newline="")
-        self.writer = csv.writer(self.handle, delimiter=delimiter)
+        self.writer = csv_writer(self.handle, delimiter=delimiter)  # opened in a spreadsheet: no formulas
         self.writer.writerow([*headers, _("Reason")])
         self.width = len(headers)
         self.count = 0

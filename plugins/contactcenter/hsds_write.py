@@ -194,6 +194,8 @@ def write_package(folder: Path, schema_folder: Path = DEFAULT_SCHEMA_FOLDER) -> 
     for table, rows in tables.items():
         columns = columns_of(table, rows, schemas[table])
         with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+            # Not kernel.export.csv_writer: an HSDS package is data exchanged between systems, read by
+            # programs, not spreadsheets; a quote before "+1 613…" or "-" would corrupt the values.
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows({key: _string(value) for key, value in row.items()} for row in rows)
