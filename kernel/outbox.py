@@ -57,6 +57,7 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from kernel.db import Base, db, utcnow
 from kernel.i18n import lazy_gettext as _l
+from kernel.mail import header_text
 
 log = logging.getLogger("passerelle.outbox")
 
@@ -118,11 +119,12 @@ class OutboxAttachment(Base):
 def queue_email(to: str, subject: str, body: str, attachments=()) -> OutboxMessage:
     """Queue an e-mail in the current transaction; it is sent once the transaction commits.
     ``attachments`` are ``(filename, content_type, content_bytes)`` tuples (text in UTF-8)."""
-    message = _queue(EMAIL, to, body, subject=(subject or "")[:255])
+    message = _queue(EMAIL, header_text(to), body, subject=header_text(subject)[:255])
     if attachments:
         db.session.flush()  # the attachments need the message's id
     for filename, content_type, content in attachments:
-        db.session.add(OutboxAttachment(message_id=message.id, filename=filename[:255], content_type=content_type,
+        db.session.add(OutboxAttachment(message_id=message.id, filename=header_text(filename)[:255],
+                                        content_type=content_type,
                                         content=content))
     return message
 
@@ -308,8 +310,8 @@ def counts_by_status() -> dict[str, int]:
 def build_message(to: str, subject: str, body: str, message_id: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
-    message["Subject"] = subject
+    message["To"] = header_text(to)  # messages queued before headers were cleaned are sent too
+    message["Subject"] = header_text(subject)
     if message_id:
         message["Message-ID"] = message_id
     message.set_content(body)
@@ -342,11 +344,12 @@ def add_attachments(message: EmailMessage, message_id: int) -> None:
         select(OutboxAttachment).where(OutboxAttachment.message_id == message_id).order_by(OutboxAttachment.id))
     for attachment in attachments:
         maintype, _sep, subtype = attachment.content_type.partition("/")
+        filename = header_text(attachment.filename)
         if maintype == "text":  # sent with its charset, so that mail clients read accents right
-            message.add_attachment(attachment.content.decode("utf-8"), subtype=subtype, filename=attachment.filename)
+            message.add_attachment(attachment.content.decode("utf-8"), subtype=subtype, filename=filename)
         else:
             message.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
-                                   filename=attachment.filename)
+                                   filename=filename)
     db.session.rollback()  # sending happens outside any transaction
 
 
