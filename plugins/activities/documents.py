@@ -185,6 +185,13 @@ def may_view_document(user, document_id: int) -> bool:
     return False
 
 
+def hidden_in_trash(user, document_id: int) -> bool:
+    """A document in the trash is gone for everyone but those who restore the trash (its files
+    too: a download link kept from before must not keep working)."""
+    deleted_at = db.session.scalar(select(Document.deleted_at).where(Document.id == document_id))
+    return deleted_at is not None and not user.can("kernel.trash")
+
+
 # -- panels ------------------------------------------------------------------------------------
 
 def document_panels(entity, record, user) -> list[Panel] | None:

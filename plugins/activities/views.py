@@ -295,6 +295,8 @@ def remove_document_link(document_id):
 @login_required
 def download(revision_id):
     revision = db.session.get(DocumentRevision, revision_id) or abort(404)
+    if documents.hidden_in_trash(current_user, revision.document_id):
+        abort(404)
     if not documents.may_view_document(current_user, revision.document_id):
         abort(403)
     path = documents.upload_folder() / revision.stored_name
