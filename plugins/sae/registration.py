@@ -1,8 +1,8 @@
 """The office-visit registration form (guide 1.12, SAE module): a kiosk at ``/registration`` for
 walk-in visitors, on a tablet at the front desk.
 
-A staff member (permission ``sae.registration``) opens it; from then on their browser session is
-in *kiosk mode*: every other page of the application redirects back to the form, so a visitor
+A staff member (permission ``sae.registration``) opens it and starts the kiosk with a button (a
+POST: no link or image can do it for them); from then on their browser session is in *kiosk mode*: every other page of the application redirects back to the form, so a visitor
 cannot reach the CRM, and leaving takes the staff member's password. The visitor picks French or
 English and types their name, phone, e-mail, postal code, preferred language and the reason for
 the visit. The form looks the visitor up with the kernel's duplicate rules for clients: an
@@ -70,7 +70,12 @@ def render_form(values: dict, errors: dict, status: int = 200):
 @login_required
 @require("sae.registration")
 def registration():
-    session[KIOSK] = True
+    """The form in kiosk mode; before it, the page where a staff member chooses to start the kiosk
+    (a GET never switches a session into kiosk mode: a link or an image could)."""
+    if not session.get(KIOSK):
+        if request.method == "POST":
+            return redirect(url_for("sae.registration")), 303
+        return render_template("sae/registration_start.html")
     with force_locale(kiosk_language()):
         if request.method == "GET":
             return render_form({}, {})
@@ -83,6 +88,15 @@ def registration():
         db.session.commit()
         session[KIOSK_THANKS] = values["first_name"][:80]  # not in the URL: the tablet keeps a history
         return redirect(url_for("sae.registration_thanks"))
+
+
+@bp.route("/registration/start", methods=["POST"])
+@login_required
+@require("sae.registration")
+def registration_start():
+    """The staff member chose to turn this browser into the registration kiosk."""
+    session[KIOSK] = True
+    return redirect(url_for("sae.registration"))
 
 
 @bp.route("/registration/thanks")

@@ -59,6 +59,8 @@ def open_the_form(page, live_server, email):
     page.locator("#email").fill(email)
     page.locator("#password").fill(TEST_PASSWORD)
     page.locator("form button[type=submit]").click()
+    # opening the page does not start the kiosk: the staff member chooses to
+    page.get_by_role("button", name="Démarrer la borne d'inscription").click()
     expect(page.get_by_role("heading", level=1, name="Bienvenue : inscrivez votre visite")).to_be_visible(
         timeout=TIMEOUT)
 

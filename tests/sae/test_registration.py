@@ -15,6 +15,12 @@ VISITOR = {"first_name": "Aputi", "last_name": "Akavak", "phone": "867-979-5555"
            "postal_code": "X0A 0H0", "preferred_language": "iu", "reason": "job_search", "details": ""}
 
 
+def kiosk(client):
+    """The staff member starts the kiosk (a POST: opening the page does not)."""
+    assert client.post("/registration/start").status_code == 302
+    return client
+
+
 def _count(model) -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(model))
@@ -24,14 +30,13 @@ def test_only_a_logged_in_staff_member_opens_it(app, make_user, login_as):
     anonymous = app.test_client().get("/registration")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
     assert login_as(make_user("readonly")).get("/registration").status_code == 403
-    page = login_as(make_user("staff")).get("/registration").get_data(as_text=True)
+    page = kiosk(login_as(make_user("staff"))).get("/registration").get_data(as_text=True)
     assert "Bienvenue : inscrivez votre visite" in page and "English" in page  # French until the visitor chooses
     assert 'autocomplete="off"' in page and 'class="sidebar"' not in page
 
 
 def test_the_kiosk_keeps_the_visitor_in_the_form_until_the_password(staff, login_as):
-    client = login_as(staff)
-    client.get("/registration")
+    client = kiosk(login_as(staff))
     for path in ("/", "/clients/", "/search?q=a", "/logout", "/profile", "/api/v1/clients"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].endswith("/registration"), path
@@ -47,7 +52,7 @@ def test_a_new_visitor_becomes_a_client_with_a_visit_and_staff_on_duty_are_notif
     on_duty = make_user("staff", email="desk@example.org", name="Dana Desk", language="fr")
     save_members(set(), {on_duty.id})
     db.session.commit()
-    client = login_as(staff)
+    client = kiosk(login_as(staff))
     response = client.post("/registration", data=VISITOR)
     assert response.status_code == 302 and "/registration/thanks" in response.headers["Location"]
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -64,7 +69,7 @@ def test_a_new_visitor_becomes_a_client_with_a_visit_and_staff_on_duty_are_notif
 
 
 def test_an_existing_client_is_matched_and_never_shown(staff, login_as):
-    client = login_as(staff)
+    client = kiosk(login_as(staff))
     client.post("/registration", data=VISITOR)
     existing = db.session.scalar(select(Client))
     # the same person again, typed differently: no new client, a second visit
@@ -80,7 +85,7 @@ def test_an_existing_client_is_matched_and_never_shown(staff, login_as):
 
 
 def test_someone_else_with_the_same_email_is_not_matched_nor_revealed(staff, login_as, a_client):
-    client = login_as(staff)
+    client = kiosk(login_as(staff))
     response = client.post("/registration", data={**VISITOR, "email": "emile@example.org"})
     assert response.status_code == 302
     assert _count(Client) == 2
@@ -89,7 +94,7 @@ def test_someone_else_with_the_same_email_is_not_matched_nor_revealed(staff, log
 
 
 def test_bad_input_gets_clear_messages_in_the_visitors_language_and_nothing_is_saved(staff, login_as, a_client):
-    client = login_as(staff)
+    client = kiosk(login_as(staff))
     client.get("/registration/language/fr")
     response = client.post("/registration", data={**VISITOR, "last_name": "Noël", "first_name": "",
                                                   "email": "pas-un-courriel", "phone": "", "reason": ""})
@@ -104,5 +109,5 @@ def test_bad_input_gets_clear_messages_in_the_visitors_language_and_nothing_is_s
 
 
 def test_with_nobody_on_duty_the_staff_member_who_opened_it_is_notified(staff, login_as):
-    login_as(staff).post("/registration", data=VISITOR)
+    kiosk(login_as(staff)).post("/registration", data=VISITOR)
     assert [note.user_id for note in db.session.scalars(select(Notification))] == [staff.id]
