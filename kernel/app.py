@@ -85,7 +85,7 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=settings.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
     )
-    instance_path.mkdir(parents=True, exist_ok=True)
+    settings_module.private_folder(instance_path)  # personal data and secrets: owner only
 
     plugin_set = load_plugins(app.config.get("PASSERELLE_PLUGINS"), extra_plugins)
     _set_up_messaging(app, plugin_set)

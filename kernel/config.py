@@ -82,8 +82,40 @@ def _instance_secret(instance_path: Path) -> str:
     path = instance_path / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_folder(instance_path)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    write_private(path, key)
     return key
+
+
+# -- files only the application's user reads ------------------------------------------------------
+# The instance folder holds personal data (the SQLite database, uploaded documents, imported
+# files) and secrets: folders are created 0700 and files 0600 from the start (a chmod after
+# writing would leave a moment when others could open them), whatever the process's umask.
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+
+
+def private_folder(path: Path) -> Path:
+    """``path`` created if needed (with its missing parents), readable by the owner only."""
+    path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o777 != PRIVATE_FOLDER:
+        path.chmod(PRIVATE_FOLDER)
+    return path
+
+
+def private_opener(path, flags: int) -> int:
+    """``open(path, mode, opener=private_opener)``: a file created 0600 (an existing one made so)."""
+    descriptor = os.open(path, flags, PRIVATE_FILE)
+    os.fchmod(descriptor, PRIVATE_FILE)
+    return descriptor
+
+
+def write_private(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to a file only its owner can read."""
+    if isinstance(content, str):
+        with open(path, "w", encoding="utf-8", opener=private_opener) as handle:
+            handle.write(content)
+    else:
+        with open(path, "wb", opener=private_opener) as handle:
+            handle.write(content)

@@ -7,13 +7,15 @@ One transaction per request: views work on ``db.session`` and the request ends w
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import ARRAY, MetaData, Text, bindparam, create_engine, event, func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -77,10 +79,28 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
+        _private_sqlite_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def _private_sqlite_file(url: str) -> None:
+    """The database file made readable by its owner only before SQLite opens it: SQLite gives its
+    -wal and -shm files the database's own permissions. Files already there are tightened too."""
+    from kernel.config import PRIVATE_FILE, private_opener
+
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite will say what is wrong
+    os.close(private_opener(path, os.O_CREAT | os.O_RDWR))
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            companion.chmod(PRIVATE_FILE)
 
 
 def stream_all(statement):

@@ -46,6 +46,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, false, func, select, upda
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from kernel import records
+from kernel.config import private_folder, private_opener, write_private
 from kernel.countries import country_codes
 from kernel.db import Base, bulk_writing, db, text_pairs, utcnow
 from kernel.duplicates import EXACT_KINDS, DuplicateKey, DuplicateRule, keys_of, reason_label, rule_of
@@ -156,9 +157,7 @@ class ImportFileError(ValueError):
 
 
 def instance_folder() -> Path:
-    folder = Path(current_app.instance_path) / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(current_app.instance_path) / FOLDER)
 
 
 def absolute_path(relative: str) -> Path:
@@ -168,7 +167,7 @@ def absolute_path(relative: str) -> Path:
 def store_file(data: bytes) -> str:
     """Keep the uploaded bytes under ``instance/imports/``; returns the path relative to the instance."""
     name = f"{secrets.token_hex(16)}.csv"
-    (instance_folder() / name).write_bytes(data)
+    write_private(instance_folder() / name, data)
     return f"{FOLDER}/{name}"
 
 
@@ -831,7 +830,7 @@ class RejectedRows:
 
     def __init__(self, path: Path, headers: list[str], delimiter: str):
         self.path = path
-        self.handle = path.open("w", encoding="utf-8-sig", newline="")
+        self.handle = open(path, "w", encoding="utf-8-sig", newline="", opener=private_opener)  # noqa: SIM115
         self.writer = csv_writer(self.handle, delimiter=delimiter)  # opened in a spreadsheet: no formulas
         self.writer.writerow([*headers, _("Reason")])
         self.width = len(headers)
@@ -866,7 +865,7 @@ class ProgressBoard:
     def publish(self, counters: Counters) -> None:
         if self.in_file:
             temporary = self.file.with_suffix(".tmp")
-            temporary.write_text(json.dumps(counters.as_dict()))
+            write_private(temporary, json.dumps(counters.as_dict()))
             os.replace(temporary, self.file)
             return
         with Session(db.engine) as session:

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from kernel import migrate
+from kernel.config import write_private
 from kernel.db import db
 from kernel.users import User
 
@@ -46,9 +47,7 @@ def first_start(load_demo: bool = True) -> str | None:
         db.session.flush()
         current_app.extensions["passerelle.plugins"].hook.passerelle_demo_data(session=db.session, users=users)
     db.session.commit()
-    path = password_file()
-    path.write_text(password + "\n")
-    path.chmod(0o600)
+    write_private(password_file(), password + "\n")
     return password
 
 

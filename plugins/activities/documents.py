@@ -12,6 +12,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 
 from kernel import clock, records
+from kernel.config import private_folder, write_private
 from kernel.db import db
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
@@ -40,9 +41,7 @@ def max_upload_bytes() -> int:
 
 
 def upload_folder() -> Path:
-    folder = Path(current_app.instance_path) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_folder(Path(current_app.instance_path) / "uploads")
 
 
 # -- recognising content -----------------------------------------------------------------------
@@ -110,7 +109,7 @@ def add_revision(document: Document, file_storage, user) -> DocumentRevision:
     """Check and store an uploaded file as the document's new current revision."""
     content, content_type = checked_upload(file_storage)
     stored_name = secrets.token_hex(20)
-    (upload_folder() / stored_name).write_bytes(content)
+    write_private(upload_folder() / stored_name, content)
     revision = DocumentRevision(
         document_id=document.id, stored_name=stored_name, content_type=content_type, size=len(content),
         original_name=Path(file_storage.filename or "file").name[:255], uploaded_by_id=getattr(user, "id", None),
