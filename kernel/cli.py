@@ -25,15 +25,21 @@ def main():
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Processes serving requests (about one per CPU core).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1),
+              help="Requests each process serves at the same time.")
+@click.option("--timeout", default=60, show_default=True, type=click.IntRange(min=1),
+              help="Seconds a request may run before its process is restarted.")
+@click.option("--keepalive", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Seconds an idle connection is kept open.")
 @click.option("--no-setup", is_flag=True, help="Do not apply migrations or create the first user.")
 @click.option("--no-worker", is_flag=True, help="Do not start `passerelle worker` alongside (run it yourself).")
 @with_appcontext
-def serve(host, port, workers, no_setup, no_worker):
+def serve(host, port, workers, threads, timeout, keepalive, no_setup, no_worker):
     """Serve the application with gunicorn (migrations and first-start set-up first), with a
-    background worker that sends the outbox's e-mails and SMS."""
-    from gunicorn.app.base import BaseApplication
-
+    background worker that sends the outbox's e-mails and SMS (started again if it dies)."""
+    from kernel.serve import PasserelleServer, ServeOptions
     from kernel.setup import first_start, login_banner
 
     if not no_setup:
@@ -42,32 +48,24 @@ def serve(host, port, workers, no_setup, no_worker):
         click.echo(f"  Open http://{host}:{port}\n")
     db.session.remove()
     db.engine.dispose()  # workers open their own connections
-    if not no_worker:
-        start_background_worker()
-
-    class Server(BaseApplication):
-        def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
-
-        def load(self):
-            from kernel.app import create_app
-
-            return create_app()
-
-    Server().run()
+    supervisor = None if no_worker else start_background_worker()
+    options = ServeOptions(host=host, port=port, workers=workers, threads=threads, timeout=timeout,
+                           keepalive=keepalive)
+    try:
+        PasserelleServer(options, supervisor).run()
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
 
 
-def start_background_worker() -> None:
-    """``passerelle worker`` as a child process, stopped when ``serve`` exits."""
-    import atexit
-    import subprocess
-    import sys
+def start_background_worker():
+    """``passerelle worker`` as a supervised child process, stopped when ``serve`` exits."""
+    from kernel.serve import WorkerSupervisor
 
-    child = subprocess.Popen([sys.executable, "-m", "kernel.cli", "worker"])
-    atexit.register(child.terminate)
-    click.echo("  Background worker started (outbox: e-mails and SMS).")
+    supervisor = WorkerSupervisor()
+    supervisor.start()
+    click.echo("  Background worker started (outbox: e-mails and SMS); started again if it stops.")
+    return supervisor
 
 
 @main.group("db")
@@ -133,8 +131,8 @@ def users_group():
 def users_create(email, role, name, language, password):
     """Create a user (the password is asked for when not given)."""
     from kernel.contact_values import EmailNotValidError, normalized_email
+    from kernel.security.passwords import password_problem
     from kernel.users import User, find_user_by_email
-    from kernel.views.auth import password_problem
 
     try:
         email = normalized_email(email)
@@ -145,7 +143,7 @@ def users_create(email, role, name, language, password):
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with force_locale("en"):
-        problem = password_problem(password, password)
+        problem = password_problem(password, email=email, name=name)
     if problem:
         raise click.BadParameter(problem, param_hint="--password")
     user = User(email=email, name=name or email.split("@")[0], role=role, language=language)
@@ -163,15 +161,24 @@ def tokens_group():
 @tokens_group.command("create")
 @click.option("--email", required=True)
 @click.option("--name", default="CLI token", show_default=True)
+@click.option("--expires-in-days", type=click.IntRange(min=1), default=None,
+              help="The token stops working after this many days (never, when not given).")
 @with_appcontext
-def tokens_create(email, name):
-    """Create a personal API token for a user and print it (it is shown only once)."""
+def tokens_create(email, name, expires_in_days):
+    """Create a personal API token for a user and print it (it is shown only once). The command
+    line is trusted: no password is asked for."""
+    from datetime import timedelta
+
+    from kernel.db import utcnow
+    from kernel.security import events
     from kernel.users import create_token, find_user_by_email
 
     user = find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"no user with the e-mail {email}")
-    token = create_token(user, name)
+    expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+    token = create_token(user, name, expires_at)
+    events.record_event(events.TOKEN_CREATED, user=user, name=name, via="command line")
     db.session.commit()
     click.echo(token)
 
@@ -180,8 +187,10 @@ def tokens_create(email, name):
 @click.option("--once", is_flag=True, help="Drain the outbox and run the jobs once, then exit.")
 @click.option("--interval", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds between two passes.")
+@click.option("--stop-with", "parent_pid", default=None, type=int, hidden=True,
+              help="Stop when this process (the `serve` that started the worker) is gone.")
 @with_appcontext
-def worker(once, interval):
+def worker(once, interval, parent_pid):
     """Send the queued e-mails and SMS and run the plugins' periodic jobs (SIGTERM stops it)."""
     import logging
 
@@ -193,7 +202,7 @@ def worker(once, interval):
         click.echo(f"Outbox: {report.sent} sent, {report.retrying} to retry, {report.failed} failed.")
         return
     click.echo(f"Worker started: a pass every {interval:g} s (SIGTERM or Ctrl-C to stop).")
-    background.run_forever(interval)
+    background.run_forever(interval, stop_with=parent_pid)
     click.echo("Worker stopped.")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -65,13 +66,17 @@ def run_job(job: Callable[[], object]) -> None:
         db.session.remove()
 
 
-def run_forever(interval: float, stop: StopFlag | None = None) -> None:
-    """Pass after pass until a stop signal arrives; errors of a pass are logged and retried."""
+def run_forever(interval: float, stop: StopFlag | None = None, stop_with: int | None = None) -> None:
+    """Pass after pass until a stop signal arrives (or, with ``stop_with``, until that process is
+    gone: a ``serve`` killed hard leaves no worker behind); errors of a pass are logged and retried."""
     stop = stop or StopFlag()
     jobs = plugin_jobs()
     with stop_on_signals(stop):
         log.info("worker started (a pass every %s s)", interval)
         while not stop():
+            if stop_with is not None and os.getppid() != stop_with:
+                log.info("the serve process that started this worker is gone")
+                break
             try:
                 report = run_pass(jobs, stop)
                 if report.handled:

@@ -1,0 +1,218 @@
+"""``passerelle serve``: gunicorn set up for people on slow or idle connections, an access log
+without secrets, and a supervised background worker.
+
+- **Threads, not one process per client.** Gunicorn's default ``sync`` worker gives a whole
+  process to each connection, so a handful of idle or slow clients froze the server. ``serve``
+  uses ``gthread`` workers, and a new connection waits in the worker's poller until its request
+  arrives (gunicorn's own ``gthread`` gives it a thread for five seconds first: a few hundred idle
+  sockets then queued real requests for minutes). An idle connection is closed after
+  ``keepalive`` seconds.
+- **The access log masks secrets carried in URLs**: password-reset tokens, public referral pages,
+  calendar feed tokens and ``token=`` query values, in the request line, path, query and Referer.
+- **The background worker is supervised**: restarted with a growing pause when it exits while
+  ``serve`` runs, stopped when ``serve`` stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import selectors
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from functools import partial
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+from gunicorn.workers.gthread import TConn, ThreadWorker
+
+log = logging.getLogger("passerelle.serve")
+
+MASK = "…"
+SECRET_URL_PARTS = [
+    re.compile(r"(/password/reset/)[^/?#\s\"]+"),
+    re.compile(r"(/r/)[^/?#\s\"]+"),
+    re.compile(r"(/calendar/)[^/?#\s\"]+(?=\.ics)"),
+    re.compile(r"((?:^|[?&])(?:token|key|password)=)[^&#\s\"]+"),
+]
+
+
+def mask_secrets(text: str) -> str:
+    """``/password/reset/abc123`` → ``/password/reset/…`` (and so on for every secret URL part)."""
+    for pattern in SECRET_URL_PARTS:
+        text = pattern.sub(lambda match: match.group(1) + MASK, text)
+    return text
+
+
+class MaskingLogger(Logger):
+    """Gunicorn's logger whose access-log values have their secret URL parts masked."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {name: mask_secrets(value) if isinstance(value, str) else value for name, value in atoms.items()}
+
+
+class IdleTolerantThreadWorker(ThreadWorker):
+    """``gthread`` whose new connections wait in the poller, not in a thread, until they send
+    something; they are closed after ``keepalive`` seconds of silence."""
+
+    def accept(self, listener):
+        if not hasattr(self, "pending_conns"):  # another gunicorn version: its own behaviour
+            return super().accept(listener)
+        try:
+            client, address = listener.accept()
+        except BlockingIOError:
+            return None
+        except OSError:
+            return None
+        self.nr_conns += 1
+        client.setblocking(False)
+        conn = TConn(self.cfg, client, address, listener.getsockname())
+        conn.timeout = time.monotonic() + self.cfg.keepalive
+        self.pending_conns.append(conn)
+        self.poller.register(client, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
+        return None
+
+
+@dataclass
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    workers: int = 2
+    threads: int = 8
+    timeout: int = 60  # seconds a request may run before its worker is restarted
+    graceful_timeout: int = 30  # seconds running requests get to finish on stop or reload
+    keepalive: int = 5  # seconds an idle connection is kept open
+    worker_connections: int = 1000  # open connections per worker, idle ones included
+
+
+def gunicorn_settings(options: ServeOptions) -> dict:
+    return {
+        "bind": f"{options.host}:{options.port}",
+        "workers": options.workers,
+        "worker_class": "kernel.serve.IdleTolerantThreadWorker",
+        "threads": options.threads,
+        "worker_connections": options.worker_connections,
+        "timeout": options.timeout,
+        "graceful_timeout": options.graceful_timeout,
+        "keepalive": options.keepalive,
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
+        "accesslog": "-",
+        "logger_class": "kernel.serve.MaskingLogger",
+    }
+
+
+class PasserelleServer(BaseApplication):
+    def __init__(self, options: ServeOptions, supervisor: WorkerSupervisor | None = None):
+        self.options = options
+        self.supervisor = supervisor
+        super().__init__()
+
+    def load_config(self):
+        for name, value in gunicorn_settings(self.options).items():
+            self.cfg.set(name, value)
+        if self.supervisor is not None:
+            self.cfg.set("on_exit", lambda _arbiter: self.supervisor.stop())
+
+    def load(self):
+        from kernel.app import create_app
+
+        return create_app()
+
+
+# -- the supervised background worker ----------------------------------------------------------
+FIRST_PAUSE = 1.0  # seconds before restarting a worker that exited
+LONGEST_PAUSE = 60.0
+STEADY_AFTER = 60.0  # a worker that ran this long had no start-up problem: the pause starts again small
+
+
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "kernel.cli", "worker", "--stop-with", str(os.getpid())]
+
+
+class WorkerSupervisor:
+    """Runs ``passerelle worker`` as a child process and starts it again when it exits while
+    ``serve`` runs (a crash, kill -9, an out-of-memory kill), after a pause that doubles while it
+    keeps failing quickly. ``stop()`` ends it (SIGTERM, then SIGKILL)."""
+
+    def __init__(self, command: list[str] | None = None):
+        self.command = command or worker_command()
+        self.owner_pid = os.getpid()  # gunicorn's forked workers must not stop it
+        self.child: subprocess.Popen | None = None
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._supervise, name="worker-supervisor", daemon=True)
+
+    def start(self) -> None:
+        self._spawn()
+        self.thread.start()
+
+    def _spawn(self) -> None:
+        with self.lock:
+            if not self.stopping.is_set():
+                self.child = subprocess.Popen(self.command)
+                log.info("background worker started (pid %s)", self.child.pid)
+
+    def _supervise(self) -> None:
+        pause = FIRST_PAUSE
+        while not self.stopping.is_set():
+            started = time.monotonic()
+            self._wait_for_child()
+            if self.stopping.is_set():
+                return
+            if time.monotonic() - started > STEADY_AFTER:
+                pause = FIRST_PAUSE
+            log.warning("background worker exited; starting it again in %.0f s", pause)
+            if self.stopping.wait(pause):
+                return
+            pause = min(pause * 2, LONGEST_PAUSE)
+            self._spawn()
+
+    def _wait_for_child(self) -> None:
+        # gunicorn's arbiter reaps every child (waitpid(-1)), ours too: poll for its end rather than
+        # trust the exit status
+        while not self.stopping.is_set() and self.child is not None and _alive(self.child):
+            self.stopping.wait(0.5)
+
+    def stop(self) -> None:
+        if os.getpid() != self.owner_pid:
+            return
+        with self.lock:
+            self.stopping.set()
+            child = self.child
+        if child is None or not _alive(child):
+            return
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+        except ChildProcessError:
+            pass
+
+
+def _alive(child: subprocess.Popen) -> bool:
+    try:
+        if child.poll() is not None:
+            return False
+    except ChildProcessError:
+        return False
+    try:
+        os.kill(child.pid, 0)
+    except ProcessLookupError:
+        return False
+    return not _is_zombie(child.pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False
