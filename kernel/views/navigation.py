@@ -85,12 +85,20 @@ class SearchGroup:
 
     def summary_of(self, record) -> str:
         """The record's list columns that its title does not already show, as one line."""
-        in_title = {name for _text, name, _spec, _conversion in Formatter().parse(self.entity.title) if name}
+        in_title = fields_in_title(self.entity)
         shown = (
             display_value(meta, self.entity.value_of(record, meta.name), self.lookups)
             for meta in self.entity.list_fields if meta.name not in in_title and meta.kind != "boolean"
         )
         return " · ".join(text for text in shown if text)
+
+
+def fields_in_title(entity: Entity) -> set[str]:
+    """The fields a title pattern shows (``"{last_name}, {first_name}"``); a title made by a
+    function (a programme named in both languages) shows no list column by itself."""
+    if callable(entity.title):
+        return set()
+    return {name for _text, name, _spec, _conversion in Formatter().parse(entity.title) if name}
 
 
 @bp.route("/search")
