@@ -68,6 +68,39 @@ def start_background_worker():
     return supervisor
 
 
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path):
+    """Write the database and the instance folder (secret key, uploads) to one archive PATH
+    (.tar.gz), while the server keeps running."""
+    from kernel import backup
+
+    try:
+        written = backup.backup(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {written} (it holds personal data: keep it safe).")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@with_appcontext
+def restore_command(path, force):
+    """Put back the database and the instance files of a backup archive PATH (stop serve first)."""
+    from kernel import backup, migrate
+
+    try:
+        report = backup.restore(path, force=force)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the {report.database} database of {report.taken_at} and {report.files} instance files.")
+    behind = migrate.pending()
+    if behind:
+        click.echo("This backup is older than the code: run `passerelle db upgrade` (behind: " + ", ".join(behind) + ").")
+
+
 @main.group("db")
 def db_group():
     """Database migrations."""
