@@ -73,12 +73,15 @@ def passerelle_record_saved(entity, record, created, changes, user):
 
 @hookimpl
 def passerelle_record_panels(entity, record, user):
-    from plugins.sae.views import closing_panel, follow_ups_panel
+    from plugins.sae.views import closing_panel, follow_up_task_panel, follow_ups_panel
 
     if entity.name == "case_file" and entity.can_change(user, record, "edit"):
         return [closing_panel(record)]
     if entity.name == "placement" and entity.can(user, "view"):
         return [follow_ups_panel(record, user)]
+    if entity.name == "task" and user.can("sae.view"):  # the file's details stay out of the task itself
+        panel = follow_up_task_panel(record)
+        return [panel] if panel is not None else None
     return None
 
 

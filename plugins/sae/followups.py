@@ -1,5 +1,10 @@
 """Follow-ups of a placement: tasks for the counsellor 30, 60 and 90 days after it starts,
-created through the activities plugin when it is enabled (and not at all otherwise)."""
+created through the activities plugin when it is enabled (and not at all otherwise).
+
+A task is seen by everyone with ``activities.view`` (lists, calendar, dashboards, the API), most
+of them not on the SAE team: its subject is generic and it holds no detail of the file. The case
+file and the placement show in a panel of the task page, to those who may see SAE files
+(``follow_up_details``), looked up when the page is shown."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from kernel.db import db
 from kernel.i18n import lazy_gettext as _l
 from kernel.registry import entities, plugins
 from kernel.users import User
-from plugins.sae.models import CaseFile, FollowUp
+from plugins.sae.models import CaseFile, FollowUp, Placement
 
 FOLLOW_UP_DAYS = (30, 60, 90)
 
@@ -38,14 +43,10 @@ def create_follow_ups(placement, user) -> list:
     for days in FOLLOW_UP_DAYS:
         due = placement.start_date + timedelta(days=days)
         with force_locale(language):
-            subject = str(_l("SAE follow-up at %(days)d days (case file %(number)s)", days=days,
-                             number=case_file.file_number))
-            description = str(_l("Check in with the client about the placement that started on %(date)s.",
-                                 date=placement.start_date.isoformat()))
+            subject = str(_l("Follow-up at %(days)d days", days=days))
         task = records.create(tasks, {
             "subject": subject, "status": "not_started", "priority": "medium", "due_date": due.isoformat(),
-            "related_to": f"client:{case_file.client_id}", "description": description,
-            "assigned_user_id": case_file.assigned_user_id,
+            "related_to": f"client:{case_file.client_id}", "assigned_user_id": case_file.assigned_user_id,
         }, user)
         db.session.add(FollowUp(placement_id=placement.id, task_id=task.id, days=days))
         created.append(task)
@@ -62,3 +63,15 @@ def follow_up_tasks(placement_id: int) -> list[tuple[int, object]]:
     found = {task.id: task for task in db.session.scalars(
         tasks.active().where(tasks.model.id.in_([row.task_id for row in rows])))}
     return [(row.days, found[row.task_id]) for row in rows if row.task_id in found]
+
+
+def follow_up_details(task_id: int):
+    """The follow-up a task stands for: ``(days, placement, case file)``, or ``None`` when the task
+    is not a follow-up. Callers check ``sae.view`` first."""
+    row = db.session.execute(
+        select(FollowUp.days, Placement, CaseFile)
+        .join(Placement, Placement.id == FollowUp.placement_id)
+        .join(CaseFile, CaseFile.id == Placement.case_file_id)
+        .where(FollowUp.task_id == task_id, Placement.deleted_at.is_(None), CaseFile.deleted_at.is_(None))
+    ).first()
+    return tuple(row) if row is not None else None

@@ -16,7 +16,7 @@ from kernel.permissions import forget_granted_permissions, require
 from kernel.registry import entities
 from kernel.users import User
 from plugins.sae import settings
-from plugins.sae.followups import follow_up_tasks
+from plugins.sae.followups import follow_up_details, follow_up_tasks
 from plugins.sae.models import CLOSING_OUTCOMES
 from plugins.sae.numbering import format_problem
 
@@ -108,6 +108,17 @@ def follow_ups_panel(record, user) -> Panel:
     return Panel(key="sae-follow-ups", title=_("Follow-ups"), template="sae/_follow_ups_panel.html",
                  context={"follow_ups": follow_up_tasks(record.id) if can_see else [], "can_see": can_see,
                           "activities_enabled": entities().get("task") is not None}, order=20)
+
+
+def follow_up_task_panel(task) -> Panel | None:
+    """On a follow-up task's page, for those who may see SAE files: which file and placement it is
+    about (the task itself says only "Follow-up at 30 days")."""
+    details = follow_up_details(task.id)
+    if details is None:
+        return None
+    days, placement, case_file = details
+    return Panel(key="sae-follow-up", title=_("SAE follow-up"), template="sae/_follow_up_task_panel.html",
+                 context={"days": days, "placement": placement, "case_file": case_file}, order=5)
 
 
 from plugins.sae import registration  # noqa: E402,F401  routes of the registration form on ``bp``

@@ -29,7 +29,7 @@ def test_a_placement_shows_on_the_employer_page_and_creates_three_follow_ups(
     assert [task.due_date for task in tasks] == [date(2026, 4, 1), date(2026, 5, 1), date(2026, 5, 31)]
     assert {task.assigned_user_id for task in tasks} == {counsellor.id}
     assert {task.related_to for task in tasks} == {f"client:{case_file.client_id}"}
-    assert "30 days" in tasks[0].subject and "SAE-2026-0001" in tasks[0].subject
+    assert tasks[0].subject == "Follow-up at 30 days"  # the file's details: in a panel for the SAE team
     partner_page = login_as(counsellor).get(f"/partners/{employer.id}").get_data(as_text=True)
     assert "Placements" in partner_page and "Commis d&#39;épicerie" in partner_page
     placement = db.session.scalar(select(Placement))

@@ -1,0 +1,82 @@
+"""A placement's follow-up tasks are seen by everyone who sees activities (task page, lists,
+calendar, dashboards, API), most of them not on the SAE team: the task says only "Follow-up at 30
+days". The case file's number and the placement show in a panel of the task page, to those who may
+see SAE files."""
+
+import pytest
+from sqlalchemy import select
+
+from kernel.db import db
+from plugins.activities.models import Task
+
+PLACEMENT = {"position": "Commis d'épicerie", "start_date": "2026-03-02", "hours_per_week": "35",
+             "hourly_wage": "19.50", "outcome": "ongoing"}
+SECRETS = ("SAE-2026-0001", "2026-03-02", "Commis", "épicerie", "Northmart")
+
+
+@pytest.fixture
+def tasks(supervisor, case_file, employer, login_as):
+    response = login_as(supervisor).post("/placements/new", data={
+        **PLACEMENT, "case_file_id": str(case_file.id), "employer_id": str(employer.id)})
+    assert response.status_code == 302
+    return db.session.scalars(select(Task).order_by(Task.due_date)).all()
+
+
+def test_the_task_holds_no_detail_of_the_file(tasks):
+    assert [task.subject for task in tasks] == ["Follow-up at 30 days", "Follow-up at 60 days",
+                                                "Follow-up at 90 days"]
+    assert not any(secret in (task.description or "") for task in tasks for secret in SECRETS)
+
+
+def test_someone_off_the_sae_team_sees_the_task_without_the_files_details(tasks, outsider, login_as, token_for):
+    browser = login_as(outsider)
+    pages = {
+        "task page": browser.get(f"/tasks/{tasks[0].id}"),
+        "task list": browser.get("/tasks/"),
+        "calendar": browser.get("/calendar/events?start=2026-03-01&end=2026-07-01&users=all"),
+        "api": browser.get(f"/api/v1/tasks/{tasks[0].id}", headers=token_for(outsider)),
+        "api list": browser.get("/api/v1/tasks", headers=token_for(outsider)),
+    }
+    assert {name: response.status_code for name, response in pages.items()} == dict.fromkeys(pages, 200)
+    for name, response in pages.items():
+        text = response.get_data(as_text=True)
+        leaked = [secret for secret in SECRETS if secret in text]
+        assert leaked == [], f"{name} shows {leaked}"
+    assert "Follow-up at 30 days" in pages["task page"].get_data(as_text=True)
+    assert "SAE follow-up" not in pages["task page"].get_data(as_text=True)
+
+
+def test_the_sae_team_sees_which_file_and_placement_in_a_panel(tasks, counsellor, case_file, login_as):
+    page = login_as(counsellor).get(f"/tasks/{tasks[0].id}").get_data(as_text=True)
+    assert "SAE follow-up" in page and "SAE-2026-0001" in page and "Commis d&#39;épicerie" in page
+    assert f"/case-files/{case_file.id}" in page
+
+
+def test_tasks_made_before_lose_the_files_details(tasks):
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    import plugins.sae
+
+    old = {tasks[0].id: ("SAE follow-up at 30 days (case file SAE-2026-0001)",
+                         "Check in with the client about the placement that started on 2026-03-02."),
+           tasks[1].id: ("Suivi SAE à 60 jours (dossier SAE-2026-0001)", "Apporter le CV signé."),
+           tasks[2].id: ("Call the employer", None)}
+    for task in tasks:
+        task.subject, task.description = old[task.id]
+    db.session.commit()
+    path = next((Path(plugins.sae.__file__).parent / "migrations" / "versions").glob("*_follow_up_tasks_without_*"))
+    spec = importlib.util.spec_from_file_location("follow_up_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with db.engine.begin() as connection, Operations.context(MigrationContext.configure(connection)):
+        migration.upgrade()
+    db.session.expire_all()
+    rows = db.session.execute(select(Task.subject, Task.description, Task.search_text).order_by(Task.due_date)).all()
+    assert [tuple(row[:2]) for row in rows] == [("Follow-up at 30 days", None),
+                                                ("Suivi à 60 jours", "Apporter le CV signé."),
+                                                ("Call the employer", None)]
+    assert not any("sae-2026" in row.search_text for row in rows)
