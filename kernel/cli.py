@@ -116,6 +116,25 @@ def db_upgrade():
     click.echo("Database is up to date.")
 
 
+@db_group.command("downgrade", context_settings={"ignore_unknown_options": True})  # "-1" is a revision
+@click.argument("target")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(target, revision):
+    """Undo migrations of TARGET ("kernel" or a plugin) down to REVISION: "-1" (the last one),
+    "base" (all: its tables are dropped, with their data) or a revision id. Back up first."""
+    from alembic.util import CommandError
+
+    from kernel import migrate
+
+    try:
+        migrate.downgrade(target, revision)
+    except (ValueError, CommandError) as error:
+        raise click.ClickException(str(error)) from error
+    current = ", ".join(sorted(migrate.current_revisions(target))) or "base"
+    click.echo(f"{target} is now at {current}.")
+
+
 @db_group.command("status")
 @with_appcontext
 def db_status():

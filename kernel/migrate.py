@@ -124,3 +124,35 @@ def pending() -> list[str]:
             if heads != current:
                 behind.append(target)
     return behind
+
+
+def current_revisions(target: str) -> set[str]:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"version_table": version_table(target)})
+        return set(context.get_current_heads())
+
+
+def dependents_not_at_base(target: str) -> list[str]:
+    """Enabled plugins whose tables may point at ``target``'s and that still have migrations applied:
+    every plugin for the kernel, the plugins that require ``target`` for a plugin."""
+    plugin_set = current_app.extensions["passerelle.plugins"]
+    names = dict(targets())
+    dependents = [plugin.name for plugin in plugin_set.enabled
+                  if plugin.name in names and plugin.name != target
+                  and (target == "kernel" or target in plugin.requires)]
+    return [name for name in dependents if current_revisions(name)]
+
+
+def downgrade(target: str, revision: str) -> None:
+    """Undo ``target``'s migrations down to ``revision`` ("-1": the last one, "base": all of them,
+    or a revision id). Going to base is refused while a part that depends on it still has its
+    tables: downgrade those first."""
+    versions = dict(targets()).get(target)
+    if versions is None:
+        raise ValueError(f"no migrations for {target!r}; choose one of: {', '.join(name for name, _ in targets())}")
+    if revision == "base":
+        blocking = dependents_not_at_base(target)
+        if blocking:
+            raise ValueError(f"downgrade {', '.join(blocking)} to base first (they depend on {target})")
+    with db.engine.begin() as connection:
+        command.downgrade(alembic_config(target, versions, connection), revision)
