@@ -10,21 +10,61 @@
     });
   }
 
+  // The picker's own words, translated by the server (a <meta name="picker-texts"> in the layout).
+  function pickerTexts() {
+    const meta = document.querySelector('meta[name="picker-texts"]');
+    const data = meta ? meta.dataset : {};
+    return {noResults: data.noResults || "No results found", clear: data.clear || "Clear",
+            loading: data.loading || "Loading…", add: data.add || "Add"};
+  }
+
+  function escapeText(text) {
+    const node = document.createElement("span");
+    node.textContent = text;
+    return node.innerHTML;
+  }
+
+  // Options of a Tom Select picker. A remote picker shows exactly what the server's lookup found
+  // (it matches phones, e-mails, codes and accents the visible title does not show): no second
+  // filtering or scoring on the client, only the records of the latest answer, in its order.
+  function pickerOptions(select) {
+    const texts = pickerTexts();
+    const options = {
+      allowEmptyOption: true,
+      render: {
+        no_results: function () { return '<div class="no-results">' + escapeText(texts.noResults) + "</div>"; },
+        loading: function () { return '<div class="spinner" role="status" aria-label="' + escapeText(texts.loading) + '"></div>'; },
+        option_create: function (data, escape) { return '<div class="create">' + escapeText(texts.add) + " <strong>" + escape(data.input) + "</strong>…</div>"; },
+      },
+    };
+    const lookup = select.dataset.lookup;
+    if (!lookup) { return options; }
+    let found = null;
+    return Object.assign(options, {
+      valueField: "id", labelField: "title", searchField: [],
+      plugins: {clear_button: {title: texts.clear}},
+      score: function () {
+        return function (item) { return found === null || found.has(String(item.id)) ? 1 : 0; };
+      },
+      load: function (query, callback) {
+        const picker = this;
+        fetch(lookup + (lookup.includes("?") ? "&q=" : "?q=") + encodeURIComponent(query), {credentials: "same-origin"})
+          .then(function (response) { return response.json(); })
+          .then(function (records) {
+            picker.clearOptions();  // also forgets past queries, so each query asks the server again
+            found = new Set(records.map(function (record) { return String(record.id); }));
+            callback(records);
+          })
+          .catch(function () { callback(); });
+      },
+    });
+  }
+  window.passerellePickerOptions = pickerOptions;
+
   function enhancePickers(root) {
     if (!window.TomSelect) { return; }
-    root.querySelectorAll("select[data-lookup]").forEach(function (select) {
-      if (select.tomselect) { return; }
-      new TomSelect(select, {
-        valueField: "id", labelField: "title", searchField: "title", allowEmptyOption: true,
-        load: function (query, callback) {
-          fetch(select.dataset.lookup + (select.dataset.lookup.includes("?") ? "&q=" : "?q=") + encodeURIComponent(query), {credentials: "same-origin"})
-            .then(function (response) { return response.json(); }).then(callback).catch(function () { callback(); });
-        },
-        plugins: ["clear_button"],
-      });
-    });
-    root.querySelectorAll("select[data-searchable]").forEach(function (select) {
-      if (!select.tomselect) { new TomSelect(select, {allowEmptyOption: true}); }
+    root.querySelectorAll("select[data-lookup], select[data-searchable]").forEach(function (select) {
+      if (!select.tomselect) { new TomSelect(select, pickerOptions(select)); }
     });
   }
 
@@ -240,20 +280,12 @@
     }
   });
 
-  // The tom-select pickers of the edit form, for a reference or country field edited in place.
-  // (Same options as enhancePickers in the theme's first block, which only runs on page load.)
+  // The tom-select pickers of the edit form, for a reference or country field edited in place
+  // (same options as on page load: passerellePickerOptions in the theme's first block).
   function enhanceInlinePickers(root) {
     if (!window.TomSelect) { return; }
     root.querySelectorAll("select[data-lookup], select[data-searchable]").forEach(function (select) {
-      if (select.tomselect) { return; }
-      const lookup = select.dataset.lookup;
-      new TomSelect(select, !lookup ? {allowEmptyOption: true} : {
-        valueField: "id", labelField: "title", searchField: "title", allowEmptyOption: true, plugins: ["clear_button"],
-        load: function (query, callback) {
-          fetch(lookup + (lookup.includes("?") ? "&q=" : "?q=") + encodeURIComponent(query), {credentials: "same-origin"})
-            .then(function (response) { return response.json(); }).then(callback).catch(function () { callback(); });
-        },
-      });
+      if (!select.tomselect) { new TomSelect(select, window.passerellePickerOptions(select)); }
     });
   }
 
