@@ -91,6 +91,7 @@ class FieldMeta:
     target: str | None = None  # table name of a "reference" field
     targets: tuple[str, ...] | None = None  # entity names a "related" field may point at (None: any relatable)
     unique: bool = False  # no two records may share a value
+    identifier: bool = False  # unique whatever the case and spacing (kernel.identifiers); implies unique
     suggest_next: object = False  # the create form offers the next free number (True, or a function(entity, name))
     name: str = ""  # filled in by the registry
     custom: bool = False  # added by an administrator (kernel.custom_fields), kept in record.custom
@@ -116,6 +117,7 @@ def field(
     target: str | None = None,
     targets: tuple[str, ...] | None = None,
     unique: bool = False,
+    identifier: bool = False,
     suggest_next=False,
     index: bool = False,
     default=None,
@@ -125,11 +127,12 @@ def field(
         raise ValueError(f"unknown field kind {kind!r}")
     if kind == "choice" and choices is None:
         raise ValueError("a choice field needs choices=ChoiceList(...)")
+    unique = unique or identifier
     meta = FieldMeta(
         kind=kind, label=label, required=required, choices=choices, searchable=searchable,
         filterable=filterable, list=list, sortable=sortable, editable=editable, report=report,
         help=help, target=target, targets=tuple(targets) if targets else None, unique=unique,
-        suggest_next=suggest_next,
+        identifier=identifier, suggest_next=suggest_next,
     )
     args = [KIND_TYPES[kind]()]
     if kind == "user":

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from kernel.db import db
 from kernel.entities import Entity
 from kernel.i18n import gettext as _
+from kernel.identifiers import comparable
 
 _TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
 
@@ -30,9 +31,13 @@ def check_rules(entity: Entity, values: dict, record_id: int | None, changed: se
 
 
 def is_taken(entity: Entity, name: str, value, record_id: int | None) -> bool:
-    """Records in the trash count too: their numbers stay theirs."""
+    """Records in the trash count too: their numbers stay theirs. An identifier is taken by
+    another one that differs only in case or spacing (stored values are already tidied)."""
     column = getattr(entity.model, name)
-    statement = select(entity.model.id).where(column == value)
+    if entity.fields[name].identifier and isinstance(value, str):
+        statement = select(entity.model.id).where(func.lower(column) == comparable(value))
+    else:
+        statement = select(entity.model.id).where(column == value)
     if record_id is not None:
         statement = statement.where(entity.model.id != record_id)
     return db.session.scalar(statement.limit(1)) is not None

@@ -22,6 +22,7 @@ from kernel.db import db
 from kernel.entities import Entity, FieldMeta
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
+from kernel.identifiers import Identifier
 from kernel.related import Related
 from kernel.validators import NotAWebAddress, web_address
 
@@ -146,7 +147,7 @@ def marshmallow_field(meta: FieldMeta) -> fields.Field:
         validators.append(_exists_validator(meta))
     options["validate"] = validators
     factory = {
-        "text": fields.String,
+        "text": Identifier if meta.identifier else fields.String,
         "longtext": fields.String,
         "url": WebAddress,
         "choice": fields.String,

@@ -100,7 +100,7 @@ class SourceLine(Record):
 
     name: Mapped[str] = field(label=_l("Name"), required=True, searchable=True, list=True)
     name_fr: Mapped[str | None] = field(label=_l("Name in French"), searchable=True, list=True)
-    code: Mapped[str] = field(label=_l("Line identifier"), required=True, unique=True, list=True,
+    code: Mapped[str] = field(label=_l("Line identifier"), required=True, identifier=True, list=True,
                               help=_l("The line's identifier in the phone system (IVR), sent with each call."))
     default_channel: Mapped[str | None] = field("choice", label=_l("Channel"), choices=CHANNELS, list=True)
     active: Mapped[bool] = field("boolean", label=_l("Active"), list=True, default=True)

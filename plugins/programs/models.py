@@ -76,7 +76,7 @@ class ServiceRecord(Record, Assignable):
     )
 
     activity_number: Mapped[str] = field(
-        label=_l("Activity number"), required=True, unique=True, suggest_next=True, searchable=True, list=True,
+        label=_l("Activity number"), required=True, identifier=True, suggest_next=True, searchable=True, list=True,
         help=_l("Each activity has its own number; reports rely on it."))
     related_to: Mapped[str] = field("related", label=_l("Client or partner"), targets=RELATED_TO, required=True,
                                     list=True)

@@ -87,7 +87,7 @@ class CaseFile(Record):
     )
 
     file_number: Mapped[str] = field(
-        label=_l("File identification number"), required=True, unique=True, suggest_next=next_file_number,
+        label=_l("File identification number"), required=True, identifier=True, suggest_next=next_file_number,
         searchable=True, list=True, help=_l("Each case file has its own number."))
     client_id: Mapped[int] = field("reference", label=_l("Client"), target="clients", required=True, list=True)
     assigned_user_id: Mapped[int | None] = field("user", label=_l("Counsellor"), list=True)
