@@ -19,6 +19,11 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 200
 
 
+# Numbers people type or send: beyond these they match nothing rather than overflow an SQL integer
+# (PostgreSQL's ``integer``, which ids are, holds 2**31 - 1; an OFFSET must fit in 64 bits).
+MAX_RECORD_ID = 2**31 - 1
+MAX_PAGE = 1_000_000
+
 COUNT_CAP = 1_000  # counting stops here: "more than 1,000" unless the user asks for the exact figure
 SEARCH_SORT = "-id"  # a quick search's matches, newest first, until the user sorts by a column
 
@@ -125,7 +130,7 @@ def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_P
     """One page of records and the total; with ``exact_count=False`` counting stops at
     ``COUNT_CAP`` so that a million-row list stays fast (``Page.total_is_exact`` says so)."""
     per_page = max(1, min(int(per_page or DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE))
-    page = max(1, int(page or 1))
+    page = max(1, min(int(page or 1), MAX_PAGE))
     if unfiltered and db.is_sqlite:
         total, exact = count_active(entity), True
     elif exact_count:
@@ -310,7 +315,16 @@ def _positive_int(value, default: int) -> int:
         number = int(value)
     except (TypeError, ValueError):
         return default
-    return number if number > 0 else default
+    return min(number, MAX_PAGE) if number > 0 else default
+
+
+def record_id(value) -> int | None:
+    """An id someone typed or sent: a whole number an id column can hold, else ``None``."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_RECORD_ID)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_RECORD_ID else None
 
 
 def neighbours(entity: Entity, state: ListState, user, position: int, record_id: int):
@@ -321,7 +335,7 @@ def neighbours(entity: Entity, state: ListState, user, position: int, record_id:
         total, exact = count_active(entity), True
     else:
         total, exact = count_capped(statement, COUNT_CAP)
-    offset = max(position - 2, 0)
+    offset = max(min(position, MAX_PAGE * MAX_PAGE_SIZE) - 2, 0)
     ordered = in_list_order(entity, statement.with_only_columns(entity.model.id), state.sort, state, total)
     with planned_for_many(state, total):
         ids = list(db.session.scalars(ordered.limit(3).offset(offset)))

@@ -7,22 +7,28 @@ schema, refuse stale saves (optimistic locking), write the history and call the
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from kernel import history
 from kernel.db import db, reserve_ids, utcnow
 from kernel.duplicates import keys_indexed_together
 from kernel.entities import Entity
+from kernel.i18n import lazy_gettext as _l
 from kernel.registry import plugins
-from kernel.rules import check_rules
+from kernel.rules import check_rules, taken_message
 from kernel.schemas import load
 
 
 class StaleRecord(Exception):
     """The record was saved by someone else since the user loaded it."""
 
-    def __init__(self, record, expected_version):
-        super().__init__(f"record {record.id} is at version {record.version}, not {expected_version}")
+    def __init__(self, record, expected_version, *, read=None):
+        record_id, version = read or (record.id, record.version)
+        super().__init__(f"record {record_id} is at version {version}, not {expected_version}")
         self.record = record
         self.expected_version = expected_version
 
@@ -32,6 +38,59 @@ class RecordClosed(ValidationError):
 
     def __init__(self, entity: Entity):
         super().__init__({"_record": [str(entity.closing.message)]})
+
+
+class UniqueValueTaken(ValidationError):
+    """Another request saved the same unique value between our check and our write (two people
+    opening a case file with one number at the same moment): the database refused the second.
+
+    The failed transaction cannot run a query any more, so the message is the short one; a caller
+    that has rolled back gets the check's own message, next free number included, from
+    ``messages_after_rollback``."""
+
+    def __init__(self, entity: Entity, name: str, value):
+        # lazy: choosing the language may read the user, which the failed flush expired
+        super().__init__({name: [_l("%(value)s is already used by another record.", value=value)]})
+        self.entity, self.field_name, self.value = entity, name, value
+
+    def messages_after_rollback(self) -> dict:
+        return {self.field_name: [taken_message(self.entity, self.field_name, self.value)]}
+
+
+def messages_of(error: ValidationError) -> dict:
+    """``error.messages``, completed once the caller has rolled the transaction back."""
+    return error.messages_after_rollback() if isinstance(error, UniqueValueTaken) else error.messages
+
+
+@contextmanager
+def _writing(entity: Entity, written: list, expected_version=None):
+    """Around a flush: what another request's concurrent save makes the database refuse becomes
+    the error a sequential save gets (a stale version, a value already used), never a crash."""
+    read = (written[0].id, written[0].version)  # a failed flush expires the records: read before
+    unique_values = {name: [getattr(record, name) for record in written]
+                     for name, meta in entity.fields.items() if meta.unique}
+    try:
+        yield
+    except StaleDataError as error:  # UPDATE … WHERE version = <read>: someone saved in between
+        raise StaleRecord(written[0], expected_version, read=read) from error
+    except IntegrityError as error:
+        taken = _unique_value_taken(entity, unique_values, error)
+        if taken is None:
+            raise
+        raise taken from error
+
+
+def _unique_value_taken(entity: Entity, unique_values: dict, error: IntegrityError) -> UniqueValueTaken | None:
+    """The unique field the database names in its refusal (SQLite: ``table.column``, PostgreSQL:
+    ``Key (column)=(…)``), with the value saved."""
+    text = str(error.orig)
+    if "unique" not in text.lower():
+        return None
+    table = entity.model.__tablename__
+    for name, values in unique_values.items():
+        if f"{table}.{name}" in text or f"({name})" in text:
+            return UniqueValueTaken(entity, name, next((value for value in values if value not in (None, "")), ""))
+    return None
 
 
 def refuse_if_closed(entity: Entity, record) -> None:
@@ -73,7 +132,7 @@ def create_many(entity: Entity, validated: list[dict], user) -> list:
         for record, record_id in zip(created, reserve_ids(entity.model.__table__, len(created)), strict=True):
             record.id = record_id
     db.session.add_all(created)
-    with keys_indexed_together(entity, created):
+    with keys_indexed_together(entity, created), _writing(entity, created):
         db.session.flush()
     history.record_created_many(entity, created, user)
     for record, data in zip(created, validated, strict=True):
@@ -116,7 +175,8 @@ def update(entity: Entity, record, raw: dict, user, *, expected_version=None, pa
         record.custom = {**(record.custom or {}), **custom_json(entity, custom)}
     if changes:
         record.updated_by_id = _user_id(user)
-        db.session.flush()
+        with _writing(entity, [record], expected_version):
+            db.session.flush()
         history.record_event(entity, record, history.UPDATED, user, changes)
         _notify_saved(entity, record, False, changes, user)
     return changes
@@ -139,7 +199,8 @@ def delete(entity: Entity, record, user, *, expected_version=None, dependents: s
     _check_version(record, expected_version)
     record.deleted_at = utcnow()
     record.updated_by_id = _user_id(user)
-    db.session.flush()
+    with _writing(entity, [record], expected_version):
+        db.session.flush()
     history.record_event(entity, record, history.DELETED, user)
     _handle_dependents(entity, record, user, dependents)
 
@@ -170,7 +231,8 @@ def reopen(entity: Entity, record, user, *, expected_version=None) -> dict:
 def restore(entity: Entity, record, user) -> None:
     record.deleted_at = None
     record.updated_by_id = _user_id(user)
-    db.session.flush()
+    with _writing(entity, [record]):
+        db.session.flush()
     history.record_event(entity, record, history.RESTORED, user)
 
 
@@ -187,5 +249,5 @@ def _notify_saved(entity, record, created, changes, user) -> None:
     )
 
 
-__all__ = ["RecordClosed", "StaleRecord", "ValidationError", "create", "create_many", "update", "delete", "reopen",
+__all__ = ["RecordClosed", "StaleRecord", "UniqueValueTaken", "ValidationError", "messages_of", "create", "create_many", "update", "delete", "reopen",
            "restore", "get"]

@@ -124,7 +124,7 @@ def create_record(plural):
         record = records.create(entity, body, g.api_user)
     except ValidationError as invalid:
         db.session.rollback()
-        return problem(422, _("Some fields are not valid."), errors=invalid.messages)
+        return problem(422, _("Some fields are not valid."), errors=records.messages_of(invalid))
     db.session.commit()
     response = jsonify(dump(entity, record))
     response.status_code = 201
@@ -168,7 +168,7 @@ def _patch(entity, found):
         return _closed(closed)
     except ValidationError as invalid:
         db.session.rollback()
-        return problem(422, _("Some fields are not valid."), errors=invalid.messages)
+        return problem(422, _("Some fields are not valid."), errors=records.messages_of(invalid))
     db.session.commit()
     return with_etag(jsonify(dump(entity, found)), found)
 

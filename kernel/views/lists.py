@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from kernel import records
+from kernel import listing, records
 from kernel.db import db
 from kernel.export import csv_lines
 from kernel.i18n import gettext as _
@@ -135,9 +135,13 @@ def mass_action(plural):
         return back_to_list(entity, list_query)
     try:
         done = apply_mass_change(entity, ids, action, change)
+    except records.StaleRecord:
+        db.session.rollback()
+        flash(_("Someone changed one of these records at the same time: nothing was changed. Try again."), "error")
+        return back_to_list(entity, list_query)
     except ValidationError as error:
         db.session.rollback()
-        flash(" ".join(" ".join(messages) for messages in error.messages.values()), "error")
+        flash(" ".join(" ".join(messages) for messages in records.messages_of(error).values()), "error")
         return back_to_list(entity, list_query)
     db.session.commit()
     flash(ngettext("%(num)d record changed.", "%(num)d records changed.", done), "success")
@@ -164,7 +168,7 @@ def mass_change(entity, action: str, form) -> dict:
 
 
 def _ids_from_form() -> list[int]:
-    return [int(value) for value in request.form.getlist("ids") if value.isdigit()]
+    return [number for value in request.form.getlist("ids") if (number := listing.record_id(value)) is not None]
 
 
 def selected_ids(entity, list_query: str) -> list[int]:

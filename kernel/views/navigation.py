@@ -16,12 +16,12 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from kernel import listing, navigation, records
+from kernel.assignees import assignable_users
 from kernel.db import db
 from kernel.display import Lookups, display_value
 from kernel.entities import Entity, FieldMeta
 from kernel.registry import entities
 from kernel.text import fold
-from kernel.users import active_users
 from kernel.views.records import _reference_titles, entity_for, form_to_raw, form_values, record_for
 
 bp = Blueprint("navigation", __name__)
@@ -182,7 +182,8 @@ def save_field(plural, record_id, name):
 
 
 def _messages_of(error: ValidationError, meta: FieldMeta) -> list:
-    messages = error.messages if isinstance(error.messages, dict) else {"": error.messages}
+    messages = records.messages_of(error)
+    messages = messages if isinstance(messages, dict) else {"": messages}
     found = messages.get(meta.name) or [text for texts in messages.values() for text in texts]
     return found if isinstance(found, list) else [found]
 
@@ -201,6 +202,6 @@ def render_field_editor(entity: Entity, record, meta: FieldMeta, value, errors=N
     return render_template(
         "records/_inline_form.html", entity=entity, record=record, meta=meta, value=value,
         errors=errors, conflict=conflict, lookups=lookups, display=display_value,
-        users=active_users() if meta.kind == "user" else [],
+        users=assignable_users([value]) if meta.kind == "user" else [],
         titles=_reference_titles(entity, {meta.name: value}) if meta.kind == "reference" else {},
     )

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from marshmallow import ValidationError
 
 from kernel import history, listing, navigation, records
+from kernel.assignees import assignable_users, kept_user_ids
 from kernel.db import db
 from kernel.display import Lookups, display_value
 from kernel.i18n import gettext as _
@@ -80,7 +81,7 @@ def render_form(entity, record, values, errors=None, conflict=None, status=200):
         "values": values,
         "errors": errors or {},
         "conflict": conflict,
-        "users": active_users(),
+        "users": assignable_users(kept_user_ids(entity, values)),
         "reference_titles": _reference_titles(entity, values),
     }
     return render_template("records/form.html", **context), status
@@ -117,7 +118,7 @@ def list_records(plural):
     return render_template(
         "records/list.html", entity=entity, page=page, state=state, display=display_value,
         lookups=Lookups(entity, page.records, entities()), page_sizes=listing.PAGE_SIZES,
-        saved_filters=filters_for(current_user.id, entity.name), users=active_users(),
+        saved_filters=filters_for(current_user.id, entity.name), users=assignable_users(),
         filter_fields=filter_fields(entity), labels=labels,
         columns=[(name, entity.fields[name], labels[name]) for name in state.columns],
     )
@@ -228,7 +229,7 @@ def create_record(plural):
     except ValidationError as error:
         db.session.rollback()
         flash(_("Check the highlighted fields: nothing was saved yet."), "error")
-        return render_form(entity, None, request.form.to_dict(), error.messages, status=422)
+        return render_form(entity, None, request.form.to_dict(), records.messages_of(error), status=422)
     if matches:  # likely duplicates: nothing saved, the form again with them and "Create anyway"
         show_matches_in_form(matches)
         return render_form(entity, None, request.form.to_dict())
@@ -276,7 +277,7 @@ def edit_record(plural, record_id):
     except ValidationError as error:
         db.session.rollback()
         flash(_("Check the highlighted fields: nothing was saved yet."), "error")
-        return render_form(entity, record, submitted, error.messages, status=422)
+        return render_form(entity, record, submitted, records.messages_of(error), status=422)
     db.session.commit()
     flash(_("%(title)s is saved.", title=entity.title_of(record)), "success")
     return _after_save(entity, record)
