@@ -196,7 +196,7 @@ def _translation_dirs(plugin_set, theme_dir: Path) -> list[Path]:
 
 
 def _set_up_security(app: Flask) -> None:
-    from kernel.users import User
+    from kernel.security import lastseen, sessions
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -205,9 +205,21 @@ def _set_up_security(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "warning"
 
+    # Server-side sessions (kernel.security.sessions): the cookie lives as long as the longest
+    # session may; the server ends it sooner (idle time, logout, password change, deactivation).
+    # A "remember me" cookie goes through the same loader, so it cannot outlive its session.
+    app.config["PERMANENT_SESSION_LIFETIME"] = sessions.age_limit_of(app.config)
+    app.config["REMEMBER_COOKIE_DURATION"] = app.config["PERMANENT_SESSION_LIFETIME"]
+
     @login_manager.user_loader
     def load_user(user_id):
-        return db.session.get(User, int(user_id))
+        return sessions.user_for_session(user_id)
+
+    @app.teardown_appcontext
+    def write_last_seen(_exc):
+        # After the request's own transaction is over (teardowns run last-registered first).
+        db.session.remove()
+        lastseen.flush()
 
     @app.after_request
     def security_headers(response):
@@ -240,6 +252,8 @@ def _register_blueprints(app: Flask, plugin_set) -> None:
     app.register_blueprint(customisation.bp)
     app.register_blueprint(navigation.bp)
     csrf.exempt(api.bp)
+    app.register_blueprint(profile.api_bp)  # POST /api/v1/tokens
+    csrf.exempt(profile.api_bp)
     app.register_blueprint(duplicate_views.bp)
     app.register_blueprint(duplicate_views.api_bp)
     csrf.exempt(duplicate_views.api_bp)

@@ -32,6 +32,8 @@ SETTINGS = {
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "LOGIN_RATE_LIMIT": ("10 per minute", str),
     "PASSWORD_RESET_MAX_AGE": (3600, int),
+    "SESSION_IDLE_MINUTES": (480, int),  # a session unused this long ends (kernel.security.sessions)
+    "SESSION_MAX_DAYS": (7, int),  # a session ends this long after login, used or not
     "DEFAULT_TIMEZONE": ("America/Iqaluit", str),
     "DEFAULT_LANGUAGE": ("fr", str),
     "DEMO_DATA": (True, bool),

@@ -1,7 +1,11 @@
-"""Throttling of login and password-reset attempts (Flask-Limiter; storage from
-``RATELIMIT_STORAGE_URI``, in memory by default, ``redis://…`` for several workers)."""
+"""Flask-Limiter, for the routes that limit plain request rates (storage from
+``RATELIMIT_STORAGE_URI``).
 
-from flask import current_app, request
+Password checks and forgotten-password requests are not throttled here but by
+``kernel.security.throttle``: counters per account and per address shared by every worker,
+in the database or in Redis (``kernel.security.passwords.verify_password``)."""
+
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -10,8 +14,3 @@ limiter = Limiter(get_remote_address, default_limits=[])
 
 def login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def address_and_email() -> str:
-    """Throttle per client address and per account tried, so one attacker cannot lock out all."""
-    return f"{get_remote_address()}|{(request.form.get('email') or '').strip().lower()}"

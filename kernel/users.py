@@ -6,16 +6,13 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kernel.db import Base, db, utcnow
-
-_hasher = PasswordHasher()
+from kernel.security import lastseen
 
 LANGUAGES = ("fr", "en")
 THEMES = ("light", "dark")
@@ -45,15 +42,11 @@ class User(UserMixin, Base):
         return bool(self.active)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = _hasher.hash(password)
+        """Hash and keep ``password`` (checked against the policy by the caller). Checking a
+        password is ``kernel.security.passwords.verify_password``'s job, with its throttle."""
+        from kernel.security.passwords import hash_password
 
-    def check_password(self, password: str) -> bool:
-        if not self.password_hash:
-            return False
-        try:
-            return _hasher.verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
+        self.password_hash = hash_password(password)
 
     def can(self, permission: str) -> bool:
         registry = current_app.extensions["passerelle.permissions"]
@@ -94,19 +87,37 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(user: User, name: str) -> str:
+TOKEN_TOUCH_SECONDS = 300  # last_used_at is written at most this often per token
+
+
+def create_token(user: User, name: str, expires_at: datetime | None = None) -> str:
     """Create a token for ``user`` and return it in clear (the only time it is known)."""
     token = "psl_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, name=name[:255], token_hash=hash_token(token), prefix=token[:10]))
+    db.session.add(ApiToken(user=user, name=name[:255], token_hash=hash_token(token), prefix=token[:10],
+                            expires_at=expires_at))
     return token
 
 
 def user_for_token(token: str) -> User | None:
+    """The active user of a live token. Reads only: the time of use is written after the request,
+    at most every few minutes (``kernel.security.lastseen``)."""
     api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    now = utcnow()
     if api_token is None or not api_token.user.active:
         return None
-    api_token.last_used_at = utcnow()
+    if api_token.expires_at is not None and api_token.expires_at <= now:
+        return None
+    if lastseen.is_due(api_token.last_used_at, now, TOKEN_TOUCH_SECONDS):
+        lastseen.note(ApiToken.__table__, "last_used_at", api_token.id, now)
     return api_token.user
+
+
+def revoke_tokens(user: User) -> int:
+    """Delete every API token of ``user``; returns how many there were."""
+    tokens = list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)))
+    for api_token in tokens:
+        db.session.delete(api_token)
+    return len(tokens)
 
 
 def find_user_by_email(email: str) -> User | None:

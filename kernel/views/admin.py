@@ -13,8 +13,11 @@ from kernel.i18n import LANGUAGES
 from kernel.i18n import gettext as _
 from kernel.permissions import ROLES, require
 from kernel.registry import entities
+from kernel.security import events, sessions
+from kernel.security.events import record_event
+from kernel.security.passwords import password_problem
 from kernel.users import User, find_user_by_email
-from kernel.views.auth import password_problem, send_reset_email
+from kernel.views.auth import forget_initial_password, send_reset_email
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,7 +48,7 @@ def user_form_errors(form, user: User | None) -> dict[str, str]:
     if form.get("language") not in LANGUAGES:
         errors["language"] = _("Choose one of the options offered.")
     if form.get("password"):
-        problem = password_problem(form.get("password", ""), form.get("password", ""))
+        problem = password_problem(form.get("password", ""), email=form.get("email"), name=form.get("name"))
         if problem:
             errors["password"] = problem
     if user is not None and user.id == current_user.id and (form.get("role") != user.role or not form.get("active")):
@@ -63,6 +66,23 @@ def apply_user_form(user: User, form) -> None:
         user.set_password(form["password"])
 
 
+def record_user_changes(user: User, before: dict | None, form) -> None:
+    """Security-log events for a saved user; a deactivated user or a new password signs them out."""
+    if before is None:
+        record_event(events.USER_CREATED, target_type="user", target_id=user.id, role=user.role)
+        return
+    target = {"target_type": "user", "target_id": user.id}
+    if before["role"] != user.role:
+        record_event(events.ROLE_CHANGED, old=before["role"], new=user.role, **target)
+    if before["active"] != user.active:
+        record_event(events.USER_ACTIVATED if user.active else events.USER_DEACTIVATED, **target)
+    if form.get("password"):
+        record_event(events.PASSWORD_CHANGED, by="administrator", **target)
+    if (before["active"] and not user.active) or form.get("password"):
+        ended = sessions.end_all(user)
+        record_event(events.SESSIONS_ENDED, count=ended, by="administrator", **target)
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @require("kernel.manage_users")
@@ -73,16 +93,20 @@ def edit_user(user_id=None):
     if request.method == "POST":
         errors = user_form_errors(request.form, user)
         if errors:
-            return render_template("admin/user_form.html", user=user, form=request.form, errors=errors), 422
-        created = user is None
-        if created:
+            return render_template("admin/user_form.html", user=user, form=request.form, errors=errors,
+                                   session_count=_session_count(user)), 422
+        before = {"role": user.role, "active": user.active} if user else None
+        if user is None:
             user = User()
             db.session.add(user)
         apply_user_form(user, request.form)
         db.session.flush()
-        if created and not request.form.get("password"):
+        record_user_changes(user, before, request.form)
+        if before is None and not request.form.get("password"):
             send_reset_email(user)
         db.session.commit()
+        if request.form.get("password"):
+            forget_initial_password(user)
         flash(_("The user %(name)s is saved.", name=user.name), "success")
         return redirect(url_for("admin.users"))
     form = {
@@ -92,7 +116,26 @@ def edit_user(user_id=None):
         "language": user.language if user else "fr",
         "active": user.active if user else True,
     }
-    return render_template("admin/user_form.html", user=user, form=form, errors={})
+    return render_template("admin/user_form.html", user=user, form=form, errors={},
+                           session_count=_session_count(user))
+
+
+def _session_count(user: User | None) -> int:
+    return len(sessions.live_sessions(user)) if user is not None else 0
+
+
+@bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@require("kernel.manage_users")
+def sign_out_everywhere(user_id):
+    """An administrator ends every session of a user (a lost phone, a shared computer)."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    ended = sessions.end_all(user)
+    record_event(events.SESSIONS_ENDED, count=ended, by="administrator", target_type="user", target_id=user.id)
+    db.session.commit()
+    flash(_("%(name)s is signed out everywhere.", name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/trash")

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from datetime import UTC
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
 
 from kernel.db import db, utcnow
 from kernel.i18n import LANGUAGES
 from kernel.i18n import gettext as _
 from kernel.mail import send_email
-from kernel.ratelimit import address_and_email, limiter, login_limit
+from kernel.security import events, sessions
+from kernel.security.events import record_event
+from kernel.security.models import SecurityEvent
+from kernel.security.passwords import LOGIN, Throttled, count_reset_request, password_problem, verify_password
 from kernel.users import User, find_user_by_email
 
 bp = Blueprint("auth", __name__)
-
-MIN_PASSWORD_LENGTH = 10
-
 
 def safe_next(target: str | None) -> str:
     """Only same-site relative paths are followed after login."""
@@ -32,7 +36,6 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], key_func=address_and_email)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
@@ -40,16 +43,21 @@ def login():
         language = request.form.get("language")
         if language in LANGUAGES:
             session["language"] = language
-        user = find_user_by_email(request.form.get("email", ""))
-        if user is None or not user.check_password(request.form.get("password", "")) or not user.active:
+        try:
+            user = verify_password(request.form.get("email", ""), request.form.get("password", ""), purpose=LOGIN)
+        except Throttled:
+            abort(429)
+        if user is None:
             flash(_("Wrong e-mail address or password."), "error")
             return render_template("auth/login.html", email=request.form.get("email", "")), 401
         if language in LANGUAGES:
             user.language = language
         user.last_login_at = utcnow()
-        db.session.commit()
         session.clear()  # a fresh session at login (no fixation)
         login_user(user)
+        sessions.start(user)
+        record_event(events.LOGIN_SUCCEEDED, user=user)
+        db.session.commit()
         return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", email="")
 
@@ -66,6 +74,9 @@ def choose_language(code):
 @login_required
 def logout():
     language = current_user.language
+    sessions.end_current()
+    record_event(events.LOGOUT)
+    db.session.commit()
     logout_user()
     session.clear()
     session["language"] = language  # the login page stays in the user's language
@@ -77,27 +88,44 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 
 
-def _fingerprint(user: User) -> str:
-    # Part of the current hash: once the password changes, every earlier link stops working.
-    return (user.password_hash or "none")[-16:]
+def _stamp(user: User) -> str:
+    # An HMAC of the current hash, never the hash itself: once the password changes, every
+    # earlier link stops working.
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, f"password-reset:{user.password_hash or ''}".encode(), hashlib.sha256).hexdigest()
 
 
 def reset_token(user: User) -> str:
-    return _serializer().dumps({"user": user.id, "fingerprint": _fingerprint(user)})
+    return _serializer().dumps({"user": user.id, "stamp": _stamp(user)})
+
+
+def _last_reset_request(user: User):
+    return db.session.scalar(
+        select(func.max(SecurityEvent.occurred_at))
+        .where(SecurityEvent.user_id == user.id, SecurityEvent.event == events.PASSWORD_RESET_REQUESTED)
+    )
 
 
 def user_for_reset_token(token: str) -> User | None:
+    """The user of a valid link: signed, not expired, the password unchanged since, and the latest
+    link sent (a new request supersedes the earlier links)."""
     try:
-        payload = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+        payload, signed_at = _serializer().loads(
+            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"], return_timestamp=True)
     except (BadSignature, SignatureExpired):
         return None
-    user = db.session.get(User, payload.get("user"))
-    if user is None or not user.active or payload.get("fingerprint") != _fingerprint(user):
+    user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) else None
+    if user is None or not user.active or not hmac.compare_digest(str(payload.get("stamp")), _stamp(user)):
+        return None
+    last_request = _last_reset_request(user)
+    if last_request is not None and last_request.replace(microsecond=0) > signed_at.astimezone(UTC).replace(tzinfo=None):
         return None
     return user
 
 
 def send_reset_email(user: User) -> None:
+    record_event(events.PASSWORD_RESET_REQUESTED, user=user)
+    db.session.flush()
     link = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.reset_password", token=reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     with force_locale(user.language):
@@ -107,10 +135,14 @@ def send_reset_email(user: User) -> None:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], key_func=address_and_email)
 def forgot_password():
     if request.method == "POST":
-        user = find_user_by_email(request.form.get("email", ""))
+        email = request.form.get("email", "")
+        try:
+            count_reset_request(email)
+        except Throttled:
+            abort(429)
+        user = find_user_by_email(email)
         if user is not None and user.active:
             send_reset_email(user)
         db.session.commit()
@@ -120,14 +152,6 @@ def forgot_password():
     return render_template("auth/forgot.html")
 
 
-def password_problem(password: str, confirmation: str) -> str | None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return _("The password needs at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
-    if password != confirmation:
-        return _("The two passwords are not the same.")
-    return None
-
-
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     user = user_for_reset_token(token)
@@ -135,12 +159,22 @@ def reset_password(token):
         flash(_("This link has expired or was already used. Ask for a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
     if request.method == "POST":
-        problem = password_problem(request.form.get("password", ""), request.form.get("confirmation", ""))
+        problem = password_problem(request.form.get("password", ""), request.form.get("confirmation", ""), user=user)
         if problem:
             flash(problem, "error")
             return render_template("auth/reset.html", token=token), 422
         user.set_password(request.form["password"])
+        sessions.end_all(user)
+        record_event(events.PASSWORD_RESET, user=user)
         db.session.commit()
+        forget_initial_password(user)
         flash(_("Your password is changed. You can log in."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", token=token)
+
+
+def forget_initial_password(user: User) -> None:
+    """The generated first password of the administrator is deleted once they choose their own."""
+    from kernel.setup import forget_generated_password
+
+    forget_generated_password(user)

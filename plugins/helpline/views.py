@@ -29,6 +29,8 @@ from kernel.duplicates import find_duplicates
 from kernel.i18n import gettext as _
 from kernel.permissions import require
 from kernel.registry import entities
+from kernel.security.events import FORCE_CLOSE_APPROVED, record_event
+from kernel.security.passwords import FORCE_CLOSE, Throttled, verify_password
 from kernel.users import User
 from kernel.views.api import problem, token_required
 from plugins.contactcenter.cards import full_resource, is_french
@@ -667,16 +669,20 @@ def force_close(contact_id: int):
         db.session.rollback()
         flash(_("Someone else changed this contact since you opened it: check it and close it again."), "error")
         return render_screen(contact_or_404(contact_id), status=409, checklist_shown=True)
+    record_event(FORCE_CLOSE_APPROVED, target_type="helpline_contact", target_id=contact.id,
+                 approver=approver.email if approver else current_user.email)
     db.session.commit()
     flash(_("Contact closed incomplete."), "success")
     return redirect(url_for("home.dashboard"))
 
 
 def supervisor_approval(email, password) -> User | None:
-    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
-    if user is None or not user.active or not user.check_password(password or ""):
-        return None
-    return user if user.can("helpline.force_close") else None
+    """The approving supervisor, through the kernel's one throttled password check (429 past it)."""
+    try:
+        user = verify_password(email or "", password or "", purpose=FORCE_CLOSE)
+    except Throttled:
+        abort(429)
+    return user if user is not None and user.can("helpline.force_close") else None
 
 
 # -- the checklist's settings ----------------------------------------------------------------

@@ -14,7 +14,7 @@ the thanks page repeats only the first name they typed, and the form is emptied 
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, get_locale
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -25,8 +25,8 @@ from kernel.duplicates import REASON_NAME, find_duplicates
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import require
-from kernel.ratelimit import limiter, login_limit
 from kernel.registry import entities
+from kernel.security.passwords import KIOSK_EXIT, Throttled, verify_password
 from plugins.sae.models import VISIT_REASONS
 from plugins.sae.settings import on_duty_users
 from plugins.sae.views import bp
@@ -119,14 +119,18 @@ def registration_language(language):
 
 @bp.route("/registration/exit", methods=["GET", "POST"])
 @login_required
-@limiter.limit(login_limit, methods=["POST"])
 def registration_exit():
     """Leaving the kiosk takes the password of the staff member who opened it."""
     if not session.get(KIOSK):
         return redirect(url_for("home.dashboard"))
     error = None
     if request.method == "POST":
-        if current_user.check_password(request.form.get("password") or ""):
+        try:
+            right = verify_password(current_user._get_current_object(), request.form.get("password") or "",
+                                    purpose=KIOSK_EXIT)
+        except Throttled:
+            abort(429)
+        if right:
             session.pop(KIOSK, None)
             session.pop(KIOSK_LANGUAGE, None)
             flash(_("You left the registration form."), "success")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from kernel.cli import main
 from kernel.db import db
 from kernel.users import ApiToken
+from tests.conftest import TEST_PASSWORD
 
 TOKEN = re.compile(r"psl_[A-Za-z0-9_-]{20,}")
 API = "/api/v1/clients"
@@ -17,7 +18,7 @@ def _bearer(token: str) -> dict:
 
 
 def _create_on_profile(client, name="My script"):
-    response = client.post("/profile/tokens", data={"name": name})
+    response = client.post("/profile/tokens", data={"name": name, "current": TEST_PASSWORD})
     assert response.status_code == 302 and response.location == "/profile/"
     page = client.get(response.location).get_data(as_text=True)
     assert "it will not be shown again" in page
@@ -79,7 +80,7 @@ def test_nobody_can_revoke_the_token_of_someone_else(app, staff_client, make_use
 
 def test_token_pages_need_a_login(app):
     client = app.test_client()
-    assert client.post("/profile/tokens", data={"name": "x"}).location.startswith("/login")
+    assert client.post("/profile/tokens", data={"name": "x", "current": TEST_PASSWORD}).location.startswith("/login")
     assert db.session.scalar(select(ApiToken)) is None
 
 

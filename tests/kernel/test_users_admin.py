@@ -9,7 +9,7 @@ from kernel.outbox import drain
 from kernel.users import User
 from tests.conftest import TEST_PASSWORD
 
-NEW_PASSWORD = "welcome to passerelle"
+NEW_PASSWORD = "welcome to the harbour"
 
 
 def _user(email) -> User | None:

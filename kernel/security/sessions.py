@@ -1,0 +1,124 @@
+"""Server-side sessions: each signed-in browser is a row of ``user_sessions``.
+
+The session cookie (Flask's, signed) carries a random secret; the table keeps its SHA-256. A
+session ends on the server (``ended_at``): at logout, on a password change or reset, when the
+account is deactivated, when its owner or an administrator signs it out, or after
+``SESSION_IDLE_MINUTES`` without a request or ``SESSION_MAX_DAYS`` after login. A copied cookie
+then stops working as well. ``last_seen_at`` is written at most once a minute, after the request
+(``kernel.security.lastseen``): a page that only reads writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, g, request, session
+from sqlalchemy import select, update
+
+from kernel.db import db, utcnow
+from kernel.security import lastseen
+from kernel.security.events import client_address
+from kernel.security.models import UserSession
+
+COOKIE_KEY = "_session_secret"
+TOUCH_SECONDS = 60
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def idle_limit() -> timedelta:
+    return timedelta(minutes=int(current_app.config.get("SESSION_IDLE_MINUTES") or 480))
+
+
+def age_limit_of(config) -> timedelta:
+    return timedelta(days=int(config.get("SESSION_MAX_DAYS") or 7))
+
+
+def age_limit() -> timedelta:
+    return age_limit_of(current_app.config)
+
+
+def is_alive(row: UserSession, now: datetime) -> bool:
+    return (row.ended_at is None and now - row.last_seen_at < idle_limit()
+            and now - row.created_at < age_limit())
+
+
+def start(user) -> UserSession:
+    """A new session for ``user`` in this browser (after ``login_user``); saved with the request."""
+    secret = secrets.token_urlsafe(32)
+    row = UserSession(id=_hash(secret), user_id=user.id, address=client_address(),
+                      user_agent=(request.user_agent.string or "")[:255] or None)
+    db.session.add(row)
+    session[COOKIE_KEY] = secret
+    session.permanent = True  # the cookie lasts SESSION_MAX_DAYS; the server decides before that
+    g.user_session = row
+    return row
+
+
+def current() -> UserSession | None:
+    """This browser's live session, if any."""
+    if "user_session" not in g:
+        secret = session.get(COOKIE_KEY)
+        row = db.session.get(UserSession, _hash(secret)) if isinstance(secret, str) and secret else None
+        g.user_session = row if row is not None and is_alive(row, utcnow()) else None
+    return g.user_session
+
+
+def user_for_session(user_id: str):
+    """Flask-Login's user loader: the user of this browser's live session, or None."""
+    from kernel.users import User
+
+    row = current()
+    if row is None or str(row.user_id) != str(user_id):
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    now = utcnow()
+    if lastseen.is_due(row.last_seen_at, now, TOUCH_SECONDS):
+        lastseen.note(UserSession.__table__, "last_seen_at", row.id, now)
+    return user
+
+
+def end_current() -> None:
+    row = current()
+    if row is not None:
+        row.ended_at = utcnow()
+    session.pop(COOKIE_KEY, None)
+    g.user_session = None
+
+
+def end_all(user, *, keep: UserSession | None = None) -> int:
+    """End every live session of ``user`` (but ``keep``); returns how many were ended."""
+    statement = update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    if keep is not None:
+        statement = statement.where(UserSession.id != keep.id)
+    ended = db.session.execute(statement.values(ended_at=utcnow()).execution_options(synchronize_session=False))
+    if keep is None and getattr(g, "user_session", None) is not None and g.user_session.user_id == user.id:
+        g.user_session = None
+    return ended.rowcount
+
+
+def end_one(user, session_id: str) -> bool:
+    """End one session of ``user`` (from the profile's list)."""
+    ended = db.session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_id, UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow()).execution_options(synchronize_session=False)
+    )
+    return ended.rowcount > 0
+
+
+def live_sessions(user) -> list[UserSession]:
+    now = utcnow()
+    rows = db.session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None),
+               UserSession.last_seen_at > now - idle_limit(), UserSession.created_at > now - age_limit())
+        .order_by(UserSession.last_seen_at.desc())
+    )
+    return list(rows)
