@@ -1,4 +1,4 @@
-"""Repeated failed logins for one account from one address are slowed down (HTTP 429)."""
+"""Repeated failed logins are slowed down (HTTP 429), per account and per address."""
 
 import pytest
 
@@ -47,14 +47,17 @@ def test_the_address_is_counted_in_any_letter_case(throttled_app):
     assert _try(client, "victim@EXAMPLE.org").status_code == 429
 
 
-def test_other_accounts_and_other_addresses_are_not_locked_out(throttled_app):
+def test_the_account_and_the_address_are_counted_separately(throttled_app):
     client = throttled_app.test_client()
     for _attempt in range(4):
         _try(client, "victim@example.org")
     assert _try(client, "victim@example.org").status_code == 429
-    assert _try(client, "other@example.org").status_code == 401
-    assert _try(client, "victim@example.org", address="10.0.0.2").status_code == 401
-    assert _try(client, "other@example.org", TEST_PASSWORD).status_code == 302
+    # The account is throttled from any address, and the address for any account...
+    assert _try(client, "victim@example.org", address="10.0.0.2").status_code == 429
+    assert _try(client, "other@example.org", TEST_PASSWORD).status_code == 429
+    # ...but other accounts from other addresses are not locked out.
+    assert _try(client, "other@example.org", address="10.0.0.3").status_code == 401
+    assert _try(client, "other@example.org", TEST_PASSWORD, address="10.0.0.4").status_code == 302
 
 
 def test_the_throttling_page_is_in_french_for_a_french_visitor(throttled_app):
