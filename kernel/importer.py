@@ -11,7 +11,16 @@ The same steps serve the screens (``kernel.views.imports``) and ``passerelle imp
 4. **match** existing records with the entity's duplicate rule (same e-mail, same phone digits or
    same folded full name), looked up once per batch of rows in ``duplicate_keys``;
 5. **validate** with the entity's schema and **write** through ``kernel.records`` (history,
-   hooks), every row in ONE transaction: a database error leaves nothing behind.
+   hooks). On PostgreSQL every row goes in ONE transaction: a database error, or a process killed
+   mid-way, leaves nothing behind, and other users keep writing meanwhile. SQLite has one writer
+   at a time: one long transaction made every other user wait for the whole import, so there
+   the rows are committed in small batches (each holds the write lock about ``BATCH_SECONDS``)
+   and a journal next to the upload lists what each batch did, to undo it all if the import
+   fails or its process dies.
+
+A running import heart-beats (``imports.heartbeat_at``, every batch). One whose heart stopped
+longer than ``STALE_AFTER`` ago (its process was killed) is marked failed, and undone, by the
+worker or when its page is shown; it can then be run again from its page.
 
 Rows that fail validation are rejected, written to a "rejected rows" CSV (the original cells and a
 reason), and the valid rows are imported. The ``imports`` table keeps the job: file, mapping,
@@ -27,14 +36,16 @@ import io
 import json
 import logging
 import os
+import pickle
 import re
 import secrets
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -61,6 +72,9 @@ from kernel.users import User
 log = logging.getLogger("passerelle.import")
 
 BATCH_SIZE = 1000
+SQLITE_FIRST_BATCH = 100  # rows; then sized so that a batch holds SQLite's write lock about BATCH_SECONDS
+BATCH_SECONDS = 0.15
+STALE_AFTER = timedelta(minutes=3)  # a running import that did not heart-beat for so long is dead
 PREVIEW_ROWS = 20
 SAMPLE_COUNT = 3
 FOLDER = "imports"
@@ -850,27 +864,15 @@ class RejectedRows:
 
 # -- progress, outside the records' transaction ------------------------------------------------
 class ProgressBoard:
-    """Publishes the counters while the records' transaction is still open.
-
-    On PostgreSQL (and any database with concurrent writers) the ``imports`` row is updated in a
-    separate short transaction. SQLite has one writer at a time, and the import holds that lock
-    until its end: there the counters go to a small JSON file next to the upload (SQLite means
-    one machine, so every worker reads the same instance folder)."""
+    """Publishes the counters, and the import's heartbeat, in a separate short transaction (on
+    PostgreSQL the records' transaction is still open; on SQLite the batch was just committed)."""
 
     def __init__(self, job: Import):
         self.job_id = job.id
-        self.file = progress_path(job.path)
-        self.in_file = db.is_sqlite
+        self.file = progress_path(job.path)  # where older versions published SQLite's progress
 
     def publish(self, counters: Counters) -> None:
-        if self.in_file:
-            temporary = self.file.with_suffix(".tmp")
-            write_private(temporary, json.dumps(counters.as_dict()))
-            os.replace(temporary, self.file)
-            return
-        with Session(db.engine) as session:
-            session.execute(update(Import).where(Import.id == self.job_id).values(**counters.as_dict()))
-            session.commit()
+        set_job(self.job_id, heartbeat_at=utcnow(), **counters.as_dict())
 
     def clear(self) -> None:
         self.file.unlink(missing_ok=True)
@@ -886,6 +888,90 @@ def current_counters(job: Import) -> Counters:
     except (OSError, ValueError):
         return counters
     return Counters(**{name: int(published.get(name, getattr(counters, name))) for name in counters.as_dict()})
+
+
+class Journal:
+    """What the committed batches of a SQLite import did, to undo it: the ids of the records they
+    created and the column values of the records they updated, as they were before (pickled, one
+    entry per batch, written and synced before the batch commits)."""
+
+    def __init__(self, job: Import):
+        self.path = journal_path(job)
+        self.created: list[int] = []
+        self.before: dict[int, dict] = {}
+
+    def remember_update(self, record) -> None:
+        if record.id not in self.before:
+            self.before[record.id] = {column.key: getattr(record, column.key)
+                                      for column in record.__mapper__.column_attrs}
+
+    def write(self) -> None:
+        if not self.created and not self.before:
+            return
+        with open(self.path, "ab", opener=private_opener) as handle:
+            pickle.dump({"created": self.created, "before": self.before}, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.created, self.before = [], {}
+
+
+def journal_path(job: Import) -> Path:
+    return absolute_path(job.path).with_suffix(".journal")
+
+
+def read_journal(job: Import) -> tuple[list[int], dict[int, dict]]:
+    created, before = [], {}
+    try:
+        with journal_path(job).open("rb") as handle:
+            while True:
+                try:
+                    entry = pickle.load(handle)  # noqa: S301 - our own owner-only file
+                except EOFError:
+                    break
+                created.extend(entry["created"])
+                for record_id, values in entry["before"].items():
+                    before.setdefault(record_id, values)  # the first batch saw the values before the import
+    except FileNotFoundError:
+        pass
+    return created, before
+
+
+def undo(job: Import) -> None:
+    """Take back what the committed batches of a SQLite import wrote: the records it created are
+    deleted with their history and duplicate keys, the records it updated get their values back
+    and lose the history rows the import added."""
+    from kernel.history import UPDATED, RecordChange
+
+    entity = entity_of(job)
+    created, before = read_journal(job)
+    if entity is None or not (created or before):
+        journal_path(job).unlink(missing_ok=True)
+        return
+    model, since, new_ids = entity.model, job.started_at or job.created_at, set(created)
+    db.session.rollback()
+    for record_id, values in before.items():
+        record = None if record_id in new_ids else db.session.get(model, record_id)
+        if record is not None:
+            for name, value in values.items():
+                setattr(record, name, value)
+    db.session.flush()
+    for chunk in chunks(list(before), 500):
+        db.session.execute(RecordChange.__table__.delete().where(
+            RecordChange.entity == entity.name, RecordChange.record_id.in_(chunk),
+            RecordChange.action == UPDATED, RecordChange.changed_at >= since))
+    for chunk in chunks(created, 500):
+        db.session.execute(DuplicateKey.__table__.delete().where(
+            DuplicateKey.entity == entity.name, DuplicateKey.record_id.in_(chunk)))
+        db.session.execute(RecordChange.__table__.delete().where(
+            RecordChange.entity == entity.name, RecordChange.record_id.in_(chunk)))
+        db.session.execute(model.__table__.delete().where(model.id.in_(chunk)))
+    db.session.commit()
+    journal_path(job).unlink(missing_ok=True)
+
+
+def chunks(values: list, size: int) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def set_job(job_id: int, **values) -> None:
@@ -942,13 +1028,27 @@ class ImportRun:
         self.line: int | None = None
         self.last_line: int | None = None  # set while the rows from ``line`` to it are written together
         self.created_ids: dict[int, int] = {}  # line of the file → id of the record it created
+        self.journal = Journal(job) if db.is_sqlite else None
+        self.batch_size = min(SQLITE_FIRST_BATCH, BATCH_SIZE) if self.journal else BATCH_SIZE
 
     def execute(self, rejected: RejectedRows) -> None:
-        for rows in batches(self.csv_file.rows()):
-            self.write_batch(rows, rejected)
+        rows = iter(self.csv_file.rows())
+        while batch := [row for _, row in zip(range(self.batch_size), rows, strict=False)]:
+            started = time.monotonic()
+            self.write_batch(batch, rejected)
             db.session.flush()
+            if self.journal:
+                self.commit_batch(time.monotonic() - started)
             db.session.expunge_all()  # flushed rows stay in the transaction, not in memory
             self.report_progress()
+
+    def commit_batch(self, seconds: float) -> None:
+        """SQLite: the batch is committed (its journal entry first), and the next batch sized to
+        hold the write lock about ``BATCH_SECONDS``."""
+        self.journal.write()
+        db.session.commit()
+        per_row = max(seconds, 0.001) / self.batch_size
+        self.batch_size = min(BATCH_SIZE, max(10, int(BATCH_SECONDS / per_row)))
 
     def write_batch(self, rows: list[SourceRow], rejected: RejectedRows) -> None:
         """Decide each row in file order; new records are created together (one flush per batch),
@@ -977,6 +1077,8 @@ class ImportRun:
         self.last_line = None
         for plan, record in zip(pending, created, strict=True):
             self.created_ids[plan.line] = record.id
+            if self.journal:
+                self.journal.created.append(record.id)
             self.planner.matcher.remember(plan.keys, record_id=record.id)
         self.counters.created += len(created)
         pending.clear()
@@ -1002,6 +1104,8 @@ class ImportRun:
     def update(self, plan: RowPlan) -> None:
         record_id = plan.match.record_id or self.created_ids[plan.match.line]
         record = db.session.get(self.entity.model, record_id)
+        if self.journal:
+            self.journal.remember_update(record)
         try:
             records.update(self.entity, record, plan.raw, self.user, partial=True)
         except ValidationError as error:
@@ -1031,7 +1135,7 @@ def claim(job_id: int) -> bool:
     with Session(db.engine) as session:
         result = session.execute(
             update(Import).where(Import.id == job_id, Import.status == QUEUED)
-            .values(status=RUNNING, started_at=utcnow(), processed=0, error=None)
+            .values(status=RUNNING, started_at=utcnow(), heartbeat_at=utcnow(), processed=0, error=None)
         )
         session.commit()
     return result.rowcount == 1
@@ -1039,16 +1143,33 @@ def claim(job_id: int) -> bool:
 
 def run_import(job_id: int, on_progress: Callable[[Counters], None] | None = None) -> Import:
     """Run a claimed job to its end (done or failed); returns the job as saved."""
-    job = db.session.get(Import, job_id)
-    user = user_of(job)
-    with request_caches(), as_user(user):
-        try:
-            _run(job, user, on_progress)
-        except ImportFailed as failure:
-            db.session.rollback()
-            _fail(job, failure)
+    with import_session():
+        job = db.session.get(Import, job_id)
+        user = user_of(job)
+        with request_caches(), as_user(user):
+            try:
+                _run(job, user, on_progress)
+            except ImportFailed as failure:
+                db.session.rollback()
+                _fail(job, failure)
     db.session.expire_all()
     return db.session.get(Import, job_id)
+
+
+@contextmanager
+def import_session():
+    """On SQLite the import commits batch after batch: its session keeps one connection throughout
+    (the large page cache of ``bulk_writing`` stays with it), then the thread's session comes back."""
+    if not db.is_sqlite:
+        yield
+        return
+    previous = db.session()
+    with db.engine.connect() as connection, Session(bind=connection, expire_on_commit=False, join_transaction_mode="control_fully") as session:
+        db.session.registry.set(session)
+        try:
+            yield
+        finally:
+            db.session.registry.set(previous)
 
 
 def _run(job: Import, user, on_progress) -> None:
@@ -1071,6 +1192,7 @@ def _run(job: Import, user, on_progress) -> None:
         db.session.execute(update(Import).where(Import.id == job.id).values(
             status=DONE, finished_at=utcnow(), error=None, **run.counters.as_dict()))
         db.session.commit()  # the records, their history and the job's end: together or not at all
+        journal_path(job).unlink(missing_ok=True)
     except Exception as error:
         rejected.close(keep=False)
         log.exception("import %s failed at line %s", job.id, run.line)
@@ -1080,6 +1202,7 @@ def _run(job: Import, user, on_progress) -> None:
 
 
 def _fail(job: Import, failure: ImportFailed) -> None:
+    undo(job)
     set_job(job.id, status=FAILED, finished_at=utcnow(), error=failure_message(failure),
             created=0, updated=0, skipped=0, rejected=0)
 
@@ -1093,6 +1216,57 @@ def failure_message(failure: ImportFailed) -> str:
                  "Cause: %(cause)s", first=failure.line, last=failure.last_line, cause=cause)
     return _("The import stopped at line %(line)d: nothing was imported. Cause: %(cause)s",
              line=failure.line, cause=cause)
+
+
+# -- imports whose process died ------------------------------------------------------------------
+def stale_condition():
+    """Running, and no heartbeat for ``STALE_AFTER``: its process was killed or the machine stopped."""
+    last_sign = func.coalesce(Import.heartbeat_at, Import.started_at, Import.created_at)
+    return (Import.status == RUNNING) & (last_sign < utcnow() - STALE_AFTER)
+
+
+def is_stale(job: Import) -> bool:
+    last_sign = job.heartbeat_at or job.started_at or job.created_at
+    return job.status == RUNNING and last_sign is not None and last_sign < utcnow() - STALE_AFTER
+
+
+def fail_if_stale(job_id: int) -> bool:
+    """Mark a dead import failed (once, however many callers try) and undo what it committed."""
+    job = db.session.get(Import, job_id)
+    with as_user(user_of(job)):
+        message = _("The import stopped without finishing (its process was interrupted): nothing was "
+                    "imported. You can run it again.")
+    with Session(db.engine) as session:
+        result = session.execute(update(Import).where(Import.id == job_id, stale_condition()).values(
+            status=FAILED, finished_at=utcnow(), error=message, created=0, updated=0, skipped=0, rejected=0))
+        session.commit()
+    if result.rowcount != 1:
+        return False
+    log.warning("import %s stopped heart-beating; marked failed", job_id)
+    undo(job)
+    rejected_path(job).unlink(missing_ok=True)
+    db.session.expire_all()
+    return True
+
+
+def fail_stale_imports() -> int:
+    """The worker's job: every dead import is marked failed and undone."""
+    ids = list(db.session.scalars(select(Import.id).where(stale_condition())))
+    return sum(fail_if_stale(job_id) for job_id in ids)
+
+
+def can_restart(job: Import) -> bool:
+    return job.status == FAILED
+
+
+def restart(job_id: int) -> bool:
+    """Put a failed import back in the queue, as it was before it ran; the caller starts it."""
+    with Session(db.engine) as session:
+        result = session.execute(update(Import).where(Import.id == job_id, Import.status == FAILED).values(
+            status=QUEUED, started_at=None, finished_at=None, heartbeat_at=None, error=None,
+            processed=0, created=0, updated=0, skipped=0, rejected=0))
+        session.commit()
+    return result.rowcount == 1
 
 
 def run_in_background(app, job_id: int) -> threading.Thread:

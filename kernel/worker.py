@@ -40,7 +40,10 @@ class StopFlag:
 
 
 def plugin_jobs() -> list[Callable[[], object]]:
-    return plugins().collect("passerelle_worker_jobs")
+    """The kernel's own jobs, then the plugins'."""
+    from kernel.importer import fail_stale_imports
+
+    return [fail_stale_imports, *plugins().collect("passerelle_worker_jobs")]
 
 
 def run_pass(jobs: list[Callable[[], object]], should_stop: Callable[[], bool] = lambda: False) -> outbox.DrainReport:

@@ -157,24 +157,46 @@ def run(job_id):
 
 
 # -- progress and results ----------------------------------------------------------------------
+@bp.route("/imports/<int:job_id>/restart", methods=["POST"])
+@login_required
+def restart(job_id):
+    """Run a failed import again (its process died, or the database failed), from its stored file."""
+    job, entity = editable_job(job_id)
+    if importer.can_restart(job) and not importer.mapping_problems(entity, job.mapping):
+        db.session.rollback()  # the job is claimed and run outside this request's transaction
+        if importer.restart(job_id):
+            importer.start(job_id)
+    return redirect(url_for("imports.show", job_id=job_id))
+
+
 @bp.route("/imports/<int:job_id>")
 @login_required
 def show(job_id):
-    job = job_for(job_id)
+    job = living_job(job_id)
     return render_template("imports/show.html", **progress_context(job))
 
 
 @bp.route("/imports/<int:job_id>/progress")
 @login_required
 def progress(job_id):
-    job = job_for(job_id)
+    job = living_job(job_id)
     return render_template("imports/_progress.html", **progress_context(job))
 
 
+def living_job(job_id: int) -> Import:
+    """The job; one that says "running" but stopped heart-beating is marked failed (and undone) first."""
+    job = job_for(job_id)
+    if importer.is_stale(job) and importer.fail_if_stale(job_id):
+        job = job_for(job_id)
+    return job
+
+
 def progress_context(job: Import) -> dict:
+    entity = entities().get(job.entity)
     return {
-        "job": job, "entity": entities().get(job.entity), "counters": importer.current_counters(job),
+        "job": job, "entity": entity, "counters": importer.current_counters(job),
         "has_rejected_file": job.status == importer.DONE and importer.rejected_path(job).exists(),
+        "can_restart": importer.can_restart(job) and entity is not None and entity.can(current_user, "create"),
     }
 
 
