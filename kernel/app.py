@@ -22,6 +22,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, ValidationError
 
 from kernel import config as settings_module
@@ -101,7 +102,18 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     _register_cli(app, plugin_set)
     _register_error_handlers(app)
     _time_requests(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies (nginx), the client's address, the scheme and the
+    host are read from their X-Forwarded-* headers, so that throttling and the security log see
+    the real client; without proxies those headers are ignored (any client could forge them)."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count,
+                                x_prefix=count)
 
 
 def _time_requests(app: Flask) -> None:

@@ -29,6 +29,7 @@ SETTINGS = {
     "OUTBOX_MAX_ATTEMPTS": (6, int),  # then the message is marked failed
     "OUTBOX_LOCK_SECONDS": (300, int),  # a message claimed longer ago than this is sent again
     "SESSION_COOKIE_SECURE": (False, bool),
+    "TRUSTED_PROXIES": (0, int),  # reverse proxies in front whose X-Forwarded-* headers are believed
     "RATELIMIT_STORAGE_URI": ("memory://", str),
     "LOGIN_RATE_LIMIT": ("10 per minute", str),
     "PASSWORD_RESET_MAX_AGE": (3600, int),
