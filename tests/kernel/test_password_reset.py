@@ -246,3 +246,35 @@ def test_an_inactive_user_gets_no_message(app_with_mail, mailbox):
 def _flashes(page: str) -> str:
     match = re.search(r'<div class="flashes".*?</div>', page, re.S)
     return match.group(0) if match else ""
+
+
+def test_the_link_carries_no_part_of_the_password_hash(app_with_mail, mailbox):
+    from kernel.views.auth import _serializer
+
+    _ask_for_link(_english_client(app_with_mail), "nora@example.org")
+    token = _link_path(mailbox.messages[0][1]).rsplit("/", 1)[1]
+    with app_with_mail.app_context():
+        _valid, data = _serializer().loads_unsafe(token)
+    user = db.session.query(User).filter_by(email="nora@example.org").one()
+    assert set(data) == {"user", "stamp"}
+    assert all(user.password_hash[start:start + 8] not in data["stamp"] for start in range(0, 80, 8))
+    assert user.password_hash[-16:] not in token
+
+
+def test_a_newer_link_supersedes_the_earlier_ones(app_with_mail, mailbox, monkeypatch):
+    from itsdangerous import TimestampSigner
+
+    client = _english_client(app_with_mail)
+    real_timestamp = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real_timestamp(self) - 120)
+    db.session.remove()
+    from kernel.views.auth import reset_token
+
+    user = db.session.query(User).filter_by(email="nora@example.org").one()
+    earlier = f"/password/reset/{reset_token(user)}"  # signed two minutes ago
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", real_timestamp)
+    assert client.get(earlier).status_code == 200  # no request since: it still works
+    _ask_for_link(client, "nora@example.org")
+    newer = _link_path(mailbox.messages[0][1])
+    assert client.get(earlier).location == "/password/forgot"
+    assert client.get(newer).status_code == 200

@@ -104,3 +104,76 @@ def test_the_command_line_refuses_an_unknown_user(app):
     assert result.exit_code == 1
     assert "no user with the e-mail nobody@example.org" in result.output
     assert db.session.scalar(select(ApiToken)) is None
+
+
+def test_a_token_needs_the_password_again(app, staff_client):
+    response = staff_client.post("/profile/tokens", data={"name": "Script", "current": "not my password"})
+    assert response.status_code == 401
+    assert "Your current password is not right." in response.get_data(as_text=True)
+    assert db.session.scalar(select(ApiToken)) is None
+
+
+def test_an_expired_token_is_refused(app, staff_client):
+    from datetime import timedelta
+
+    from kernel.db import utcnow
+
+    response = staff_client.post("/profile/tokens", data={
+        "name": "Short-lived", "current": TEST_PASSWORD, "expires_on": (utcnow() + timedelta(days=3)).date().isoformat()})
+    token = TOKEN.findall(staff_client.get(response.location).get_data(as_text=True))[0]
+    api = app.test_client()
+    assert api.get(API, headers=_bearer(token)).status_code == 200
+    db.session.execute(ApiToken.__table__.update().values(expires_at=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    assert api.get(API, headers=_bearer(token)).status_code == 401
+    past = staff_client.post("/profile/tokens", data={"name": "x", "current": TEST_PASSWORD,
+                                                      "expires_on": "2020-01-01"})
+    assert past.status_code == 422 and "Choose an expiry date after today" in past.get_data(as_text=True)
+
+
+def test_a_password_change_revokes_the_tokens_unless_kept(app, staff_client):
+    token, _page = _create_on_profile(staff_client)
+    new = "seven green lanterns"
+    staff_client.post("/profile/password", data={"current": TEST_PASSWORD, "password": new, "confirmation": new,
+                                                  "keep_tokens": "1"})
+    assert app.test_client().get(API, headers=_bearer(token)).status_code == 200
+    staff_client.post("/profile/password", data={"current": new, "password": TEST_PASSWORD,
+                                                  "confirmation": TEST_PASSWORD})
+    assert app.test_client().get(API, headers=_bearer(token)).status_code == 401
+
+
+def test_the_api_makes_a_token_after_the_password(app, staff, token_for):
+    api = app.test_client()
+    headers = token_for(staff)
+    refused = api.post("/api/v1/tokens", json={"name": "CI", "password": "wrong"}, headers=headers)
+    assert refused.status_code == 403
+    made = api.post("/api/v1/tokens", json={"name": "CI", "password": TEST_PASSWORD, "expires_at": "2999-01-31"},
+                    headers=headers)
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert body["name"] == "CI" and body["expires_at"].startswith("2999-02-01")
+    assert api.get(API, headers=_bearer(body["token"])).status_code == 200
+    assert api.post("/api/v1/tokens", json={"password": TEST_PASSWORD}).status_code == 401
+
+
+def test_an_api_read_never_waits_for_a_write_lock(app, staff, token_for):
+    """An import holding the write lock must not make an API GET fail: the token's last use is
+    written after the request, and given up while the database is busy."""
+    headers = token_for(staff)
+    blocker = db.engine.connect()
+    try:
+        if db.is_sqlite:
+            blocker.exec_driver_sql("BEGIN IMMEDIATE")
+            blocker.exec_driver_sql("UPDATE api_tokens SET name = name")
+        else:
+            blocker.exec_driver_sql("SELECT id FROM api_tokens FOR UPDATE")
+        response = app.test_client().get(API, headers=headers)
+        assert response.status_code == 200
+    finally:
+        blocker.rollback()
+        blocker.close()
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is None  # given up, not waited for
+    assert app.test_client().get(API, headers=headers).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(ApiToken.last_used_at)) is not None
