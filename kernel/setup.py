@@ -66,6 +66,14 @@ def first_start(load_demo: bool = True) -> str | None:
     return password
 
 
+def demo_password(email: str) -> str | None:
+    """The generated password of a demo user (from ``demo-user-passwords.txt``)."""
+    path = demo_passwords_file()
+    lines = path.read_text().splitlines() if path.exists() else []
+    return next((password for line in lines for found, _sep, password in [line.partition(" ")] if found == email),
+                None)
+
+
 def forget_generated_password(user: User) -> None:
     """Once the first administrator has chosen a password (profile, reset link, user
     administration), the file holding the generated one is deleted."""

@@ -6,7 +6,7 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from kernel.db import db, utcnow
-from kernel.setup import first_start
+from kernel.setup import demo_password, first_start
 from kernel.users import User
 from plugins.activities.models import Call, Document, DocumentLink, Meeting, MeetingInvitee, Note, Task
 from tests.conftest import login
@@ -17,7 +17,7 @@ def count(model, *conditions):
 
 
 def test_demo_activities_are_related_to_demo_records_and_users(app):
-    password = first_start(load_demo=True)
+    assert first_start(load_demo=True)
     today = date.today()
     assert count(Call) > 20 and count(Meeting) > 5 and count(Note) == 3
     assert count(Task, Task.status == "completed") and count(Task, Task.status != "completed")
@@ -30,7 +30,7 @@ def test_demo_activities_are_related_to_demo_records_and_users(app):
     staff = db.session.scalar(select(User).where(User.role == "staff"))
     supervisor = db.session.scalar(select(User).where(User.role == "supervisor"))
     assert count(Call, Call.assigned_user_id == staff.id) and count(Call, Call.assigned_user_id == supervisor.id)
-    client = login(app.test_client(), staff, password=password)
+    client = login(app.test_client(), staff, password=demo_password(staff.email))
     monday = today - timedelta(days=today.weekday())
     period = {"start": (monday - timedelta(days=7)).isoformat() + "T00:00:00",
               "end": (monday + timedelta(days=14)).isoformat() + "T00:00:00"}
