@@ -48,11 +48,12 @@ def open_tasks_statement(user_id=None):
 
 def render_open_tasks(user):
     tasks = db.session.scalars(open_tasks_statement(user.id).limit(SHOWN)).all()
-    return "activities/dashlet_tasks.html", {"tasks": tasks, "empty": _l("No open task.")}
+    return "activities/dashlet_tasks.html", {"tasks": tasks, "empty": _l("No open task."),
+                                             "today": clock.today(user)}
 
 
 def render_overdue_tasks(user):
     today = clock.today(user)
     statement = open_tasks_statement(user.id).where(Task.due_date < today)
     tasks = db.session.scalars(statement.limit(SHOWN)).all()
-    return "activities/dashlet_tasks.html", {"tasks": tasks, "empty": _l("No overdue task.")}
+    return "activities/dashlet_tasks.html", {"tasks": tasks, "empty": _l("No overdue task."), "today": today}

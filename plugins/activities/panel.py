@@ -1,5 +1,5 @@
-"""The activities panel of a client, contact or partner: what is coming (calls and meetings not
-over yet, open tasks) and what is done (past calls and meetings, completed tasks, notes), with
+"""The activities panel of a client, contact or partner: what is late (open tasks past their due
+date, on the user's date), what is coming (calls and meetings not over yet, open tasks) and what is done (past calls and meetings, completed tasks, notes), with
 "Schedule a call", "Schedule a meeting", "Create a task" and "Add a note" linked to the record.
 It stands for the kernel's four linked-record panels of calls, meetings, tasks and notes."""
 
@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 
 from flask import url_for
 
+from kernel import clock
 from kernel.db import db, utcnow
 from kernel.i18n import lazy_gettext as _l
 from kernel.panels import Panel
@@ -26,6 +27,9 @@ class Item:
     plural: str
     record: object
     when: datetime | date | None
+
+    def is_overdue(self, today: date) -> bool:
+        return self.kind == "task" and self.when is not None and self.when < today
 
     @property
     def sort_key(self) -> datetime:
@@ -65,6 +69,8 @@ def history(link: str, now: datetime) -> list[Item]:
 def activities_panel(entity, record, user) -> Panel:
     link = f"{entity.name}:{record.id}"
     now = utcnow()
+    today = clock.today(user)
+    coming = upcoming(link, now)
     actions = []
     if user.can("activities.create"):
         for name in KINDS:
@@ -74,7 +80,9 @@ def activities_panel(entity, record, user) -> Panel:
                                                         **planned)))
     return Panel(
         key="activities", title=_l("Activities"), template="activities/_activities_panel.html",
-        context={"upcoming": upcoming(link, now), "history": history(link, now), "link": link,
+        context={"overdue": [item for item in coming if item.is_overdue(today)],
+                 "upcoming": [item for item in coming if not item.is_overdue(today)],
+                 "history": history(link, now), "link": link,
                  "labels": {name: entities().get(name).label for name in KINDS}},
         actions=actions, order=45, replaces=tuple(f"linked-{name}-related_to" for name in KINDS),
     )
