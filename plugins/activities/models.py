@@ -23,8 +23,8 @@ MEETING_STATUSES = ChoiceList("meeting_status", [
     ("planned", _l("Planned")), ("held", _l("Held")), ("not_held", _l("Not held - postponed")),
 ])
 TASK_STATUSES = ChoiceList("task_status", [
-    ("not_started", _l("Not started")), ("in_progress", _l("In progress")), ("completed", _l("Completed")),
-    ("pending", _l("Pending")),
+    ("not_started", _l("Not started")), ("in_progress", _l("In progress")), ("pending", _l("Pending")),
+    ("completed", _l("Completed")),
 ])
 OPEN_TASK_STATUSES = ("not_started", "in_progress", "pending")
 TASK_PRIORITIES = ChoiceList("task_priority", [("high", _l("High")), ("medium", _l("Medium")), ("low", _l("Low"))])

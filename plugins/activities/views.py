@@ -22,7 +22,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import or_, select
 
-from kernel import records
+from kernel import clock, records
 from kernel.db import db, utcnow
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
@@ -35,6 +35,7 @@ from kernel.views.auth import safe_next
 from plugins.activities import calendar, documents, meetings
 from plugins.activities.models import (
     DOCUMENT_CATEGORIES,
+    OPEN_TASK_STATUSES,
     TASK_STATUSES,
     DocumentRevision,
     MeetingInvitee,
@@ -84,11 +85,18 @@ def kanban():
                  .order_by(Task.due_date.is_(None), Task.due_date, Task.id))
     if request.args.get("mine"):
         statement = statement.where(Task.assigned_user_id == current_user.id)
-    columns = {status: [] for status in TASK_STATUSES.values()}
+    columns = {status: [] for status in kanban_order(TASK_STATUSES.values())}
     for task in db.session.scalars(statement):
         columns.setdefault(task.status, []).append(task)
     return render_template("activities/kanban.html", columns=columns, statuses=TASK_STATUSES,
-                           may_edit=current_user.can("activities.edit"))
+                           may_edit=current_user.can("activities.edit"), today=clock.today(),
+                           open_statuses=OPEN_TASK_STATUSES)
+
+
+def kanban_order(statuses) -> list[str]:
+    """The columns in the status list's order, the closed ones (done) last whatever an
+    administrator's edited list says."""
+    return sorted(statuses, key=lambda status: status not in OPEN_TASK_STATUSES)
 
 
 @bp.route("/tasks/<int:task_id>/status", methods=["POST"])

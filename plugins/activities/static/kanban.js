@@ -28,9 +28,19 @@
     });
   }
 
+  // Each column's count and each card's "Overdue" flag follow the cards (a done task is not late).
+  function refreshColumns() {
+    document.querySelectorAll(".kanban-cards").forEach(function (list) {
+      var count = list.closest(".kanban-column").querySelector("[data-column-count]");
+      if (count) { count.textContent = list.querySelectorAll(".kanban-card").length; }
+      list.querySelectorAll("[data-overdue]").forEach(function (flag) { flag.hidden = list.dataset.open !== "1"; });
+    });
+  }
+
   function moved(event) {
     var card = event.item, from = event.from, oldIndex = event.oldIndex;
     var status = event.to.dataset.status;
+    refreshColumns();
     postStatus(card, status).then(function (data) {
       card.dataset.version = data.version;
       var select = card.querySelector("select[name=status]");
@@ -41,6 +51,7 @@
       if (box) { box.hidden = true; }
     }).catch(function (error) {
       from.insertBefore(card, from.children[oldIndex] || null);
+      refreshColumns();
       showError(card, error.message);
     });
   }
