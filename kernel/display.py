@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from flask import url_for
 from flask_babel import format_date, format_datetime, format_decimal
+from flask_login import current_user
 from sqlalchemy import select
 
 from kernel.countries import country_name
@@ -12,7 +14,7 @@ from kernel.db import db
 from kernel.entities import Entity, FieldMeta
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
-from kernel.related import related_titles
+from kernel.related import related_titles, split
 from kernel.users import users_by_id
 
 
@@ -21,6 +23,7 @@ class Lookups:
     loaded with one query per kind of target, whatever the number of rows."""
 
     def __init__(self, entity: Entity, records: list, registry):
+        self.registry = registry
         self.users = {}
         self.references: dict[str, dict[int, str]] = defaultdict(dict)
         user_ids = {getattr(record, name) for record in records for name in _user_fields(entity)}
@@ -46,6 +49,20 @@ class Lookups:
     def user_name(self, user_id) -> str:
         user = self.users.get(user_id)
         return user.name if user else ""
+
+    def link(self, meta: FieldMeta, value) -> str | None:
+        """The address of the record a reference or "related to" value points at, when it exists
+        and the signed-in user may open it; else None (the value is shown as text)."""
+        if meta.kind == "reference" and value in self.references.get(meta.target, {}):
+            target, record_id = self.registry.by_table(meta.target), value
+        elif meta.kind == "related" and value in self.related:
+            name, record_id = split(value)
+            target = self.registry.get(name)
+        else:
+            return None
+        if target is None or not target.can(current_user, "view"):
+            return None
+        return url_for("records.show_record", plural=target.plural, record_id=record_id)
 
 
 def _user_fields(entity: Entity) -> list[str]:
