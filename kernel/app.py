@@ -21,7 +21,9 @@ from flask_babel import get_locale
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
-from werkzeug.exceptions import HTTPException, NotFound
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, ValidationError
 
@@ -304,15 +306,210 @@ def _wants_json() -> bool:
 
 
 def _register_error_handlers(app: Flask) -> None:
+    _refuse_unusable_input(app)
+
     @app.errorhandler(HTTPException)
     def http_error(error):
         if _wants_json():
             return jsonify({"error": error.name, "message": error.description}), error.code
-        return render_template("error.html", error=error), error.code
+        return _error_page(error.code, error=error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         g.csrf_failed = True
-        return render_template("error.html", error=error, message=_l(
+        return _error_page(400, error=error, message=_l(
             "The form expired or was sent twice. Go back, reload the page and try again: "
-            "nothing was saved.")), 400
+            "nothing was saved."))
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error):
+        return _error_answer(500, _l("Something went wrong. Nothing was saved."), error=error)
+
+    # Safety nets: the kernel's save path turns these into the answers of a sequential save;
+    # a plugin's own save that meets them still gets a clear answer, never a 500.
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(StaleDataError)
+    def saved_at_the_same_moment(error):
+        log.warning("a save lost a race: %s", error)
+        return _error_answer(409, _l(
+            "Someone else saved at the same moment: nothing was saved. Reload the page and try again."))
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def value_out_of_range(error):
+        log.warning("the database refused a value: %s", error)
+        return _error_answer(400, _l("A value sent is too large or not valid: nothing was saved."))
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        if not _database_unavailable(error):
+            log.error("database error", exc_info=error)
+            return _error_answer(500, _l("Something went wrong. Nothing was saved."))
+        log.error("the database does not answer: %s", error)
+        return _error_answer(503, _l("The database does not answer. Try again in a moment: nothing was saved."))
+
+
+def _database_unavailable(error: OperationalError) -> bool:
+    """A lost connection, a server that does not answer, a SQLite file locked too long: not a bug."""
+    text = str(error.orig).lower()
+    return error.connection_invalidated or any(words in text for words in (
+        "database is locked", "unable to open database", "could not connect", "connection", "server closed"))
+
+
+def _error_answer(status: int, message, error=None):
+    """The answer to a request that failed after it started: its transaction is rolled back."""
+    _roll_back_quietly()
+    if _wants_json():
+        return jsonify({"error": str(message)}), status
+    return _error_page(status, error=error, message=message)
+
+
+def _roll_back_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the database may be the very thing that failed
+        log.warning("cannot roll back the failed request's transaction", exc_info=True)
+
+
+def _error_page(status: int, *, error=None, message=None):
+    """The themed error page; when the request's context cannot be rendered (the database does
+    not answer, so the user cannot be loaded; a context processor fails), the same page for an
+    anonymous visitor; failing that, a static page, translated all the same."""
+    shown = error if isinstance(error, HTTPException) else _StatusOnly(status)
+    try:
+        return render_template("error.html", error=shown, message=message), status
+    except Exception:  # noqa: BLE001 - an error page must not fail
+        log.exception("cannot render the error page")
+    _roll_back_quietly()
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's current_user, without the database
+    try:
+        with _forced_locale():
+            return render_template("error.html", error=shown, message=message), status
+    except Exception:  # noqa: BLE001
+        log.exception("cannot render the error page for an anonymous visitor")
+    return _static_error_page(status, message), status
+
+
+class _StatusOnly:
+    """What ``error.html`` reads of an error, for an answer that is not an HTTP exception."""
+
+    def __init__(self, code: int):
+        self.code = code
+
+
+def _forced_locale():
+    """The visitor's language without reading their user record (it needs the database)."""
+    from flask import session
+    from flask_babel import force_locale
+
+    chosen = session.get("language") if session else None
+    if chosen not in LANGUAGES:
+        chosen = request.accept_languages.best_match(list(LANGUAGES)) or current_app.config["DEFAULT_LANGUAGE"]
+    return force_locale(chosen)
+
+
+def _static_error_page(status: int, message=None) -> str:
+    from markupsafe import escape
+
+    from kernel.i18n import gettext
+
+    try:
+        with _forced_locale():
+            language = str(get_locale() or "en")
+            text = str(message) if message else gettext("Something went wrong. Nothing was saved.")
+            back = gettext("Back to the dashboard")
+    except Exception:  # noqa: BLE001 - not even the catalogue: English
+        language, text, back = "en", "Something went wrong. Nothing was saved.", "Back to the dashboard"
+    return (f'<!doctype html><html lang="{escape(language)}"><head><meta charset="utf-8"><title>{status} · '
+            f'Passerelle</title></head><body><main><h1>{status}</h1><p>{escape(text)}</p>'
+            f'<p><a href="/">{escape(back)}</a></p></main></body></html>')
+
+
+# -- input no database can take ------------------------------------------------------------------
+NUMBER_ARGUMENTS = frozenset({"page", "per_page", "pos", "limit"})
+
+
+def _refuse_unusable_input(app: Flask) -> None:
+    """One check of what comes in before any view reads it: text a database cannot store (a NUL,
+    a lone surrogate), numbers no SQL integer holds, JSON nested beyond what the parser follows.
+    Each is a clear 4xx here instead of a crash somewhere further."""
+    from kernel.listing import MAX_RECORD_ID
+
+    @app.url_value_preprocessor
+    def ids_in_range(_endpoint, values):
+        for value in (values or {}).values():
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_RECORD_ID:
+                raise NotFound()
+
+    @app.before_request
+    def refuse_unusable_input():
+        from kernel.schemas import OUT_OF_RANGE, UNSAVABLE_TEXT, savable_text
+
+        for key, value in request.args.items(multi=True):
+            if not (savable_text(key) and savable_text(value)):
+                return _input_refused(400, UNSAVABLE_TEXT, key)
+            if _is_number_argument(key) and _too_large(value):
+                return _input_refused(400, OUT_OF_RANGE, key)
+        for key, value in request.form.items(multi=True):
+            if not (savable_text(key) and savable_text(value)):
+                return _input_refused(422, UNSAVABLE_TEXT, key)
+        if request.is_json:
+            try:
+                body = request.get_json(silent=True)
+            except RecursionError:
+                return _input_refused(400, _l("The JSON sent is nested too deeply."))
+            unsavable = _first_unsavable(body, savable_text)
+            if unsavable is not None:
+                return _input_refused(422, UNSAVABLE_TEXT, unsavable)
+        return None
+
+
+def _is_number_argument(key: str) -> bool:
+    return key in NUMBER_ARGUMENTS or key.endswith("_id")
+
+
+def _too_large(value: str) -> bool:
+    from kernel.listing import MAX_RECORD_ID
+
+    digits = value.strip().lstrip("-")
+    return digits.isascii() and digits.isdigit() and (len(digits) > 10 or int(digits) > MAX_RECORD_ID)
+
+
+def _first_unsavable(body, savable_text) -> str | None:
+    """The key (or ``"_body"``) of the first text in a JSON document that cannot be saved."""
+    pending = [("_body", body)]
+    while pending:  # no recursion: the document may be as deep as the parser allows
+        key, value = pending.pop()
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if not savable_text(name):
+                    return "_body"
+                pending.append((name if key == "_body" else key, item))
+        elif isinstance(value, list):
+            pending.extend((key, item) for item in value)
+        elif not savable_text(value):
+            return key
+    return None
+
+
+def _input_refused(status: int, message, field: str | None = None):
+    if _wants_json():
+        _answer_in_the_api_users_language()
+    if _wants_json() or request.is_json:
+        body = {"error": str(message)}
+        if field:
+            body["errors"] = {field: [str(message)]}
+        return jsonify(body), status
+    return _error_page(status, message=message)
+
+
+def _answer_in_the_api_users_language() -> None:
+    """The API authenticates in its views, after this check: read the token's user (read only) so
+    that the refusal is in their language, as the view's answers are."""
+    from kernel.users import user_for_token
+
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        user = user_for_token(token.strip())
+        if user is not None:
+            g._login_user = user

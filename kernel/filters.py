@@ -104,10 +104,12 @@ def _coerce(meta: FieldMeta, operator: str, raw: list[str], schema_field) -> lis
         return [raw[0].lower() in {"1", "true", "yes", "on"}]
     if operator == "between" and len(raw) != 2:
         raise ValidationError([_("Give two values: from and to.")])
-    if meta.kind in DATE_KINDS:
+    if meta.kind in DATE_KINDS:  # a date-time is filtered by whole days
         from marshmallow import fields
 
-        return [fields.Date().deserialize(value) for value in raw]
+        from kernel.schemas import KIND_MESSAGES
+
+        return [fields.Date(error_messages={"invalid": KIND_MESSAGES["date"]}).deserialize(value) for value in raw]
     if schema_field is None or meta.kind in TEXT_KINDS:
         return [value.strip() for value in raw]
     if meta.kind == "choice":  # inactive options too: records may still hold them
@@ -161,14 +163,17 @@ def _datetime_clause(column, operator, values):
     def start(day):
         return datetime.combine(day, time.min)
 
+    def end(day):  # the last day there is has no next day
+        return start(day) + timedelta(days=1) if day < day.max else datetime.max
+
     if operator == "equals":
-        return and_(column >= start(values[0]), column < start(values[0]) + timedelta(days=1))
+        return and_(column >= start(values[0]), column < end(values[0]))
     if operator == "before":
         return column < start(values[0])
     if operator == "after":
-        return column >= start(values[0]) + timedelta(days=1)
+        return column >= end(values[0])
     low, high = sorted(values)
-    return and_(column >= start(low), column < start(high) + timedelta(days=1))
+    return and_(column >= start(low), column < end(high))
 
 
 def conditions_json(conditions: list[Condition]) -> list[dict]:

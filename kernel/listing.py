@@ -318,6 +318,12 @@ def _positive_int(value, default: int) -> int:
     return min(number, MAX_PAGE) if number > 0 else default
 
 
+def page_size(value) -> int | None:
+    """A page size someone chose, within ``MAX_PAGE_SIZE``; ``None`` when it is not a number."""
+    size = _positive_int(value, 0)
+    return min(size, MAX_PAGE_SIZE) if size else None
+
+
 def record_id(value) -> int | None:
     """An id someone typed or sent: a whole number an id column can hold, else ``None``."""
     text = str(value).strip()

@@ -41,6 +41,42 @@ KIND_MESSAGES = {
 }
 
 
+# What the database columns hold: PostgreSQL's ``integer`` (ids, whole numbers) and the
+# ``Numeric(12, 2)`` of decimal fields. A larger value is refused here rather than by the database.
+INTEGER_RANGE = (-(2**31), 2**31 - 1)
+DECIMAL_LIMIT = 10**10
+OUT_OF_RANGE = _l("This number is too large.")
+UNSAVABLE_TEXT = _l("This text contains a character that cannot be saved (a NUL or an invalid character).")
+
+
+def savable_text(value) -> bool:
+    """No NUL (PostgreSQL refuses it) and no lone surrogate (it cannot be encoded in UTF-8): JSON
+    can carry both (``"\\u0000"``, ``"\\ud800"``)."""
+    if not isinstance(value, str):
+        return True
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def in_integer_range(value) -> bool:
+    return INTEGER_RANGE[0] <= value <= INTEGER_RANGE[1]
+
+
+def _integer_range(value):
+    if not in_integer_range(value):
+        raise ValidationError(str(OUT_OF_RANGE))
+
+
+def _decimal_range(value):
+    if not -DECIMAL_LIMIT < value < DECIMAL_LIMIT:
+        raise ValidationError(str(OUT_OF_RANGE))
+
+
 class Email(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -77,9 +113,12 @@ class UtcDateTime(fields.DateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
-        if moment.tzinfo is None:
-            moment = get_timezone().localize(moment)  # pytz: replace(tzinfo=) would take the zone's LMT offset
-        return moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            if moment.tzinfo is None:
+                moment = get_timezone().localize(moment)  # pytz: replace(tzinfo=) would take the zone's LMT offset
+            return moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as error:  # year 1 or 9999 moved across midnight by the time zone
+            raise self.make_error("invalid") from error
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
@@ -104,6 +143,8 @@ def _exists_validator(meta: FieldMeta):
     def check(value):
         from kernel.users import User
 
+        if not in_integer_range(value):  # no such id: the query itself would overflow
+            raise ValidationError(_("Choose an active user.") if meta.kind == "user" else _("Choose an existing record."))
         if meta.kind == "user":
             found = db.session.scalar(select(User.id).where(User.id == value, User.active.is_(True)))
             if found is None:
@@ -145,6 +186,11 @@ def marshmallow_field(meta: FieldMeta) -> fields.Field:
         validators.append(_country_validator)
     if meta.kind in {"user", "reference"}:
         validators.append(_exists_validator(meta))
+    if meta.kind == "integer":
+        validators.append(_integer_range)
+    if meta.kind == "decimal":
+        validators.append(_decimal_range)
+        messages["special"] = KIND_MESSAGES["decimal"]
     options["validate"] = validators
     factory = {
         "text": Identifier if meta.identifier else fields.String,
@@ -211,6 +257,9 @@ def load(entity: Entity, raw: dict, *, partial: bool, record=None) -> dict:
     longer offered; new input must be one of the active options."""
     schema = entity_schema(entity)(partial=partial, unknown=RAISE)
     data = {key: value for key, value in raw.items() if key not in READ_ONLY_KEYS}
+    unsavable = {key: [str(UNSAVABLE_TEXT)] for key, value in data.items() if not savable_text(value)}
+    if unsavable:
+        raise ValidationError(unsavable)
     kept = unchanged_choices(entity, record, data) if record is not None else {}
     missing = {} if partial else {
         name: [str(REQUIRED)] for name, meta in entity.fields.items()

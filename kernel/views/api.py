@@ -84,10 +84,18 @@ def field_filters(entity) -> dict:
         try:
             filters[name] = schema.fields[name].deserialize(value)
         except ValidationError as error:
-            errors[name] = [str(message) for message in error.messages]
+            errors[name] = message_list(error)
     if errors:
         raise ValidationError(errors)
     return filters
+
+
+def message_list(error: ValidationError) -> list[str]:
+    """A field's messages as a list of texts: marshmallow keeps one (lazy) message as it is."""
+    messages = error.messages
+    if isinstance(messages, dict):
+        return [str(text) for texts in messages.values() for text in (texts if isinstance(texts, list) else [texts])]
+    return [str(text) for text in messages] if isinstance(messages, list) else [str(messages)]
 
 
 @bp.route("/<entity:plural>", methods=["GET"])

@@ -59,7 +59,7 @@ def choose_columns(plural):
     if not columns:
         flash(_("Choose at least one column."), "error")
         return back_to_list(entity, request.form.get("list_query", ""))
-    per_page = request.form.get("per_page", type=int)
+    per_page = listing.page_size(request.form.get("per_page"))
     save_columns(current_user.id, entity.name, columns, per_page)
     db.session.commit()
     flash(_("Your columns are saved for this list."), "success")
