@@ -26,6 +26,13 @@ def passerelle_permissions():
 
 
 @hookimpl
+def passerelle_dashlets():
+    from plugins.clients.dashlets import client_dashlets
+
+    return client_dashlets()
+
+
+@hookimpl
 def passerelle_demo_data(session, users):
     from plugins.clients.demo import demo_clients
 

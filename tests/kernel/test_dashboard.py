@@ -18,6 +18,8 @@ from tests.conftest import csrf_token_from, login
 
 # -- a tiny plugin offering dashlets ---------------------------------------------------------
 
+NEW = "clients:new-client"  # the guide's "New client" action, first on a staff dashboard
+
 
 def render_news(user):
     return f"<p>Fresh news for {user.name}</p>"
@@ -117,7 +119,7 @@ def test_managers_and_readers_get_the_figures_of_every_module_by_default(make_us
 
 def test_staff_get_their_own_records_by_default(staff, staff_client):
     html = dashboard(staff_client)
-    assert shown_keys(html) == ["mine:client"]
+    assert shown_keys(html) == ["clients:new-client", "mine:client"]  # the guide's "New client" first
     assert "My clients" in html and "Clients: figures" not in html
     assert 'href="/clients/?mine=1"' in html
 
@@ -182,40 +184,41 @@ def test_customise_mode_offers_the_forms_and_the_dashlets_not_shown(staff_client
 def test_add_remove_move_and_reset(staff, staff_client):
     added = staff_client.post("/dashboard/add", data={"key": "figures:client"})
     assert added.status_code == 302 and added.location.endswith("/?customise=1#dashlet-figures:client")
-    assert saved_keys(staff) == ["mine:client", "figures:client"]
+    assert saved_keys(staff) == [NEW, "mine:client", "figures:client"]
     html = dashboard(staff_client, customise=True)
-    assert shown_keys(html) == ["mine:client", "figures:client"]
+    assert shown_keys(html) == [NEW, "mine:client", "figures:client"]
     assert addable_keys(html) == []
     assert "Reset to the defaults" in html
 
     staff_client.post("/dashboard/move", data={"key": "figures:client", "direction": "up"})
-    assert saved_keys(staff) == ["figures:client", "mine:client"]
-    assert shown_keys(dashboard(staff_client)) == ["figures:client", "mine:client"]
+    assert saved_keys(staff) == [NEW, "figures:client", "mine:client"]
+    assert shown_keys(dashboard(staff_client)) == [NEW, "figures:client", "mine:client"]
     staff_client.post("/dashboard/move", data={"key": "mine:client", "direction": "down"})  # already last
-    assert saved_keys(staff) == ["figures:client", "mine:client"]
+    assert saved_keys(staff) == [NEW, "figures:client", "mine:client"]
 
     staff_client.post("/dashboard/remove", data={"key": "mine:client"})
-    assert saved_keys(staff) == ["figures:client"]
+    assert saved_keys(staff) == [NEW, "figures:client"]
     html = dashboard(staff_client, customise=True)
-    assert shown_keys(html) == ["figures:client"] and addable_keys(html) == ["mine:client"]
+    assert shown_keys(html) == [NEW, "figures:client"] and addable_keys(html) == ["mine:client"]
 
     staff_client.post("/dashboard/remove", data={"key": "figures:client"})
+    staff_client.post("/dashboard/remove", data={"key": NEW})
     assert saved_keys(staff) == []
     assert "Your dashboard is empty" in dashboard(staff_client)
 
     staff_client.post("/dashboard/reset")
     assert saved_keys(staff) is None
-    assert shown_keys(dashboard(staff_client)) == ["mine:client"]
+    assert shown_keys(dashboard(staff_client)) == [NEW, "mine:client"]
 
 
 def test_drag_and_drop_saves_the_new_order_of_the_shown_dashlets(staff, staff_client):
     staff_client.post("/dashboard/add", data={"key": "figures:client"})
-    response = staff_client.post("/dashboard/order", data={"key": ["figures:client", "mine:client"]})
+    response = staff_client.post("/dashboard/order", data={"key": ["figures:client", NEW, "mine:client"]})
     assert response.status_code == 204
-    assert saved_keys(staff) == ["figures:client", "mine:client"]
+    assert saved_keys(staff) == ["figures:client", NEW, "mine:client"]
     refused = staff_client.post("/dashboard/order", data={"key": ["figures:client"]})
     assert refused.status_code == 400
-    assert saved_keys(staff) == ["figures:client", "mine:client"]
+    assert saved_keys(staff) == ["figures:client", NEW, "mine:client"]
 
 
 def test_an_unknown_dashlet_cannot_be_added(staff, staff_client):
@@ -240,7 +243,7 @@ def test_every_dashboard_form_needs_the_csrf_token(make_app, make_user):
         assert saved_keys(user) is None
         accepted = client.post("/dashboard/add", data={"key": "figures:client", "csrf_token": csrf_token_from(html)})
         assert accepted.status_code == 302
-        assert saved_keys(user) == ["mine:client", "figures:client"]
+        assert saved_keys(user) == [NEW, "mine:client", "figures:client"]
 
 
 # -- plugins' dashlets and permissions -------------------------------------------------------
@@ -249,7 +252,7 @@ def test_every_dashboard_form_needs_the_csrf_token(make_app, make_user):
 def test_a_plugins_dashlet_appears_on_the_dashboard_of_its_default_roles(with_news, make_user):
     user = make_user("staff", name="Sam Staff")
     html = dashboard(login(with_news.test_client(), user), customise=True)
-    assert shown_keys(html) == ["mine:client", "news.latest"]
+    assert shown_keys(html) == [NEW, "mine:client", "news.latest"]
     assert "Latest news" in html and "Fresh news for Sam Staff" in html
     assert "news.broken" in addable_keys(html)
 
