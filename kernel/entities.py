@@ -227,6 +227,7 @@ class Entity:
     permission: str | None = None  # permission prefix; defaults to the plugin's name
     duplicates: DuplicateRule | None = None  # duplicate detection (kernel.duplicates)
     relatable: bool = False  # other modules' "related to" fields may point at its records
+    hints: tuple[str, ...] = ()  # fields a picker shows after the title to tell records apart (a client's city)
     validators: tuple = ()  # functions(values: dict) -> {field: message} checked on every save
     closing: Closing | None = None  # read-only records once closed (see Closing)
     model: type | None = None

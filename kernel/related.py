@@ -81,7 +81,24 @@ def search_related(meta: FieldMeta, registry, q: str, user, limit: int = 20) -> 
         if not entity.can(user, "view"):
             continue
         statement = filtered(entity, q=q).order_by(*sort_clause(entity, None)).limit(limit)
-        for record in db.session.scalars(statement):
+        found = db.session.scalars(statement).all()
+        hints = record_hints(entity, found, registry)
+        for record in found:
+            title = f"{entity.label} — {entity.title_of(record)}"
             results.append({"id": f"{entity.name}:{record.id}",
-                            "title": f"{entity.label} — {entity.title_of(record)}"})
+                            "title": f"{title} ({hints[record.id]})" if hints.get(record.id) else title})
     return results[:limit]
+
+
+def record_hints(entity, found: list, registry) -> dict[int, str]:
+    """``{id: "Iqaluit, Mar 12, 1985"}``: the values of the entity's ``hints`` fields, which tell
+    apart records of one title (four "Philip Mitchell" of different partners)."""
+    from kernel.display import Lookups, display_value
+
+    metas = [entity.fields[name] for name in entity.hints if name in entity.fields]
+    if not metas or not found:
+        return {}
+    lookups = Lookups(entity, found, registry)
+    return {record.id: ", ".join(text for meta in metas
+                                 if (text := display_value(meta, entity.value_of(record, meta.name), lookups)))
+            for record in found}

@@ -31,7 +31,7 @@ class Partner(Record, Assignable):
         name="partner", plural="partners", icon="🏢",
         label=_l("Partner"), label_plural=_l("Partners"),
         create_label=_l("Create a partner"), list_label=_l("View partners"),
-        title="{name}", default_sort="name", relatable=True,
+        title="{name}", default_sort="name", relatable=True, hints=("city",),
         duplicates=DuplicateRule(name_fields=("name",), exact_fields=("email", "phone"),
                                  normalise=company_name_key),
     )
@@ -60,6 +60,7 @@ class Contact(Record, Assignable):
         label=_l("Contact"), label_plural=_l("Contacts"),
         create_label=_l("Create a contact"), list_label=_l("View contacts"),
         title="{first_name} {last_name}", default_sort="last_name", relatable=True, permission="partners",
+        hints=("partner_id", "city"),
         duplicates=DuplicateRule(name_fields=("first_name", "last_name"),
                                  exact_fields=("email", "phone", "mobile_phone")),
     )
