@@ -83,13 +83,13 @@ def test_a_form_with_the_token_of_its_page_is_saved(protected_app):
 
 def test_logout_and_profile_forms_need_the_token_too(protected_app):
     client = _log_in(protected_app)
-    assert client.post("/profile/tokens", data={"name": "script"}).status_code == 400
+    assert client.post("/profile/tokens", data={"name": "script", "current": TEST_PASSWORD}).status_code == 400
     assert _count(ApiToken) == 0
     assert client.post("/logout").status_code == 400
     assert client.get("/").status_code == 200  # still logged in
 
     token = csrf_token_from(client.get("/profile/").data)
-    assert client.post("/profile/tokens", data={"name": "script", "csrf_token": token}).status_code == 302
+    assert client.post("/profile/tokens", data={"name": "script", "current": TEST_PASSWORD, "csrf_token": token}).status_code == 302
     assert _count(ApiToken) == 1
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/").status_code == 302
