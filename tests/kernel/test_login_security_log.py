@@ -41,3 +41,20 @@ def test_an_administrators_changes_to_a_user_are_logged(app, admin_client, staff
         ("user.role_changed", "admin@example.org"), ("user.deactivated", "admin@example.org"),
         ("sessions.ended", "admin@example.org"), ("sessions.ended", "admin@example.org")]
     assert rows[0].details == {"old": "staff", "new": "supervisor"}
+
+
+def test_a_force_close_approval_is_logged(app, make_user, login_as):
+    from plugins.helpline.models import Contact
+    from tests.helpline.helpers import fresh, make_contact, make_profile
+
+    agent = make_user("staff", email="agent@example.org")
+    make_user("supervisor", email="sam@example.org")
+    contact = make_contact(agent, profile=make_profile(agent))
+    response = login_as(agent).post(f"/helpline/contacts/{contact.id}/force-close", data={
+        "version": fresh(Contact, contact.id).version, "reason": "Caller hung up",
+        "approver_email": "sam@example.org", "approver_password": TEST_PASSWORD})
+    assert response.status_code == 302
+    db.session.expire_all()
+    row = db.session.scalar(select(SecurityEvent).where(SecurityEvent.event == "force_close.approved"))
+    assert (row.user_email, row.target_id, row.details) == ("agent@example.org", str(contact.id),
+                                                            {"approver": "sam@example.org"})
