@@ -36,6 +36,7 @@ def passerelle_menu_items():
         MenuItem(_l("History"), "activities.task_history", "activities.view", "✅", "task"),
         MenuItem(_l("Kanban"), "activities.kanban", "activities.view", "✅", "task"),
         MenuItem(_l("Calendar"), "activities.calendar_page", "activities.view", "📅", "calendar"),
+        MenuItem(_l("CVs"), "cvs.cv_list", "documents.view", "📄", "cv"),
     ]
 
 
@@ -43,10 +44,11 @@ def passerelle_menu_items():
 def passerelle_blueprints():
     from kernel.app import csrf
     from plugins.activities.api import api
+    from plugins.activities.cvs import bp as cvs
     from plugins.activities.views import bp
 
     csrf.exempt(api)  # token authentication, as the kernel's API
-    return [bp, api]
+    return [bp, api, cvs]
 
 
 @hookimpl
