@@ -84,14 +84,6 @@ def user_for_session(user_id: str):
     return user
 
 
-def end_current() -> None:
-    row = current()
-    if row is not None:
-        row.ended_at = utcnow()
-    session.pop(COOKIE_KEY, None)
-    g.user_session = None
-
-
 def end_all(user, *, keep: UserSession | None = None) -> int:
     """End every live session of ``user`` (but ``keep``); returns how many were ended."""
     statement = update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))

@@ -74,8 +74,8 @@ def choose_language(code):
 @login_required
 def logout():
     language = current_user.language
-    sessions.end_current()
-    record_event(events.LOGOUT)
+    ended = sessions.end_all(current_user)  # every browser of this user: a forgotten one ends too
+    record_event(events.LOGOUT, sessions=ended)
     db.session.commit()
     logout_user()
     session.clear()

@@ -32,6 +32,13 @@ def test_a_copied_cookie_stops_working_at_logout(app, staff_client):
     assert response.status_code == 302 and response.location.startswith("/login")
 
 
+def test_logout_ends_every_session_of_the_user(app, staff, login_as):
+    laptop, phone = login_as(staff), login_as(staff)
+    assert laptop.post("/logout").status_code == 302
+    assert not _is_signed_in(phone)
+    assert db.session.scalar(select(UserSession.id).where(UserSession.ended_at.is_(None))) is None
+
+
 def test_the_session_table_keeps_only_a_hash_of_the_cookies_secret(app, staff_client):
     with staff_client.session_transaction() as session:
         secret = session["_session_secret"]
