@@ -8,6 +8,8 @@ from flask import g, has_request_context
 from sqlalchemy import select
 
 from kernel.db import db
+from kernel.security import events
+from kernel.security.events import record_event
 from kernel.users import User
 from plugins.sae.models import SaeMember, SaeSettings
 from plugins.sae.numbering import DEFAULT_FORMAT
@@ -58,6 +60,9 @@ def save_members(team_ids: set[int], duty_ids: set[int]) -> None:
         if member is None:
             member = SaeMember(user_id=user_id)
             db.session.add(member)
+        if bool(member.on_team) != (user_id in team_ids):  # the SAE team grants permissions
+            record_event(events.PERMISSIONS_CHANGED, target_type="user", target_id=user_id,
+                         sae_team=user_id in team_ids)
         member.on_team = user_id in team_ids
         member.on_duty = user_id in duty_ids
     if has_request_context():

@@ -74,3 +74,18 @@ def test_roles(make_user, login_as, case_file, role, expected):
 def test_only_supervisors_hold_the_reopen_permission(counsellor, supervisor):
     assert supervisor.can("sae.reopen") and not counsellor.can("sae.reopen")
     assert plugins().get("sae") is not None
+
+
+def test_joining_and_leaving_the_team_is_in_the_security_log(app, admin, outsider, login_as):
+    from sqlalchemy import select
+
+    from kernel.security.models import SecurityEvent
+
+    client = login_as(admin)
+    client.post("/sae/settings", data={"file_number_format": "SAE-{year}-{seq:04d}", "team": [str(outsider.id)]})
+    client.post("/sae/settings", data={"file_number_format": "SAE-{year}-{seq:04d}"})
+    rows = db.session.execute(select(SecurityEvent.event, SecurityEvent.user_id, SecurityEvent.target_id,
+                                     SecurityEvent.details).order_by(SecurityEvent.id)).all()
+    changes = [row for row in rows if row.event == "user.permissions_changed"]
+    assert [(row.user_id, row.target_id, row.details["sae_team"]) for row in changes] == [
+        (admin.id, str(outsider.id), True), (admin.id, str(outsider.id), False)]
