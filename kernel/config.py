@@ -31,7 +31,7 @@ SETTINGS = {
     "SESSION_COOKIE_SECURE": (False, bool),
     "TRUSTED_PROXIES": (0, int),  # reverse proxies in front whose X-Forwarded-* headers are believed
     "RATELIMIT_STORAGE_URI": ("memory://", str),
-    "LOGIN_RATE_LIMIT": ("10 per minute", str),
+    "LOGIN_RATE_LIMIT": ("10 per minute; 50 per hour", str),
     "PASSWORD_RESET_MAX_AGE": (3600, int),
     "SESSION_IDLE_MINUTES": (480, int),  # a session unused this long ends (kernel.security.sessions)
     "SESSION_MAX_DAYS": (7, int),  # a session ends this long after login, used or not

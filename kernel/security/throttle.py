@@ -1,8 +1,10 @@
 """Throttling of password checks and other sensitive attempts, shared by every worker and server.
 
-Attempts are counted per account and, separately, per source address, in fixed windows of
-``LOGIN_RATE_LIMIT`` ("10 per minute"): spraying many accounts from one address is stopped by the
-address's counter, trying one account from many addresses by the account's. Counters live in the
+Attempts are counted per account and, separately, per source address, in the fixed windows of
+``LOGIN_RATE_LIMIT`` ("10 per minute; 50 per hour"): spraying many accounts from one address is
+stopped by the address's counter, trying one account from many addresses by the account's. The
+hourly window keeps a patient attacker under 100 guesses in any hour (OWASP ASVS 2.2.1), which a
+limit per minute alone does not (600). Counters live in the
 database (``throttle_counters``, one atomic UPSERT per counter) or, when ``RATELIMIT_STORAGE_URI``
 is ``redis://…``, in Redis. Keys are HMACs of what is counted: the table never holds an address or
 an e-mail in clear.
@@ -23,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from limits import parse
+from limits import parse_many
 from sqlalchemy import case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -34,13 +36,26 @@ log = logging.getLogger("passerelle.security")
 ACCOUNT = "account"
 ADDRESS = "address"
 CLEAN_UP_ONE_IN = 50  # old counters are removed by one attempt in this many
+DEFAULT_LIMIT = "10 per minute; 50 per hour"
+
+
+@dataclass
+class Counter:
+    """One counter of one window: an account's or an address's attempts in this minute or hour."""
+
+    key: str
+    window: int  # the window's number since the epoch
+    period: int  # seconds
+    amount: int  # attempts allowed in the window
+
+    @property
+    def window_start(self) -> datetime:
+        return datetime.fromtimestamp(self.window * self.period, UTC).replace(tzinfo=None)
 
 
 @dataclass
 class Attempt:
-    keys: list[str] = field(default_factory=list)
-    window: int = 0  # the window's number since the epoch
-    period: int = 60  # seconds
+    counters: list[Counter] = field(default_factory=list)
     throttled: bool = False
     counted_in: str = "none"  # "database", "redis" or "none" (throttling off)
 
@@ -49,33 +64,33 @@ def enabled() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
 
-def limit() -> tuple[int, int]:
-    """(attempts, seconds) allowed per account and per address."""
-    item = parse(current_app.config.get("LOGIN_RATE_LIMIT") or "10 per minute")
-    return item.amount, int(item.get_expiry())
+def limits() -> list[tuple[int, int]]:
+    """[(attempts, seconds)] allowed per account and per address, one per window."""
+    items = parse_many(current_app.config.get("LOGIN_RATE_LIMIT") or DEFAULT_LIMIT)
+    return [(item.amount, int(item.get_expiry())) for item in items]
 
 
-def counter_key(kind: str, value: str) -> str:
+def counter_key(kind: str, value: str, period: int) -> str:
     secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(secret, f"throttle:{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(secret, f"throttle:{kind}:{period}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def count_attempt(*, account: str | None, address: str | None) -> Attempt:
     """Count one attempt on ``account`` (a normalised e-mail) from ``address``; the attempt is
-    ``throttled`` when either has gone over the limit in the current window."""
+    ``throttled`` when either has gone over a limit in its current window."""
     if not enabled():
         return Attempt()
-    amount, period = limit()
     now = datetime.now(UTC).timestamp()
-    attempt = Attempt(window=int(now // period), period=period)
-    if account:
-        attempt.keys.append(counter_key(ACCOUNT, account.strip().lower()))
-    if address:
-        attempt.keys.append(counter_key(ADDRESS, address))
+    attempt = Attempt()
+    counted = [(ACCOUNT, account.strip().lower() if account else None), (ADDRESS, address)]
+    for kind, value in counted:
+        if value:
+            attempt.counters += [Counter(counter_key(kind, value, period), int(now // period), period, amount)
+                                 for amount, period in limits()]
     counts = _redis_counts(attempt) if _redis_url() else None
     if counts is None:
         counts = _database_counts(attempt)
-    attempt.throttled = any(count > amount for count in counts)
+    attempt.throttled = any(count > counter.amount for count, counter in zip(counts, attempt.counters, strict=True))
     return attempt
 
 
@@ -85,38 +100,34 @@ def forgive(attempt: Attempt) -> None:
         try:
             client = _redis_client(_redis_url())
             pipeline = client.pipeline()
-            for key in attempt.keys:
-                pipeline.decr(_redis_key(key, attempt.window))
+            for counter in attempt.counters:
+                pipeline.decr(_redis_key(counter))
             pipeline.execute()
         except Exception:  # noqa: BLE001 - Redis down: the attempt stays counted, nothing worse
             log.warning("throttling: Redis did not answer; a successful attempt stays counted")
     elif attempt.counted_in == "database":
-        start = _window_start(attempt)
-        db.session.execute(
-            update(ThrottleCounter)
-            .where(ThrottleCounter.key.in_(attempt.keys), ThrottleCounter.window_start == start,
-                   ThrottleCounter.count > 0)
-            .values(count=ThrottleCounter.count - 1)
-        )
+        for counter in attempt.counters:
+            db.session.execute(
+                update(ThrottleCounter)
+                .where(ThrottleCounter.key == counter.key, ThrottleCounter.window_start == counter.window_start,
+                       ThrottleCounter.count > 0)
+                .values(count=ThrottleCounter.count - 1)
+            )
         db.session.commit()
 
 
 # -- the database --------------------------------------------------------------------------------
 
-def _window_start(attempt: Attempt) -> datetime:
-    return datetime.fromtimestamp(attempt.window * attempt.period, UTC).replace(tzinfo=None)
-
-
 def _database_counts(attempt: Attempt) -> list[int]:
     """One UPSERT per counter in the request's session, committed at once: the counts must stay
     even when the request fails, and on SQLite a second connection would wait behind the request's
     own write lock. Callers count before changing anything else."""
-    start = _window_start(attempt)
-    counts = [_increment(key, start) for key in attempt.keys]
+    counts = [_increment(counter.key, counter.window_start) for counter in attempt.counters]
     db.session.commit()
     attempt.counted_in = "database"
-    if secrets.randbelow(CLEAN_UP_ONE_IN) == 0:
-        _remove_old_counters(start - timedelta(seconds=attempt.period))
+    if attempt.counters and secrets.randbelow(CLEAN_UP_ONE_IN) == 0:
+        longest = max(counter.period for counter in attempt.counters)
+        _remove_old_counters(min(counter.window_start for counter in attempt.counters) - timedelta(seconds=longest))
     return counts
 
 
@@ -155,8 +166,8 @@ def _redis_client(url: str):
     return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
 
 
-def _redis_key(key: str, window: int) -> str:
-    return f"passerelle:throttle:{key}:{window}"
+def _redis_key(counter: Counter) -> str:
+    return f"passerelle:throttle:{counter.key}:{counter.window}"
 
 
 def _redis_counts(attempt: Attempt) -> list[int] | None:
@@ -164,9 +175,9 @@ def _redis_counts(attempt: Attempt) -> list[int] | None:
     database counts instead)."""
     try:
         pipeline = _redis_client(_redis_url()).pipeline()
-        for key in attempt.keys:
-            pipeline.incr(_redis_key(key, attempt.window))
-            pipeline.expire(_redis_key(key, attempt.window), attempt.period * 2)
+        for counter in attempt.counters:
+            pipeline.incr(_redis_key(counter))
+            pipeline.expire(_redis_key(counter), counter.period * 2)
         replies = pipeline.execute()
     except Exception:  # noqa: BLE001 - any Redis failure: fall back rather than let attempts through
         log.warning("throttling: Redis did not answer; counting in the database")
