@@ -40,7 +40,6 @@ def token_required(view):
         user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         if user is None:
             return problem(401, _("A valid API token is required (Authorization: Bearer <token>)."))
-        db.session.commit()  # the token's last use is kept even when the request saves nothing
         g._login_user = user  # Flask-Login's current_user for this request, without a session
         g.api_user = user
         if not user.can("kernel.api"):
