@@ -21,7 +21,7 @@ from kernel.security import events, sessions
 from kernel.security.events import record_event
 from kernel.security.models import SecurityEvent
 from kernel.security.passwords import LOGIN, Throttled, count_reset_request, password_problem, verify_password
-from kernel.users import User, find_user_by_email
+from kernel.users import User, find_user_by_email, revoke_tokens
 
 bp = Blueprint("auth", __name__)
 
@@ -165,10 +165,14 @@ def reset_password(token):
             return render_template("auth/reset.html", token=token), 422
         user.set_password(request.form["password"])
         sessions.end_all(user)
-        record_event(events.PASSWORD_RESET, user=user)
+        # Whoever knew the old password may have made tokens with it: revoked unless kept.
+        revoked = 0 if request.form.get("keep_tokens") else revoke_tokens(user)
+        record_event(events.PASSWORD_RESET, user=user, tokens_revoked=revoked)
         db.session.commit()
         forget_initial_password(user)
         flash(_("Your password is changed. You can log in."), "success")
+        if revoked:
+            flash(_("Your API tokens are revoked: make new ones for the programs that need them."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", token=token)
 
