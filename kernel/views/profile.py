@@ -18,7 +18,7 @@ from kernel.registry import plugins
 from kernel.security import events, sessions
 from kernel.security.events import record_event
 from kernel.security.passwords import PASSWORD_CHANGE, TOKEN, Throttled, password_problem, verify_password
-from kernel.users import DENSITIES, THEMES, ApiToken, create_token, revoke_tokens
+from kernel.users import DENSITIES, THEMES, ApiToken, create_token, hash_token, revoke_tokens
 from kernel.views.auth import forget_initial_password, safe_next
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -100,10 +100,17 @@ def change_password():
 
 def token_expiry(value: str | None) -> datetime | None:
     """The end of the day chosen (UTC); raises ValueError when it is not a date after today."""
-    if not (value or "").strip():
+    text = (value or "").strip()
+    if not text:
         return None
-    day = date.fromisoformat(value.strip()[:10])
-    expires_at = datetime.combine(day + timedelta(days=1), time())
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = datetime.fromisoformat(text).date()  # a date and time: its day
+    try:
+        expires_at = datetime.combine(day + timedelta(days=1), time())
+    except OverflowError as error:  # 9999-12-31
+        raise ValueError("beyond the calendar") from error
     if expires_at <= utcnow() + timedelta(days=1):
         raise ValueError("not after today")
     return expires_at
@@ -193,10 +200,12 @@ def _api_new_token():
     except ValueError:
         return _api_error(422, _("Choose an expiry date after today, or none."),
                           errors={"expires_at": [_("Choose an expiry date after today, or none.")]})
-    name = str(body.get("name") or "").strip()[:255] or _("API token")
+    if not isinstance(body.get("name") or "", str):
+        return _api_error(422, _("Some fields are not valid."), errors={"name": [_("The name must be text.")]})
+    name = (body.get("name") or "").strip()[:255] or _("API token")
     token = create_token(user, name, expires_at)
     record_event(events.TOKEN_CREATED, user=user, name=name, via="api")
     db.session.commit()
-    stored = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc()))
+    stored = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     return jsonify({"id": stored.id, "name": name, "token": token,
                     "expires_at": expires_at.isoformat() if expires_at else None}), 201
