@@ -80,11 +80,15 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     )
     app.config.update(settings)
     app.url_map.converters["entity"] = EntityConverter
+    # Served over HTTPS (BASE_URL), the cookies are never sent in clear, whatever the setting says.
+    secure = bool(settings["SESSION_COOKIE_SECURE"]) or str(settings.get("BASE_URL") or "").startswith("https://")
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SECURE=settings["SESSION_COOKIE_SECURE"],
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=settings.get("MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
     )

@@ -39,7 +39,10 @@ THROTTLED = "throttled"
 
 
 def client_address() -> str | None:
-    return (request.remote_addr or None) if has_request_context() else None
+    # At most the columns' 64 characters: a misconfigured proxy may pass on any X-Forwarded-For.
+    if not has_request_context():
+        return None
+    return (request.remote_addr or "")[:64] or None
 
 
 def record_event(event: str, *, user=None, email: str | None = None, target_type: str | None = None,

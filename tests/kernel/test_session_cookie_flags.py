@@ -1,0 +1,50 @@
+"""The session cookie: HttpOnly and SameSite=Lax always, Secure whenever the site is served over
+HTTPS (``BASE_URL``) even if ``SESSION_COOKIE_SECURE`` was forgotten; no remember-me cookie; the
+client address kept with a session and in the security log fits its column whatever a proxy
+passes on."""
+
+from sqlalchemy import select
+
+from kernel.db import db
+from kernel.security.models import SecurityEvent, UserSession
+from kernel.users import User
+from tests.conftest import TEST_PASSWORD
+
+
+def _add_user(app, email="cookie@example.org"):
+    with app.app_context():
+        user = User(email=email, name="Cookie", role="staff", language="en")
+        user.set_password(TEST_PASSWORD)
+        db.session.add(user)
+        db.session.commit()
+        db.session.remove()
+    return email
+
+
+def _login(app, email, **options):
+    return app.test_client().post("/login", data={"email": email, "password": TEST_PASSWORD}, **options)
+
+
+def test_the_session_cookie_is_secure_when_the_site_is_served_over_https(make_app):
+    app = make_app(BASE_URL="https://crm.example.org", SESSION_COOKIE_SECURE=False)
+    response = _login(app, _add_user(app), base_url="https://crm.example.org")
+    assert response.status_code == 302
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith("session=")  # no remember-me cookie
+    assert "Secure" in cookies[0] and "HttpOnly" in cookies[0] and "SameSite=Lax" in cookies[0]
+
+
+def test_a_login_sets_only_the_session_cookie(app):
+    response = _login(app, _add_user(app))
+    cookies = response.headers.getlist("Set-Cookie")
+    assert [cookie.split("=")[0] for cookie in cookies] == ["session"]
+
+
+def test_an_overlong_forwarded_address_still_lets_the_user_in(make_app):
+    app = make_app(TRUSTED_PROXIES=1, RATELIMIT_ENABLED=True)
+    email = _add_user(app)
+    response = _login(app, email, headers={"X-Forwarded-For": "z" * 300})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(UserSession.address)) == "z" * 64
+        assert db.session.scalar(select(SecurityEvent.address).where(SecurityEvent.event == "login.succeeded")) == "z" * 64
