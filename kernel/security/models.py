@@ -49,7 +49,7 @@ class SecurityEvent(Base):
     event: Mapped[str] = mapped_column(String(40))
     user_id: Mapped[int | None] = mapped_column(index=True)  # no foreign key: the log outlives users
     user_email: Mapped[str | None] = mapped_column(String(255))
-    address: Mapped[str | None] = mapped_column(String(64))
+    address: Mapped[str | None] = mapped_column(String(64), index=True)  # the log screen filters by it
     target_type: Mapped[str | None] = mapped_column(String(64))
     target_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
