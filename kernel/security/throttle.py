@@ -11,7 +11,9 @@ an e-mail in clear.
 
 An attempt is counted before the password is checked, so that parallel guesses cannot slip
 between a read and a write; a right password gives its count back (``forgive``), so that people
-who type their password right never use up the allowance of a shared office address.
+who type their password right never use up the allowance of a shared office address. (While
+being checked, a right password counts: more logins than the limit in flight at the very same
+moment from one address would see a 429.)
 """
 
 from __future__ import annotations
