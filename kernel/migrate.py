@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 
 from kernel.db import Base, db
-from kernel.search_index import ensure_search_indexes, made_by_kernel
+from kernel.search_index import drop_orphan_search_tables, ensure_search_indexes, made_by_kernel
 
 KERNEL_MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -156,3 +156,4 @@ def downgrade(target: str, revision: str) -> None:
             raise ValueError(f"downgrade {', '.join(blocking)} to base first (they depend on {target})")
     with db.engine.begin() as connection:
         command.downgrade(alembic_config(target, versions, connection), revision)
+    drop_orphan_search_tables(db.engine)

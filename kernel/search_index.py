@@ -86,14 +86,20 @@ def _ensure_lowercase_indexes(connection, entity) -> None:
             )
 
 
+def _sqlite_has(connection, kind: str, name: str) -> bool:
+    return connection.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = :kind AND name = :name"), {"kind": kind, "name": name}
+    ).first() is not None
+
+
 def _ensure_sqlite(connection, table: str) -> None:
     fts = fts_table(table)
-    exists = connection.execute(
-        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"), {"name": fts}
-    ).first()
-    if exists:
+    if _sqlite_has(connection, "trigger", f"{fts}_insert"):
         return
+    # No trigger: never indexed, or the table was dropped (its triggers with it) and made again by a
+    # downgrade and upgrade: an index left from before would hold the old rows.
     statements = [
+        f"DROP TABLE IF EXISTS {fts}",
         f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{table}', content_rowid='id', "
         "tokenize='trigram')",
         f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN "
@@ -119,6 +125,18 @@ def _ensure_postgresql(connection, table: str) -> None:
     connection.exec_driver_sql(
         f"CREATE INDEX IF NOT EXISTS ix_{table}_search_trgm ON {table} USING gin (search_text gin_trgm_ops)"
     )
+
+
+def drop_orphan_search_tables(engine) -> None:
+    """After a downgrade: the SQLite search tables of entity tables that are gone."""
+    if engine.dialect.name != "sqlite":
+        return  # PostgreSQL's trigram indexes go with their tables
+    with engine.begin() as connection:
+        names = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))}
+        for name in sorted(names):
+            if name.endswith("_search") and name.removesuffix("_search") not in names \
+                    and _sqlite_has(connection, "table", name) and name + "_data" in names:
+                connection.exec_driver_sql(f"DROP TABLE {name}")
 
 
 def mark_indexed(engine, entities) -> None:

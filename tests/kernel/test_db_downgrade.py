@@ -57,3 +57,19 @@ def test_an_unknown_part_is_named_in_the_message(app):
     result = cli(app, "downgrade", "nothing", "-1")
     assert result.exit_code != 0
     assert "no migrations for 'nothing'" in result.output
+
+
+def test_the_quick_search_works_after_going_down_and_up_again(app, make_user):
+    from kernel import records
+    from kernel.registry import entities
+
+    parts = [name for name, _ in migrate.targets()]
+    for part in [*reversed(parts[1:]), "kernel"]:
+        assert cli(app, "downgrade", part, "base").exit_code == 0
+    assert cli(app, "upgrade").exit_code == 0
+    staff = make_user("staff")
+    records.create(entities().get("client"), {"first_name": "Émile", "last_name": "Noël"}, staff)
+    db.session.commit()
+    from tests.conftest import login
+
+    assert "Émile Noël" in login(app.test_client(), staff).get("/clients/?q=noel").get_data(as_text=True)
