@@ -1138,7 +1138,25 @@ def claim(job_id: int) -> bool:
             .values(status=RUNNING, started_at=utcnow(), heartbeat_at=utcnow(), processed=0, error=None)
         )
         session.commit()
+    if result.rowcount == 1:
+        record_import_event(db.session.get(Import, job_id), "started", commit=True)
     return result.rowcount == 1
+
+
+def record_import_event(job: Import, phase: str, *, commit: bool = False, **details) -> None:
+    """The security log's "data.imported" event of a job that has ``phase`` "started", "finished" or
+    "failed"; the last two, written by a thread or the worker, give the address that started it."""
+    from kernel.security import events
+
+    address = None
+    if phase != "started":
+        address = db.session.scalar(
+            select(events.SecurityEvent.address).where(
+                events.SecurityEvent.event == events.IMPORTED, events.SecurityEvent.target_type == "import",
+                events.SecurityEvent.target_id == str(job.id))
+            .order_by(events.SecurityEvent.id).limit(1))
+    events.record_event(events.IMPORTED, user=user_of(job), target_type="import", target_id=job.id, address=address,
+                        phase=phase, entity=job.entity, filename=job.filename, commit=commit, **details)
 
 
 def run_import(job_id: int, on_progress: Callable[[Counters], None] | None = None) -> Import:
@@ -1191,6 +1209,7 @@ def _run(job: Import, user, on_progress) -> None:
         rejected.close(keep=True)
         db.session.execute(update(Import).where(Import.id == job.id).values(
             status=DONE, finished_at=utcnow(), error=None, **run.counters.as_dict()))
+        record_import_event(job, "finished", **run.counters.as_dict())
         db.session.commit()  # the records, their history and the job's end: together or not at all
         journal_path(job).unlink(missing_ok=True)
     except Exception as error:
@@ -1205,6 +1224,7 @@ def _fail(job: Import, failure: ImportFailed) -> None:
     undo(job)
     set_job(job.id, status=FAILED, finished_at=utcnow(), error=failure_message(failure),
             created=0, updated=0, skipped=0, rejected=0)
+    record_import_event(job, "failed", commit=True, line=failure.line)
 
 
 def failure_message(failure: ImportFailed) -> str:

@@ -22,6 +22,7 @@ from kernel.entities import Entity
 from kernel.history import RecordChange
 from kernel.i18n import lazy_gettext as _l
 from kernel.registry import entities
+from kernel.security import events
 
 MERGED = "merged"
 HISTORY_ACTIONS.setdefault(MERGED, _l("Merged with a duplicate record"))
@@ -70,6 +71,8 @@ def merge(entity: Entity, kept, removed, take_from_removed, user, *, kept_versio
         new_value=entity.title_of(removed), user_id=getattr(user, "id", None),
     ))
     records.delete(entity, removed, user, expected_version=removed_version)
+    events.record_event(events.MERGED, user=user, target_type=entity.name, target_id=kept.id, removed_id=removed.id,
+                        fields=sorted(raw), repointed=repointed)
     return MergeResult(kept.id, removed.id, changes, repointed, moved)
 
 

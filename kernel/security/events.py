@@ -82,6 +82,24 @@ def record_event(event: str, *, user=None, email: str | None = None, target_type
     return row
 
 
+MAX_IDS = 500  # ids named in one event; a larger mass deletion gives its count and its filters
+
+
+def record_export(what: str, *, entity: str | None = None, user=None, **details) -> SecurityEvent:
+    """An export of personal data (``what``: "list", "report", "hsds"), committed at once: the
+    file is streamed after the request's transaction, and an export that fails half-way was
+    still asked for."""
+    return record_event(EXPORTED, user=user, target_type=entity, what=what, commit=True, **details)
+
+
+def record_deletion(entity: str, how: str, ids: list, *, count: int | None = None, user=None,
+                    **details) -> SecurityEvent:
+    """Records moved to the trash (``how``: "trash", "mass", "api"), in the request's
+    transaction: the event and the deletion are saved together."""
+    return record_event(DELETED, user=user, target_type=entity, target_id=ids[0] if len(ids) == 1 else None,
+                        how=how, count=len(ids) if count is None else count, ids=list(ids[:MAX_IDS]), **details)
+
+
 # -- retention -----------------------------------------------------------------------------------
 class RetentionTooShort(ValueError):
     """SECURITY_LOG_RETENTION_DAYS below the days the database keeps events whatever happens."""

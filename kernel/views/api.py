@@ -18,6 +18,7 @@ from kernel.db import db
 from kernel.i18n import gettext as _
 from kernel.registry import entities
 from kernel.schemas import dump, entity_schema
+from kernel.security.events import record_deletion
 from kernel.users import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -193,6 +194,7 @@ def _delete(entity, found):
     except records.RecordClosed as closed:
         db.session.rollback()
         return _closed(closed)
+    record_deletion(entity.name, "api", [found.id], user=g.api_user)
     db.session.commit()
     return "", 204
 

@@ -17,6 +17,7 @@ from kernel.i18n import ngettext
 from kernel.listing import ListState, list_state_for
 from kernel.registry import entities
 from kernel.saved_views import SavedFilter, save_columns
+from kernel.security import events
 from kernel.views.records import entity_for
 
 bp = Blueprint("lists", __name__)
@@ -105,6 +106,7 @@ def export_csv(plural):
     state = list_state(entity, request.args)
     bom = request.args.get("bom") == "1"
     lines = csv_lines(entity, state, current_user, entities(), bom=bom)
+    events.record_export("list", entity=entity.name, filters=state.filter_query or None, columns=state.columns)
     filename = f"{entity.plural}.csv"
     return Response(
         stream_with_context(lines), mimetype="text/csv; charset=utf-8",
@@ -143,6 +145,8 @@ def mass_action(plural):
         db.session.rollback()
         flash(" ".join(" ".join(messages) for messages in records.messages_of(error).values()), "error")
         return back_to_list(entity, list_query)
+    if action == "delete":
+        events.record_deletion(entity.name, "mass", ids, count=done, filters=list_query or None)
     db.session.commit()
     flash(ngettext("%(num)d record changed.", "%(num)d records changed.", done), "success")
     return back_to_list(entity, list_query)

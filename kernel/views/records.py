@@ -21,6 +21,7 @@ from kernel.registry import entities, plugins
 from kernel.related import related_titles
 from kernel.rules import next_free_value
 from kernel.saved_views import filters_for
+from kernel.security.events import record_deletion
 from kernel.users import active_users
 
 bp = Blueprint("records", __name__)
@@ -315,6 +316,7 @@ def delete_record(plural, record_id):
         flash(_("Someone changed this record since you opened it. Look at it again before deleting it."),
               "error")
         return redirect(url_for("records.show_record", plural=plural, record_id=record_id))
+    record_deletion(entity.name, "trash", [record.id], dependents=choice)
     db.session.commit()
     flash(_("%(title)s is in the trash. An administrator can restore it.", title=entity.title_of(record)),
           "success")

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from kernel.db import db
+from kernel.security import events
 from plugins.contactcenter.hsds_load import Report, load_tables
 from plugins.contactcenter.hsds_read import PackageError, read_package
 from plugins.contactcenter.hsds_write import DEFAULT_SCHEMA_FOLDER, InvalidExport, write_package
@@ -65,4 +66,5 @@ def export_hsds(path: Path, schemas: Path):
         counts = write_package(path, schemas)
     except InvalidExport as error:
         raise click.ClickException(f"The export does not follow the HSDS schemas:\n{error}") from error
+    events.record_export("hsds", entity="resource", via="command line", path=str(path), counts=counts)
     click.echo("Exported: " + ", ".join(f"{table} {count}" for table, count in counts.items()))

@@ -24,6 +24,7 @@ from kernel.i18n import gettext as _
 from kernel.permissions import ROLES, require
 from kernel.registry import entities, plugins
 from kernel.reporting import StandardReport
+from kernel.security import events
 from kernel.views.records import filter_fields
 from plugins.reports.engine import (
     AGGREGATES,
@@ -177,6 +178,8 @@ def csv_response(spec: ReportSpec, bom: bool, filename: str, saved: SavedReport 
         lines = report_csv(spec, current_user, bom=bom)
     except ReportError:
         return render_builder(spec, saved=saved, status=422)
+    events.record_export("report", entity=spec.entity, report_id=saved.id if saved else None,
+                         query=(saved.query if saved else request.query_string.decode(errors="replace")) or None)
     return Response(
         stream_with_context(lines), mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Accel-Buffering": "no"},
