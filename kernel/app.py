@@ -214,7 +214,7 @@ def _translation_dirs(plugin_set, theme_dir: Path) -> list[Path]:
 
 
 def _set_up_security(app: Flask) -> None:
-    from kernel.security import lastseen, sessions
+    from kernel.security import headers, lastseen, sessions
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -239,12 +239,11 @@ def _set_up_security(app: Flask) -> None:
         db.session.remove()
         lastseen.flush()
 
+    app.jinja_env.globals["csp_nonce"] = headers.csp_nonce
+
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+        return headers.apply_security_headers(response)
 
 
 class EntityConverter(BaseConverter):
@@ -261,6 +260,7 @@ def _register_blueprints(app: Flask, plugin_set) -> None:
     from kernel.views import admin, api, auth, customisation, home, lists, navigation, profile, records
     from kernel.views import duplicates as duplicate_views
     from kernel.views import imports as import_views
+    from kernel.views import security_log as security_log_views
 
     for blueprint in (auth.bp, home.bp, profile.bp, admin.bp, records.bp):
         app.register_blueprint(blueprint)
@@ -269,6 +269,7 @@ def _register_blueprints(app: Flask, plugin_set) -> None:
     app.register_blueprint(import_views.bp)
     app.register_blueprint(customisation.bp)
     app.register_blueprint(navigation.bp)
+    app.register_blueprint(security_log_views.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(profile.api_bp)  # POST /api/v1/tokens
     csrf.exempt(profile.api_bp)

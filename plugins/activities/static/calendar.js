@@ -45,9 +45,19 @@
     }).catch(function (error) { info.revert(); showError(error.message); });
   }
 
+  /* The legend's squares take the events' colours (set here: the Content-Security-Policy refuses
+     style="" attributes in the page). */
+  function colourLegend(colours) {
+    document.querySelectorAll("[data-legend]").forEach(function (swatch) {
+      swatch.style.color = colours[swatch.dataset.legend] || "";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var element = document.getElementById("calendar");
-    if (!element || typeof FullCalendar === "undefined") { return; }
+    if (!element) { return; }
+    colourLegend(JSON.parse(element.dataset.colours));
+    if (typeof FullCalendar === "undefined") { return; }
     var mayCreate = element.dataset.mayCreate === "1", mayEdit = element.dataset.mayEdit === "1";
     var colours = JSON.parse(element.dataset.colours), recordUrls = JSON.parse(element.dataset.recordUrls);
     var owner = document.getElementById("calendar-owner");

@@ -299,6 +299,14 @@
     if (input) { (input.tomselect || input).focus(); } else if (pencil && document.activeElement === document.body) { pencil.focus(); }
   });
 
+  // Escape in an inline editor cancels it, as its Cancel link does (an hx-trigger filter would
+  // need eval, which the Content-Security-Policy refuses).
+  document.addEventListener("keydown", function (event) {
+    const form = event.key === "Escape" && event.target.closest && event.target.closest("form.inline-editor");
+    const cancel = form && form.querySelector("[data-inline-cancel]");
+    if (cancel && window.htmx) { window.htmx.trigger(cancel, "inline-cancel"); }
+  });
+
   // Top-bar menus (favourites, "+") close on Escape and on a click elsewhere.
   function closeMenus(except) {
     document.querySelectorAll("details.topbar-menu[open]").forEach(function (menu) {
