@@ -56,6 +56,7 @@ KERNEL_PERMISSIONS = [
     Permission("kernel.customise", _l("Edit choice lists and custom fields"), (ADMINISTRATOR,)),
     Permission("kernel.merge", _l("Merge duplicate records"), (ADMINISTRATOR,)),
     Permission("kernel.outbox", _l("See the e-mails and SMS sent and retry failed ones"), (ADMINISTRATOR,)),
+    Permission("kernel.security_log", _l("Read and export the security log"), (ADMINISTRATOR,)),
 ]
 
 
