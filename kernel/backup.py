@@ -28,6 +28,7 @@ from flask import current_app
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
+from kernel.config import PRIVATE_FILE, PRIVATE_FOLDER, private_folder, private_opener
 from kernel.db import db
 
 FORMAT = 1
@@ -106,11 +107,12 @@ def backup(destination: Path) -> Path:
         manifest = {"format": FORMAT, "database": kind, "taken_at": taken_at}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2))
         partial = destination.with_name(destination.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
-            archive.add(work / MANIFEST, MANIFEST)
-            archive.add(database_file, database_file.name)
+        # personal data and the secret key: owner-only from its first byte, and so are its members
+        with open(partial, "wb", opener=private_opener) as file, \
+                tarfile.open(fileobj=file, mode="w:gz") as archive:
+            archive.add(work / MANIFEST, MANIFEST, filter=private_member)
+            archive.add(database_file, database_file.name, filter=private_member)
             add_instance_folder(archive, skip={*live_database_files(), destination, partial})
-        os.chmod(partial, 0o600)  # personal data and the secret key
         os.replace(partial, destination)
     return destination
 
@@ -130,7 +132,14 @@ def add_instance_folder(archive: tarfile.TarFile, skip: set[Path]) -> None:
     root = instance_path()
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.resolve() not in skip and not path.name.endswith(".partial"):
-            archive.add(path, f"{INSTANCE}/{path.relative_to(root).as_posix()}", recursive=False)
+            archive.add(path, f"{INSTANCE}/{path.relative_to(root).as_posix()}", recursive=False,
+                        filter=private_member)
+
+
+def private_member(member: tarfile.TarInfo) -> tarfile.TarInfo:
+    """Unpacked anywhere, a member is readable by its owner only (whatever the copied file was)."""
+    member.mode = PRIVATE_FILE if member.isfile() else PRIVATE_FOLDER
+    return member
 
 
 def run_tool(command: list[str]) -> None:
@@ -190,7 +199,8 @@ def database_tables() -> list[str]:
 def restore_sqlite(copy: Path) -> None:
     """Copied page by page into the configured file, through SQLite (its journal stays right)."""
     target = sqlite_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)  # an existing one is the admin's
+    os.close(private_opener(target, os.O_CREAT | os.O_RDWR))  # SQLite gives -wal and -shm its mode
     with closing(sqlite3.connect(copy)) as origin, closing(sqlite3.connect(target)) as destination:
         origin.backup(destination)
 
@@ -219,7 +229,8 @@ def restore_instance_files(folder: Path) -> int:
         target = root / path.relative_to(folder)
         if target.resolve() in live:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
+        private_folder(target.parent)
+        with path.open("rb") as source, open(target, "wb", opener=private_opener) as copy:
+            shutil.copyfileobj(source, copy)
         count += 1
     return count
