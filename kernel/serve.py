@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from functools import partial
 
+import gunicorn
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
 from gunicorn.workers.gthread import TConn, ThreadWorker
@@ -56,18 +57,33 @@ class MaskingLogger(Logger):
         return {name: mask_secrets(value) if isinstance(value, str) else value for name, value in atoms.items()}
 
 
+# What of gunicorn's gthread worker (25.2 and later; pinned in pyproject.toml) the worker below
+# relies on to park a new connection in the poller.
+POLLER_HOOKS = ("pending_conns", "on_pending_socket_readable", "murder_pending")
+HOOKS_MISSING = ("gunicorn %s lacks what passerelle's worker needs to keep idle connections out of "
+                 "its threads (%s): each new connection holds a thread until it sends its request, "
+                 "so a few hundred idle clients can stall the server. Install gunicorn>=25.2,<28.")
+
+
 class IdleTolerantThreadWorker(ThreadWorker):
     """``gthread`` whose new connections wait in the poller, not in a thread, until they send
-    something; they are closed after ``keepalive`` seconds of silence."""
+    something; they are closed after ``keepalive`` seconds of silence. On a gunicorn without the
+    hooks it needs, it says so in the log and behaves as plain ``gthread``."""
 
-    def accept(self, listener):
-        if not hasattr(self, "pending_conns"):  # another gunicorn version: its own behaviour
-            return super().accept(listener)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        missing = [name for name in POLLER_HOOKS if not hasattr(self, name)]
+        self.waits_in_poller = not missing
+        if missing:
+            self.log.warning(HOOKS_MISSING, gunicorn.__version__, ", ".join(missing))
+
+    def accept(self, *arguments):
+        if not self.waits_in_poller:
+            return super().accept(*arguments)
+        listener = arguments[-1]
         try:
             client, address = listener.accept()
-        except BlockingIOError:
-            return None
-        except OSError:
+        except OSError:  # nothing to accept (another worker took it) or the client went away
             return None
         self.nr_conns += 1
         client.setblocking(False)
