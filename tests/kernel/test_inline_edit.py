@@ -63,7 +63,7 @@ def test_the_pencil_opens_a_one_field_form_with_the_version(staff_client, staff)
     assert 'name="city" value="Iqaluit"' in form
     assert 'name="last_name"' not in form
     assert f'hx-get="/clients/{record.id}/fields/city"' in form  # cancel
-    assert "keydown[key==&#39;Escape&#39;]" in form or "keydown[key=='Escape']" in form
+    assert 'hx-trigger="click, inline-cancel" data-inline-cancel' in form  # Escape sends inline-cancel (app.js)
 
 
 def test_saving_swaps_back_the_new_value_and_writes_the_history(staff_client, staff):
