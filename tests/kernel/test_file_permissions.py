@@ -85,3 +85,17 @@ def test_imported_files_and_their_rejected_rows_are_private(usual_umask, app, st
     files = list(folder.iterdir())
     assert any(path.name.endswith(".rejected.csv") for path in files)
     assert {mode(path) for path in files} == {0o600}
+
+
+def test_the_journal_of_a_running_sqlite_import_is_private(usual_umask, app, staff, monkeypatch):
+    from kernel import importer
+    from tests.kernel.test_import_heartbeat import killed_after_first_batch, queued_job
+
+    if not db.is_sqlite:
+        pytest.skip("only SQLite imports commit batch by batch and keep a journal")
+    app.config["IMPORT_IN_BACKGROUND"] = False
+    job = queued_job(staff)
+    killed_after_first_batch(job.id, monkeypatch)  # the journal of its first batch stays behind
+    journal = importer.journal_path(db.session.get(importer.Import, job.id))
+    assert journal.exists()
+    assert mode(journal) == 0o600
