@@ -16,7 +16,7 @@ from kernel.registry import entities
 from kernel.security import events, sessions
 from kernel.security.events import record_event
 from kernel.security.passwords import password_problem
-from kernel.users import User, find_user_by_email
+from kernel.users import User, find_user_by_email, revoke_tokens
 from kernel.views.auth import forget_initial_password, send_reset_email
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -74,8 +74,11 @@ def record_user_changes(user: User, before: dict | None, form) -> None:
     target = {"target_type": "user", "target_id": user.id}
     if before["role"] != user.role:
         record_event(events.ROLE_CHANGED, old=before["role"], new=user.role, **target)
-    if before["active"] != user.active:
-        record_event(events.USER_ACTIVATED if user.active else events.USER_DEACTIVATED, **target)
+    if before["active"] and not user.active:
+        # Tokens would work again on reactivation: someone who left must make new ones if they return.
+        record_event(events.USER_DEACTIVATED, tokens_revoked=revoke_tokens(user), **target)
+    elif not before["active"] and user.active:
+        record_event(events.USER_ACTIVATED, **target)
     if form.get("password"):
         record_event(events.PASSWORD_CHANGED, by="administrator", **target)
     if (before["active"] and not user.active) or form.get("password"):
