@@ -23,12 +23,15 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="append", help="run only these scenarios")
     parser.add_argument("--repeat", type=int, default=40, help="requests per timed scenario")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the import scenario")
+    parser.add_argument("--load-clients", type=int, default=30, help="concurrent clients of the load scenario")
+    parser.add_argument("--load-seconds", type=float, default=60, help="duration of the load scenario")
     options = parser.parse_args(argv)
     results = Path(__file__).parent / "results"
     results.mkdir(exist_ok=True)
     url = options.database_url or f"sqlite:///{results / f'bench-{options.clients}.db'}"
     bench = Bench(url, results, repeat=options.repeat)
     bench.import_rows = options.import_rows
+    bench.load_clients, bench.load_seconds = options.load_clients, options.load_seconds
     print(f"# machine speed: {machine_speed_s():.2f} s for ten million Python additions (lower is faster)")
     started = time.perf_counter()
     bench.prepare(clients=options.clients)

@@ -73,6 +73,12 @@ def csv_import(bench: Bench):
     yield from run(bench)
 
 
+def load(bench: Bench):
+    from bench.concurrency import concurrency
+
+    yield from concurrency(bench)
+
+
 def resource_search(bench: Bench):
     from bench.contactcenter import resource_search as run
 
@@ -89,4 +95,5 @@ ALL = {
     "reports": reports,
     "helpline": helpline,
     "sae": sae,
+    "load": load,
 }

@@ -1,0 +1,268 @@
+"""Issue 15: many people at once, for real. ``--load-clients`` (30) clients for ``--load-seconds``
+(60) against ``passerelle serve`` (gunicorn, on 127.0.0.1 only, its default workers and threads)
+reading lists and records, creating records, and saving a few shared records at the same time
+with the same version, through the REST API.
+
+Prints the requests per second, the client-side latency percentiles (p50, p95, p99: queueing in
+gunicorn included, as a person would wait), the count of 5xx answers and of failed connections
+(target 0) and the count of lost updates (target 0): a save acknowledged with a 2xx although
+another acknowledged save was based on the same version, or whose value is not the record's at
+the end while it was the last acknowledged. Every loop is bounded (a deadline and a request cap;
+each request has a timeout). The records and tokens it made are removed afterwards."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+
+from bench.harness import Bench, Figure
+from kernel.db import db
+
+ROOT = Path(__file__).resolve().parents[1]
+HOT_RECORDS = 3  # records every client saves, so that saves of one version meet
+MIX = (("list", 45), ("detail", 25), ("create", 10), ("save", 20))  # weights, out of 100
+MAX_REQUESTS_PER_CLIENT = 1_000_000
+REQUEST_TIMEOUT = 30  # seconds
+START_TIMEOUT = 180
+TOKEN_NAME = "bench-concurrency"
+
+
+@dataclass
+class Save:
+    record_id: int
+    base_version: int
+    new_version: int
+    value: str
+
+
+@dataclass
+class Tally:
+    """What one client saw; merged at the end (no lock on the hot path)."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    by_kind: Counter = field(default_factory=Counter)
+    connection_errors: int = 0
+    saves: list[Save] = field(default_factory=list)
+
+
+class ApiClient:
+    """One person's program: a keep-alive connection, a token, and a seeded choice of actions."""
+
+    def __init__(self, number: int, port: int, token: str, id_range: tuple[int, int], hot_ids: list[int]):
+        self.number = number
+        self.port = port
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.low, self.high = id_range
+        self.hot_ids = hot_ids
+        self.random = random.Random(number)
+        self.tally = Tally()
+        self.connection: http.client.HTTPConnection | None = None
+        self.sequence = 0
+
+    def run(self, deadline: float) -> Tally:
+        actions = [name for name, weight in MIX for _ in range(weight)]
+        for _ in range(MAX_REQUESTS_PER_CLIENT):
+            if time.monotonic() >= deadline:
+                break
+            getattr(self, self.random.choice(actions))()
+        if self.connection:
+            self.connection.close()
+        return self.tally
+
+    # -- actions -----------------------------------------------------------------------------
+    def list(self):
+        self.request("list", "GET", f"/api/v1/clients?page={self.random.randint(1, 50)}&per_page=20")
+
+    def detail(self):
+        self.request("detail", "GET", f"/api/v1/clients/{self.random.randint(self.low, self.high)}")
+
+    def create(self):
+        self.sequence += 1
+        self.request("create", "POST", "/api/v1/clients",
+                     {"first_name": "Charge", "last_name": f"Banc-{self.number}-{self.sequence}", "city": "Iqaluit"})
+
+    def save(self):
+        """Read a shared record, then save it with the version read: clients doing the same at the
+        same moment send the same version, and all but one must be refused."""
+        record_id = self.random.choice(self.hot_ids)
+        status, headers, _body = self.request("save", "GET", f"/api/v1/clients/{record_id}")
+        if status != 200:
+            return
+        version = int(headers.get("ETag", '"0"').strip('"'))
+        self.sequence += 1
+        value = f"c{self.number}-{self.sequence}"
+        status, headers, _body = self.request("save", "PATCH", f"/api/v1/clients/{record_id}", {"city": value},
+                                              {"If-Match": f'"{version}"'})
+        if 200 <= status < 300:
+            self.tally.saves.append(Save(record_id, version, int(headers.get("ETag", '"0"').strip('"')), value))
+
+    # -- HTTP ----------------------------------------------------------------------------------
+    def request(self, kind: str, method: str, path: str, body=None, extra_headers=None):
+        data = json.dumps(body).encode() if body is not None else None
+        started = time.perf_counter()
+        for attempt in range(2):  # a keep-alive connection the server closed is opened again once
+            try:
+                connection = self.connection or http.client.HTTPConnection("127.0.0.1", self.port,
+                                                                            timeout=REQUEST_TIMEOUT)
+                self.connection = connection
+                connection.request(method, path, body=data, headers={**self.headers, **(extra_headers or {})})
+                response = connection.getresponse()
+                payload = response.read()
+                break
+            except (OSError, http.client.HTTPException):
+                if self.connection:
+                    self.connection.close()
+                self.connection = None
+                if attempt == 1:
+                    self.tally.connection_errors += 1
+                    return 0, {}, b""
+        self.tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+        self.tally.statuses[response.status] += 1
+        self.tally.by_kind[kind] += 1
+        if response.getheader("Connection", "").lower() == "close":
+            self.connection.close()
+            self.connection = None
+        return response.status, dict(response.getheaders()), payload
+
+
+# -- the serve process -------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_serve(bench: Bench, port: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": bench.url, "PASSERELLE_INSTANCE": str(bench.results / "instance"),
+           "SECRET_KEY": "bench", "DEMO_DATA": "0", "PYTHONUNBUFFERED": "1",
+           "PASSERELLE_PLUGINS": os.environ.get("PASSERELLE_PLUGINS", "")}
+    env.pop("PASSERELLE_CONFIG", None)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kernel.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-setup",
+             "--no-worker"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("serve exited:\n" + log.read_text(errors="replace")[-3000:])
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10).read()
+            return process
+        except OSError:
+            time.sleep(0.5)
+    stop_serve(process)
+    raise RuntimeError("serve did not answer:\n" + log.read_text(errors="replace")[-3000:])
+
+
+def stop_serve(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# -- the scenario ------------------------------------------------------------------------------
+def concurrency(bench: Bench):
+    from bench.imports import remove_imported
+    from kernel import records
+    from kernel.duplicates import DuplicateKey
+    from kernel.history import RecordChange
+    from kernel.registry import entities
+    from kernel.users import ApiToken, create_token
+    from plugins.clients.models import Client
+
+    clients, seconds = bench.load_clients, bench.load_seconds
+    last_id = db.session.scalar(select(func.max(Client.id))) or 0
+    low = db.session.scalar(select(func.min(Client.id))) or 1
+    hot = [records.create(entities().get("client"), {"last_name": f"Partagé-{index}", "city": "Iqaluit"}, bench.staff)
+           for index in range(HOT_RECORDS)]
+    tokens = [create_token(bench.staff, TOKEN_NAME) for _ in range(clients)]
+    db.session.commit()
+    hot_ids = [record.id for record in hot]
+    db.session.remove()  # nothing of this process holds the database while the server runs
+    port = free_port()
+    process = start_serve(bench, port, bench.results / "serve-concurrency.log")
+    try:
+        people = [ApiClient(number, port, token, (low, max(last_id, low)), hot_ids)
+                  for number, token in enumerate(tokens)]
+        tallies, elapsed = run_clients(people, seconds)
+    finally:
+        stop_serve(process)
+        final = dict(db.session.execute(select(Client.id, Client.city).where(Client.id.in_(hot_ids))).all())
+        remove_imported(Client, last_id, DuplicateKey, RecordChange)
+        db.session.execute(delete(ApiToken).where(ApiToken.name == TOKEN_NAME))
+        db.session.commit()
+    yield from figures(tallies, elapsed, clients, len(hot_ids), final)
+
+
+def run_clients(people: list[ApiClient], seconds: float) -> tuple[list[Tally], float]:
+    results: list[Tally | None] = [None] * len(people)
+    started = time.monotonic()
+    deadline = started + seconds
+
+    def work(index: int) -> None:
+        results[index] = people[index].run(deadline)
+
+    threads = [threading.Thread(target=work, args=(index,), daemon=True) for index in range(len(people))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 2 * REQUEST_TIMEOUT + 30)
+    elapsed = time.monotonic() - started
+    return [tally or people[index].tally for index, tally in enumerate(results)], elapsed
+
+
+def lost_updates(saves: list[Save], final: dict[int, str | None]) -> int:
+    """Acknowledged saves beyond the first on one version of a record (one overwrote the other),
+    plus records whose value at the end is not that of their last acknowledged save."""
+    per_version = Counter((save.record_id, save.base_version) for save in saves)
+    lost = sum(count - 1 for count in per_version.values() if count > 1)
+    last = {}
+    for save in sorted(saves, key=lambda save: save.new_version):
+        last[save.record_id] = save.value
+    lost += sum(1 for record_id, value in last.items() if record_id in final and final[record_id] != value)
+    return lost
+
+
+def figures(tallies: list[Tally], elapsed: float, clients: int, shared: int, final: dict[int, str | None]):
+    latencies = sorted(ms for tally in tallies for ms in tally.latencies_ms)
+    statuses = sum((tally.statuses for tally in tallies), Counter())
+    by_kind = sum((tally.by_kind for tally in tallies), Counter())
+    saves = [save for tally in tallies for save in tally.saves]
+    errors = sum(tally.connection_errors for tally in tallies)
+    total = len(latencies)
+    if total < 2:
+        raise RuntimeError(f"the clients made {total} requests: see bench/results/serve-concurrency.log")
+    cuts = statistics.quantiles(latencies, n=100)
+    server_errors = sum(count for status, count in statuses.items() if status >= 500)
+    mix = ", ".join(f"{kind} {count:,}" for kind, count in sorted(by_kind.items()))
+    answers = ", ".join(f"{status}: {count:,}" for status, count in sorted(statuses.items()))
+    print(f"# load: {clients} clients for {elapsed:.0f} s, {total:,} requests ({mix}); answers {answers}; "
+          f"{len(saves):,} saves of {shared} shared records acknowledged", flush=True)
+    label = f"load ({clients} clients)"
+    yield Figure(f"{label}: requests per second", total / elapsed, "req/s", 50, higher_is_better=True)
+    yield Figure(f"{label}: latency p50", cuts[49], "ms", 200)
+    yield Figure(f"{label}: latency p95", cuts[94], "ms", 1000)
+    yield Figure(f"{label}: latency p99", cuts[98], "ms", 2000)
+    yield Figure(f"{label}: 5xx answers", server_errors, "", 0)
+    yield Figure(f"{label}: failed connections", errors, "", 0)
+    yield Figure(f"{label}: lost updates", lost_updates(saves, final), "", 0)
+
