@@ -126,3 +126,19 @@ def test_a_merge_is_logged(admin, admin_client):
         admin.email, "198.51.100.7", "client", str(kept))
     assert (event.details["removed_id"], event.details["fields"]) == (removed, ["last_name"])
     assert _events("record.deleted") == []  # the merged-away record's trip to the trash is part of the merge
+
+
+def test_a_scheduled_report_sent_by_e_mail_is_logged(make_user):
+    from datetime import datetime
+
+    from plugins.reports.models import SavedReport
+    from plugins.reports.schedule import send_due_reports
+
+    owner = make_user("supervisor")
+    db.session.add(SavedReport(name="Weekly", owner_id=owner.id, entity="client", query="entity=client&columns=last_name",
+                               schedule="weekly", recipients="funder@example.org", next_run_at=datetime(2025, 3, 10, 6)))
+    db.session.commit()
+    assert send_due_reports(now=datetime(2025, 3, 10, 6)) == 1
+    [event] = _events("data.exported")
+    assert (event.user_email, event.address, event.target_type) == (owner.email, None, "client")
+    assert (event.details["what"], event.details["recipients"]) == ("scheduled report", ["funder@example.org"])
