@@ -4,6 +4,7 @@ iCal feed), document uploads and downloads, meeting invitees."""
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 
 from flask import (
@@ -43,6 +44,7 @@ from plugins.activities.models import (
 )
 
 bp = Blueprint("activities", __name__)
+log = logging.getLogger(__name__)
 
 
 def wants_json() -> bool:
@@ -308,6 +310,9 @@ def download(revision_id):
     if not documents.may_view_document(current_user, revision.document_id):
         abort(403)
     path = documents.upload_folder() / revision.stored_name
+    if not path.is_file():  # lost from the disk (a restore without the uploads, a hand clean-up)
+        log.error("document file missing: %s (revision %s)", path, revision.id)
+        abort(404)
     return send_file(path, mimetype=revision.content_type, as_attachment=True,
                      download_name=revision.original_name)
 
