@@ -64,10 +64,12 @@ def entity_for(plural: str, action: str):
 @bp.route("/<entity:plural>/duplicates")
 @login_required
 def fragment(plural):
-    """The warning of the create form, as an HTML fragment (empty when nothing matches)."""
+    """The warning of the create form, as an HTML fragment (empty when nothing matches); with
+    ``exclude_id``, the edit form's "Check for duplicates" of that record (no "Create anyway")."""
     entity = entity_for(plural, "view")
-    matches = find_duplicates(entity, typed_values(entity, request.args))
-    return render_template("duplicates/_matches.html", entity=entity, matches=matches, in_form=True)
+    exclude_id = request.args.get("exclude_id", type=int)
+    matches = find_duplicates(entity, typed_values(entity, request.args), exclude_id=exclude_id)
+    return render_template("duplicates/_matches.html", entity=entity, matches=matches, in_form=exclude_id is None)
 
 
 @api_bp.route("/<entity:plural>/duplicates")

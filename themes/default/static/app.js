@@ -307,15 +307,21 @@
     if (cancel && window.htmx) { window.htmx.trigger(cancel, "inline-cancel"); }
   });
 
-  // Top-bar menus (favourites, "+") close on Escape and on a click elsewhere.
+  // Top-bar menus (favourites, "+") and the edit screen's Actions menu close on Escape and on a
+  // click elsewhere.
+  const MENUS = "details.topbar-menu, details.actions-menu";
   function closeMenus(except) {
-    document.querySelectorAll("details.topbar-menu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.topbar-menu[open], details.actions-menu[open]").forEach(function (menu) {
       if (menu !== except) { menu.open = false; }
     });
   }
-  document.addEventListener("click", function (event) { closeMenus(event.target.closest("details.topbar-menu")); });
+  document.addEventListener("click", function (event) {
+    const menu = event.target.closest(MENUS);
+    const chosen = menu && menu.matches(".actions-menu") && event.target.closest(".menu-panel a, .menu-panel button");
+    closeMenus(chosen ? null : menu);  // an action chosen closes its menu
+  });
   document.addEventListener("keydown", function (event) {
-    const open = document.querySelector("details.topbar-menu[open]");
+    const open = document.querySelector("details.topbar-menu[open], details.actions-menu[open]");
     if (event.key === "Escape" && open) { closeMenus(null); open.querySelector("summary").focus(); }
   });
 })();
