@@ -316,8 +316,11 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error):
         if _wants_json():
-            return jsonify({"error": error.name, "message": error.description}), error.code
-        return _error_page(error.code, error=error)
+            response = jsonify({"error": error.name, "message": error.description}), error.code
+        else:
+            response = _error_page(error.code, error=error)
+        retry_after = getattr(error, "retry_after", None)  # 429, 503: when to come back
+        return (*response, {"Retry-After": str(retry_after)}) if retry_after else response
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

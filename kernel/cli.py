@@ -183,6 +183,8 @@ def users_group():
 def users_create(email, role, name, language, password):
     """Create a user (the password is asked for when not given)."""
     from kernel.contact_values import EmailNotValidError, normalized_email
+    from kernel.security import events
+    from kernel.security.events import record_event
     from kernel.security.passwords import password_problem
     from kernel.users import User, find_user_by_email
 
@@ -201,6 +203,9 @@ def users_create(email, role, name, language, password):
     user = User(email=email, name=name or email.split("@")[0], role=role, language=language)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    record_event(events.USER_CREATED, user=None, email=None, target_type="user", target_id=user.id, role=role,
+                 by="command line")
     db.session.commit()
     click.echo(f"Created {role} {email}.")
 

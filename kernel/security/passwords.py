@@ -14,6 +14,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from werkzeug.exceptions import TooManyRequests
 
 from kernel.i18n import gettext as _
 from kernel.security import events, throttle
@@ -33,8 +34,12 @@ TOKEN = "token"
 RESET_REQUEST = "reset_request"
 
 
-class Throttled(Exception):
-    """Too many attempts on this account or from this address: answer 429."""
+class Throttled(TooManyRequests):
+    """Too many attempts on this account or from this address: a 429 that says when to come back
+    (``Retry-After``, the end of the window that is full)."""
+
+    def __init__(self, attempt):
+        super().__init__(retry_after=attempt.retry_after)
 
 
 def hash_password(password: str) -> str:
@@ -70,7 +75,7 @@ def verify_password(user_or_email, password: str, *, purpose: str):
     attempt = throttle.count_attempt(account=email, address=events.client_address())
     if attempt.throttled:
         events.record_event(events.THROTTLED, user=user, email=email or None, purpose=purpose, commit=True)
-        raise Throttled()
+        raise Throttled(attempt)
     if password_matches(user, password):
         throttle.forgive(attempt)
         if hasher.check_needs_rehash(user.password_hash):
@@ -87,7 +92,7 @@ def count_reset_request(email: str) -> None:
     attempt = throttle.count_attempt(account=email, address=events.client_address())
     if attempt.throttled:
         events.record_event(events.THROTTLED, email=email or None, purpose=RESET_REQUEST, commit=True)
-        raise Throttled()
+        raise Throttled(attempt)
 
 
 # -- the policy (NIST SP 800-63B: length, no common or context words; no composition rules) -----

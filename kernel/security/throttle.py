@@ -60,6 +60,7 @@ class Attempt:
     counters: list[Counter] = field(default_factory=list)
     throttled: bool = False
     counted_in: str = "none"  # "database", "redis" or "none" (throttling off)
+    retry_after: int = 0  # seconds until every full window has passed
 
 
 def enabled() -> bool:
@@ -92,7 +93,9 @@ def count_attempt(*, account: str | None, address: str | None) -> Attempt:
     counts = _redis_counts(attempt) if _redis_url() else None
     if counts is None:
         counts = _database_counts(attempt)
-    attempt.throttled = any(count > counter.amount for count, counter in zip(counts, attempt.counters, strict=True))
+    full = [counter for count, counter in zip(counts, attempt.counters, strict=True) if count > counter.amount]
+    attempt.throttled = bool(full)
+    attempt.retry_after = max((int((counter.window + 1) * counter.period - now) + 1 for counter in full), default=0)
     return attempt
 
 

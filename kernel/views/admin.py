@@ -79,8 +79,8 @@ def record_user_changes(user: User, before: dict | None, form) -> None:
         record_event(events.USER_DEACTIVATED, tokens_revoked=revoke_tokens(user), **target)
     elif not before["active"] and user.active:
         record_event(events.USER_ACTIVATED, **target)
-    if form.get("password"):
-        record_event(events.PASSWORD_CHANGED, by="administrator", **target)
+    if form.get("password"):  # like a reset: whoever knew the old password loses its tokens too
+        record_event(events.PASSWORD_CHANGED, by="administrator", tokens_revoked=revoke_tokens(user), **target)
     if (before["active"] and not user.active) or form.get("password"):
         ended = sessions.end_all(user)
         record_event(events.SESSIONS_ENDED, count=ended, by="administrator", **target)

@@ -7,7 +7,7 @@ import hmac
 from datetime import UTC
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -20,7 +20,7 @@ from kernel.mail import send_email
 from kernel.security import events, sessions
 from kernel.security.events import record_event
 from kernel.security.models import SecurityEvent
-from kernel.security.passwords import LOGIN, Throttled, count_reset_request, password_problem, verify_password
+from kernel.security.passwords import LOGIN, count_reset_request, password_problem, verify_password
 from kernel.users import User, find_user_by_email, revoke_tokens
 
 bp = Blueprint("auth", __name__)
@@ -43,10 +43,7 @@ def login():
         language = request.form.get("language")
         if language in LANGUAGES:
             session["language"] = language
-        try:
-            user = verify_password(request.form.get("email", ""), request.form.get("password", ""), purpose=LOGIN)
-        except Throttled:
-            abort(429)
+        user = verify_password(request.form.get("email", ""), request.form.get("password", ""), purpose=LOGIN)
         if user is None:
             flash(_("Wrong e-mail address or password."), "error")
             return render_template("auth/login.html", email=request.form.get("email", "")), 401
@@ -138,10 +135,7 @@ def send_reset_email(user: User) -> None:
 def forgot_password():
     if request.method == "POST":
         email = request.form.get("email", "")
-        try:
-            count_reset_request(email)
-        except Throttled:
-            abort(429)
+        count_reset_request(email)
         user = find_user_by_email(email)
         if user is not None and user.active:
             send_reset_email(user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -66,10 +66,7 @@ def preferences():
 
 def password_is_right(purpose: str) -> bool:
     """The signed-in user's password, typed again, through the one throttled check."""
-    try:
-        return verify_password(current_user._get_current_object(), request.form.get("current", ""), purpose=purpose) is not None
-    except Throttled:
-        abort(429)
+    return verify_password(current_user._get_current_object(), request.form.get("current", ""), purpose=purpose) is not None
 
 
 @bp.route("/password", methods=["POST"])

@@ -14,7 +14,7 @@ the thanks page repeats only the first name they typed, and the form is emptied 
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, get_locale
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -26,7 +26,7 @@ from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
 from kernel.permissions import require
 from kernel.registry import entities
-from kernel.security.passwords import KIOSK_EXIT, Throttled, verify_password
+from kernel.security.passwords import KIOSK_EXIT, verify_password
 from plugins.sae.models import VISIT_REASONS
 from plugins.sae.settings import on_duty_users
 from plugins.sae.views import bp
@@ -125,11 +125,8 @@ def registration_exit():
         return redirect(url_for("home.dashboard"))
     error = None
     if request.method == "POST":
-        try:
-            right = verify_password(current_user._get_current_object(), request.form.get("password") or "",
-                                    purpose=KIOSK_EXIT)
-        except Throttled:
-            abort(429)
+        right = verify_password(current_user._get_current_object(), request.form.get("password") or "",
+                                purpose=KIOSK_EXIT)
         if right:
             session.pop(KIOSK, None)
             session.pop(KIOSK_LANGUAGE, None)

@@ -104,7 +104,7 @@ def test_a_throttled_attempt_is_logged_and_answered_in_french(throttled):
             client.post("/login", data={"email": "victim@example.org", "password": "x", "language": "fr"})
         response = client.post("/login", data={"email": "victim@example.org", "password": "x", "language": "fr"})
         assert response.status_code == 429
-        assert "Trop de tentatives. Attendez une minute et réessayez." in response.get_data(as_text=True)
+        assert "Trop de tentatives. Réessayez dans 1 min." in response.get_data(as_text=True)
         db.session.expire_all()
         events = db.session.scalars(select(SecurityEvent.event).order_by(SecurityEvent.id)).all()
         assert events == ["login.failed"] * 5 + ["throttled"]

@@ -223,3 +223,23 @@ def test_the_command_line_refuses_a_bad_or_taken_email(app, staff):
     assert taken.exit_code == 1
     assert "already exists" in taken.output
     assert _count() == before
+
+
+def test_a_password_set_by_an_administrator_revokes_the_users_tokens(admin_client, staff, token_for):
+    from kernel.users import ApiToken
+
+    token_for(staff)
+    form = {"name": staff.name, "email": staff.email, "role": staff.role, "language": "en", "active": "y",
+            "password": "a fresh long passphrase 42", "confirmation": "a fresh long passphrase 42"}
+    assert admin_client.post(f"/admin/users/{staff.id}/edit", data=form).status_code == 302
+    assert db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == staff.id)) is None
+
+
+def test_a_user_made_on_the_command_line_is_in_the_security_log(app):
+    from kernel.security.models import SecurityEvent
+
+    result = app.test_cli_runner().invoke(main, ["users", "create", "--email", "cli@example.org", "--role", "staff",
+                                                 "--password", "a fresh long passphrase 42"])
+    assert result.exit_code == 0, result.output
+    event = db.session.scalar(select(SecurityEvent).where(SecurityEvent.event == "user.created"))
+    assert event.details == {"role": "staff", "by": "command line"} and event.target_id is not None
