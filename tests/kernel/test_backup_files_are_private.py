@@ -2,8 +2,6 @@
 its owner only from its first byte (not made so once written), its members unpack owner-only, and a
 restore puts the instance files back owner-only, whatever the umask."""
 
-import os
-import stat
 import tarfile
 from pathlib import Path
 
@@ -11,17 +9,9 @@ import pytest
 
 from kernel import backup
 from tests.kernel.test_backup_restore import cli, other_database
+from tests.kernel.test_file_permissions import mode, usual_umask  # noqa: F401 - the fixture
 
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-@pytest.fixture
-def usual_umask():
-    previous = os.umask(0o022)
-    yield
-    os.umask(previous)
+pytestmark = pytest.mark.usefixtures("usual_umask")  # the common 022: files readable by all by default
 
 
 @pytest.fixture
@@ -34,8 +24,7 @@ def a_document_readable_by_all(app):
     return document
 
 
-def test_the_archive_is_private_while_it_is_written_and_after(usual_umask, app, tmp_path, monkeypatch,
-                                                              a_document_readable_by_all):
+def test_the_archive_is_private_while_it_is_written_and_after(app, tmp_path, monkeypatch, a_document_readable_by_all):
     seen_while_writing = []
     add_instance_folder = backup.add_instance_folder
 
@@ -55,7 +44,7 @@ def test_the_archive_is_private_while_it_is_written_and_after(usual_umask, app, 
     assert {member.mode for member in members} == {0o600}
 
 
-def test_restored_instance_files_are_private(usual_umask, app, settings, tmp_path, a_document_readable_by_all):
+def test_restored_instance_files_are_private(app, settings, tmp_path, a_document_readable_by_all):
     assert cli(app, "backup", tmp_path / "nightly").exit_code == 0
     with other_database(app, settings, tmp_path) as restored_app:
         result = cli(restored_app, "restore", tmp_path / "nightly.tar.gz")
