@@ -75,10 +75,14 @@ def web(row, name, report, table):
     if value is None:
         return None
     try:
-        return web_address(value)
+        address = web_address(value)
     except NotAWebAddress:
         report.notes.append(f"{table} {row.get('id')}: {name} {value[:80]!r} is not an http(s) address and was left out")
         return None
+    if len(address) > TEXT_MAX:  # "https://" added to an address that just fitted
+        report.notes.append(f"{table} {row.get('id')}: {name} is longer than {TEXT_MAX} characters and was left out")
+        return None
+    return address
 
 
 def number(row, name, kind=float):

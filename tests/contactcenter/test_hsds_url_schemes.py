@@ -27,3 +27,14 @@ def test_addresses_that_are_not_http_are_left_out_with_a_note(app, tmp_path):
     assert db.session.scalar(select(TaxonomyTerm.term_uri).where(TaxonomyTerm.hsds_id == TERM_FOOD)) is None
     assert db.session.scalar(select(schedules.c.schedule_link).where(schedules.c.schedule_link.is_not(None))) is None
     assert db.session.scalar(select(Resource.name).where(Resource.hsds_id == SHELTER)) == "Emergency shelter"
+
+
+def test_an_address_too_long_once_https_is_added_is_left_out_with_a_note(app, tmp_path):
+    data = tables()
+    data["services"][0]["url"] = "shelter.example.org/" + "a" * 232  # 252 characters, 260 with https://
+    result = run_cli(app, "import-hsds", write_package(tmp_path / "long", data))
+    assert result.exit_code == 0, result.output
+    assert "url is longer than 255 characters" in result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(Resource.url).where(Resource.hsds_id == SHELTER)) is None
+    assert db.session.scalar(select(Resource.name).where(Resource.hsds_id == SHELTER)) == "Emergency shelter"
