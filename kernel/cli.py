@@ -218,7 +218,7 @@ def tokens_group():
 @tokens_group.command("create")
 @click.option("--email", required=True)
 @click.option("--name", default="CLI token", show_default=True)
-@click.option("--expires-in-days", type=click.IntRange(min=1), default=None,
+@click.option("--expires-in-days", type=click.IntRange(min=1, max=36500), default=None,
               help="The token stops working after this many days (never, when not given).")
 @with_appcontext
 def tokens_create(email, name, expires_in_days):
