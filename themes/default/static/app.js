@@ -135,13 +135,26 @@
     return wrap;
   }
 
+  // The field list: the groups the page gives (the form's fields in its order, then the others),
+  // or every field in one list.
+  function fieldOptions(panel, fields, select) {
+    const groups = JSON.parse(panel.dataset.groups || "[]");
+    Object.entries(fields).forEach(function ([key, field]) { field.key = key; });
+    if (!groups.length) {
+      Object.values(fields).forEach(function (field) { select.appendChild(element("option", {value: field.key}, field.label)); });
+      return;
+    }
+    groups.forEach(function (group) {
+      const optgroup = element("optgroup", {label: group.label});
+      group.fields.forEach(function (key) { optgroup.appendChild(element("option", {value: key}, fields[key].label)); });
+      select.appendChild(optgroup);
+    });
+  }
+
   function conditionRow(panel, fields, initial) {
     const row = element("div", {"class": "condition"});
     const fieldSelect = element("select", {"aria-label": panel.dataset.labelField});
-    Object.entries(fields).forEach(function ([key, field]) {
-      field.key = key;
-      fieldSelect.appendChild(element("option", {value: key}, field.label));
-    });
+    fieldOptions(panel, fields, fieldSelect);
     const operatorSelect = element("select", {"aria-label": panel.dataset.labelOperator});
     const remove = element("button", {type: "button", "aria-label": panel.dataset.labelRemove}, "×");
     let values = initial.values || [];
@@ -171,17 +184,54 @@
     return row;
   }
 
+  function folded(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  // "Find a field" narrows the field list of the last condition (one is added when there is
+  // none) to the names containing what is typed, whatever the case and accents.
+  function narrowFields(panel, search, addRow) {
+    let row = panel.querySelector(".condition:last-of-type");
+    if (!row) { row = addRow(); }
+    const select = row.querySelector("select");
+    const wanted = folded(search.value.trim());
+    let first = null;
+    select.querySelectorAll("option").forEach(function (option) {
+      option.hidden = wanted !== "" && !folded(option.textContent).includes(wanted);
+      if (!option.hidden && first === null) { first = option; }
+    });
+    select.querySelectorAll("optgroup").forEach(function (group) {
+      group.hidden = !Array.from(group.children).some(function (option) { return !option.hidden; });
+    });
+    const chosen = select.options[select.selectedIndex];
+    if (first && chosen && chosen.hidden) {
+      select.value = first.value;
+      select.dispatchEvent(new Event("change"));
+    }
+  }
+
   function setUpFilterPanel(panel) {
     const fields = JSON.parse(panel.dataset.fields);
     if (!Object.keys(fields).length) { return; }
     const initial = JSON.parse(panel.dataset.initial || "[]");
     initial.forEach(function (condition) { panel.appendChild(conditionRow(panel, fields, condition)); });
-    const add = panel.parentElement.querySelector("[data-add-condition]");
-    add.addEventListener("click", function () {
+    function addRow() {
       const row = conditionRow(panel, fields, {});
       panel.appendChild(row);
-      row.querySelector("select").focus();
-    });
+      return row;
+    }
+    const add = panel.parentElement.querySelector("[data-add-condition]");
+    add.addEventListener("click", function () { addRow().querySelector("select").focus(); });
+    const search = panel.parentElement.querySelector("[data-field-search]");
+    if (search) {
+      search.addEventListener("input", function () { narrowFields(panel, search, addRow); });
+      search.addEventListener("keydown", function (event) {
+        if (event.key !== "Enter") { return; }
+        event.preventDefault();  // not the list's search: go on to the condition
+        const last = panel.querySelector(".condition:last-of-type select");
+        if (last) { last.focus(); }
+      });
+    }
   }
 
   function setUpColumnChooser(form) {
