@@ -73,7 +73,8 @@ def registration():
     """The form in kiosk mode; before it, the page where a staff member chooses to start the kiosk
     (a GET never switches a session into kiosk mode: a link or an image could)."""
     if not session.get(KIOSK):
-        if request.method == "POST":
+        if request.method == "POST":  # the kiosk was left meanwhile (another tab, a logout)
+            flash(_("The registration kiosk is not started on this browser: the visit was not saved."), "error")
             return redirect(url_for("sae.registration")), 303
         return render_template("sae/registration_start.html")
     with force_locale(kiosk_language()):

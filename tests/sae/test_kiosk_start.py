@@ -35,6 +35,8 @@ def test_a_visit_posted_outside_the_kiosk_is_not_saved(staff, login_as):
     response = client.post("/registration", data=VISITOR)
     assert response.status_code == 303 and response.headers["Location"].endswith("/registration")
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
+    page = client.get("/registration").get_data(as_text=True)
+    assert "The registration kiosk is not started on this browser: the visit was not saved." in page
     assert client.get("/clients/").status_code == 200
 
 
