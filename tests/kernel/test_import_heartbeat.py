@@ -122,3 +122,27 @@ def test_only_its_author_or_an_administrator_restarts_an_import(app, staff, make
     assert other.post(f"/imports/{job.id}/restart").status_code == 403
     assert other.get(f"/imports/{job.id}/restart").status_code == 405
     assert job_row(job.id).status == "running"
+
+
+def test_a_double_click_on_run_again_runs_the_import_once(app, staff, monkeypatch):
+    """Two restarts at the same moment (a double click, two tabs): one queues the job, the other
+    finds it no longer failed; the rows are imported once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    job = queued_job(staff)
+    killed_after_first_batch(job.id, monkeypatch)
+    assert importer.fail_if_stale(job.id)
+
+    def restart_and_start(_):
+        with app.app_context():
+            try:
+                return importer.restart(job.id) and importer.start(job.id) is None
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(restart_and_start, range(2)))
+    assert sorted(results) == [False, True]
+    done = job_row(job.id)
+    assert (done.status, done.created) == ("done", 12)
+    assert client_count() == 12
