@@ -10,7 +10,8 @@ here, never ``date.today()`` (the server's date). Tests freeze the clock by repl
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import current_app, has_app_context, has_request_context
 
@@ -51,3 +52,9 @@ def local_now(user=None) -> datetime:
 def today(user=None) -> date:
     """The user's (or the organisation's) date, not the server's."""
     return local_now(user).date()
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> tuple[str, ...]:
+    """The time zones a user may choose ("America/Iqaluit"…), sorted."""
+    return tuple(sorted(name for name in available_timezones() if "/" in name and not name.startswith("Etc/")))

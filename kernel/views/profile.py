@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
+from kernel import clock
 from kernel.db import db, utcnow
 from kernel.i18n import LANGUAGES
 from kernel.i18n import gettext as _
@@ -37,7 +38,7 @@ def render_profile(status: int = 200):
     )
     return render_template("profile.html", tokens=list(tokens), themes=THEMES, densities=DENSITIES,
                            panels=profile_panels(), browsers=sessions.live_sessions(current_user),
-                           this_session=sessions.current(), now=utcnow()), status
+                           this_session=sessions.current(), now=utcnow(), time_zones=clock.zone_names()), status
 
 
 def profile_panels() -> list[tuple[Panel, Markup]]:
@@ -50,7 +51,7 @@ def profile_panels() -> list[tuple[Panel, Markup]]:
 @bp.route("/preferences", methods=["POST"])
 @login_required
 def preferences():
-    """Language, theme and density; also used by the top bar's quick switches."""
+    """Language, theme, density and time zone; also used by the top bar's quick switches."""
     language = request.form.get("language")
     theme = request.form.get("theme")
     density = request.form.get("density")
@@ -60,6 +61,12 @@ def preferences():
         current_user.theme = theme
     if density in DENSITIES:
         current_user.density = density
+    if "timezone" in request.form:  # the top bar's quick switches send one preference only
+        zone = request.form.get("timezone") or None
+        if zone is not None and zone not in clock.zone_names():
+            flash(_("Choose a time zone from the list."), "error")
+            return render_profile(422)
+        current_user.timezone = zone
     db.session.commit()
     return redirect(safe_next(request.form.get("next") or url_for("profile.show")))
 

@@ -29,3 +29,30 @@ def test_the_organisations_zone_is_a_setting(make_app, freeze_clock):
     app = make_app(DEFAULT_TIMEZONE="Europe/Paris")
     with app.app_context():
         assert clock.today().isoformat() == "2026-12-04"
+
+
+def test_a_user_chooses_a_time_zone_in_the_profile(app, staff, staff_client, freeze_clock):
+    from kernel.db import db
+    from kernel.users import User
+
+    freeze_clock(EVENING_IN_IQALUIT, "America/Iqaluit")
+    page = staff_client.get("/profile/").get_data(as_text=True)
+    assert "The organisation's (America/Iqaluit)" in page and 'value="Europe/Paris"' in page
+    assert staff_client.post("/profile/preferences", data={"timezone": "Europe/Paris"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, staff.id).timezone == "Europe/Paris"
+    assert clock.today(db.session.get(User, staff.id)).isoformat() == "2026-12-04"
+    # the top bar's switches send one preference and leave the zone alone
+    staff_client.post("/profile/preferences", data={"theme": "dark"})
+    db.session.expire_all()
+    assert db.session.get(User, staff.id).timezone == "Europe/Paris"
+
+
+def test_an_unknown_time_zone_is_refused_and_nothing_changes(app, staff, staff_client):
+    from kernel.db import db
+    from kernel.users import User
+
+    response = staff_client.post("/profile/preferences", data={"timezone": "Mars/Olympus", "theme": "dark"})
+    assert response.status_code == 422 and "Choose a time zone from the list." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (db.session.get(User, staff.id).timezone, db.session.get(User, staff.id).theme) == (None, "light")
