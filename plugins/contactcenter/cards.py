@@ -43,7 +43,8 @@ def _grouped(query, key: str) -> dict[int, list[dict]]:
     return grouped
 
 
-def cards_for(hits, moment: datetime) -> list[dict]:
+def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
+    """The cards of a page of hits; ``approximate``: the distances are from a postal code's area."""
     ids = [hit.service_id for hit in hits]
     if not ids:
         return []
@@ -66,6 +67,7 @@ def cards_for(hits, moment: datetime) -> list[dict]:
             "service": service, "name": in_language(service, "name"),
             "description": in_language(service, "description"),
             "agency": agencies.get(service.organization_id), "site": site, "distance_km": hit.distance_km,
+            "distance_approximate": approximate and hit.distance_km is not None,
             "phones": service_phones.get(service.id, []), "hours": hours_text(own), "open": is_open(own, moment),
         })
     return cards

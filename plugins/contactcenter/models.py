@@ -90,7 +90,8 @@ class Site(Record):
     city: Mapped[str | None] = field(label=_l("City"), searchable=True, list=True)
     region: Mapped[str | None] = field(label=_l("Region"))
     state_province: Mapped[str | None] = field(label=_l("Province or state"), list=True)
-    postal_code: Mapped[str | None] = field(label=_l("Postal code"), searchable=True, list=True)
+    # Indexed: a full postal code used by located places gives the caller's point (geo.find_place).
+    postal_code: Mapped[str | None] = field(label=_l("Postal code"), searchable=True, list=True, index=True)
     country: Mapped[str | None] = field(label=_l("Country"))
     address_type: Mapped[str | None] = field(label=_l("Address type"))
     attention: Mapped[str | None] = field(label=_l("Attention"))
@@ -215,6 +216,13 @@ postal_codes = Table(
     Column("latitude", Float, nullable=False), Column("longitude", Float, nullable=False),
 )
 
+# Communities an administrator placed (name folded: case and accents ignored).
+communities = Table(
+    "cc_communities", Base.metadata,
+    Column("folded_name", String(255), primary_key=True), Column("name", String(255), nullable=False),
+    Column("latitude", Float, nullable=False), Column("longitude", Float, nullable=False),
+)
+
 # The search table: one row per service and place it is delivered at (or one with no place).
 search_rows = Table(
     "cc_search", Base.metadata,
@@ -301,6 +309,10 @@ class SynonymGroupRow(Base):
 
 class PostalCodeRow(Base):
     __table__ = postal_codes
+
+
+class CommunityRow(Base):
+    __table__ = communities
 
 
 class SearchRow(Base):

@@ -59,7 +59,7 @@ NEAREST_RADII = (25.0, 100.0, 400.0, 1600.0, None)
 @dataclass
 class Criteria:
     keywords: str = ""
-    postal_code: str = ""
+    postal_code: str = ""  # or a community's name
     radius_km: float | None = None
     sort: str = ""  # "relevance" or "distance"
     area: str = ""
@@ -90,6 +90,7 @@ class Outcome:
     total_is_exact: bool = True  # False: ``total`` is COUNT_CAP and there are more; facets counted among them
     facets: list[dict] = dataclass_field(default_factory=list)
     origin: tuple[float, float] | None = None
+    approximate_origin: bool = False  # only the postal code's area is placed: distances are approximate
     unknown_postal_code: bool = False
 
 
@@ -222,10 +223,11 @@ def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str =
 def run(criteria: Criteria) -> Outcome:
     outcome = Outcome()
     if criteria.postal_code:
-        outcome.origin = geo.locate(criteria.postal_code)
-        if outcome.origin is None:
+        place = geo.find_place(criteria.postal_code)
+        if place is None:
             outcome.unknown_postal_code = True
             return outcome
+        outcome.origin, outcome.approximate_origin = (place.latitude, place.longitude), place.approximate
     groups = keyword_groups(criteria.keywords) if criteria.keywords.strip() else []
     keywords = Keywords(groups) if groups else None
     if outcome.origin is not None:

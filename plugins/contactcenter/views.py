@@ -29,7 +29,7 @@ from kernel.permissions import require
 from kernel.views.api import problem, token_required
 from plugins.contactcenter import geo
 from plugins.contactcenter.cards import cards_for, full_resource, is_french
-from plugins.contactcenter.models import Resource, postal_codes, synonym_groups
+from plugins.contactcenter.models import Resource, communities, postal_codes, synonym_groups
 from plugins.contactcenter.search import PAGE_SIZE, Criteria, has_next_page, run
 
 blueprint = Blueprint("contactcenter", __name__)
@@ -81,13 +81,19 @@ def criteria_from(args) -> tuple[Criteria, list[str]]:
     except ValueError:
         page = 1
     criteria = Criteria(
-        keywords=(args.get("q") or "").strip()[:200], postal_code=(args.get("postal_code") or "").strip()[:10],
+        keywords=(args.get("q") or "").strip()[:200], postal_code=(args.get("postal_code") or "").strip()[:100],
         radius_km=radius, sort=args.get("sort") or "", area=(args.get("area") or "").strip()[:100],
         taxonomy=(args.get("type") or "").strip()[:100], language=(args.get("language") or "").strip()[:50],
         open_at=moment, phone=(args.get("phone") or "").strip()[:50], page=page,
         exact_count=args.get("count") == "exact",
     )
     return criteria, [error for error in (moment_error, radius_error) if error]
+
+
+def unknown_place_message(value: str) -> str:
+    if geo.looks_like_postal_code(value):
+        return _("Unknown postal code: %(code)s", code=value)
+    return _("Unknown postal code or community: %(code)s", code=value)
 
 
 def has_criteria(criteria: Criteria) -> bool:
@@ -110,12 +116,12 @@ def resource_actions_template():
 def search_page():
     criteria, errors = criteria_from(request.args)
     outcome = run(criteria) if has_criteria(criteria) and not errors else None
-    cards = cards_for(outcome.hits, user_now()) if outcome else []
+    cards = cards_for(outcome.hits, user_now(), outcome.approximate_origin) if outcome else []
     template = "contactcenter/results.html" if request.headers.get("HX-Request") else "contactcenter/search.html"
     return render_template(template, criteria=criteria, errors=errors, outcome=outcome, cards=cards,
                            has_next=outcome is not None and has_next_page(criteria, outcome),
                            resource_actions_template=resource_actions_template() if cards else None,
-                           args=request.args, french=is_french())
+                           args=request.args, french=is_french(), unknown_place_message=unknown_place_message)
 
 
 @blueprint.route("/resources/<int:record_id>/full")
@@ -136,6 +142,7 @@ def hit_json(card: dict) -> dict:
         "agency": agency.name if agency else None,
         "address": _address(site), "postal_code": site.postal_code if site else None,
         "distance_km": round(card["distance_km"], 2) if card["distance_km"] is not None else None,
+        "distance_is_approximate": card["distance_approximate"],
         "phones": [phone["number"] for phone in card["phones"]], "hours": card["hours"], "open_now": card["open"],
     }
 
@@ -158,10 +165,10 @@ def search_api():
         return problem(400, errors[0])
     outcome = run(criteria)
     if outcome.unknown_postal_code:
-        return problem(400, _("Unknown postal code: %(code)s", code=criteria.postal_code))
+        return problem(400, unknown_place_message(criteria.postal_code))
     return jsonify({
         "total": outcome.total, "total_is_exact": outcome.total_is_exact, "page": criteria.page, "page_size": PAGE_SIZE,
-        "results": [hit_json(card) for card in cards_for(outcome.hits, user_now())],
+        "results": [hit_json(card) for card in cards_for(outcome.hits, user_now(), outcome.approximate_origin)],
         "facets": outcome.facets,
     })
 
@@ -207,4 +214,5 @@ def postal_code_table():
             flash(_("%(count)d postal codes loaded.", count=loaded), "success")
         return redirect(url_for("contactcenter.postal_code_table"))
     count = db.session.scalar(select(func.count()).select_from(postal_codes))
-    return render_template("contactcenter/postal_codes.html", count=count)
+    community_count = db.session.scalar(select(func.count()).select_from(communities))
+    return render_template("contactcenter/postal_codes.html", count=count, community_count=community_count)

@@ -122,6 +122,9 @@ class Profile(Record):
     address: Mapped[str | None] = field(label=_l("Address"))
     postal_code: Mapped[str | None] = field(label=_l("Postal code"), list=True, index=True,
                                             help=_l("Used to find resources near the caller."))
+    community: Mapped[str | None] = field(label=_l("Community"),
+                                          help=_l("Finds resources near the caller when the postal code is unknown "
+                                                  "or covers a large area."))
     preferred_language: Mapped[str | None] = field("choice", label=_l("Preferred language"), choices=LANGUAGES,
                                                    list=True)
     # The phone's digits without a leading North-American 1: callers are found by any format.

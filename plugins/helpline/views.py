@@ -33,6 +33,7 @@ from kernel.security.events import FORCE_CLOSE_APPROVED, record_event
 from kernel.security.passwords import FORCE_CLOSE, verify_password
 from kernel.users import User
 from kernel.views.api import problem, token_required
+from plugins.contactcenter import geo
 from plugins.contactcenter.cards import full_resource, is_french
 from plugins.contactcenter.models import Resource, TaxonomyTerm
 from plugins.helpline import checklist as checks
@@ -260,8 +261,23 @@ def screen_context(contact: Contact) -> dict:
         "agent": db.session.get(User, contact.assigned_user_id) if contact.assigned_user_id else None,
         "approver": db.session.get(User, contact.approved_by_id) if contact.approved_by_id else None,
         "french": is_french(), "can_force": current_user.can("helpline.force_close"),
-        "can_edit": current_user.can("helpline.edit"),
+        "can_edit": current_user.can("helpline.edit"), "caller_place": caller_place(profile),
     }
+
+
+def caller_place(profile: Profile | None) -> str:
+    """Where to search resources near the caller: the postal code, or the community when the code
+    is unknown or only places its large area (a northern forward sortation area) and the community
+    is known."""
+    if profile is None:
+        return ""
+    code, community = (profile.postal_code or "").strip(), (profile.community or "").strip()
+    if not community or not code:
+        return code or community
+    place = geo.find_place(code)
+    if place is not None and not place.approximate:
+        return code
+    return community if geo.find_place(community) is not None else code
 
 
 def term_titles(term_ids) -> dict[int, str]:
