@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from kernel.db import db
 from kernel.i18n import lazy_gettext as _l
-from kernel.outbox import FAILED, QUEUED, SENDING, OutboxMessage
+from kernel.outbox import OutboxMessage
 from kernel.registry import entities
+from plugins.helpline.messages import delivery
 from plugins.helpline.models import ChecklistSettings, Contact, Profile, Survey, SurveyResponse
 from plugins.helpline.workflow import needs_of, referrals_of
 
@@ -106,19 +107,18 @@ def survey_items(contact: Contact, active_surveys=None) -> list[Item]:
 
 
 def delivery_item(referrals) -> Item | None:
-    """How the referrals sent by e-mail or SMS are doing: for information only."""
+    """How the referrals sent by e-mail or SMS are doing, for information only: ⚠ when one failed or
+    reached nobody (written to the log), 🕒 while one is still queued or leaving."""
     message_ids = [message_id for referral in referrals
                    for message_id in (referral.email_message_id, referral.sms_message_id) if message_id]
     if not message_ids:
         return None
-    statuses = set(db.session.scalars(select(OutboxMessage.status).where(OutboxMessage.id.in_(message_ids))))
-    if FAILED in statuses:
-        state = ATTENTION
-    elif statuses & {QUEUED, SENDING}:
-        state = PENDING
-    else:
-        state = COMPLETE
-    return Item("delivery", _l("Referrals sent"), state, blocking=False, tab="referrals")
+    found = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))))
+    states = {delivery(message)[0] for message in found}
+    details = sorted({delivery(message)[1] for message in found if delivery(message)[0] != COMPLETE})
+    state = next((wanted for wanted in (MISSING, ATTENTION, PENDING) if wanted in states), COMPLETE)
+    return Item("delivery", _l("Referrals sent"), ATTENTION if state == MISSING else state,
+                detail=", ".join(details), blocking=False, tab="referrals")
 
 
 def can_close(items: list[Item]) -> bool:

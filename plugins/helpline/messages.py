@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from kernel.db import db, utcnow
 from kernel.i18n import gettext as _
-from kernel.outbox import OutboxMessage, queue_email, queue_sms
+from kernel.outbox import EMAIL, OutboxMessage, queue_email, queue_sms
 from plugins.contactcenter.cards import full_resource
 from plugins.contactcenter.models import Resource
 from plugins.helpline.models import Profile, Referral
@@ -80,3 +80,29 @@ def message_statuses(referrals) -> dict[int, OutboxMessage]:
         return {}
     return {message.id: message for message in db.session.scalars(select(OutboxMessage)
                                                                   .where(OutboxMessage.id.in_(ids)))}
+
+
+def sms_configured() -> bool:
+    """False with the kernel's default provider, which only writes SMS to the log."""
+    return (current_app.config.get("SMS_PROVIDER") or "log") != "log"
+
+
+def email_configured() -> bool:
+    return bool(current_app.config.get("SMTP_HOST"))
+
+
+def delivery(message: OutboxMessage) -> tuple[str, str]:
+    """(checklist state, what happened) of a referral's message, truthfully: a message "sent" to
+    the log (no SMS provider, no mail server) reached nobody."""
+    if message.status == "sent" and written_to_log(message):
+        return "attention", (_("Written to the log: no SMS provider configured") if message.channel != EMAIL
+                             else _("Written to the log: no mail server configured"))
+    labels = {"queued": ("pending", _("Queued")), "sending": ("pending", _("Sending")),
+              "sent": ("complete", _("Sent")), "failed": ("missing", _("Failed"))}
+    return labels.get(message.status, ("pending", message.status))
+
+
+def written_to_log(message: OutboxMessage) -> bool:
+    if message.channel == EMAIL:
+        return not email_configured()
+    return (message.provider_message_id or "").startswith("log-")  # the log provider's ids

@@ -262,6 +262,7 @@ def screen_context(contact: Contact) -> dict:
         "approver": db.session.get(User, contact.approved_by_id) if contact.approved_by_id else None,
         "french": is_french(), "can_force": current_user.can("helpline.force_close"),
         "can_edit": current_user.can("helpline.edit"), "caller_place": caller_place(profile),
+        "delivery": messages.delivery, "sms_configured": messages.sms_configured(),
     }
 
 
@@ -498,8 +499,11 @@ def send_referral(referral_id: int, channel: str):
         flash(str(error), "error")
         return back_to(contact, "referrals")
     db.session.commit()
-    flash(_("The referral is on its way by e-mail.") if channel == "email" else
-          _("The referral is on its way by SMS."), "success")
+    if channel == "sms" and not messages.sms_configured():
+        flash(_("No SMS provider is configured: the SMS is written to the server's log, not sent."), "warning")
+    else:
+        flash(_("The referral is on its way by e-mail.") if channel == "email" else
+              _("The referral is on its way by SMS."), "success")
     return back_to(contact, "referrals")
 
 
