@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import get_day_names
+from flask_babel import get_locale
 from sqlalchemy import and_, or_, select
 
+from kernel.i18n import gettext as _
 from plugins.contactcenter.models import opening_hours, schedules
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -80,13 +83,50 @@ def _covers(row, day: date) -> bool:
 
 
 def hours_text(service_schedules: list[dict]) -> list[str]:
-    """``["MO–FR 09:00–17:00", …]`` for display."""
-    lines = []
+    """The weekly hours in the reader's language: ``["Mon–Fri, 11 am–1 pm"]``,
+    ``["lun. au ven., 11 h à 13 h"]``; schedules with the same hours are told once."""
+    days_by_hours: dict[tuple[int, int], set[int]] = {}
     for schedule in service_schedules:
-        if schedule.get("opens_at") and schedule.get("closes_at"):
-            days = ",".join(WEEKDAYS[day] for day in weekdays_of(schedule))
-            lines.append(f"{days} {str(schedule['opens_at'])[:5]}–{str(schedule['closes_at'])[:5]}")
-    return lines
+        opens, closes = minutes(schedule.get("opens_at")), minutes(schedule.get("closes_at"))
+        if opens is not None and closes is not None and not is_holiday(schedule):
+            days_by_hours.setdefault((opens, closes), set()).update(weekdays_of(schedule))
+    language = _language()
+    return [_("%(days)s, %(opens)s–%(closes)s", days=days_text(sorted(days), language),
+              opens=time_text(opens, language), closes=time_text(closes, language))
+            for (opens, closes), days in sorted(days_by_hours.items(), key=lambda item: (min(item[1]), item[0]))
+            if days]
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+def days_text(days: list[int], language: str) -> str:
+    """``[0, 1, 2, 3, 4]`` → "Mon–Fri" / "lun. au ven."; runs of three days or more are ranges."""
+    if len(days) == 7:
+        return _("Every day of the week")
+    names = get_day_names("abbreviated", locale=language)
+    parts, run = [], [days[0]]
+    for day in days[1:] + [None]:
+        if day is not None and day == run[-1] + 1:
+            run.append(day)
+            continue
+        if len(run) >= 3:
+            parts.append(_("%(first)s–%(last)s", first=names[run[0]], last=names[run[-1]]))
+        else:
+            parts.extend(names[one] for one in run)
+        run = [day]
+    return ", ".join(parts)
+
+
+def time_text(minute_of_day: int, language: str) -> str:
+    """570 → "9:30 am" / "9 h 30"; 780 → "1 pm" / "13 h"."""
+    hour, minute = divmod(minute_of_day, 60)
+    if language.startswith("fr"):
+        return f"{hour} h {minute:02d}" if minute else f"{hour} h"
+    suffix = "am" if hour % 24 < 12 else "pm"
+    twelve = hour % 12 or 12
+    return f"{twelve}:{minute:02d} {suffix}" if minute else f"{twelve} {suffix}"
 
 
 def schedules_query(service_ids):

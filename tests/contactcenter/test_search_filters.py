@@ -65,7 +65,7 @@ def test_criteria_combine(app, tmp_path, staff_client):
 def test_the_card_shows_agency_address_phone_hours_and_refer(app, tmp_path, staff_client):
     client = sample_client(app, tmp_path, staff_client)
     page = search(client, phone="5145550404")
-    for expected in ("Community Help Network", "4 rue Principale", "514 555 0404", "MO,TU,WE,TH,FR 09:00–17:00",
+    for expected in ("Community Help Network", "4 rue Principale", "514 555 0404", "Mon–Fri, 9 am–5 pm",
                      "Find a home.", "?refer=1"):
         assert expected in page, expected
     detail_url = re.search(r'href="(/resources/\d+/full\?refer=1)"', page).group(1)
