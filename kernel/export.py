@@ -27,7 +27,9 @@ from kernel.users import User
 BATCH = 5000
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")  # "-3.50": a spreadsheet reads a number, not a formula
+# "-3.50", "+1 (867) 979-5555": digits, spaces and ( ) . , - only, so no function, reference or
+# command a spreadsheet could run: numbers and phone numbers stay as they are.
+PLAIN_NUMBER = re.compile(r"[+-]?[\d(][\d (),.-]*")
 
 
 def spreadsheet_safe(cell):

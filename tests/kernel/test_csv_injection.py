@@ -61,7 +61,8 @@ def test_negative_numbers_stay_numbers(app, staff, staff_client):
     assert rows[1] == ["'-Minus sign first", "-5", "12"]
 
 
-@pytest.mark.parametrize("cell", [-5, -3.5, "-3.50", "+1", "12", "Plain text", "", None, "a=b"])
+@pytest.mark.parametrize("cell", [-5, -3.5, "-3.50", "+1", "12", "Plain text", "", None, "a=b",
+                                  "+1 (867) 979-5555", "+33 1 23 45 67 89", "-1,5"])
 def test_numbers_and_ordinary_text_are_left_as_they_are(cell):
     assert spreadsheet_safe(cell) == cell
 
