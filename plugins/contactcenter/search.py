@@ -193,8 +193,10 @@ def services_of_type_by_name(criteria: Criteria):
 
 
 def phone_condition(service_column, phone: str):
+    """A whole number (any format) or its end: "979-5555" finds 867-979-5555, as the caller
+    profile search does."""
     tail = digits(phone)[-PHONE_TAIL:]
-    match = phones.c.digits == tail if len(tail) >= 7 else phones.c.digits.like(f"%{tail}")
+    match = phones.c.digits == tail if len(tail) == PHONE_TAIL else phones.c.digits.like(f"%{tail}")
     return service_column.in_(select(phones.c.service_id).where(match))
 
 
