@@ -46,6 +46,13 @@ def passerelle_menu_items():
 
 
 @hookimpl
+def passerelle_demo_data(session, users):
+    from plugins.contactcenter.demo import load_demo
+
+    load_demo(session)
+
+
+@hookimpl
 def passerelle_record_saved(entity, record, created, changes, user):
     from plugins.contactcenter.index import refresh_after_save
 
