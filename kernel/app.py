@@ -28,7 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, ValidationError
 
 from kernel import config as settings_module
-from kernel import notifications, outbox
+from kernel import menu, notifications, outbox
 from kernel.countries import country_options
 from kernel.db import db
 from kernel.display import history_action, history_value
@@ -37,7 +37,7 @@ from kernel.filters import conditions_json
 from kernel.i18n import LANGUAGES, init_i18n
 from kernel.i18n import lazy_gettext as _l
 from kernel.linked import LinkedRecordsPanels
-from kernel.menu import fixed_url, sidebar_modules
+from kernel.menu import fixed_url
 from kernel.permissions import KERNEL_PERMISSIONS, ROLES, PermissionRegistry
 from kernel.plugins import load_plugins
 from kernel.ratelimit import limiter
@@ -156,7 +156,8 @@ def _register_entities(app: Flask, plugin_set) -> None:
     import kernel.models  # noqa: F401  kernel tables on the metadata
 
     registry = EntityRegistry()
-    for impl in reversed(plugin_set.manager.hook.passerelle_entities.get_hookimpls()):
+    # get_hookimpls() lists plugins in registration order (lower ORDER first): keep it.
+    for impl in plugin_set.manager.hook.passerelle_entities.get_hookimpls():
         for model in impl.function() or []:
             registry.register(model, impl.plugin_name)
     app.extensions["passerelle.entities"] = registry
@@ -180,6 +181,7 @@ def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
     app.jinja_env.globals.update(
         country_options=country_options, history_value=history_value, history_action=history_action,
         conditions_json=conditions_json, entities=app.extensions["passerelle.entities"], fixed_url=fixed_url,
+        icon=menu.icon,
     )
     app.jinja_env.filters["safe_url"] = safe_url  # every href made of a stored address goes through it
 
@@ -190,17 +192,18 @@ def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
             "current_locale": str(get_locale() or app.config["DEFAULT_LANGUAGE"]),
         }
         if current_user.is_authenticated:
-            context["sidebar"] = sidebar_modules(
-                current_user, app.extensions["passerelle.entities"], _menu_items(plugin_set)
-            )
+            context["sidebar_sections"] = _sidebar_of_page
         # each plugin returns a dict (collect() would flatten it into its keys)
         for extra in reversed(plugin_set.manager.hook.passerelle_template_context()):
             context.update(extra or {})
         return context
 
 
-def _menu_items(plugin_set) -> list:
-    return plugin_set.collect("passerelle_menu_items")
+def _sidebar_of_page() -> list:
+    """The sidebar's sections for the current user and page (called by the layout only)."""
+    plural = (request.view_args or {}).get("plural")
+    return menu.sidebar_sections(current_user, menu.catalogue(), request.path,
+                                 plural if isinstance(plural, str) else None)
 
 
 def _translation_dirs(plugin_set, theme_dir: Path) -> list[Path]:
@@ -258,6 +261,7 @@ class EntityConverter(BaseConverter):
 
 def _register_blueprints(app: Flask, plugin_set) -> None:
     from kernel.views import admin, api, auth, customisation, home, lists, navigation, profile, records
+    from kernel.views import administration as administration_views
     from kernel.views import duplicates as duplicate_views
     from kernel.views import imports as import_views
     from kernel.views import security_log as security_log_views
@@ -270,6 +274,7 @@ def _register_blueprints(app: Flask, plugin_set) -> None:
     app.register_blueprint(customisation.bp)
     app.register_blueprint(navigation.bp)
     app.register_blueprint(security_log_views.bp)
+    app.register_blueprint(administration_views.bp)
     csrf.exempt(api.bp)
     app.register_blueprint(profile.api_bp)  # POST /api/v1/tokens
     csrf.exempt(profile.api_bp)

@@ -6,7 +6,8 @@ decorated with ``kernel.hookimpl``, and may set two module attributes:
 
 ``LABEL``     a translatable name for the plugin (defaults to its entry-point name);
 ``REQUIRES``  a tuple of plugin names that must be enabled with it;
-``ORDER``     a number placing its modules in the sidebar (lower first; default 100).
+``ORDER``     a number placing the plugin, its entities and its modules (in the sidebar, the "+"
+              menu, the search page) among the others: lower first; default 100.
 
 Only enabled plugins (setting ``PASSERELLE_PLUGINS``) are registered, so a disabled plugin's
 hooks are never called: its entities, menus, routes, API endpoints and report columns are
@@ -63,10 +64,44 @@ def passerelle_user_permissions(user):
 def passerelle_menu_items():
     """Add entries to the sidebar besides those the kernel derives from entities.
 
-    Called once while the application is created.
+    Called once per application, when the first page is rendered.
 
-    Returns a list of ``kernel.menu.MenuItem`` (label, endpoint, permission, icon, and the
-    module they belong to). Entities already get "View …" and "Create …" entries.
+    Returns a list of ``kernel.menu.MenuItem`` (label, endpoint, permission, icon name, the
+    module they belong to, and whether they are a setting). An item whose ``module`` is an
+    entity's name, or the module of an earlier item, is one of that module's actions, shown in the
+    sidebar while a page of that module is open; otherwise it is a module of its own (the
+    calendar). A ``settings=True`` item is listed in the Administration area instead. Entities
+    already get "View …" and "Create …" actions.
+    """
+
+
+@hookspec
+def passerelle_menu_sections():
+    """Declare sections of the sidebar: the headings that group modules by kind of work.
+
+    Called once per application, when the first page is rendered.
+
+    Returns a list of ``kernel.menu.MenuSection`` (a key, a translatable label, an ``order``,
+    lower first, and an icon name of the lucide set). Any plugin may place its modules in any
+    section, its own or another plugin's (see ``passerelle_menu_placements``). A user's
+    workspace, the section shown first and open, is one of these keys (``WORKSPACES`` setting
+    per role, or the user's choice in their profile).
+    """
+
+
+@hookspec
+def passerelle_menu_placements():
+    """Say which section each of the plugin's modules belongs to, and which are settings.
+
+    Called once per application, when the first page is rendered.
+
+    Returns a list of ``kernel.menu.ModulePlacement``: the module (an entity's name or the
+    ``module`` key of menu items), a section key, an icon name replacing the entity's, and
+    ``settings=True`` for what configures the work rather than is the work (survey questions,
+    source lines, postal codes): those are listed in the Administration area and the sidebar's
+    closed "Settings" section, grouped by their section. A module placed nowhere, or in a section
+    nobody declared, is listed under "Other modules". Modules of a section are listed in the
+    order of the placements, plugins in their registration order (lower ``ORDER`` first).
     """
 
 

@@ -31,6 +31,7 @@ class User(UserMixin, Base):
     theme: Mapped[str] = mapped_column(String(10), default="light")
     density: Mapped[str] = mapped_column(String(10), default="normal")
     timezone: Mapped[str | None] = mapped_column(String(64))
+    workspace: Mapped[str | None] = mapped_column(String(40))  # sidebar section shown first; None: the role's
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]

@@ -6,7 +6,7 @@ kernel's related-to field, so the kernel already lists them on those records' pa
 
 from kernel import hookimpl
 from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuItem
+from kernel.menu import MenuItem, MenuSection, ModulePlacement
 from kernel.permissions import record_permissions
 
 LABEL = _l("Activities")
@@ -31,12 +31,12 @@ def passerelle_menu_items():
     from plugins.activities.models import OPEN_TASK_STATUSES
 
     return [
-        MenuItem(_l("Open tasks"), "records.list_records", "activities.view", "✅", "task",
+        MenuItem(_l("Open tasks"), "records.list_records", "activities.view", "square-check", "task",
                  {"plural": "tasks", "status__in": list(OPEN_TASK_STATUSES)}),
-        MenuItem(_l("History"), "activities.task_history", "activities.view", "✅", "task"),
-        MenuItem(_l("Kanban"), "activities.kanban", "activities.view", "✅", "task"),
-        MenuItem(_l("Calendar"), "activities.calendar_page", "activities.view", "📅", "calendar"),
-        MenuItem(_l("CVs"), "cvs.cv_list", "documents.view", "📄", "cv"),
+        MenuItem(_l("History"), "activities.task_history", "activities.view", "history", "task"),
+        MenuItem(_l("Kanban"), "activities.kanban", "activities.view", "kanban", "task"),
+        MenuItem(_l("Calendar"), "activities.calendar_page", "activities.view", "calendar", "calendar"),
+        MenuItem(_l("CVs"), "cvs.cv_list", "documents.view", "file-user", "cv"),
     ]
 
 
@@ -99,3 +99,15 @@ def passerelle_worker_jobs():
 
     return [send_due_reminders]
 from plugins.activities.reports import passerelle_report_columns, passerelle_standard_reports  # noqa: E402, F401  report hooks (docs/reports.md)
+
+
+@hookimpl
+def passerelle_menu_sections():
+    return [MenuSection("activities", _l("Activities"), 30, "calendar-check")]
+
+
+@hookimpl
+def passerelle_menu_placements():
+    icons = {"task": "square-check", "calendar": "calendar", "call": "phone", "meeting": "users",
+             "note": "notebook-pen", "document": "file-text", "cv": "file-user"}
+    return [ModulePlacement(module, "activities", icon) for module, icon in icons.items()]

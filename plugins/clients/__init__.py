@@ -6,6 +6,7 @@ list, detail and edit screens, the API, history, trash and permissions from it.
 
 from kernel import hookimpl
 from kernel.i18n import lazy_gettext as _l
+from kernel.menu import MenuSection, ModulePlacement
 from kernel.permissions import record_permissions
 
 LABEL = _l("Clients")
@@ -38,3 +39,13 @@ def passerelle_demo_data(session, users):
 
     session.add_all(demo_clients(users))
 from plugins.clients.reports import passerelle_standard_reports  # noqa: E402, F401  report hooks (docs/reports.md)
+
+
+@hookimpl
+def passerelle_menu_sections():
+    return [MenuSection("clients", _l("Clients and partners"), 10, "users")]
+
+
+@hookimpl
+def passerelle_menu_placements():
+    return [ModulePlacement("client", "clients", "user")]

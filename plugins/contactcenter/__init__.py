@@ -3,6 +3,7 @@ service type, language and opening hours, with HSDS import and export."""
 
 from kernel import hookimpl
 from kernel.i18n import lazy_gettext as _l
+from kernel.menu import MenuItem, MenuSection, ModulePlacement
 from kernel.permissions import Permission, record_permissions
 
 LABEL = _l("Resource directory")
@@ -40,9 +41,13 @@ def passerelle_cli_commands():
 
 @hookimpl
 def passerelle_menu_items():
-    from plugins.contactcenter.views import menu_items
-
-    return menu_items()
+    return [
+        MenuItem(_l("Search resources"), "contactcenter.search_page", "contactcenter.view", "search", "resource"),
+        MenuItem(_l("Search synonyms"), "contactcenter.synonyms", "contactcenter.admin", "repeat", "resource",
+                 settings=True),
+        MenuItem(_l("Postal codes"), "contactcenter.postal_code_table", "contactcenter.admin", "mailbox", "resource",
+                 settings=True),
+    ]
 
 
 @hookimpl
@@ -58,3 +63,18 @@ def passerelle_record_saved(entity, record, created, changes, user):
 
     refresh_after_save(entity, record)
 from plugins.contactcenter.reports import passerelle_report_columns  # noqa: E402, F401  report hooks (docs/reports.md)
+
+
+@hookimpl
+def passerelle_menu_sections():
+    return [MenuSection("directory", _l("Resource directory"), 60, "compass")]
+
+
+@hookimpl
+def passerelle_menu_placements():
+    return [
+        ModulePlacement("resource", "directory", "compass"),
+        ModulePlacement("agency", "directory", "building"),
+        ModulePlacement("resource_location", "directory", "map-pin"),
+        ModulePlacement("taxonomy_term", "directory", "tags", settings=True),
+    ]

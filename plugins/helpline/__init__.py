@@ -4,6 +4,7 @@ SMS, service gaps, intake surveys, programme enrolments and the closing checklis
 
 from kernel import hookimpl
 from kernel.i18n import lazy_gettext as _l
+from kernel.menu import MenuSection, ModulePlacement
 from kernel.permissions import ADMINISTRATOR, EVERYONE, MANAGERS, SUPERVISOR, Permission, record_permissions
 
 LABEL = _l("Helpline")
@@ -46,9 +47,9 @@ def passerelle_menu_items():
     from kernel.menu import MenuItem
 
     return [
-        MenuItem(_l("Start a contact"), "helpline.start", "helpline.create", "📞", "helpline_contact"),
-        MenuItem(_l("Closing checklist"), "helpline.checklist_settings", "helpline_setup.checklist", "✅",
-                 "helpline_contact"),
+        MenuItem(_l("Start a contact"), "helpline.start", "helpline.create", "phone", "helpline_contact"),
+        MenuItem(_l("Closing checklist"), "helpline.checklist_settings", "helpline_setup.checklist", "list-checks",
+                 "helpline_contact", settings=True),
     ]
 
 
@@ -100,3 +101,19 @@ def passerelle_standard_reports():
     from plugins.helpline.reports import standard_reports
 
     return standard_reports()
+
+
+@hookimpl
+def passerelle_menu_sections():
+    return [MenuSection("contact_centre", _l("Contact centre"), 55, "headset")]
+
+
+@hookimpl
+def passerelle_menu_placements():
+    daily = {"helpline_contact": "headset", "caller_profile": "id-card", "referral": "send", "service_need": "target",
+             "service_gap": "circle-dashed", "survey_response": "clipboard-check", "programme_enrolment": "school"}
+    settings = {"source_line": "phone-call", "note_template": "file-pen", "intake_survey": "clipboard-list",
+                "survey_question": "circle-help"}
+    return [ModulePlacement(module, "contact_centre", icon) for module, icon in daily.items()] + [
+        ModulePlacement(module, "contact_centre", icon, settings=True) for module, icon in settings.items()
+    ]

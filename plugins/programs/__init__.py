@@ -7,6 +7,7 @@ them as panels on client and partner pages."""
 
 from kernel import hookimpl
 from kernel.i18n import lazy_gettext as _l
+from kernel.menu import MenuSection, ModulePlacement
 from kernel.permissions import record_permissions
 
 LABEL = _l("Programmes and services")
@@ -32,3 +33,18 @@ def passerelle_demo_data(session, users):
 
     load_demo_programs(session, users)
 from plugins.programs.reports import passerelle_report_columns, passerelle_standard_reports  # noqa: E402, F401  report hooks (docs/reports.md)
+
+
+@hookimpl
+def passerelle_menu_sections():
+    return [MenuSection("clients", _l("Clients and partners"), 10, "users")]  # the clients plugin's, for an installation without it
+
+
+@hookimpl
+def passerelle_menu_placements():
+    return [
+        ModulePlacement("programme", "clients", "graduation-cap"),
+        ModulePlacement("participation", "clients", "user-check"),
+        ModulePlacement("service", "clients", "hand-helping"),
+        ModulePlacement("service_record", "clients", "clipboard-check"),
+    ]

@@ -8,7 +8,7 @@ Plugins add columns and standard reports through ``passerelle_report_columns`` a
 
 from kernel import hookimpl
 from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuItem
+from kernel.menu import MenuItem, MenuSection, ModulePlacement
 from kernel.permissions import EVERYONE, MANAGERS, WRITERS, Permission
 
 LABEL = _l("Reports")
@@ -28,9 +28,9 @@ def passerelle_permissions():
 @hookimpl
 def passerelle_menu_items():
     return [
-        MenuItem(_l("Reports"), "reports.index", "reports.view", "📊", "reports"),
-        MenuItem(_l("View reports"), "reports.index", "reports.view", "📊", "reports"),
-        MenuItem(_l("New report"), "reports.build", "reports.view", "📊", "reports"),
+        MenuItem(_l("Reports"), "reports.index", "reports.view", "chart-bar", "reports"),
+        MenuItem(_l("View reports"), "reports.index", "reports.view", "chart-bar", "reports"),
+        MenuItem(_l("New report"), "reports.build", "reports.view", "chart-bar", "reports"),
     ]
 
 
@@ -46,3 +46,13 @@ def passerelle_worker_jobs():
     from plugins.reports.schedule import send_due_reports
 
     return [send_due_reports]
+
+
+@hookimpl
+def passerelle_menu_sections():
+    return [MenuSection("reports", _l("Reports"), 90, "chart-bar")]
+
+
+@hookimpl
+def passerelle_menu_placements():
+    return [ModulePlacement("reports", "reports", "chart-bar")]

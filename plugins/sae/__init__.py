@@ -10,7 +10,7 @@ derives from the models."""
 
 from kernel import hookimpl
 from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuItem
+from kernel.menu import MenuItem, MenuSection, ModulePlacement
 from kernel.permissions import ADMINISTRATOR, EVERYONE, MANAGERS, WRITERS, Permission, record_permissions
 
 LABEL = _l("Employment assistance (SAE)")
@@ -51,8 +51,8 @@ def passerelle_user_permissions(user):
 @hookimpl
 def passerelle_menu_items():
     return [
-        MenuItem(_l("Registration form"), "sae.registration", "sae.registration", "🚪", "visit"),
-        MenuItem(_l("SAE settings"), "sae.settings", "sae.configure", "⚙", "case_file"),
+        MenuItem(_l("Registration form"), "sae.registration", "sae.registration", "door-open", "visit"),
+        MenuItem(_l("SAE settings"), "sae.settings", "sae.configure", "settings", "case_file", settings=True),
     ]
 
 
@@ -111,3 +111,15 @@ def passerelle_demo_data(session, users):
     from plugins.sae.demo import load_demo_case_files
 
     load_demo_case_files(session, users)
+
+
+@hookimpl
+def passerelle_menu_sections():
+    return [MenuSection("employment", _l("Employment (SAE)"), 45, "briefcase")]
+
+
+@hookimpl
+def passerelle_menu_placements():
+    icons = {"case_file": "briefcase", "visit": "door-open", "placement": "handshake", "barrier": "construction",
+             "action_step": "list-ordered"}
+    return [ModulePlacement(module, "employment", icon) for module, icon in icons.items()]

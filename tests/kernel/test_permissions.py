@@ -109,13 +109,13 @@ def test_the_sidebar_of_a_readonly_user_offers_viewing_only(reader):
 
 
 def test_the_sidebar_of_staff_offers_creating(staff_client):
-    sidebar = _sidebar(staff_client.get("/").get_data(as_text=True))
+    sidebar = _sidebar(staff_client.get("/clients/").get_data(as_text=True))  # the actions of the module shown
     assert "View clients" in sidebar and "Create a client" in sidebar
 
 
 def test_the_sidebar_is_translated(make_user, login_as):
     client = login_as(make_user("readonly", language="fr"))
-    sidebar = _sidebar(client.get("/").get_data(as_text=True))
+    sidebar = _sidebar(client.get("/clients/").get_data(as_text=True))
     assert "Voir les clients" in sidebar and "Créer un client" not in sidebar
 
 
