@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import g
+from rapidfuzz.distance import OSA
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,7 +19,7 @@ from kernel.i18n import lazy_gettext as _l
 from kernel.listing import quick_search
 from kernel.notifications import notify
 from kernel.registry import entities
-from kernel.text import digits
+from kernel.text import digits, fold
 from plugins.contactcenter.models import service_taxonomy
 from plugins.helpline.models import (
     CLOSED,
@@ -129,7 +130,8 @@ def profiles_for_number(number: str | None) -> list[Profile]:
 
 
 def search_profiles(q: str) -> list[Profile]:
-    """By phone (any format), e-mail, or name (every word, then names with small typos)."""
+    """By phone (any format), e-mail (or part of it), or name: every word, then names with small
+    typos ("Kilabuc", "Aputy" find Aputi Kilabuk)."""
     q = (q or "").strip()
     if not q:
         return []
@@ -141,8 +143,9 @@ def search_profiles(q: str) -> list[Profile]:
             .order_by(Profile.name).limit(PROFILE_RESULTS)))
     profile_entity = entity("caller_profile")
     if "@" in q:
-        return list(db.session.scalars(profile_entity.active().where(func.lower(Profile.email) == q.lower())
-                                       .limit(PROFILE_RESULTS)))
+        return list(db.session.scalars(profile_entity.active().where(
+            func.lower(Profile.email).contains(q.lower(), autoescape=True)).order_by(Profile.name)
+            .limit(PROFILE_RESULTS)))
     found = list(db.session.scalars(quick_search(profile_entity, profile_entity.active(), q)
                                     .order_by(Profile.name).limit(PROFILE_RESULTS)))
     known = {profile.id for profile in found}
@@ -150,7 +153,35 @@ def search_profiles(q: str) -> list[Profile]:
                if match.record_id not in known]
     if similar:
         found += list(db.session.scalars(select(Profile).where(Profile.id.in_(similar)).order_by(Profile.name)))
+    if len(found) < PROFILE_RESULTS:
+        known = {profile.id for profile in found}
+        found += [profile for profile in names_with_typos(profile_entity, q) if profile.id not in known]
     return found[:PROFILE_RESULTS]
+
+
+TYPO_CANDIDATES = 200  # profiles sharing a word's first or last letters, scored in Python
+
+
+def names_with_typos(profile_entity, q: str) -> list[Profile]:
+    """Profiles whose name has, for every word typed, a word at most one or two typos away. The
+    candidates share the start or the end of a typed word (three letters), found by the quick
+    search's index; each typed word may be a typo of a first name or of a last name."""
+    words = [word for word in fold(q).split() if len(word) >= 4]
+    if not words:
+        return []
+    pieces = {piece for word in words for piece in (word[:3], word[-3:])}
+    candidates = {}
+    for piece in sorted(pieces):
+        for profile in db.session.scalars(quick_search(profile_entity, profile_entity.active(), piece)
+                                          .limit(TYPO_CANDIDATES)):
+            candidates[profile.id] = profile
+    close = [profile for profile in candidates.values() if _every_word_close(words, fold(profile.name).split())]
+    return sorted(close, key=lambda profile: profile.name)[:PROFILE_RESULTS]
+
+
+def _every_word_close(typed: list[str], name_words: list[str]) -> bool:
+    return all(any(OSA.distance(word, name_word) <= (1 if len(word) < 7 else 2) for name_word in name_words)
+               for word in typed)
 
 
 def choose_profile(contact: Contact, profile: Profile, user, expected_version=None) -> None:
