@@ -42,6 +42,7 @@ def test_create_anyway_after_a_duplicate_warning(live_app, live_server, live_use
         db.session.remove()
     log_in(page, live_server, "dupes@example.org")
 
+    page.locator("#sidebar").get_by_role("link", name="Clients", exact=True).click()  # its actions show
     page.locator("#sidebar").get_by_role("link", name="Create a client").click()
     expect(page.get_by_role("heading", level=1, name="Create a client")).to_be_visible(timeout=TIMEOUT)
     page.get_by_label("First name", exact=True).fill("Emile")
