@@ -54,7 +54,7 @@ def test_choose_columns_then_export_them(live_app, live_server, live_user, page,
     chooser.get_by_role("button", name="Show City", exact=True).click()
     city = shown.locator('li[data-name="city"]')
     expect(city).to_be_visible()
-    city.get_by_role("button", name="↑").click()
+    city.get_by_role("button", name="Move City up").click()
 
     expected = [label for label in before if label != "Phone"]
     expected.insert(len(expected) - 1, "City")

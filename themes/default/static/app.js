@@ -237,6 +237,11 @@
   function setUpColumnChooser(form) {
     const shown = form.querySelector("[data-shown]");
     const hidden = form.querySelector("[data-hidden]");
+    // A moved column's buttons say what they do to it ("Hide City"), in the page's language.
+    function labelFor(move, item) {
+      const template = form.dataset["label" + move.charAt(0).toUpperCase() + move.slice(1)] || "";
+      return template.replace("{name}", item.querySelector("span").textContent);
+    }
     form.addEventListener("click", function (event) {
       const button = event.target.closest("button[data-move]");
       if (!button) { return; }
@@ -248,12 +253,14 @@
         item.querySelector("input").remove();
         item.querySelectorAll("button").forEach(function (b) { if (b.dataset.move !== "remove") { b.remove(); } });
         button.dataset.move = "add"; button.textContent = "+";
+        button.setAttribute("aria-label", labelFor("add", item));
         hidden.appendChild(item);
       } else if (move === "add") {
         item.insertBefore(element("input", {type: "hidden", name: "columns", value: item.dataset.name}), item.firstChild);
-        const up = element("button", {type: "button", "data-move": "up", "aria-label": "↑"}, "↑");
-        const down = element("button", {type: "button", "data-move": "down", "aria-label": "↓"}, "↓");
+        const up = element("button", {type: "button", "data-move": "up", "aria-label": labelFor("up", item)}, "↑");
+        const down = element("button", {type: "button", "data-move": "down", "aria-label": labelFor("down", item)}, "↓");
         button.dataset.move = "remove"; button.textContent = "×";
+        button.setAttribute("aria-label", labelFor("remove", item));
         item.insertBefore(down, button); item.insertBefore(up, down);
         shown.appendChild(item);
       }
