@@ -145,8 +145,8 @@ class Contact(Record, Assignable):
     )
     __entity__ = Entity(
         name="helpline_contact", plural="helpline-contacts", icon="🎧", label=_l("Contact"),
-        label_plural=_l("Helpline contacts"), create_label=_l("Record a past contact"),
-        list_label=_l("View contacts"), title=_contact_title, default_sort="-started_at", permission="helpline",
+        label_plural=_l("Calls and contacts"), create_label=_l("Record a past contact"),
+        list_label=_l("View calls and contacts"), title=_contact_title, default_sort="-started_at", permission="helpline",
         validators=(end_not_before_start("started_at", "ended_at"), closed_only_through_closing),
         closing=Closing(
             is_closed=lambda record: record.status in (CLOSED, INCOMPLETE),

@@ -57,8 +57,8 @@ class Contact(Record, Assignable):
     __tablename__ = "contacts"
     __entity__ = Entity(
         name="contact", plural="contacts", icon="📇",
-        label=_l("Contact"), label_plural=_l("Contacts"),
-        create_label=_l("Create a contact"), list_label=_l("View contacts"),
+        label=_l("Contact"), label_plural=_l("Partner contacts"),
+        create_label=_l("Create a partner contact"), list_label=_l("View partner contacts"),
         title="{first_name} {last_name}", default_sort="last_name", relatable=True, permission="partners",
         hints=("partner_id", "city"),
         duplicates=DuplicateRule(name_fields=("first_name", "last_name"),

@@ -45,7 +45,7 @@ def test_pick_a_partner_for_a_new_contact(live_app, live_server, live_user, page
     log_in(page, live_server, "picker@example.org")
 
     page.goto(f"{live_server}/contacts/new")
-    expect(page.get_by_role("heading", level=1, name="Create a contact")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", level=1, name="Create a partner contact")).to_be_visible(timeout=TIMEOUT)
     partner_select = page.locator("select#field-partner_id[data-lookup]")
     expect(partner_select).to_be_attached()
     picker = page.locator("#field-partner_id + .ts-wrapper")
@@ -78,7 +78,7 @@ def test_pick_a_partner_for_a_new_contact(live_app, live_server, live_user, page
     else:
         page.goto(f"{live_server}/partners/{partner_id}")
     expect(page.get_by_role("heading", level=1, name=PARTNER)).to_be_visible(timeout=TIMEOUT)
-    contacts = page.get_by_role("region", name="Contacts", exact=True)
+    contacts = page.get_by_role("region", name="Partner contacts", exact=True)
     expect(contacts).to_be_visible(timeout=TIMEOUT)
     contact_link = contacts.get_by_role("link", name="Marie Lapointe", exact=True)
     expect(contact_link).to_be_visible(timeout=TIMEOUT)

@@ -24,7 +24,7 @@ def test_a_contact_belongs_to_one_partner_shown_on_the_partner_page(staff_client
     contact = db.session.scalar(select(Contact))
     assert contact.partner_id == partner.id
     page = staff_client.get(f"/partners/{partner.id}").get_data(as_text=True)
-    assert "Philip MITCHELL" in page and "Create a contact" in page
+    assert "Philip MITCHELL" in page and "Create a partner contact" in page
     assert f"/contacts/new?partner_id={partner.id}" in page
     form = staff_client.get(f"/contacts/new?partner_id={partner.id}").get_data(as_text=True)
     assert f'<option value="{partner.id}" selected>KCR - Kelowna Com</option>' in form
