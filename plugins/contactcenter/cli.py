@@ -12,8 +12,9 @@ from kernel.security import events
 from plugins.contactcenter.hsds_load import Report, load_tables
 from plugins.contactcenter.hsds_read import PackageError, read_package
 from plugins.contactcenter.hsds_write import DEFAULT_SCHEMA_FOLDER, InvalidExport, write_package
+from plugins.contactcenter.starter_synonyms import load_starter_synonyms
 
-contactcenter = AppGroup("contactcenter", help="Resource directory: HSDS 3 import and export.")
+contactcenter = AppGroup("contactcenter", help="Resource directory: HSDS 3 import and export, starter synonyms.")
 
 
 def import_package(path: Path, accept_rejections: bool = False, progress: bool = True) -> tuple[Report, bool]:
@@ -68,3 +69,12 @@ def export_hsds(path: Path, schemas: Path):
         raise click.ClickException(f"The export does not follow the HSDS schemas:\n{error}") from error
     events.record_export("hsds", entity="resource", via="command line", path=str(path), counts=counts)
     click.echo("Exported: " + ", ".join(f"{table} {count}" for table, count in counts.items()))
+
+
+@contactcenter.command("load-synonyms")
+def load_synonyms():
+    """Add the starter bilingual synonym groups (food / nourriture…) when there is no group yet."""
+    added = load_starter_synonyms(db.session.connection())
+    db.session.commit()
+    click.echo(f"Synonym groups added: {added}" if added else
+               "Nothing added: the directory has synonym groups already (edit them under Search synonyms).")
