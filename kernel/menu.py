@@ -136,7 +136,7 @@ def _icon_svg(folder: Path, name: str) -> str:
         return "" if name == DEFAULT_ICON else _icon_svg(folder, DEFAULT_ICON)
     svg = path.read_text(encoding="utf-8")
     svg = svg[svg.index("<svg"):]
-    svg = re.sub(r'class="[^"]*"', 'class="icon" aria-hidden="true" focusable="false"', svg, count=1)
+    svg = re.sub(r'class="[^"]*"', f'class="icon icon-{name}" aria-hidden="true" focusable="false"', svg, count=1)
     return re.sub(r"\s*\n\s*", " ", svg).replace(" >", ">").replace(" />", "/>").strip()
 
 
