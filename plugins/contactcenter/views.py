@@ -3,6 +3,7 @@ search API endpoint."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from flask import (
@@ -29,7 +30,7 @@ from kernel.permissions import require
 from kernel.views.api import problem, token_required
 from plugins.contactcenter import geo
 from plugins.contactcenter.cards import cards_for, full_resource, is_french
-from plugins.contactcenter.models import Resource, communities, postal_codes, synonym_groups
+from plugins.contactcenter.models import Resource, TaxonomyTerm, communities, postal_codes, synonym_groups
 from plugins.contactcenter.search import PAGE_SIZE, Criteria, has_next_page, run
 
 blueprint = Blueprint("contactcenter", __name__)
@@ -42,6 +43,21 @@ def menu_items() -> list[MenuItem]:
         MenuItem(_l("Search synonyms"), "contactcenter.synonyms", "contactcenter.admin", "🔁", "resource"),
         MenuItem(_l("Postal codes"), "contactcenter.postal_code_table", "contactcenter.admin", "📮", "resource"),
     ]
+
+
+SERVICE_TYPE_CHOICES = 1000  # a picker longer than that would not help: the code can still be typed in the URL
+
+
+@blueprint.app_template_global()
+def service_type_choices() -> list[tuple[str, str]]:
+    """(code, name) of the taxonomy's terms in code order, indented by their depth, named in the
+    reader's language: the search's service-type picker."""
+    french = is_french()
+    terms = db.session.execute(select(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr)
+                               .where(TaxonomyTerm.deleted_at.is_(None), TaxonomyTerm.code.is_not(None))
+                               .order_by(TaxonomyTerm.code).limit(SERVICE_TYPE_CHOICES))
+    return [(code, "\u00a0\u00a0" * (len(re.split(r"[-.]", code)) - 1) + ((name_fr if french and name_fr else name)
+                                                                     or code)) for code, name, name_fr in terms]
 
 
 def user_now() -> datetime:
