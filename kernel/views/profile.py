@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
-from kernel import clock
+from kernel import clock, menu
 from kernel.db import db, utcnow
 from kernel.i18n import LANGUAGES
 from kernel.i18n import gettext as _
@@ -38,7 +38,8 @@ def render_profile(status: int = 200):
     )
     return render_template("profile.html", tokens=list(tokens), themes=THEMES, densities=DENSITIES,
                            panels=profile_panels(), browsers=sessions.live_sessions(current_user),
-                           this_session=sessions.current(), now=utcnow(), time_zones=clock.zone_names()), status
+                           this_session=sessions.current(), now=utcnow(), time_zones=clock.zone_names(),
+                           workspaces=menu.daily_sections(menu.catalogue())), status
 
 
 def profile_panels() -> list[tuple[Panel, Markup]]:
@@ -67,6 +68,12 @@ def preferences():
             flash(_("Choose a time zone from the list."), "error")
             return render_profile(422)
         current_user.timezone = zone
+    if "workspace" in request.form:  # the sidebar's section shown first; empty: the role's
+        workspace = request.form.get("workspace") or None
+        if workspace is not None and workspace not in {section.key for section in menu.daily_sections(menu.catalogue())}:
+            flash(_("Choose a workspace from the list."), "error")
+            return render_profile(422)
+        current_user.workspace = workspace
     db.session.commit()
     return redirect(safe_next(request.form.get("next") or url_for("profile.show")))
 

@@ -55,3 +55,24 @@ def test_sections_are_named_in_the_users_language(make_user, login_as):
     page = login_as(make_user("staff", language="fr")).get("/").get_data(as_text=True)
     assert "Clients et partenaires" in page and "Centre d’appels" in page and "Répertoire" in page
     assert "Paramètres" in page
+
+
+def test_a_user_chooses_their_workspace_in_their_profile(make_user, login_as):
+    user = make_user("staff", language="fr")
+    client = login_as(user)
+    profile = client.get("/profile/").get_data(as_text=True)
+    assert '<select id="pref-workspace" name="workspace"' in profile
+    assert '<option value="contact_centre" >Centre d’appels</option>' in profile
+    response = client.post("/profile/preferences", data={"workspace": "contact_centre"})
+    assert response.status_code == 302
+    assert _sections(client.get("/").get_data(as_text=True))[0] == ("contact_centre", True)
+    client.post("/profile/preferences", data={"workspace": ""})  # back to the role's
+    assert _sections(client.get("/").get_data(as_text=True))[0] == ("clients", True)
+
+
+def test_an_unknown_workspace_is_refused_with_a_message(make_user, login_as):
+    client = login_as(make_user("staff"))
+    response = client.post("/profile/preferences", data={"workspace": "settings"})
+    assert response.status_code == 422
+    assert "Choose a workspace from the list." in response.get_data(as_text=True)
+    assert _sections(client.get("/").get_data(as_text=True))[0] == ("clients", True)
