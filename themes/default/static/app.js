@@ -2,14 +2,6 @@
 (function () {
   "use strict";
 
-  function filterModules(input) {
-    const words = input.value.trim().toLowerCase();
-    document.querySelectorAll("#module-list > .module").forEach(function (item) {
-      const text = item.textContent.toLowerCase();
-      item.hidden = words !== "" && !text.includes(words);
-    });
-  }
-
   // The picker's own words, translated by the server (a <meta name="picker-texts"> in the layout).
   function pickerTexts() {
     const meta = document.querySelector('meta[name="picker-texts"]');
@@ -69,8 +61,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    const filter = document.getElementById("module-filter");
-    if (filter) { filter.addEventListener("input", function () { filterModules(filter); }); }
     const toggle = document.querySelector("[data-toggle-sidebar]");
     const sidebar = document.getElementById("sidebar");
     if (toggle && sidebar) {
