@@ -55,7 +55,7 @@ def test_deleting_a_partner_with_contacts_asks_what_to_do(staff_client, staff, m
     asked = supervisor.post(f"/partners/{partner.id}/delete", data={"version": "1"})
     assert asked.status_code == 200
     page = asked.get_data(as_text=True)
-    assert "What should happen to them?" in page and "2 × Contacts" in page
+    assert "What should happen to them?" in page and "2 × Partner contacts" in page
     assert db.session.get(Partner, partner.id).deleted_at is None
 
     supervisor.post(f"/partners/{partner.id}/delete", data={"version": "1", "dependents": "detach"})
