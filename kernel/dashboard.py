@@ -2,16 +2,22 @@
 
 Dashlets come from the kernel (two for every entity, derived from the registry: "My <records>"
 and "<Records>: figures") and from plugins (hook ``passerelle_dashlets``). A user's dashboard is
-their saved layout (a list of dashlet keys) or, until they change it, the defaults of their role.
-Either way only the dashlets that exist (their plugin is enabled) and whose permission the user
-holds are shown; a saved key that no longer exists is skipped, and kept for when it comes back.
+their saved layout (a list of dashlet keys) or, until they change it, the defaults of their role
+and workspace (the sidebar section they see first: a caseworker's clients, an agent's contact
+centre). Either way only the dashlets that exist (their plugin is enabled) and whose permission
+the user holds are shown; a saved key that no longer exists is skipped, and kept for when it
+comes back.
+
+The defaults are short on purpose (a few dashlets: a first page of 38 blocks took 108 Tab
+presses to reach "Create a client"): the kernel's entity dashlets are defaults of nobody until
+a plugin says so with a ``DashletDefault`` (the clients plugin makes "My clients" a caseworker's).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
@@ -23,14 +29,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base, db, utcnow
 from kernel.i18n import gettext as _
-from kernel.permissions import ADMINISTRATOR, READONLY, STAFF, SUPERVISOR
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "passerelle.dashlets"
 LATEST_COUNT = 5  # records shown by a "My <records>" dashlet
 ENTITY_DASHLET_ORDER = 50  # the kernel's dashlets come before plugins' (default order 100)
-FIGURES_ROLES = (ADMINISTRATOR, SUPERVISOR, READONLY)
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,10 @@ class Dashlet:
 
     ``render(user)`` returns HTML (a string, trusted as markup) or ``(template, context)``.
     ``permission`` is needed to see or add it (``None``: everyone); ``default_roles`` get it on
-    their dashboard until they customise it; ``order`` places it among the defaults and in the
-    "Add a dashlet" list (then registration order).
+    their dashboard until they customise it, only when their workspace is one of ``workspaces``
+    if it names any (menu section keys: ``("contact_centre",)`` for an agent's dashlet);
+    ``order`` places it among the defaults and in the "Add a dashlet" list (then registration
+    order).
     """
 
     key: str
@@ -49,9 +55,29 @@ class Dashlet:
     permission: str | None = None
     default_roles: tuple[str, ...] = ()
     order: int = 100
+    workspaces: tuple[str, ...] = ()
 
     def allowed_for(self, user) -> bool:
         return self.permission is None or user.can(self.permission)
+
+    def default_for(self, role: str, workspace: str | None) -> bool:
+        return role in self.default_roles and (not self.workspaces or workspace in self.workspaces)
+
+
+@dataclass(frozen=True)
+class DashletDefault:
+    """Returned by ``passerelle_dashlets`` next to dashlets: makes an existing dashlet (usually one
+    the kernel derives from an entity, ``"mine:client"``) a default of ``roles`` (and
+    ``workspaces``), placed at ``order``. A key that does not exist is ignored."""
+
+    key: str
+    roles: tuple[str, ...]
+    order: int | None = None
+    workspaces: tuple[str, ...] = ()
+
+    def apply_to(self, dashlet: Dashlet) -> Dashlet:
+        return replace(dashlet, default_roles=self.roles, workspaces=self.workspaces,
+                       order=dashlet.order if self.order is None else self.order)
 
 
 class DashboardLayout(Base):
@@ -88,8 +114,14 @@ class DashletRegistry:
 def install(app) -> None:
     """Collect the kernel's and the plugins' dashlets once, while the application is created."""
     entity_registry = app.extensions["passerelle.entities"]
-    plugin_dashlets = app.extensions["passerelle.plugins"].collect("passerelle_dashlets")
-    app.extensions[EXTENSION] = DashletRegistry(entity_dashlets(entity_registry) + plugin_dashlets)
+    offered = app.extensions["passerelle.plugins"].collect("passerelle_dashlets")
+    plugin_dashlets = [item for item in offered if isinstance(item, Dashlet)]
+    defaults = {item.key: item for item in offered if isinstance(item, DashletDefault)}
+    dashlets = [
+        defaults[dashlet.key].apply_to(dashlet) if dashlet.key in defaults else dashlet
+        for dashlet in entity_dashlets(entity_registry) + plugin_dashlets
+    ]
+    app.extensions[EXTENSION] = DashletRegistry(dashlets)
 
 
 def registry() -> DashletRegistry:
@@ -109,12 +141,11 @@ def entity_dashlets(entity_registry) -> list[Dashlet]:
 
 
 def figures_dashlet(entity) -> Dashlet:
-    # Staff get "My <records>" by default; where records are not assigned, the figures instead.
-    roles = FIGURES_ROLES if entity.assignable else FIGURES_ROLES + (STAFF,)
+    # A default of nobody: a plugin names the few worth a first page (DashletDefault).
     return Dashlet(
         key=f"figures:{entity.name}", title=LazyString(figures_title, entity),
         render=partial(render_figures, entity), permission=f"{entity.permission}.view",
-        default_roles=roles, order=ENTITY_DASHLET_ORDER,
+        order=ENTITY_DASHLET_ORDER,
     )
 
 
@@ -122,7 +153,7 @@ def my_records_dashlet(entity) -> Dashlet:
     return Dashlet(
         key=f"mine:{entity.name}", title=LazyString(my_records_title, entity),
         render=partial(render_my_records, entity), permission=f"{entity.permission}.view",
-        default_roles=(STAFF,), order=ENTITY_DASHLET_ORDER,
+        order=ENTITY_DASHLET_ORDER,
     )
 
 
@@ -163,14 +194,26 @@ def saved_layout(user) -> DashboardLayout | None:
     return db.session.scalar(select(DashboardLayout).where(DashboardLayout.user_id == user.id))
 
 
-def default_keys(role: str) -> list[str]:
-    return [dashlet.key for dashlet in registry() if role in dashlet.default_roles]
+def workspace_of(user) -> str | None:
+    """The menu section the user sees first (their choice, else their role's, else the first)."""
+    from kernel.menu import catalogue, daily_sections
+    from kernel.menu import workspace_of as first_section
+
+    return first_section(user, [section.key for section in daily_sections(catalogue())])
+
+
+def default_keys(user) -> list[str]:
+    """The defaults of the user's role and workspace; those of the role alone when their workspace
+    has none (a workspace no plugin gives dashlets to)."""
+    workspace = workspace_of(user)
+    keys = [dashlet.key for dashlet in registry() if dashlet.default_for(user.role, workspace)]
+    return keys or [dashlet.key for dashlet in registry() if user.role in dashlet.default_roles]
 
 
 def layout_keys(user) -> list[str]:
-    """The keys of the saved layout (even those that no longer exist), else the role's defaults."""
+    """The keys of the saved layout (even those that no longer exist), else the defaults."""
     layout = saved_layout(user)
-    return list(layout.dashlets) if layout is not None else default_keys(user.role)
+    return list(layout.dashlets) if layout is not None else default_keys(user)
 
 
 def is_customised(user) -> bool:

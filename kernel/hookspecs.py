@@ -190,7 +190,10 @@ def passerelle_dashlets():
     Called once while the application is created.
 
     Returns a list of ``kernel.dashboard.Dashlet`` (a key, a title, the permission needed, the
-    roles that get it by default, and the function that renders it).
+    roles (and workspaces) that get it by default, and the function that renders it), and of
+    ``kernel.dashboard.DashletDefault`` to make an existing dashlet (one the kernel derives from
+    an entity, such as ``"mine:client"``) a default of some roles. Defaults are few: the kernel's
+    entity dashlets are nobody's until a plugin says so.
     """
 
 

@@ -15,12 +15,14 @@ SHOWN = 5
 
 
 def activity_dashlets() -> list[Dashlet]:
+    # Everyone's work, whatever their workspace: what is late first, then what comes.
     return [
-        Dashlet("activities:upcoming", _l("My upcoming calls and meetings"), render_upcoming,
-                "activities.view", (STAFF, SUPERVISOR)),
-        Dashlet("activities:open-tasks", _l("My open tasks"), render_open_tasks, "activities.view", (STAFF,)),
         Dashlet("activities:overdue-tasks", _l("Overdue tasks"), render_overdue_tasks, "activities.view",
-                (STAFF, SUPERVISOR)),
+                (STAFF, SUPERVISOR), order=10),
+        Dashlet("activities:upcoming", _l("My upcoming calls and meetings"), render_upcoming,
+                "activities.view", (STAFF, SUPERVISOR), order=11),
+        Dashlet("activities:open-tasks", _l("My open tasks"), render_open_tasks, "activities.view", (STAFF,),
+                order=12),
     ]
 
 

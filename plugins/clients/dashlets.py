@@ -1,15 +1,23 @@
-"""The guide's "New client" action, first on the dashboard of those who take in clients."""
+"""The guide's "New client" action, first on the dashboard of those who take in clients, and which
+of the kernel's client dashlets are defaults: a caseworker's clients, the others' figures (for
+those whose workspace is clients and partners)."""
 
 from __future__ import annotations
 
-from kernel.dashboard import Dashlet
+from kernel.dashboard import Dashlet, DashletDefault
 from kernel.i18n import lazy_gettext as _l
-from kernel.permissions import STAFF
+from kernel.permissions import ADMINISTRATOR, READONLY, STAFF, SUPERVISOR
+
+WORKSPACE = ("clients",)
 
 
-def client_dashlets() -> list[Dashlet]:
-    return [Dashlet("clients:new-client", _l("Clients"), render_new_client, "clients.create", (STAFF,),
-                    order=1)]
+def client_dashlets() -> list[Dashlet | DashletDefault]:
+    return [
+        Dashlet("clients:new-client", _l("Clients"), render_new_client, "clients.create", (STAFF,), order=1,
+                workspaces=WORKSPACE),
+        DashletDefault("mine:client", (STAFF,), order=13, workspaces=WORKSPACE),
+        DashletDefault("figures:client", (ADMINISTRATOR, SUPERVISOR, READONLY), order=30, workspaces=WORKSPACE),
+    ]
 
 
 def render_new_client(user):

@@ -11,21 +11,22 @@ from sqlalchemy import case, func, select
 from kernel.dashboard import Dashlet
 from kernel.db import db
 from kernel.i18n import lazy_gettext as _l
-from kernel.permissions import ADMINISTRATOR, STAFF, SUPERVISOR
+from kernel.permissions import ADMINISTRATOR, READONLY, STAFF, SUPERVISOR
 from plugins.helpline.models import CLOSED, INCOMPLETE, OPEN, Contact, Referral, SourceLine
 from plugins.helpline.workflow import agent_line_ids, waiting_statement
 
 SHOWN = 8
+WORKSPACE = ("contact_centre",)  # an agent's and their supervisor's first page, before their tasks
 
 
 def helpline_dashlets() -> list[Dashlet]:
     return [
         Dashlet("helpline:waiting", _l("Contacts waiting on my lines"), render_waiting, "helpline.edit",
-                (STAFF, SUPERVISOR), order=20),
+                (STAFF, SUPERVISOR), order=5, workspaces=WORKSPACE),
         Dashlet("helpline:my-open", _l("My open contacts"), render_my_open, "helpline.view", (STAFF, SUPERVISOR),
-                order=21),
+                order=6, workspaces=WORKSPACE),
         Dashlet("helpline:today", _l("Today's contacts"), render_today, "helpline.view",
-                (SUPERVISOR, ADMINISTRATOR), order=22),
+                (SUPERVISOR, ADMINISTRATOR, READONLY), order=7, workspaces=WORKSPACE),
     ]
 
 

@@ -19,7 +19,10 @@ DUE_WITHIN = timedelta(days=14)
 
 
 def sae_dashlets() -> list[Dashlet]:
-    return [Dashlet("sae:caseload", _l("My caseload"), render_caseload, "sae.view", (STAFF, SUPERVISOR))]
+    # Only the SAE team (and supervisors) hold sae.view: their case files right after their clients,
+    # when their workspace is the clients' or employment.
+    return [Dashlet("sae:caseload", _l("My caseload"), render_caseload, "sae.view", (STAFF, SUPERVISOR), order=14,
+                    workspaces=("clients", "employment"))]
 
 
 def caseload_counts(user_id: int) -> dict[str, int]:

@@ -85,6 +85,8 @@ def test_the_dashboard_polls_for_calls_and_lists_the_waiting_ones(app, admin, st
     make_line()
     app.test_client().post(URL, headers=token_for(admin), json={"line": "main", "caller": "8679791234",
                                                                 "call_id": "c9"})
+    db.session.get(type(staff), staff.id).workspace = "contact_centre"  # an agent: the contact centre first
+    db.session.commit()
     page = login_as(staff).get("/").get_data(as_text=True)
     assert 'hx-get="/helpline/poll"' in page and 'hx-trigger="every 3s"' in page
     assert "Contacts waiting on my lines" in page and "(867) 979-1234" in page
