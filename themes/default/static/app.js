@@ -53,10 +53,18 @@
   }
   window.passerellePickerOptions = pickerOptions;
 
+  // Tom Select moves the label's "for" to its own combobox and hides the select (out of the tab
+  // order, still in the accessibility tree, nameless): hide it from assistive technology too, so
+  // that the labelled combobox is the one field announced (axe: select-name).
+  function hideReplacedSelect(select) {
+    select.setAttribute("aria-hidden", "true");
+  }
+  window.passerelleHideReplacedSelect = hideReplacedSelect;
+
   function enhancePickers(root) {
     if (!window.TomSelect) { return; }
     root.querySelectorAll("select[data-lookup], select[data-searchable]").forEach(function (select) {
-      if (!select.tomselect) { new TomSelect(select, pickerOptions(select)); }
+      if (!select.tomselect) { new TomSelect(select, pickerOptions(select)); hideReplacedSelect(select); }
     });
   }
 
@@ -332,7 +340,7 @@
   function enhanceInlinePickers(root) {
     if (!window.TomSelect) { return; }
     root.querySelectorAll("select[data-lookup], select[data-searchable]").forEach(function (select) {
-      if (!select.tomselect) { new TomSelect(select, window.passerellePickerOptions(select)); }
+      if (!select.tomselect) { new TomSelect(select, window.passerellePickerOptions(select)); window.passerelleHideReplacedSelect(select); }
     });
   }
 
