@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
+# `make run PORT=8000` serves on another port.
+PORT ?= 5000
 
 .PHONY: run test install install-test frontend messages lint bench clean
 
@@ -26,7 +28,7 @@ install-test: $(VENV)/.installed-test frontend
 frontend: node_modules/.package-lock.json
 
 run: install
-	$(BIN)/passerelle serve
+	$(BIN)/passerelle serve --port $(PORT)
 
 test: install-test
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
