@@ -40,7 +40,7 @@ def announce_call(live_app, live_server, agent_email: str) -> int:
 
 def test_an_agent_takes_a_call_from_ring_to_close(live_app, live_server, live_user, page, browser_errors, tmp_path):
     live_user("administrator", email="admin@example.org")
-    live_user("staff", email="patrick@example.org", name="Patrick Agent")
+    live_user("staff", email="patrick@example.org", name="Patrick Agent", workspace="contact_centre")  # an agent
     with live_app.app_context():
         load_sample(live_app, tmp_path)
         db.session.remove()
