@@ -23,7 +23,7 @@ from plugins.activities.models import (
     Task,
 )
 
-COLOURS = {"call": "#2f7d32", "meeting": "#1f5fa8", "task": "#b5651d"}
+COLOURS = {"call": "#2f7d32", "meeting": "#1f5fa8", "task": "#a0561a"}  # white text on these: 4.5:1 at least (WCAG AA)
 SHARING = ("nobody", "chosen", "everyone")
 
 
