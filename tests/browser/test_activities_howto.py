@@ -26,7 +26,10 @@ def test_schedule_a_call_related_to_a_client(live_app, live_server, live_user, p
     for number in range(25):  # the first suggestions, newest or by name: the picker must search the server
         add(live_app, user, "client", {"first_name": "Jean", "last_name": f"Tremblay {number}"})
     log_in(page, live_server, "howto@example.org")
-    page.get_by_role("link", name="Schedule a call").first.click()
+    # The guide's way: the Activities section of the sidebar, its Calls module, then its action.
+    page.locator("#sidebar summary", has_text="Activities").click()
+    page.locator("#sidebar").get_by_role("link", name="Calls", exact=True).click()
+    page.locator("#sidebar").get_by_role("link", name="Schedule a call").click()
     page.get_by_label("Subject").fill("Appel de suivi avec M. Zunik")
     page.get_by_label("Start").fill("2026-11-24T10:30")
     page.get_by_label("Direction").select_option(label="Outbound")
@@ -67,7 +70,9 @@ def french_task_and_kanban(live_app, live_server, page):
     page.get_by_label("Mot de passe", exact=True).fill(TEST_PASSWORD)
     page.get_by_label("Mot de passe", exact=True).press("Enter")
     expect(page.get_by_role("heading", level=1, name="Tableau de bord")).to_be_visible()
-    page.get_by_role("link", name="Créer une tâche").first.click()
+    page.locator("#sidebar summary", has_text="Activités").click()
+    page.locator("#sidebar").get_by_role("link", name="Tâches", exact=True).click()
+    page.locator("#sidebar").get_by_role("link", name="Créer une tâche").click()
     page.get_by_label("Objet").fill("Préparer une présentation")
     page.get_by_label("Date de début").fill("2026-11-24")
     page.get_by_label("Date d’échéance").fill("2026-11-27")
