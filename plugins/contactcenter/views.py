@@ -24,8 +24,6 @@ from sqlalchemy import delete, func, insert, select
 
 from kernel.db import db
 from kernel.i18n import gettext as _
-from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuItem
 from kernel.permissions import require
 from kernel.views.api import problem, token_required
 from plugins.contactcenter import geo
@@ -35,14 +33,6 @@ from plugins.contactcenter.search import PAGE_SIZE, Criteria, has_next_page, run
 
 blueprint = Blueprint("contactcenter", __name__)
 MAX_RADIUS_KM = 1000.0
-
-
-def menu_items() -> list[MenuItem]:
-    return [
-        MenuItem(_l("Search resources"), "contactcenter.search_page", "contactcenter.view", "🔎", "resource"),
-        MenuItem(_l("Search synonyms"), "contactcenter.synonyms", "contactcenter.admin", "🔁", "resource"),
-        MenuItem(_l("Postal codes"), "contactcenter.postal_code_table", "contactcenter.admin", "📮", "resource"),
-    ]
 
 
 SERVICE_TYPE_CHOICES = 1000  # a picker longer than that would not help: the code can still be typed in the URL
