@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-HSDS_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "hsds-3"
+HSDS_DATA = Path(__file__).resolve().parent / "data" / "hsds-3"  # CC BY-SA 4.0, see data/README.md
 ORG = "11111111-1111-4111-8111-111111111111"
 TERM_SHELTER, TERM_FOOD, TERM_HOUSING = (f"2222222{n}-2222-4222-8222-222222222222" for n in range(3))
 SHELTER, FOOD, SOCIAL_HOUSING, HOUSING_HELP, FOOD_NEWS = (f"3333333{n}-3333-4333-8333-333333333333" for n in range(5))
@@ -19,7 +19,7 @@ def uid(prefix: int, number: int) -> str:
 
 def official_data() -> Path:
     if not HSDS_DATA.is_dir():
-        pytest.skip(f"the official HSDS 3 examples are not in {HSDS_DATA} (see /work/shared/data/README.md)")
+        pytest.fail(f"the official HSDS 3 examples are missing from {HSDS_DATA}")
     return HSDS_DATA
 
 
