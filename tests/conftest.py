@@ -210,6 +210,25 @@ def freeze_clock(monkeypatch):
     return freeze
 
 
+@pytest.fixture
+def still_throttle_window(monkeypatch):
+    """The throttle's clock stopped in the middle of a minute (and of an hour): attempts made by
+    a test all fall in one window, however slow the machine."""
+    from datetime import UTC, datetime
+
+    from kernel.security import throttle
+
+    moment = datetime(2026, 12, 4, 10, 30, 30, tzinfo=UTC)
+
+    class StoppedClock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return moment if tz is not None else moment.replace(tzinfo=None)
+
+    monkeypatch.setattr(throttle, "datetime", StoppedClock)
+    return moment
+
+
 def csrf_token_from(html: bytes | str) -> str:
     text_value = html.decode() if isinstance(html, bytes) else html
     match = re.search(r'name="csrf_token" value="([^"]+)"', text_value)

@@ -8,7 +8,7 @@ from tests.conftest import TEST_PASSWORD
 
 
 @pytest.fixture
-def throttled_app(make_app):
+def throttled_app(make_app, still_throttle_window):
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     with app.app_context():
         for email in ("victim@example.org", "other@example.org"):

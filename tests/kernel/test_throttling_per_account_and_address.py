@@ -35,7 +35,7 @@ def _shared_hash():
 
 
 @pytest.fixture
-def throttled(make_app):
+def throttled(make_app, still_throttle_window):
     def build(**overrides):
         app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT=LIMIT, **overrides)
         return app
