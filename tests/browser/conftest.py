@@ -1,56 +1,22 @@
-"""Browser tests: the real app served over HTTP in a background thread, driven by Debian's chromium
-through Playwright (which never downloads a browser here).
+"""Browser tests: the fixtures (``live_app``, ``live_server``, ``live_user``, ``page``,
+``screenshot``, ``browser_errors``) come from the testing kit (``kernel.testing.browser``).
 
-Fixtures:
-  ``live_app``     the app, with CSRF protection ENABLED as in production;
-  ``live_server``  its base URL (``http://127.0.0.1:<free port>``), served while the test runs;
-  ``live_user``    creates a user in the database the server uses, committed before the browser starts;
-  ``page``         a fresh Playwright page (own cookies), 1280x800, English browser locale;
-  ``screenshot``   ``screenshot("name")`` saves a PNG of the page into a temporary folder (or the folder
-                   named by BROWSER_SCREENSHOTS) and returns its path; a failing test also leaves a
-                   screenshot there (the path is printed).
-  ``browser_errors`` JavaScript errors and console errors the pages produced (a test asserts it is empty).
-
-Every test in this folder is marked ``browser`` (``pytest -m "not browser"`` leaves them out), and
-they are skipped, with the command to run, when chromium is not installed.
+Every test in this folder is marked ``browser`` (``pytest -m "not browser"`` leaves them out),
+whether it uses the browser or only the live server, and they are skipped, with the command to
+run, when chromium or Playwright is not installed.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from kernel.db import db
-from kernel.users import User
-from tests.conftest import TEST_PASSWORD
+from kernel.testing.browser import DEFAULT_TIMEOUT_MS, why_no_browser
 
 HERE = Path(__file__).parent
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-MISSING_CHROMIUM = "chromium is not installed: run `apt-get install chromium` (Debian) to run the browser tests"
-MISSING_PLAYWRIGHT = "the playwright package is not installed: run `make install-test` to run the browser tests"
-DEFAULT_TIMEOUT_MS = 10_000  # a step that takes longer than this is a failure, not a slow test
 
-
-def chromium_path() -> str | None:
-    if os.path.exists("/usr/bin/chromium"):
-        return "/usr/bin/chromium"
-    return shutil.which("chromium")
-
-
-def _playwright_installed() -> bool:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return False
-    return True
+__all__ = ["DEFAULT_TIMEOUT_MS"]
 
 
 def _in_this_folder(item) -> bool:
@@ -59,151 +25,9 @@ def _in_this_folder(item) -> bool:
 
 def pytest_collection_modifyitems(config, items):
     # This hook sees every collected test of the session, not only this folder's.
-    reason = None
-    if chromium_path() is None:
-        reason = MISSING_CHROMIUM
-    elif not _playwright_installed():
-        reason = MISSING_PLAYWRIGHT
-    for item in items:
-        if not _in_this_folder(item):
-            continue
+    mine = [item for item in items if _in_this_folder(item)]
+    reason = why_no_browser() if mine else None
+    for item in mine:
         item.add_marker(pytest.mark.browser)
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the test, so ``page`` knows at teardown whether the test failed."""
-    outcome = yield
-    report = outcome.get_result()
-    setattr(item, f"report_{report.when}", report)
-
-
-# -- the server ----------------------------------------------------------------------------------
-
-@pytest.fixture
-def live_app(make_app):
-    """The app the live server runs; CSRF stays on, as in production."""
-    return make_app(WTF_CSRF_ENABLED=True)
-
-
-@pytest.fixture
-def live_server(live_app):
-    """Serve ``live_app`` on 127.0.0.1 and a free port in a background thread; yields the base URL.
-
-    Each request runs in its own thread, hence with its own scoped database session (removed at the
-    end of the request), exactly as under gunicorn.
-    """
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)  # port 0: the OS picks a free one
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-
-
-@pytest.fixture
-def live_user(live_app):
-    """``live_user(role="staff", email=None, name=None, language="en", password=TEST_PASSWORD, **fields)``
-    creates and commits a user the live server can log in; returns it (detached, attributes loaded)."""
-    count = 0
-
-    def create(role="staff", email=None, name=None, language="en", password=TEST_PASSWORD, **fields):
-        nonlocal count
-        count += 1
-        with live_app.app_context():
-            user = User(
-                email=email or f"{role}{count}@example.org", name=name or f"{role.title()} {count}",
-                role=role, language=language, **fields,
-            )
-            user.set_password(password)
-            db.session.add(user)
-            db.session.commit()
-            db.session.remove()
-        return user
-
-    return create
-
-
-# -- the browser ---------------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def browser():
-    """One chromium for the whole session (starting it is the slow part); each test gets its own context."""
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_path()
-    if executable is None:
-        pytest.skip(MISSING_CHROMIUM)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture(scope="session")
-def screenshot_dir(tmp_path_factory):
-    """A temporary folder, or the folder named by BROWSER_SCREENSHOTS (pytest only keeps its last
-    three temporary folders, so other test runs may remove the screenshots of this one)."""
-    chosen = os.environ.get("BROWSER_SCREENSHOTS")
-    if chosen:
-        path = Path(chosen)
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-    return tmp_path_factory.mktemp("screenshots")
-
-
-@pytest.fixture
-def page(browser, request, screenshot_dir):
-    # English browser locale: the login page preselects the browser's language, and logging in
-    # saves it as the user's language.
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-CA")
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"JavaScript error: {error}"))
-
-    def on_console(message):
-        source = (message.location or {}).get("url", "")
-        # No page declares an icon yet, so chromium asks for /favicon.ico, which does not exist.
-        if message.type == "error" and not source.split("?")[0].rstrip("/").endswith("/favicon.ico"):
-            errors.append(f"console: {message.text} ({source or page.url})")
-
-    page.on("console", on_console)
-    page.browser_errors = errors
-    try:
-        yield page
-    finally:
-        report = getattr(request.node, "report_call", None)
-        if report is not None and report.failed and not page.is_closed():
-            path = screenshot_dir / f"{request.node.name}-failure.png"
-            try:
-                page.screenshot(path=str(path), full_page=True)
-                print(f"\nscreenshot of the failing page: {path} ({page.url})")
-            except Exception as error:  # the page may be in any state: never hide the real failure
-                print(f"\nno screenshot of the failing page: {error}")
-        context.close()
-
-
-@pytest.fixture
-def browser_errors(page) -> list[str]:
-    """JavaScript errors and console errors (failed loads included) seen so far by ``page``."""
-    return page.browser_errors
-
-
-@pytest.fixture
-def screenshot(page, screenshot_dir, request):
-    """``screenshot("name", full_page=True)`` → path of a PNG of the current page, for debugging."""
-
-    def take(name: str, full_page: bool = True) -> Path:
-        path = screenshot_dir / f"{request.node.name}-{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
-        return path
-
-    return take

@@ -1,0 +1,45 @@
+"""The test database: a fresh schema per session, emptied after each test."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from kernel.db import Base, db, make_engine
+
+
+def fresh_postgresql_schema(url: str) -> None:
+    """Drop and recreate the ``public`` schema: the session starts from an empty database."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def empty_tables() -> None:
+    """Delete every row of every mapped table (in the current app context's database)."""
+    with db.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name == "security_events":
+                _empty_append_only(connection, table)
+            elif connection.dialect.has_table(connection, table.name):
+                connection.execute(table.delete())
+
+
+def _empty_append_only(connection, table) -> None:
+    """The security log refuses deletes of young events (database triggers): the tests lift the
+    triggers for the time of their clean-up, in the same transaction."""
+    if not connection.dialect.has_table(connection, table.name):
+        return
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"ALTER TABLE {table.name} DISABLE TRIGGER USER"))
+        connection.execute(table.delete())
+        connection.execute(text(f"ALTER TABLE {table.name} ENABLE TRIGGER USER"))
+        return
+    triggers = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+                                  {"t": table.name}).all()
+    for name, _sql in triggers:
+        connection.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    connection.execute(table.delete())
+    for _name, sql in triggers:
+        connection.exec_driver_sql(sql)
