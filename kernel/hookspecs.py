@@ -251,3 +251,24 @@ def passerelle_standard_reports():
     description, the entity, the columns or the grouping and aggregates, the period and the chart.
     A report whose entity or columns the user may not see is not offered to them.
     """
+
+
+from kernel.slots import Slot  # noqa: E402  the return type of the hook below, appended with it
+
+
+@hookspec
+def passerelle_template_slots() -> list[Slot] | None:
+    """Fill named template slots: places of the pages where any plugin may add its own HTML.
+
+    Called once while the application is created. A slot is a named place in the kernel's and
+    the theme's templates (``kernel.slots.SLOT_NAMES``: ``record_header_buttons``,
+    ``record_actions_menu``, ``list_buttons``, ``result_card_actions``, ``dashboard_top``,
+    ``profile_sections``), written ``{{ slot("list_buttons", entity=entity) }}``.
+
+    Returns a list of ``kernel.slots.Slot``: the slot's name, the plugin's template rendered
+    there with the page's arguments (escaped as usual), an ``order`` (lower first, then
+    registration order), and optionally the ``permission`` a user needs to see it and the
+    ``entities`` (names) whose pages show it. A name that is not a slot, or a template that does
+    not exist, stops the start with a clear error; a filler that fails while rendering is logged
+    and left out of the page.
+    """
