@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_decimal
 from flask_login import current_user
 from sqlalchemy import select
 
 from kernel.countries import country_name
 from kernel.db import db
 from kernel.entities import Entity, FieldMeta
+from kernel.i18n import format_datetime
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
 from kernel.related import related_titles, split

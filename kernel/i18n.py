@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 
 import flask_babel
+from babel import dates
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g, has_app_context, request, session
@@ -104,6 +105,30 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
+WIDTHS = ("short", "medium", "long", "full")
+
+
+def format_datetime(value, width: str = "medium", rebase: bool = True) -> str:
+    """A date and time in the user's language and time zone, to the minute ("14 janv. 2026, 14:05",
+    "Jan 14, 2026, 2:05 PM"): Babel's medium and longer widths add seconds, which nobody reads.
+    A width that is a pattern of its own ("yyyy-MM-dd HH:mm") is used as it is."""
+    if width not in WIDTHS:
+        return flask_babel.format_datetime(value, width, rebase)
+    if rebase:
+        value = flask_babel.to_user_timezone(value)
+    locale = flask_babel.get_locale()
+    pattern = dates.get_datetime_format(width, locale=locale).replace("'", "")
+    return pattern.replace("{0}", dates.format_time(value, "short", locale=locale)).replace(
+        "{1}", dates.format_date(value, width, locale=locale))
+
+
+def format_time(value, width: str = "short", rebase: bool = True) -> str:
+    """A time of day, to the minute ("14:05"), whatever the width asked for."""
+    if width not in WIDTHS:
+        return flask_babel.format_time(value, width, rebase)
+    return flask_babel.format_time(value, "short", rebase)
+
+
 def init_i18n(app, translation_dirs: list[Path]) -> None:
     for directory in translation_dirs:
         compile_catalogue(directory)
@@ -111,6 +136,7 @@ def init_i18n(app, translation_dirs: list[Path]) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["DEFAULT_TIMEZONE"]
     babel = Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     babel.domain_instance = RequestDomain()
+    app.jinja_env.filters.update(datetimeformat=format_datetime, timeformat=format_time)
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: request_translations().ugettext(string),
         ngettext=lambda singular, plural, num: request_translations().ungettext(singular, plural, num),

@@ -26,7 +26,7 @@ WORDS = {
     "fr": {"tabs": ("Détails de l'appelant", "Ressources", "Orientations", "Programmes"), "search": "Rechercher",
            "hours": "lun. au ven., 11 h à 13 h", "approximate": "distance approximative",
            "sms": "Les SMS ne sont pas configurés", "send_sms": "Envoyer SMS",
-           "logged": "Écrit dans le journal : aucun fournisseur de SMS configuré",
+           "logged": "Écrit dans le journal\u00a0: aucun fournisseur de SMS configuré",
            "profile_search": "Nom, numéro de téléphone ou e-mail"},
 }
 

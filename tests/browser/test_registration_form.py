@@ -61,7 +61,7 @@ def open_the_form(page, live_server, email):
     page.locator("form button[type=submit]").click()
     # opening the page does not start the kiosk: the staff member chooses to
     page.get_by_role("button", name="Démarrer la borne d'inscription").click()
-    expect(page.get_by_role("heading", level=1, name="Bienvenue : inscrivez votre visite")).to_be_visible(
+    expect(page.get_by_role("heading", level=1, name="Bienvenue\u00a0: inscrivez votre visite")).to_be_visible(
         timeout=TIMEOUT)
 
 
@@ -95,7 +95,7 @@ def test_visitors_register_in_french_and_english_on_a_tablet(live_app, live_serv
     page.get_by_label("Courriel").fill("zoe.kilabuk@example.org")
     page.get_by_text("De l'aide pour un CV").click()
     page.get_by_role("button", name="M'inscrire").click()
-    expect(page.get_by_role("heading", level=1, name="Merci, Zoé!")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", level=1, name="Merci, Zoé\u00a0!")).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("link", name="Visiteur suivant").click()
     expect(page.get_by_label("Prénom")).to_have_value("")
     expect(page.get_by_label("Courriel")).to_have_value("")

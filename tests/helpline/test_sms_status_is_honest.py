@@ -45,7 +45,7 @@ def test_french_screen_says_it_too(app, make_user, login_as):
     assert "Les SMS ne sont pas configurés" in referrals_tab(client, contact, "fr")
     client.post(f"/helpline/referrals/{referral.id}/sms")
     drain()
-    assert "Écrit dans le journal : aucun fournisseur de SMS configuré" in referrals_tab(client, contact, "fr")
+    assert "Écrit dans le journal\u00a0: aucun fournisseur de SMS configuré" in referrals_tab(client, contact, "fr")
 
 
 class Gateway:

@@ -17,10 +17,17 @@ To fix: type the non-breaking space (Alt Gr + Space on a French keyboard, or ``\
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask_babel import force_locale
+
+from kernel.display import display_value
+from kernel.entities import FieldMeta
+from kernel.i18n import format_datetime
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(
@@ -159,3 +166,26 @@ def test_the_english_check_itself():
     assert english_faults(("Save the file",), "Enregistrer the file")
     assert not english_faults(("Notes",), "Notes")
     assert not english_faults(("Save",), "Enregistrer")
+
+
+# Times are shown to the minute: Babel's medium width adds seconds ("14:05:30"), which nobody reads.
+MOMENT = datetime(2026, 1, 14, 14, 5, 30)
+SECONDS = re.compile(r"\d:\d\d:\d\d")
+
+
+@pytest.mark.parametrize("language, expected", [("fr", r"^14 janv\. 2026, \d\d:05\|"),
+                                                ("en", r"^Jan 14, 2026, \d\d?:05\s[AP]M\|")])
+def test_dates_and_times_are_shown_to_the_minute(app, language, expected):
+    template = "{{ moment|datetimeformat('medium') }}|{{ moment|datetimeformat('long') }}|{{ moment|timeformat }}"
+    with app.test_request_context(), force_locale(language):
+        shown = render_template_string(template, moment=MOMENT.replace(tzinfo=UTC))
+        field = display_value(FieldMeta(name="start", kind="datetime", label="Start"), MOMENT)
+    assert not SECONDS.search(shown) and not SECONDS.search(field), (shown, field)
+    assert re.search(expected, shown), shown
+    assert re.search(expected.replace("\\|", "$"), field), field
+
+
+def test_a_pattern_of_its_own_is_kept(app):
+    with app.test_request_context(), force_locale("fr"):
+        assert format_datetime(MOMENT, "yyyy-MM-dd HH:mm:ss", rebase=False) == "2026-01-14 14:05:30"
+        assert format_datetime(MOMENT, "medium", rebase=False) == "14 janv. 2026, 14:05"

@@ -128,7 +128,7 @@ def test_the_message_is_in_the_language_of_the_user(app_with_mail, mailbox):
     _ask_for_link(_english_client(app_with_mail), "eloise@example.org")
     assert len(mailbox.messages) == 1
     _recipients, message = mailbox.messages[0]
-    assert message["Subject"] == "Passerelle : réinitialisez votre mot de passe"
+    assert message["Subject"] == "Passerelle\u00a0: réinitialisez votre mot de passe"
     body = message.get_body(("plain",)).get_content()
     assert "Bonjour Éloïse Française," in body
     assert "Someone (probably you)" not in body
