@@ -23,7 +23,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, ValidationError
 
@@ -108,6 +108,7 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     _register_blueprints(app, plugin_set)
     _register_cli(app, plugin_set)
     _register_error_handlers(app)
+    _unknown_paths_answer_404(app)
     _time_requests(app)
     _trust_proxies(app)
     return app
@@ -258,6 +259,33 @@ class EntityConverter(BaseConverter):
         if current_app.extensions["passerelle.entities"].by_plural(value) is None:
             raise ValidationError()
         return value
+
+
+def _unknown_paths_answer_404(app: Flask) -> None:
+    """Werkzeug checks a rule's methods before its converters: ``POST /api/v1/partners`` with the
+    partners plugin disabled matches the path of the GET rule, whose entity converter would refuse
+    it, and answered 405. A 405 is right only when some method reaches a view; otherwise the path
+    does not exist, whatever the method: 404."""
+
+    def not_found_unless_another_method_fits():
+        error = request.routing_exception
+        if isinstance(error, MethodNotAllowed) and not _some_method_fits(error.valid_methods or []):
+            request.routing_exception = NotFound()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, not_found_unless_another_method_fits)
+
+
+def _some_method_fits(methods: list[str]) -> bool:
+    adapter = current_app.create_url_adapter(request)
+    for method in methods:
+        try:
+            adapter.match(method=method)
+        except (MethodNotAllowed, NotFound):
+            continue
+        except HTTPException:  # a redirect (trailing slash): the path exists
+            return True
+        return True
+    return False
 
 
 def _register_blueprints(app: Flask, plugin_set) -> None:

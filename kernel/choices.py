@@ -21,6 +21,7 @@ from sqlalchemy import Boolean, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base, db
+from kernel.i18n import lazy_gettext as _l
 
 _registry: dict[str, ChoiceList] = {}
 VALUE_MAX = 50
@@ -159,3 +160,13 @@ def forget_stored_options() -> None:
     """Call after changing ``choice_options``: the rest of the request reads them again."""
     if has_app_context():
         g.pop(_CACHE_KEY, None)
+
+
+# -- lists shared by several plugins: here, so that no plugin imports another for them -----------
+PROVINCES = ChoiceList("province", [
+    ("AB", _l("Alberta")), ("BC", _l("British Columbia")), ("MB", _l("Manitoba")),
+    ("NB", _l("New Brunswick")), ("NL", _l("Newfoundland and Labrador")), ("NS", _l("Nova Scotia")),
+    ("NT", _l("Northwest Territories")), ("NU", _l("Nunavut")), ("ON", _l("Ontario")),
+    ("PE", _l("Prince Edward Island")), ("QC", _l("Quebec")), ("SK", _l("Saskatchewan")),
+    ("YT", _l("Yukon")),
+])

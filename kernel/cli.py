@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -13,8 +16,31 @@ from kernel.permissions import ROLES
 
 def _create_app():
     from kernel.app import create_app
+    from kernel.plugins import PluginError
 
-    return create_app()
+    try:
+        return create_app()
+    except PluginError as error:  # one clear line, not a traceback
+        click.echo(start_error_line(error), err=True)
+        sys.exit(2)
+
+
+def start_error_line(error) -> str:
+    """``PluginError`` in the installation's language (``DEFAULT_LANGUAGE``), on one line."""
+    from babel.support import Translations
+
+    from kernel import config
+    from kernel.i18n import compile_catalogue
+
+    catalogues = Path(__file__).parent / "translations"
+    try:
+        language = config.load_settings(config.DEFAULT_INSTANCE).get("DEFAULT_LANGUAGE") or "en"
+        compile_catalogue(catalogues)
+        translations = Translations.load(str(catalogues), [language])
+    except Exception:  # a broken config file is reported once the plugins are fixed: say this first
+        translations = Translations()
+    problem = error.translated(translations.gettext)
+    return translations.gettext("Passerelle cannot start: %(problem)s") % {"problem": problem}
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)

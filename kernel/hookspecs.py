@@ -15,16 +15,47 @@ absent while its tables stay in the database untouched.
 
 Hooks are called with keyword arguments; an implementation may accept any subset of them.
 Hooks that collect things return a list (or ``None``); the kernel concatenates the results of
-every plugin in registration order.
+every plugin in registration order. A hook whose docstring says *firstresult* is declared with
+``firstresult=True``: the first plugin to answer something other than ``None`` wins and the
+others are not called. No hook of the contract is firstresult today: every plugin's answer counts.
+
+A hook implementation whose name is no hook below stops the start (``kernel.plugins.PluginError``,
+naming the plugin, the hook and the closest hook name): a misspelled hook is never ignored
+silently. Every hook is listed in ``docs/plugins.md`` and called by the test suite
+(``tests/kernel/test_plugin_contract.py``).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+import click
 import pluggy
+from flask import Blueprint
+from sqlalchemy.orm import Session
+
+from kernel.dashboard import Dashlet, DashletDefault
+from kernel.entities import Entity, Record
+from kernel.menu import MenuItem, MenuSection, ModulePlacement
+from kernel.panels import Panel
+from kernel.permissions import Permission
+from kernel.reporting import ReportColumn, StandardReport
+from kernel.users import User
 
 hookspec = pluggy.HookspecMarker("passerelle")
 
 
+class SmsProvider(Protocol):
+    """What ``passerelle_sms_providers`` offers: a way of sending one SMS."""
+
+    def send(self, to: str, body: str) -> str:
+        """Send ``body`` to the phone number ``to``; return the gateway's message id, raise on
+        failure."""
+
+
 @hookspec
-def passerelle_entities():
+def passerelle_entities() -> list[type[Record]] | None:
     """Declare the record types (entities) of the plugin.
 
     Called once while the application is created, before anything else is derived.
@@ -32,11 +63,13 @@ def passerelle_entities():
     Returns a list of SQLAlchemy model classes that inherit ``kernel.entities.Record`` and carry
     an ``__entity__`` declaration (``kernel.entities.Entity``). From each the kernel derives the
     validation schema, list, detail and edit views, the REST API, history and the trash.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_permissions():
+def passerelle_permissions() -> list[Permission] | None:
     """Declare the permissions of the plugin.
 
     Called once while the application is created.
@@ -44,11 +77,13 @@ def passerelle_permissions():
     Returns a list of ``kernel.permissions.Permission`` named ``<plugin>.<action>``, each with a
     translatable label and the roles that hold it by default. ``kernel.permissions.
     record_permissions(prefix, noun)`` builds the usual view/create/edit/delete set.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_user_permissions(user):
+def passerelle_user_permissions(user: User) -> Iterable[str] | None:
     """Grant a user permissions besides those their role holds.
 
     Called at most once per request and user, the first time a permission their role does not
@@ -57,11 +92,13 @@ def passerelle_user_permissions(user):
 
     ``user`` is the ``kernel.users.User``. Returns an iterable of permission names (or ``None``);
     names no plugin declared are ignored.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_menu_items():
+def passerelle_menu_items() -> list[MenuItem] | None:
     """Add entries to the sidebar besides those the kernel derives from entities.
 
     Called once per application, when the first page is rendered.
@@ -72,11 +109,13 @@ def passerelle_menu_items():
     sidebar while a page of that module is open; otherwise it is a module of its own (the
     calendar). A ``settings=True`` item is listed in the Administration area instead. Entities
     already get "View …" and "Create …" actions.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_menu_sections():
+def passerelle_menu_sections() -> list[MenuSection] | None:
     """Declare sections of the sidebar: the headings that group modules by kind of work.
 
     Called once per application, when the first page is rendered.
@@ -86,11 +125,13 @@ def passerelle_menu_sections():
     section, its own or another plugin's (see ``passerelle_menu_placements``). A user's
     workspace, the section shown first and open, is one of these keys (``WORKSPACES`` setting
     per role, or the user's choice in their profile).
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_menu_placements():
+def passerelle_menu_placements() -> list[ModulePlacement] | None:
     """Say which section each of the plugin's modules belongs to, and which are settings.
 
     Called once per application, when the first page is rendered.
@@ -102,44 +143,55 @@ def passerelle_menu_placements():
     closed "Settings" section, grouped by their section. A module placed nowhere, or in a section
     nobody declared, is listed under "Other modules". Modules of a section are listed in the
     order of the placements, plugins in their registration order (lower ``ORDER`` first).
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_blueprints():
+def passerelle_blueprints() -> list[Blueprint] | None:
     """Give the Flask blueprints that hold the plugin's own screens.
 
     Called once while the application is created; each blueprint is registered on the app.
 
     Returns a list of ``flask.Blueprint``. Templates go in the plugin's ``templates/`` folder
     (found without declaration) and may extend the theme's ``layout.html``.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_cli_commands():
+def passerelle_cli_commands() -> list[click.Command] | None:
     """Add commands to the ``passerelle`` command line.
 
     Called once while the application is created.
 
     Returns a list of ``click.Command`` (or ``flask.cli.AppGroup``) objects; they run inside
     the application context.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_demo_data(session, users):
+def passerelle_demo_data(session: Session, users: dict[str, User]) -> None:
     """Load demonstration records on the first start of a new installation.
 
     Called once, after migrations, when the database holds no user yet.
 
     ``session`` is the SQLAlchemy session (the kernel commits it); ``users`` maps role names to
     the demo ``User`` objects created by the kernel. Returns nothing.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_record_saved(entity, record, created, changes, user):
+def passerelle_record_saved(
+    entity: Entity, record: Record, created: bool, changes: dict[str, tuple[Any, Any]],
+    user: User | None,
+) -> None:
     """React to a record being created or changed through the kernel's save service.
 
     Called inside the request's transaction, after validation and before commit, for forms, the
@@ -148,21 +200,25 @@ def passerelle_record_saved(entity, record, created, changes, user):
     ``entity`` is the ``kernel.entities.Entity``; ``record`` the model instance; ``created``
     whether it is new; ``changes`` a dict ``{field: (old, new)}``; ``user`` who saved it (or
     ``None`` from the shell). Returns nothing. Raising aborts the save.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_template_context():
+def passerelle_template_context() -> dict[str, Any] | None:
     """Add variables to every template's context.
 
     Called for every rendered template.
 
     Returns a dict merged into the context.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_record_panels(entity, record, user):
+def passerelle_record_panels(entity: Entity, record: Record, user: User) -> list[Panel] | None:
     """Add panels to the detail page of a record, possibly of another plugin's entity.
 
     Called when a record's detail page is rendered (the activities plugin adds an activities
@@ -171,20 +227,24 @@ def passerelle_record_panels(entity, record, user):
     ``entity`` is the ``kernel.entities.Entity`` shown, ``record`` the model instance, ``user``
     the viewer. Returns a list of ``kernel.panels.Panel`` (or ``None`` when the plugin has nothing
     for this entity or this user). Panels render in ``order``, then registration order.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_profile_panels(user):
+def passerelle_profile_panels(user: User) -> list[Panel] | None:
     """Add sections to the user's own profile page (the activities plugin's calendar sharing).
 
     Called when the profile page is rendered. Returns a list of ``kernel.panels.Panel`` (or
     ``None``), rendered in ``order`` like a record's panels, with ``user`` in their context.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_dashlets():
+def passerelle_dashlets() -> list[Dashlet | DashletDefault] | None:
     """Offer dashlets: the blocks a user can put on their dashboard.
 
     Called once while the application is created.
@@ -194,23 +254,28 @@ def passerelle_dashlets():
     ``kernel.dashboard.DashletDefault`` to make an existing dashlet (one the kernel derives from
     an entity, such as ``"mine:client"``) a default of some roles. Defaults are few: the kernel's
     entity dashlets are nobody's until a plugin says so.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_sms_providers():
+def passerelle_sms_providers() -> dict[str, SmsProvider] | None:
     """Offer ways of sending SMS.
 
     Called once while the application is created; the setting ``SMS_PROVIDER`` picks one by
     name (the kernel's default, ``log``, only writes messages to the log).
 
     Returns a dict ``{name: provider}`` where a provider has ``send(to, body) -> str`` returning
-    the gateway's message id and raising an exception when sending failed.
+    the gateway's message id and raising an exception when sending failed
+    (``SmsProvider``).
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_worker_jobs():
+def passerelle_worker_jobs() -> list[Callable[[], object]] | None:
     """Give periodic jobs to the background worker (``passerelle worker``).
 
     Called once when the worker starts.
@@ -220,11 +285,13 @@ def passerelle_worker_jobs():
     commits its own work, should return quickly, and decides itself when it has something to do
     (reminders due, a nightly clean-up…). An exception is logged and rolled back without stopping
     the worker or the other jobs.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_report_columns():
+def passerelle_report_columns() -> list[ReportColumn] | None:
     """Add report columns to entities: related data and computed values.
 
     Called when the report builder lists what a report may show (at most once per request).
@@ -238,11 +305,13 @@ def passerelle_report_columns():
     one SQL expression correlated with the entity's model (usually a scalar subquery counting or
     listing related rows, restricted to ``period`` with ``period.contains(column)``). The report
     runs every column in the same query: never one query per row. See ``docs/reports.md``.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
 @hookspec
-def passerelle_standard_reports():
+def passerelle_standard_reports() -> list[StandardReport] | None:
     """Offer standard reports: ready-made reports users open, run, chart, edit and save.
 
     Called when the reports page lists them (at most once per request).
@@ -250,6 +319,8 @@ def passerelle_standard_reports():
     Returns a list of ``kernel.reporting.StandardReport``: a key, a translatable title and
     description, the entity, the columns or the grouping and aggregates, the period and the chart.
     A report whose entity or columns the user may not see is not offered to them.
+
+    Not firstresult: every plugin's implementation is called.
     """
 
 
@@ -271,4 +342,6 @@ def passerelle_template_slots() -> list[Slot] | None:
     ``entities`` (names) whose pages show it. A name that is not a slot, or a template that does
     not exist, stops the start with a clear error; a filler that fails while rendering is logged
     and left out of the page.
+
+    Not firstresult: every plugin's implementation is called.
     """

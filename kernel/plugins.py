@@ -2,12 +2,20 @@
 
 Plugins are found through the entry-point group ``passerelle.plugins``, the built-in ones
 exactly like a third party's. The setting ``PASSERELLE_PLUGINS`` (a comma-separated list, or
-empty for all) chooses which are enabled.
+empty for all) chooses which are enabled; only those are imported.
+
+Whatever stops the start (an unknown plugin, one that fails to import, a missing required plugin,
+a hook that is not in the contract) raises ``PluginError``, whose message is one line saying
+which plugin, what is wrong and how to fix it. The command line prints it in the installation's
+language and exits with status 2.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 import importlib.metadata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -19,8 +27,34 @@ from kernel import hookspecs
 ENTRY_POINT_GROUP = "passerelle.plugins"
 
 
+def _(message: str) -> str:
+    """Marks a message for extraction; ``PluginError.translated`` translates it when shown."""
+    return message
+
+
 class PluginError(RuntimeError):
-    """A plugin set-up problem that must stop the application from starting."""
+    """A plugin set-up problem that must stop the application from starting.
+
+    It holds one or more problems, each an English message (a catalogue id) and its values, so
+    that the command line can show it translated while ``str()`` gives it in English.
+    """
+
+    def __init__(self, message: str, **values):
+        self.problems: list[tuple[str, dict]] = [(message, values)]
+        super().__init__(self.translated())
+
+    @classmethod
+    def several(cls, errors: list[PluginError]) -> PluginError:
+        combined = cls("")
+        combined.problems = [problem for error in errors for problem in error.problems]
+        combined.args = (combined.translated(),)
+        return combined
+
+    def translated(self, gettext: Callable[[str], str] = str) -> str:
+        """The problems in one line, each message passed through ``gettext`` first."""
+        lines = [gettext(message) % values if values else gettext(message) for message, values in self.problems]
+        return functools.reduce(lambda first, other: gettext(_("%(first)s; %(other)s")) % {
+            "first": first, "other": other}, lines)
 
 
 @dataclass
@@ -45,12 +79,25 @@ class PluginInfo:
         return candidate if candidate.is_dir() else None
 
 
+def plugin_entry_points() -> dict[str, importlib.metadata.EntryPoint]:
+    """The plugins advertised under the entry-point group, by name, not imported yet."""
+    return {entry_point.name: entry_point for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
+
+
 def installed_plugins() -> dict[str, object]:
-    """Load every plugin advertised under the entry-point group, by name."""
-    found = {}
-    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
-        found[entry_point.name] = entry_point.load()
-    return found
+    """Import every plugin advertised under the entry-point group, by name."""
+    return {name: import_plugin(name, entry_point) for name, entry_point in plugin_entry_points().items()}
+
+
+def import_plugin(name: str, entry_point: importlib.metadata.EntryPoint) -> object:
+    try:
+        return entry_point.load()
+    except Exception as error:  # any error of the plugin's own code: name the plugin, not a traceback
+        raise PluginError(
+            _("plugin '%(plugin)s' cannot be imported (%(error)s): install what it needs, or remove it "
+              "from PASSERELLE_PLUGINS"),
+            plugin=name, error=f"{type(error).__name__}: {error}",
+        ) from error
 
 
 def parse_enabled(setting: str | None) -> list[str] | None:
@@ -92,49 +139,106 @@ class PluginSet:
 
 
 def load_plugins(enabled_setting: str | None, extra: dict[str, object] | None = None) -> PluginSet:
-    """Build the plugin set: discover, filter, check requirements, register in dependency order.
+    """Build the plugin set: discover, import the enabled ones, check requirements, register in
+    dependency order, check every hook against the contract.
 
     ``extra`` adds plugins that are not installed as distributions (tests use it); they are
     enabled unless the setting names a list without them.
     """
-    available = installed_plugins()
-    available.update(extra or {})
+    advertised = plugin_entry_points()
+    available = set(advertised) | set(extra or {})
     wanted = parse_enabled(enabled_setting)
     if wanted is None:
-        wanted = list(available)
+        wanted = list(advertised) + [name for name in extra or {} if name not in advertised]
     unknown = [name for name in wanted if name not in available]
     if unknown:
         raise PluginError(
-            f"PASSERELLE_PLUGINS names plugins that are not installed: {', '.join(unknown)}. "
-            f"Installed: {', '.join(sorted(available)) or 'none'}."
+            _("PASSERELLE_PLUGINS names plugins that are not installed: %(unknown)s. Installed: %(installed)s"),
+            unknown=", ".join(unknown), installed=", ".join(sorted(available)) or "-",
         )
+    modules = {name: (extra or {}).get(name) or import_plugin(name, advertised[name]) for name in wanted}
     infos = {
         name: PluginInfo(
             name=name,
-            module=available[name],
-            requires=tuple(getattr(available[name], "REQUIRES", ())),
-            label=getattr(available[name], "LABEL", name),
+            module=module,
+            requires=tuple(getattr(module, "REQUIRES", ())),
+            label=getattr(module, "LABEL", name),
         )
-        for name in wanted
+        for name, module in modules.items()
     }
     _check_requirements(infos, available)
     manager = pluggy.PluginManager("passerelle")
     manager.add_hookspecs(hookspecs)
     ordered = _dependency_order(infos)
     for info in ordered:
-        manager.register(info.module, name=info.name)
+        _register(manager, info)
+    check_hooks(manager)
     return PluginSet(manager=manager, enabled=ordered)
 
 
-def _check_requirements(infos: dict[str, PluginInfo], available: dict[str, object]) -> None:
+def _register(manager: pluggy.PluginManager, info: PluginInfo) -> None:
+    try:
+        manager.register(info.module, name=info.name)
+    except pluggy.PluginValidationError as error:  # a hook implementation taking arguments no one gives
+        raise PluginError(
+            _("plugin '%(plugin)s' does not fit the plugin contract: %(problem)s"),
+            plugin=info.name, problem=" ".join(str(error).split()),
+        ) from error
+
+
+def check_hooks(manager: pluggy.PluginManager) -> None:
+    """Refuse a hook implementation whose name is in no hookspec (a misspelled hook would
+    otherwise never be called, silently), naming the closest hook of the contract."""
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        raise PluginError.several(_unknown_hook_errors(manager)) from error
+
+
+def _unknown_hook_errors(manager: pluggy.PluginManager) -> list[PluginError]:
+    known = hook_names()
+    errors = []
+    for name, caller in vars(manager.hook).items():
+        if name.startswith("_") or caller.has_spec():
+            continue
+        for impl in caller.get_hookimpls():
+            if impl.optionalhook:
+                continue
+            closest = difflib.get_close_matches(name, known, n=1)
+            if closest:
+                errors.append(PluginError(
+                    _("plugin '%(plugin)s' implements '%(hook)s', which is not a hook: did you mean "
+                      "'%(closest)s'?"), plugin=impl.plugin_name, hook=name, closest=closest[0]))
+            else:
+                errors.append(PluginError(
+                    _("plugin '%(plugin)s' implements '%(hook)s', which is not a hook (see "
+                      "kernel/hookspecs.py)"), plugin=impl.plugin_name, hook=name))
+    return errors
+
+
+def hook_names() -> list[str]:
+    """Every hook of the contract, in the order of ``kernel/hookspecs.py``."""
+    marker = f"{hookspecs.hookspec.project_name}_spec"
+    return [name for name, value in vars(hookspecs).items() if callable(value) and hasattr(value, marker)]
+
+
+def _check_requirements(infos: dict[str, PluginInfo], available: set[str]) -> None:
     problems = []
     for info in infos.values():
         for required in info.requires:
-            if required not in infos:
-                state = "is not enabled" if required in available else "is not installed"
-                problems.append(f"plugin '{info.name}' requires plugin '{required}', which {state}")
+            if required in infos:
+                continue
+            if required in available:
+                problems.append(PluginError(
+                    _("plugin '%(plugin)s' requires plugin '%(required)s', which is not enabled: add "
+                      "'%(required)s' to PASSERELLE_PLUGINS"), plugin=info.name, required=required))
+            else:
+                problems.append(PluginError(
+                    _("plugin '%(plugin)s' requires plugin '%(required)s', which is not installed: "
+                      "install it, or remove '%(plugin)s' from PASSERELLE_PLUGINS"),
+                    plugin=info.name, required=required))
     if problems:
-        raise PluginError("; ".join(problems) + ". Fix PASSERELLE_PLUGINS or install the missing plugin.")
+        raise PluginError.several(problems)
 
 
 def _dependency_order(infos: dict[str, PluginInfo]) -> list[PluginInfo]:
@@ -146,7 +250,7 @@ def _dependency_order(infos: dict[str, PluginInfo]) -> list[PluginInfo]:
         if info in ordered:
             return
         if name in visiting:
-            raise PluginError(f"plugins require each other in a cycle through '{name}'")
+            raise PluginError(_("plugins require each other in a cycle through '%(plugin)s'"), plugin=name)
         visiting.add(name)
         for required in info.requires:
             visit(required)

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy.orm import Mapped
 
-from kernel.choices import ChoiceList
+from kernel.choices import PROVINCES, ChoiceList
 from kernel.duplicates import DuplicateRule
 from kernel.entities import Assignable, Entity, Record, field
 from kernel.i18n import lazy_gettext as _l
@@ -15,13 +15,6 @@ LANGUAGES = ChoiceList("client_language", [
 GENDERS = ChoiceList("gender", [
     ("woman", _l("Woman")), ("man", _l("Man")), ("non_binary", _l("Non-binary")),
     ("undisclosed", _l("Prefers not to say")),
-])
-PROVINCES = ChoiceList("province", [
-    ("AB", _l("Alberta")), ("BC", _l("British Columbia")), ("MB", _l("Manitoba")),
-    ("NB", _l("New Brunswick")), ("NL", _l("Newfoundland and Labrador")), ("NS", _l("Nova Scotia")),
-    ("NT", _l("Northwest Territories")), ("NU", _l("Nunavut")), ("ON", _l("Ontario")),
-    ("PE", _l("Prince Edward Island")), ("QC", _l("Quebec")), ("SK", _l("Saskatchewan")),
-    ("YT", _l("Yukon")),
 ])
 IMMIGRATION_STATUSES = ChoiceList("immigration_status", [
     ("permanent_resident", _l("Permanent resident")), ("citizen", _l("Canadian citizen")),

@@ -3,11 +3,10 @@ at most; a partner has any number of contacts)."""
 
 from sqlalchemy.orm import Mapped
 
-from kernel.choices import ChoiceList
+from kernel.choices import PROVINCES, ChoiceList
 from kernel.duplicates import DuplicateRule, company_name_key
 from kernel.entities import Assignable, Entity, Record, field
 from kernel.i18n import lazy_gettext as _l
-from plugins.clients.models import PROVINCES
 
 PARTNER_TYPES = ChoiceList("partner_type", [
     ("company", _l("Company")), ("consultant", _l("Consultant")), ("organisation", _l("Organisation")),
