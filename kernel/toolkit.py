@@ -1,0 +1,171 @@
+"""The plugin toolkit: everything of the kernel a plugin may use, from one module.
+
+A plugin imports the kernel only from here (and its tests from ``kernel.testing``)::
+
+    from kernel.toolkit import Entity, Record, field, hookimpl, lazy_gettext as _l
+
+What ``__all__`` lists keeps its name and meaning for every toolkit version of the same major
+number: the kernel's modules behind it may move and change. A name is added in a minor version
+(1.1), removed or changed only in a major one (2.0). A plugin needing a recent addition says so
+when it is imported::
+
+    require_toolkit(1, 0)
+
+``records`` and ``clock`` are namespaces of functions (``records.create(...)``,
+``clock.today()``), as plugins have always written them; they hold only what is listed below.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from kernel import clock as _clock
+from kernel import hookimpl
+from kernel import records as _records
+from kernel.choices import PROVINCES, ChoiceList
+from kernel.config import private_folder, write_private
+from kernel.contact_values import EmailNotValidError, normalized_email
+from kernel.dashboard import Dashlet, DashletDefault
+from kernel.db import Base, db, stream_all, utcnow
+from kernel.duplicates import REASON_NAME, DuplicateRule, company_name_key, find_duplicates, phone_key
+from kernel.entities import TEXT_MAX, Assignable, Closing, Entity, FieldMeta, Record, bilingual_title, field
+from kernel.export import BATCH, ReferenceTitles, stream_csv, value_formatter
+from kernel.filters import FilterError, parse_conditions
+from kernel.i18n import gettext, lazy_gettext, ngettext
+from kernel.listing import COUNT_CAP, count_capped, filtered, quick_search
+from kernel.menu import MenuItem, MenuSection, ModulePlacement
+from kernel.notifications import notify
+from kernel.outbox import EMAIL, OutboxMessage, queue_email, queue_sms
+from kernel.panels import Panel
+from kernel.permissions import (
+    ADMINISTRATOR,
+    EVERYONE,
+    MANAGERS,
+    READONLY,
+    ROLES,
+    STAFF,
+    SUPERVISOR,
+    WRITERS,
+    Permission,
+    forget_granted_permissions,
+    record_permissions,
+    require,
+)
+from kernel.plugins import PluginError
+from kernel.registry import entities
+from kernel.registry import plugins as enabled_plugins
+from kernel.related import related_titles
+from kernel.related import split as split_related
+from kernel.reporting import (
+    PERIOD_PRESETS,
+    Period,
+    ReportColumn,
+    StandardReport,
+    joined_text,
+    month_of,
+    related_key,
+    year_of,
+)
+from kernel.rules import is_taken
+from kernel.schemas import load as _load
+from kernel.security.events import (
+    EXPORTED,
+    FORCE_CLOSE_APPROVED,
+    PERMISSIONS_CHANGED,
+    record_event,
+    record_export,
+)
+from kernel.security.passwords import FORCE_CLOSE, KIOSK_EXIT, verify_password
+from kernel.slots import SLOT_NAMES, Slot
+from kernel.text import digits, fold
+from kernel.users import User, active_users, users_by_id
+from kernel.validators import NotAWebAddress, end_not_before_start, web_address
+from kernel.views.api import problem, token_required
+from kernel.views.auth import safe_next
+from kernel.views.records import filter_fields
+
+TOOLKIT_VERSION = (1, 0)
+
+
+class ToolkitVersionError(PluginError):
+    """The installed kernel's toolkit is not the version a plugin requires."""
+
+
+def require_toolkit(major: int, minor: int = 0) -> None:
+    """Stop a plugin's import with a clear error unless this kernel offers toolkit
+    ``major.minor`` or a later minor version of the same major one."""
+    have_major, have_minor = TOOLKIT_VERSION
+    if major == have_major and minor <= have_minor:
+        return
+    installed = f"{have_major}.{have_minor}"
+    if major > have_major or (major == have_major and minor > have_minor):
+        raise ToolkitVersionError(
+            f"a plugin requires the Passerelle toolkit {major}.{minor}, but the installed kernel offers "
+            f"{installed}: upgrade Passerelle, or install an older version of the plugin")
+    raise ToolkitVersionError(
+        f"a plugin was written for the Passerelle toolkit {major}.{minor}, but the installed kernel offers "
+        f"{installed}, whose names may differ: upgrade the plugin")
+
+
+def csrf_exempt(view_or_blueprint):
+    """Exempt a view or a blueprint authenticated by API tokens from the CSRF check (as the
+    kernel's REST API is)."""
+    from kernel.app import csrf
+
+    return csrf.exempt(view_or_blueprint)
+
+
+records = SimpleNamespace(
+    create=_records.create,  # (entity, raw, user) -> record: validates, writes the history
+    update=_records.update,  # (entity, record, raw, user, *, expected_version=None, partial=True)
+    delete=_records.delete,  # (entity, record, user, *, expected_version=None): to the trash
+    restore=_records.restore,
+    reopen=_records.reopen,
+    get=_records.get,  # (entity, record_id, *, include_deleted=False) -> record or None
+    validate=_load,  # (entity, raw, *, partial, record=None) -> data, or raises ValidationError
+    StaleRecord=_records.StaleRecord,  # someone saved the record since it was read
+    RecordClosed=_records.RecordClosed,
+)
+"""Saving records the one way forms, the API and imports do; the caller commits."""
+
+clock = SimpleNamespace(
+    today=_clock.today,  # (user=None) -> the date where the user is
+    local_now=_clock.local_now,  # (user=None) -> an aware datetime in the user's zone
+    local_zone=_clock.local_zone,  # (user=None) -> ZoneInfo
+)
+"""The organisation's clock: never ``date.today()`` (the server's date)."""
+
+__all__ = [
+    # the contract and its version
+    "TOOLKIT_VERSION", "require_toolkit", "ToolkitVersionError", "PluginError", "hookimpl",
+    # translations (English message ids, French catalogue in the plugin's translations/)
+    "gettext", "lazy_gettext", "ngettext",
+    # records: declaration, fields, choices, rules
+    "Record", "Assignable", "Entity", "field", "FieldMeta", "Closing", "bilingual_title", "TEXT_MAX",
+    "ChoiceList", "PROVINCES", "DuplicateRule", "company_name_key", "phone_key", "find_duplicates", "REASON_NAME",
+    "end_not_before_start", "web_address", "NotAWebAddress", "is_taken",
+    "EmailNotValidError", "normalized_email", "digits", "fold",
+    # database and saving records
+    "db", "Base", "utcnow", "stream_all", "records", "clock",
+    # what is enabled
+    "entities", "enabled_plugins",
+    # permissions and users
+    "Permission", "record_permissions", "require", "forget_granted_permissions", "ROLES",
+    "ADMINISTRATOR", "SUPERVISOR", "STAFF", "READONLY", "EVERYONE", "MANAGERS", "WRITERS",
+    "User", "active_users", "users_by_id",
+    # screens: menus, panels, dashlets, template slots
+    "MenuItem", "MenuSection", "ModulePlacement", "Panel", "Dashlet", "DashletDefault", "Slot", "SLOT_NAMES",
+    # lists, filters, exports, links between records
+    "COUNT_CAP", "count_capped", "filtered", "quick_search", "FilterError", "parse_conditions",
+    "filter_fields", "BATCH", "ReferenceTitles", "stream_csv", "value_formatter",
+    "related_titles", "split_related",
+    # reports
+    "ReportColumn", "StandardReport", "Period", "PERIOD_PRESETS", "joined_text", "related_key",
+    "month_of", "year_of",
+    # messages, notifications, security log
+    "notify", "queue_email", "queue_sms", "OutboxMessage", "EMAIL",
+    "record_event", "record_export", "EXPORTED", "PERMISSIONS_CHANGED", "FORCE_CLOSE_APPROVED",
+    "verify_password", "FORCE_CLOSE", "KIOSK_EXIT",
+    # web: API answers, token authentication, CSRF, redirects, private files
+    "problem", "token_required", "csrf_exempt", "safe_next", "private_folder", "write_private",
+]
