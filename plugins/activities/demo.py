@@ -28,16 +28,16 @@ from plugins.activities.models import (
 )
 
 CALLS = ["Suivi de la recherche d'emploi", "Confirmer le rendez-vous", "Relance après l'entrevue",
-         "Follow-up on the job offer", "Question sur le permis de travail", "Offre de stage"]
+         "Suivi de l'offre d'emploi", "Question sur le permis de travail", "Offre de stage"]
 MEETINGS = [("Atelier CV et lettre de présentation", "Salle Inuksuk"), ("Rencontre d'accueil", "Bureau 2"),
-            ("Bilan de stage", "Chez l'employeur"), ("Partner breakfast", "Hôtel Frobisher Inn"),
+            ("Bilan de stage", "Chez l'employeur"), ("Déjeuner des partenaires", "Hôtel Frobisher Inn"),
             ("Réunion d'équipe", "Salle de conférence")]
 TASKS = ["Mettre à jour le CV", "Préparer la lettre de référence", "Envoyer la liste des offres",
-         "Vérifier les documents d'immigration", "Call back about the training", "Inscrire au programme",
+         "Vérifier les documents d'immigration", "Rappeler au sujet de la formation", "Inscrire au programme",
          "Relancer l'employeur", "Archiver le dossier"]
 NOTES = [("Premier contact", "Cherche un emploi en hôtellerie, disponible le soir."),
-         ("Entrevue", "L'entrevue s'est bien passée ; réponse attendue vendredi."),
-         ("Besoin", "Needs help with the French test before the permit renewal.")]
+         ("Entrevue", "L'entrevue s'est bien passée\u00a0; réponse attendue vendredi."),
+         ("Besoin", "A besoin d'aide pour le test de français avant le renouvellement du permis.")]
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 

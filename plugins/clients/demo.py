@@ -49,6 +49,6 @@ def demo_clients(users: dict) -> list[Client]:
             client_status=rng.choice(["new", "active", "inactive"]),
             cv_up_to_date=rng.random() < 0.5,
             assigned_user_id=rng.choice(staff),
-            description="Client de démonstration." if index % 2 else "Demonstration client.",
+            description="Client de démonstration.",
         ))
     return clients

@@ -9,7 +9,7 @@ PARTNERS = [
     ("KCR - Kelowna Com", "company", "retail", "Kelowna", "BC"),
     ("Northmart Iqaluit", "company", "retail", "Iqaluit", "NU"),
     ("Hôtel Frobisher Inn", "company", "hospitality", "Iqaluit", "NU"),
-    ("Qikiqtani General Hospital", "public_body", "health", "Iqaluit", "NU"),
+    ("Hôpital général Qikiqtani", "public_body", "health", "Iqaluit", "NU"),
     ("Construction Arctique ltée", "company", "construction", "Rankin Inlet", "NU"),
     ("Association des francophones du Nunavut", "organisation", "community", "Iqaluit", "NU"),
     ("Agnico Eagle Mines", "company", "mining", "Rankin Inlet", "NU"),

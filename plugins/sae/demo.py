@@ -13,10 +13,10 @@ from plugins.partners.models import Partner
 from plugins.sae.followups import create_follow_ups
 from plugins.sae.models import ActionStep, Barrier, CaseFile, Placement, SaeMember
 
-GOALS = ["Préposé aux bénéficiaires", "Cashier / caissière", "Adjointe administrative", "Heavy equipment operator",
-         "Cuisinier", "Electrician apprentice"]
+GOALS = ["Préposé aux bénéficiaires", "Caissier / caissière", "Adjointe administrative", "Opérateur d'équipement lourd",
+         "Cuisinier", "Apprenti électricien"]
 STEPS = [("Mettre le CV à jour", "done"), ("Simulation d'entrevue", "in_progress"),
-         ("Apply to three employers", "planned"), ("Inscription au cours de français", "planned")]
+         ("Postuler chez trois employeurs", "planned"), ("Inscription au cours de français", "planned")]
 BARRIERS = ["language", "experience", "transport", "credentials", "childcare"]
 
 

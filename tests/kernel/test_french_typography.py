@@ -24,10 +24,14 @@ import pytest
 from babel.messages.pofile import read_po
 from flask import render_template_string
 from flask_babel import force_locale
+from sqlalchemy import select
 
+from kernel.db import db
 from kernel.display import display_value
 from kernel.entities import FieldMeta
 from kernel.i18n import format_datetime
+from kernel.registry import entities
+from kernel.setup import first_start
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(
@@ -67,7 +71,8 @@ ENGLISH_WORDS = {
     "name", "new", "next", "no", "none", "not", "of", "open", "or", "out", "partner", "partners", "please",
     "previous", "record", "records", "remove", "report", "reports", "save", "search", "select", "settings",
     "show", "sign", "task", "tasks", "the", "this", "to", "today", "tomorrow", "user", "users", "view", "week",
-    "with", "yes", "you", "your",
+    "with", "yes", "you", "your", "at", "be", "has", "have", "was", "will", "can", "need", "needs", "demonstration",
+    "training", "follow", "up",
 }
 WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿŒœ]+")
 
@@ -189,3 +194,28 @@ def test_a_pattern_of_its_own_is_kept(app):
     with app.test_request_context(), force_locale("fr"):
         assert format_datetime(MOMENT, "yyyy-MM-dd HH:mm:ss", rebase=False) == "2026-01-14 14:05:30"
         assert format_datetime(MOMENT, "medium", rebase=False) == "14 janv. 2026, 14:05"
+
+
+# The demo data of a new (French-speaking) installation is French too, with its typography.
+# Names of organisations and places are proper nouns, kept as the organisations write them.
+PROPER_NAMES = {("agency", "name"), ("resource_location", "name"), ("partner", "name")}
+
+
+def french_text_fields(entity):
+    """The free-text fields of an entity, less those in English beside a French twin (name, name_fr)."""
+    names = set(entity.fields)
+    return [name for name, meta in entity.fields.items() if meta.kind in ("text", "longtext")
+            and not name.endswith("_en") and f"{name}_fr" not in names and (entity.name, name) not in PROPER_NAMES]
+
+
+def test_the_demo_data_is_french(app):
+    assert first_start(load_demo=True)
+    faults = []
+    for entity in entities():
+        for name in french_text_fields(entity):
+            column = getattr(entity.model, name)
+            for text in db.session.scalars(select(column).where(column.is_not(None)).distinct()):
+                english = sorted(words_of(text) & ENGLISH_WORDS)
+                faults += [f"{entity.name}.{name} {text!r}: {fault}" for fault in typography_faults(text)]
+                faults += [f"{entity.name}.{name} {text!r}: English word(s) {english}"] if english else []
+    assert not faults, "\n".join(faults)
