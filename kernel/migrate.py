@@ -9,6 +9,8 @@ plugins in dependency order.
 
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -16,6 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
+from sqlalchemy.exc import SAWarning
 
 from kernel.db import Base, db
 from kernel.search_index import drop_orphan_search_tables, ensure_search_indexes, made_by_kernel
@@ -97,19 +100,42 @@ def upgrade() -> None:
     ensure_search_indexes(db.engine, current_app.extensions["passerelle.entities"])
 
 
+def versions_folder(target: str) -> Path:
+    """Where ``target``'s new revisions go: the kernel's folder, or the enabled plugin's
+    ``migrations/versions``, created for a plugin's first revision."""
+    if target == "kernel":
+        return KERNEL_MIGRATIONS / "versions"
+    plugin_set = current_app.extensions["passerelle.plugins"]
+    plugin = plugin_set.get(target)
+    if plugin is None or plugin.path is None:
+        raise ValueError(f"no enabled plugin named {target!r}; choose kernel or one of: {', '.join(plugin_set.names())}")
+    folder = plugin.path / "migrations" / "versions"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def revision(target: str, message: str, autogenerate: bool = True) -> None:
-    versions = dict(targets()).get(target)
-    if versions is None:
-        raise ValueError(f"no migrations folder for {target!r}; create {target}/migrations/versions")
+    versions = versions_folder(target)
     with db.engine.begin() as connection:
         config = alembic_config(target, versions, connection)
         script = ScriptDirectory.from_config(config)
         heads = script.get_heads()
-        command.revision(
-            config, message=message, autogenerate=autogenerate,
-            branch_label=None if heads else target, head="head" if heads else "base",
-            version_path=str(versions),
-        )
+        with _without_expression_index_warnings():
+            command.revision(
+                config, message=message, autogenerate=autogenerate,
+                branch_label=None if heads else target, head="head" if heads else "base",
+                version_path=str(versions),
+            )
+
+
+@contextmanager
+def _without_expression_index_warnings():
+    """Reflecting the database for autogenerate, SQLAlchemy warns about every expression index
+    (``lower(name)``…) it skips; ``compared_object`` leaves those out on purpose."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index",
+                                category=SAWarning)
+        yield
 
 
 def pending() -> list[str]:
