@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from kernel.dashboard import Dashlet, DashletDefault
 from kernel.entities import Entity, Record
+from kernel.form_sections import FormSection
 from kernel.menu import MenuItem, MenuSection, ModulePlacement
 from kernel.panels import Panel
 from kernel.permissions import Permission
@@ -227,6 +228,27 @@ def passerelle_record_panels(entity: Entity, record: Record, user: User) -> list
     ``entity`` is the ``kernel.entities.Entity`` shown, ``record`` the model instance, ``user``
     the viewer. Returns a list of ``kernel.panels.Panel`` (or ``None`` when the plugin has nothing
     for this entity or this user). Panels render in ``order``, then registration order.
+
+    Not firstresult: every plugin's implementation is called.
+    """
+
+
+@hookspec
+def passerelle_form_sections(entity: Entity, record: Record | None, user: User) -> list[FormSection] | None:
+    """Add sections to an entity's create and edit form: rows that belong to the record without
+    being its columns (a resource's phones and opening hours), edited in the same screen and saved
+    with the record in one transaction.
+
+    Called when the form is shown and when it is submitted (the user already may create or edit
+    the record), and when the record's page is shown (the history names a section's changes by
+    its title).
+
+    ``entity`` is the ``kernel.entities.Entity``; ``record`` the model instance, or ``None`` on
+    the create form; ``user`` the user. Returns a list of ``kernel.form_sections.FormSection`` (or
+    ``None``): each reads the record's rows for its template, parses the submitted form into
+    values and translated errors (the save is refused with every error, the user's entries kept)
+    and writes them once the record is flushed, returning its changes for the history and
+    ``passerelle_record_saved``. Sections render in ``order``, then registration order.
 
     Not firstresult: every plugin's implementation is called.
     """

@@ -113,16 +113,21 @@ def _check_version(record, expected_version) -> None:
         raise StaleRecord(record, expected)
 
 
-def create(entity: Entity, raw: dict, user, *, validated: dict | None = None):
-    """Validate ``raw`` and add a new record to the session; returns it (flushed, with an id)."""
+def create(entity: Entity, raw: dict, user, *, validated: dict | None = None, children=None):
+    """Validate ``raw`` and add a new record to the session; returns it (flushed, with an id).
+
+    ``children(record) -> {name: (old, new)}``, when given, writes rows that belong to the record
+    (a form section's, ``kernel.form_sections``) once it has an id; their changes join the
+    record's in ``passerelle_record_saved``."""
     data = validated if validated is not None else load(entity, raw, partial=False)
-    return create_many(entity, [data], user)[0]
+    return create_many(entity, [data], user, children=children)[0]
 
 
-def create_many(entity: Entity, validated: list[dict], user) -> list:
+def create_many(entity: Entity, validated: list[dict], user, *, children=None) -> list:
     """Add records whose values are already validated (``schemas.load``), with one flush for all:
     what imports use. The rules across records (unique fields) are checked for each, the history
-    written and ``passerelle_record_saved`` called for each, as ``create`` does."""
+    written and ``passerelle_record_saved`` called for each, as ``create`` does (``children`` as
+    ``create`` says, for each record)."""
     created = []
     custom_names = set(entity.custom_fields)
     for data in validated:
@@ -136,7 +141,10 @@ def create_many(entity: Entity, validated: list[dict], user) -> list:
         db.session.flush()
     history.record_created_many(entity, created, user)
     for record, data in zip(created, validated, strict=True):
-        _notify_saved(entity, record, True, {name: (None, value) for name, value in data.items()}, user)
+        changes = {name: (None, value) for name, value in data.items()}
+        if children is not None:
+            changes.update(children(record))
+        _notify_saved(entity, record, True, changes, user)
     return created
 
 
@@ -151,9 +159,14 @@ def _new_record(entity: Entity, data: dict, custom_names: set, user):
 
 
 def update(entity: Entity, record, raw: dict, user, *, expected_version=None, partial: bool = True,
-           reopening: bool = False):
+           reopening: bool = False, children=None):
     """Validate ``raw`` and apply it; returns ``{field: (old, new)}`` of what really changed.
-    A closed record (``Entity.closing``) refuses every change with ``RecordClosed``."""
+    A closed record (``Entity.closing``) refuses every change with ``RecordClosed``.
+
+    ``children(record) -> {name: (old, new)}``, when given, writes rows that belong to the record
+    (a form section's, ``kernel.form_sections``) after its own columns; what they changed is in
+    the returned changes, the history and ``passerelle_record_saved``, and changes the record's
+    version (a stale form is refused even when only its rows differ)."""
     if not reopening:
         refuse_if_closed(entity, record)
     _check_version(record, expected_version)
@@ -177,6 +190,13 @@ def update(entity: Entity, record, raw: dict, user, *, expected_version=None, pa
         record.updated_by_id = _user_id(user)
         with _writing(entity, [record], expected_version):
             db.session.flush()
+    child_changes = children(record) if children is not None else {}
+    if child_changes and not changes:  # the record's own row changes too: its version and "changed by"
+        record.updated_by_id, record.updated_at = _user_id(user), utcnow()
+        with _writing(entity, [record], expected_version):
+            db.session.flush()
+    changes |= child_changes
+    if changes:
         history.record_event(entity, record, history.UPDATED, user, changes)
         _notify_saved(entity, record, False, changes, user)
     return changes

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from marshmallow import ValidationError
 
-from kernel import history, listing, navigation, records
+from kernel import form_sections, history, listing, navigation, records
 from kernel.assignees import assignable_users, kept_user_ids
 from kernel.db import db
 from kernel.display import Lookups, display_value
@@ -75,7 +75,11 @@ def form_values(entity, record) -> dict:
     return values
 
 
-def render_form(entity, record, values, errors=None, conflict=None, status=200):
+def render_form(entity, record, values, errors=None, conflict=None, status=200, sections=None):
+    """The create or edit form; ``sections``: the plugins' form sections with their values (those
+    read from the record when not given, or parsed from what the user submitted)."""
+    if sections is None:
+        sections = [(section, section.read(record)) for section in _form_sections(entity, record)]
     context = {
         "entity": entity,
         "record": record,
@@ -84,8 +88,32 @@ def render_form(entity, record, values, errors=None, conflict=None, status=200):
         "conflict": conflict,
         "users": assignable_users(kept_user_ids(entity, values)),
         "reference_titles": _reference_titles(entity, values),
+        "sections": _rendered_sections(entity, record, sections, errors or {}),
     }
     return render_template("records/form.html", **context), status
+
+
+def _form_sections(entity, record) -> list[form_sections.FormSection]:
+    return form_sections.sections_for(plugins(), entity, record, current_user)
+
+
+def _submitted_sections(entity, record) -> tuple[list, dict, list]:
+    """The plugins' form sections of the submitted form, their values (as typed) and errors; every
+    section shows again with what the user typed, those absent from the form with the record's."""
+    sections = _form_sections(entity, record)
+    parsed, errors = form_sections.submitted(sections, request.form, record)
+    shown = {section.key: values for section, values in parsed}
+    return parsed, errors, [(section, shown[section.key] if section.key in shown else section.read(record))
+                            for section in sections]
+
+
+def _rendered_sections(entity, record, sections, errors) -> list[tuple[form_sections.FormSection, Markup]]:
+    return [
+        (section, Markup(render_template(section.template, **{
+            "entity": entity, "record": record, "section": section, "values": values, "errors": errors,
+            **section.context})))
+        for section, values in sections
+    ]
 
 
 def _reference_titles(entity, values) -> dict:
@@ -176,6 +204,7 @@ def show_record(plural, record_id):
         "records/detail.html", entity=entity, record=record, lookups=lookups, display=display_value,
         changes=changes, is_favourite=navigation.is_favourite(current_user, entity, record),
         panels=rendered_panels(entity, record), position=list_position(entity, record),
+        section_titles=form_sections.titles(_form_sections(entity, record)),
     )
 
 
@@ -223,17 +252,21 @@ def create_record(plural):
     from kernel.views.duplicates import matches_to_confirm, show_matches_in_form
 
     raw = form_to_raw(entity, request.form)
+    parsed, section_errors, sections = _submitted_sections(entity, None)
     try:
+        form_sections.refuse_errors(section_errors, lambda: load(entity, raw, partial=False))
         data = load(entity, raw, partial=False)
         matches = matches_to_confirm(entity, data, request.form)
-        record = None if matches else records.create(entity, raw, current_user, validated=data)
+        record = None if matches else records.create(entity, raw, current_user, validated=data,
+                                                     children=form_sections.writer(parsed, current_user))
     except ValidationError as error:
         db.session.rollback()
         flash(_("Check the highlighted fields: nothing was saved yet."), "error")
-        return render_form(entity, None, request.form.to_dict(), records.messages_of(error), status=422)
+        return render_form(entity, None, request.form.to_dict(), records.messages_of(error), status=422,
+                           sections=sections)
     if matches:  # likely duplicates: nothing saved, the form again with them and "Create anyway"
         show_matches_in_form(matches)
-        return render_form(entity, None, request.form.to_dict())
+        return render_form(entity, None, request.form.to_dict(), sections=sections)
     db.session.commit()
     flash(_("%(title)s is saved.", title=entity.title_of(record)), "success")
     return _after_save(entity, record)
@@ -265,20 +298,26 @@ def edit_record(plural, record_id):
         return back_to_closed_record(entity, record)
     if request.method == "GET":
         return render_form(entity, record, form_values(entity, record))
+    from kernel.schemas import load
+
     submitted = request.form.to_dict()
+    raw = form_to_raw(entity, request.form)
+    parsed, section_errors, sections = _submitted_sections(entity, record)
     try:
+        form_sections.refuse_errors(section_errors, lambda: load(entity, raw, partial=False, record=record))
         records.update(
-            entity, record, form_to_raw(entity, request.form), current_user,
-            expected_version=request.form.get("version"), partial=False,
+            entity, record, raw, current_user, expected_version=request.form.get("version"), partial=False,
+            children=form_sections.writer(parsed, current_user),
         )
     except records.StaleRecord:
         db.session.rollback()
         db.session.refresh(record)
-        return render_form(entity, record, submitted, conflict=_conflicts(entity, record, submitted), status=409)
+        return render_form(entity, record, submitted, conflict=_conflicts(entity, record, submitted), status=409,
+                           sections=sections)
     except ValidationError as error:
         db.session.rollback()
         flash(_("Check the highlighted fields: nothing was saved yet."), "error")
-        return render_form(entity, record, submitted, records.messages_of(error), status=422)
+        return render_form(entity, record, submitted, records.messages_of(error), status=422, sections=sections)
     db.session.commit()
     flash(_("%(title)s is saved.", title=entity.title_of(record)), "success")
     return _after_save(entity, record)
