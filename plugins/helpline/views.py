@@ -262,7 +262,7 @@ def screen_context(contact: Contact) -> dict:
         "approver": db.session.get(User, contact.approved_by_id) if contact.approved_by_id else None,
         "french": is_french(), "can_force": current_user.can("helpline.force_close"),
         "can_edit": current_user.can("helpline.edit"), "caller_place": caller_place(profile),
-        "delivery": messages.delivery, "sms_configured": messages.sms_configured(),
+        "delivery": checks.message_state, "sms_configured": messages.sms_configured(),
     }
 
 

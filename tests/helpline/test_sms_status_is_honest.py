@@ -53,15 +53,15 @@ class Gateway:
         return "SM123"
 
 
-def test_a_queued_sms_is_pending_and_a_real_provider_says_sent(app, staff, staff_client):
+def test_a_queued_sms_needs_attention_and_a_real_provider_says_sent(app, staff, staff_client):
     app.config["SMS_PROVIDER"] = "gateway"
     app.extensions["passerelle.sms_provider"] = Gateway()
     contact, referral = referred_contact(staff, staff_client)
     assert "SMS is not configured" not in referrals_tab(staff_client, contact)
     staff_client.post(f"/helpline/referrals/{referral.id}/sms")
     page = referrals_tab(staff_client, contact)
-    assert '<span class="delivery-status">Queued</span>' in page
-    assert "🕒" in re.search(r'data-check="delivery">.*?</li>', page, re.S).group(0)
+    assert '<span class="delivery-status">Queued: not sent yet</span>' in page
+    assert "⚠" in re.search(r'data-check="delivery">.*?</li>', page, re.S).group(0)
     assert drain().sent == 1
     sms = fresh(OutboxMessage, fresh(Referral, referral.id).sms_message_id)
     assert sms.provider_message_id == "SM123"
