@@ -66,7 +66,7 @@ def belongs_to(module: str, package: str) -> bool:
 
 
 @pytest.mark.parametrize("name", sorted(ADVERTISED))
-def test_a_plugin_enabled_with_its_requirements_loads_no_other_plugin(name, tmp_path):
+def test_a_plugin_enabled_with_its_requirements_loads_no_other_plugin(name):
     enabled = requirements_closure(name)
     finished = subprocess.run(
         [sys.executable, "-c", LOAD_ONE_PLUGIN_SET, ",".join(enabled)],
