@@ -37,15 +37,10 @@ test: install-test
 		env -u DATABASE_URL $(BIN)/pytest --database-url "$$TEST_DATABASE_URL" $(PYTEST_ARGS); \
 	else echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped."; fi
 
-# Extract the messages of the kernel, the theme and each plugin into their French catalogues.
+# Extract the messages of the kernel (with the theme) and of every installed plugin, update their
+# French catalogues (no fuzzy matching) and compile them: `passerelle translations update NAME` does one.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o kernel/translations/messages.pot kernel themes
-	$(BIN)/pybabel update -i kernel/translations/messages.pot -d kernel/translations -l fr --no-fuzzy-matching
-	@for plugin in plugins/*/; do \
-		if [ -d "$$plugin/translations" ]; then \
-			$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $$plugin/translations/messages.pot $$plugin; \
-			$(BIN)/pybabel update -i $$plugin/translations/messages.pot -d $$plugin/translations -l fr --no-fuzzy-matching; \
-		fi; done
+	$(BIN)/passerelle translations update --all
 
 lint: install-test
 	$(BIN)/ruff check .

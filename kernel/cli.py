@@ -376,5 +376,17 @@ def import_csv(entity_name, file, mapping_source, duplicates, email):
         click.echo(f"Rejected rows, with the reason: {rejected}")
 
 
+def _add_module_author_commands():
+    """``passerelle plugin new`` and ``passerelle translations update`` (in their own modules)."""
+    from kernel.cli_plugins import plugin_group
+    from kernel.cli_translations import translations_group
+
+    main.add_command(plugin_group)
+    main.add_command(translations_group)
+
+
+_add_module_author_commands()
+
+
 if __name__ == "__main__":
     main()
