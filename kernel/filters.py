@@ -89,7 +89,7 @@ def parse_conditions(entity: Entity, args) -> list[Condition]:
             values = _coerce(meta, operator, raw, schema_fields.get(name))
         except ValidationError as error:
             messages = error.messages if isinstance(error.messages, list) else [str(error.messages)]
-            errors[name] = [f"{meta.label}: {message}" for message in messages]
+            errors[name] = [_("%(field)s: %(message)s", field=meta.label, message=message) for message in messages]
             continue
         conditions.append(Condition(name, operator, values, raw))
     if errors:
