@@ -94,6 +94,7 @@ def test_the_package_has_every_part_of_a_module(generated):
     assert 'msgid "About this module"\nmsgstr "À propos de ce module"' in catalogue
     assert 'msgid "Bike loans"' in catalogue
     assert (generated / "tests" / f"test_{NAME}.py").is_file()
+    assert "*.mo" in (generated / ".gitignore").read_text()
 
 
 def test_the_package_imports_nothing_of_the_kernel_but_the_toolkit(generated):
