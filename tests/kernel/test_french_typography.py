@@ -57,8 +57,8 @@ PUNCTUATION = re.compile(r"[:;?!]")
 FRENCH_AS_IN_ENGLISH = {
     "actions", "active", "administration", "agent", "alberta", "client", "clients", "code", "construction",
     "consultant", "contact", "contacts", "csv", "cv", "date", "description", "distance", "document",
-    "documents", "h", "information", "inuktitut", "kanban", "km", "manitoba", "menu", "message", "messages",
-    "module", "modules", "note", "notes", "notification", "notifications", "nunavut", "ontario", "options",
+    "documents", "fax", "h", "information", "inuktitut", "kanban", "km", "latitude", "longitude", "manitoba", "menu",
+    "message", "messages", "mobile", "module", "modules", "note", "notes", "notification", "notifications", "nunavut", "ontario", "options",
     "pages", "placement", "placements", "position", "programme", "programmes", "prospect", "question",
     "saskatchewan", "service", "services", "sms", "type", "yukon",
 }
