@@ -16,8 +16,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml examples/volunteers/pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e examples/volunteers  # the example module, tested with the rest (opt-in: off unless named)
 	touch $@ $(VENV)/.installed
 
 node_modules/.package-lock.json: package.json package-lock.json

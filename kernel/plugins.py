@@ -101,7 +101,8 @@ def import_plugin(name: str, entry_point: importlib.metadata.EntryPoint) -> obje
 
 
 def parse_enabled(setting: str | None) -> list[str] | None:
-    """``"clients, partners"`` → ``["clients", "partners"]``; empty or ``"*"`` → ``None`` (all)."""
+    """``"clients, partners"`` → ``["clients", "partners"]``; empty or ``"*"`` → ``None`` (all).
+    ``"*, volunteers"``: all, and an opt-in plugin (``ENABLED_BY_DEFAULT = False``) besides."""
     if setting is None:
         return None
     names = [name.strip() for name in str(setting).split(",") if name.strip()]
@@ -147,9 +148,11 @@ def load_plugins(enabled_setting: str | None, extra: dict[str, object] | None = 
     """
     advertised = plugin_entry_points()
     available = set(advertised) | set(extra or {})
-    wanted = parse_enabled(enabled_setting)
-    if wanted is None:
-        wanted = list(advertised) + [name for name in extra or {} if name not in advertised]
+    named = parse_enabled(enabled_setting)
+    wanted = [name for name in named or () if name != "*"]
+    if named is None or "*" in named:  # every installed plugin, besides those named
+        everyone = list(advertised) + [name for name in extra or {} if name not in advertised]
+        wanted += [name for name in everyone if name not in wanted]
     unknown = [name for name in wanted if name not in available]
     if unknown:
         raise PluginError(
@@ -157,6 +160,9 @@ def load_plugins(enabled_setting: str | None, extra: dict[str, object] | None = 
             unknown=", ".join(unknown), installed=", ".join(sorted(available)) or "-",
         )
     modules = {name: (extra or {}).get(name) or import_plugin(name, advertised[name]) for name in wanted}
+    # An opt-in plugin (an example) is enabled only when the setting names it.
+    modules = {name: module for name, module in modules.items()
+               if getattr(module, "ENABLED_BY_DEFAULT", True) or name in (named or ())}
     infos = {
         name: PluginInfo(
             name=name,

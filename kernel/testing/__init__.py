@@ -33,4 +33,33 @@ def csrf_token_from(html: bytes | str) -> str:
     return match.group(1)
 
 
-__all__ = ["TEST_PASSWORD", "csrf_token_from", "login"]
+def migrated_plugins(settings: dict, plugins):
+    """``with migrated_plugins(settings, ["clients", "volunteers"]):`` the migrations of opt-in
+    plugins (``ENABLED_BY_DEFAULT = False``, which the session's ``migrated`` leaves out) applied
+    for the block and undone after it: the shared test database is left as it was (their tables
+    would hold foreign keys to tables that other tests drop)."""
+    from contextlib import contextmanager
+
+    from kernel import migrate
+    from kernel.app import create_app
+    from kernel.db import db
+
+    @contextmanager
+    def applied():
+        names = [plugins] if isinstance(plugins, str) else list(plugins)
+        app = create_app({**settings, "PASSERELLE_PLUGINS": ",".join(names)})
+        with app.app_context():
+            migrate.upgrade()
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                db.session.remove()
+                for plugin in reversed(app.extensions["passerelle.plugins"].enabled):
+                    if not getattr(plugin.module, "ENABLED_BY_DEFAULT", True) and plugin.folder("migrations"):
+                        migrate.downgrade(plugin.name, "base")
+
+    return applied()
+
+
+__all__ = ["TEST_PASSWORD", "csrf_token_from", "login", "migrated_plugins"]

@@ -118,6 +118,11 @@ def test_the_toolkit_offers_everything_built_in_plugins_take_from_the_kernel():
     assert not missing, f"plugins take these from the kernel: offer them in kernel/toolkit.py (__all__): {missing}"
 
 
+def test_the_example_module_imports_the_kernel_only_through_the_toolkit():
+    assert (PROJECT / "examples").is_dir()
+    assert imports_outside_the_toolkit("examples") == []
+
+
 @pytest.mark.xfail(strict=False, reason="built-in plugins are moved to the toolkit after the plugin renames (issue 17)")
 def test_plugins_import_the_kernel_only_through_the_toolkit():
     assert imports_outside_the_toolkit("plugins", "examples") == []
