@@ -17,7 +17,14 @@ from kernel.i18n import lazy_gettext as _l
 from kernel.outbox import OutboxMessage
 from kernel.registry import entities
 from plugins.helpline.messages import delivery
-from plugins.helpline.models import ChecklistSettings, Contact, Profile, Survey, SurveyQuestion, SurveyResponse
+from plugins.helpline.models import (
+    ChecklistSettings,
+    Contact,
+    Profile,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from plugins.helpline.workflow import needs_of, referrals_of
 
 COMPLETE, ATTENTION, MISSING, PENDING = "complete", "attention", "missing", "pending"

@@ -139,7 +139,7 @@ def test_the_checklist_is_in_view_and_names_what_the_screen_watches(app, staff, 
     page = screen(staff_client, contact, tab="details")
     section = re.search(r'<section class="checklist[^>]*>', page).group(0)
     assert "hidden" not in section
-    assert 'action="/helpline/contacts/%d/force-close"' % contact.id not in page  # only after a refused close
+    assert f'action="/helpline/contacts/{contact.id}/force-close"' not in page  # only after a refused close
     assert watched_inputs(page) == {
         "needs": ("add-need-form", "term_id", "all", "missing"),
         "primary_need": ("add-need-form", "term_id", "all", "missing"),
