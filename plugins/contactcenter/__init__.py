@@ -66,6 +66,16 @@ from plugins.contactcenter.reports import passerelle_report_columns  # noqa: E40
 
 
 @hookimpl
+def passerelle_form_sections(entity, record, user):
+    """A resource's phones, hours, areas, service types, languages and locations, in its form."""
+    if entity.name != "resource":
+        return None
+    from plugins.contactcenter.resource_form import sections_for_resource
+
+    return sections_for_resource(record)
+
+
+@hookimpl
 def passerelle_menu_sections():
     return [MenuSection("directory", _l("Resource directory"), 60, "compass")]
 

@@ -84,6 +84,8 @@ def _first_places(service_ids) -> dict[int, int]:
 
 def full_resource(service: Resource, moment: datetime) -> dict:
     """Everything known about one resource, for its detail view."""
+    from plugins.contactcenter.resource_form import language_name
+
     own_schedules = [dict(row._mapping) for row in db.session.execute(
         select(schedules).where(schedules.c.service_id == service.id))]
     sites = list(db.session.scalars(select(Site).join(service_at_location, service_at_location.c.location_id == Site.id)
@@ -96,7 +98,7 @@ def full_resource(service: Resource, moment: datetime) -> dict:
         "phones": [dict(r._mapping) for r in db.session.execute(select(phones).where(phones.c.service_id == service.id))],
         "areas": [dict(r._mapping) for r in db.session.execute(
             select(service_areas).where(service_areas.c.service_id == service.id))],
-        "languages": [dict(r._mapping) for r in db.session.execute(
+        "languages": [{**r._mapping, "label": language_name(r.code, r.name)} for r in db.session.execute(
             select(languages).where(languages.c.service_id == service.id))],
         "hours": hours_text(own_schedules), "schedules": own_schedules, "open": is_open(own_schedules, moment),
     }

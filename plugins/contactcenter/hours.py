@@ -91,10 +91,10 @@ def hours_text(service_schedules: list[dict]) -> list[str]:
         if opens is not None and closes is not None and not is_holiday(schedule):
             days_by_hours.setdefault((opens, closes), set()).update(weekdays_of(schedule))
     language = _language()
+    on_days = [(hours, days) for hours, days in days_by_hours.items() if days]  # a monthly rule has no weekday
     return [_("%(days)s, %(opens)s–%(closes)s", days=days_text(sorted(days), language),
               opens=time_text(opens, language), closes=time_text(closes, language))
-            for (opens, closes), days in sorted(days_by_hours.items(), key=lambda item: (min(item[1]), item[0]))
-            if days]
+            for (opens, closes), days in sorted(on_days, key=lambda item: (min(item[1]), item[0]))]
 
 
 def _language() -> str:
