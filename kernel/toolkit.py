@@ -24,13 +24,14 @@ from kernel import hookimpl
 from kernel import records as _records
 from kernel.choices import PROVINCES, ChoiceList
 from kernel.config import private_folder, write_private
-from kernel.contact_values import EmailNotValidError, normalized_email
+from kernel.contact_values import EmailNotValidError, PhoneNotValid, formatted_phone, normalized_email
 from kernel.dashboard import Dashlet, DashletDefault
 from kernel.db import Base, db, stream_all, utcnow
 from kernel.duplicates import REASON_NAME, DuplicateRule, company_name_key, find_duplicates, phone_key
 from kernel.entities import TEXT_MAX, Assignable, Closing, Entity, FieldMeta, Record, bilingual_title, field
 from kernel.export import BATCH, ReferenceTitles, stream_csv, value_formatter
 from kernel.filters import FilterError, parse_conditions
+from kernel.form_sections import FormSection
 from kernel.i18n import gettext, lazy_gettext, ngettext
 from kernel.listing import COUNT_CAP, count_capped, filtered, quick_search
 from kernel.menu import MenuItem, MenuSection, ModulePlacement
@@ -144,7 +145,7 @@ __all__ = [
     "Record", "Assignable", "Entity", "field", "FieldMeta", "Closing", "bilingual_title", "TEXT_MAX",
     "ChoiceList", "PROVINCES", "DuplicateRule", "company_name_key", "phone_key", "find_duplicates", "REASON_NAME",
     "end_not_before_start", "web_address", "NotAWebAddress", "is_taken",
-    "EmailNotValidError", "normalized_email", "digits", "fold",
+    "EmailNotValidError", "normalized_email", "PhoneNotValid", "formatted_phone", "digits", "fold",
     # database and saving records
     "db", "Base", "utcnow", "stream_all", "records", "clock",
     # what is enabled
@@ -153,8 +154,9 @@ __all__ = [
     "Permission", "record_permissions", "require", "forget_granted_permissions", "ROLES",
     "ADMINISTRATOR", "SUPERVISOR", "STAFF", "READONLY", "EVERYONE", "MANAGERS", "WRITERS",
     "User", "active_users", "users_by_id",
-    # screens: menus, panels, dashlets, template slots
-    "MenuItem", "MenuSection", "ModulePlacement", "Panel", "Dashlet", "DashletDefault", "Slot", "SLOT_NAMES",
+    # screens: menus, panels, form sections, dashlets, template slots
+    "MenuItem", "MenuSection", "ModulePlacement", "Panel", "FormSection", "Dashlet", "DashletDefault",
+    "Slot", "SLOT_NAMES",
     # lists, filters, exports, links between records
     "COUNT_CAP", "count_capped", "filtered", "quick_search", "FilterError", "parse_conditions",
     "filter_fields", "BATCH", "ReferenceTitles", "stream_csv", "value_formatter",
