@@ -1,0 +1,89 @@
+"""The resource form in a browser, in English and in French (issue 16 §3): a staff member fills
+every part in one screen (phone, weekly hours, service area, a service type found by typing part of
+its name, a language, a new location), saves once, and the resource's page shows the phone, the
+hours in words, the language and the service type in their language."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from kernel.db import db
+from plugins.contactcenter.models import Agency, Resource, TaxonomyTerm
+from tests.conftest import TEST_PASSWORD
+
+TIMEOUT = 20_000
+
+LANGUAGES = {
+    "en": {"type_typed": "food", "type": "Food", "language_typed": "inukt", "language": "Inuktitut",
+           "hours": "Mon–Fri, 11 am–1 pm", "saved": "is saved"},
+    "fr": {"type_typed": "alim", "type": "Alimentation", "language_typed": "inukt", "language": "inuktitut",
+           "hours": "lun. au ven., 11 h à 13 h", "saved": "est sauvegardée"},
+}
+
+
+def log_in(page, live_server, email):
+    page.set_default_timeout(TIMEOUT)
+    page.goto(f"{live_server}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(TEST_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/login"), timeout=TIMEOUT)
+
+
+def pick(page, select_id: str, typed: str, label: str) -> None:
+    """Type into a Tom Select picker and click the option."""
+    picker = page.locator(f"#{select_id} + .ts-wrapper")
+    picker.locator(".ts-control input").fill(typed)
+    option = page.locator(".ts-dropdown .option", has_text=label).first
+    expect(option).to_be_visible(timeout=TIMEOUT)
+    option.click()
+    expect(picker.locator(".ts-control .item")).to_contain_text(label, timeout=TIMEOUT)
+    page.keyboard.press("Escape")
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_fill_every_part_of_a_resource_and_read_it(live_app, live_server, live_user, page, browser_errors, language):
+    words = LANGUAGES[language]
+    live_user("staff", email=f"resource-{language}@example.org", language=language)
+    with live_app.app_context():
+        agency = Agency(name="Community Help Network")
+        db.session.add_all([agency, TaxonomyTerm(code="BD-1800", name="Food", name_fr="Alimentation"),
+                            TaxonomyTerm(code="BH", name="Housing", name_fr="Logement")])
+        db.session.commit()
+        agency_id = agency.id
+        db.session.remove()
+    log_in(page, live_server, f"resource-{language}@example.org")
+
+    page.goto(f"{live_server}/resources/new?organization_id={agency_id}")
+    page.locator("#field-name").fill("Community pantry")
+    page.locator("#phone-0-number").fill("867 979 1234")
+    page.locator("#phone-0-type").select_option("voice")
+    for day in ("MO", "TU", "WE", "TH", "FR"):
+        page.locator(f'input[name="hours-0-days"][value="{day}"]').check()
+    page.locator("#hours-0-opens").fill("11:00")
+    page.locator("#hours-0-closes").fill("13:00")
+    page.locator("#areas").fill("Iqaluit\nApex")
+    pick(page, "service_types", words["type_typed"], words["type"])
+    pick(page, "languages", words["language_typed"], words["language"])
+    page.locator("#location-new-address_1").fill("1 Queen St")
+    page.locator("#location-new-postal_code").fill("X0A 0H0")
+    page.locator("#location-new-city").fill("Iqaluit")
+    page.locator("#location-new-latitude").fill("63.7467")
+    page.locator("#location-new-longitude").fill("-68.517")
+    page.locator(".page-head button.primary[type=submit]").click()
+    expect(page.locator(".flashes")).to_contain_text(words["saved"], timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(r"/resources/\d+$"))
+
+    with live_app.app_context():
+        resource_id = db.session.scalar(select(Resource.id).where(Resource.name == "Community pantry"))
+        db.session.remove()
+    page.goto(f"{live_server}/resources/{resource_id}/full")
+    details = page.locator("dl.resource-detail")
+    expect(details).to_contain_text("(867) 979-1234")
+    expect(details).to_contain_text(words["hours"])
+    expect(details).to_contain_text(words["language"])
+    expect(details).to_contain_text(words["type"])
+    expect(details).to_contain_text("1 Queen St")
+    assert browser_errors == []
