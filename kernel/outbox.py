@@ -129,9 +129,19 @@ def queue_email(to: str, subject: str, body: str, attachments=()) -> OutboxMessa
     return message
 
 
+# French typography's non-breaking spaces are outside the GSM 7-bit alphabet: one of them would
+# send the whole SMS as UCS-2, 70 characters a part instead of 160.
+SMS_PLAIN_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+
+
 def queue_sms(to: str, body: str) -> OutboxMessage:
     """Queue an SMS in the current transaction; it is sent once the transaction commits."""
-    return _queue(SMS, to, body)
+    return _queue(SMS, to, sms_text(body))
+
+
+def sms_text(body: str) -> str:
+    """The body as an SMS carries it: plain spaces for the non-breaking ones."""
+    return (body or "").translate(SMS_PLAIN_SPACES)
 
 
 def _queue(channel: str, to: str, body: str, subject: str | None = None) -> OutboxMessage:
