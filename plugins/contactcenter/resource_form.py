@@ -349,7 +349,7 @@ def parse_areas(form, record) -> tuple[dict, dict]:
 
 def save_areas(record, values, user) -> dict:
     existing = _areas_of(record.id)
-    wanted = [{"name": name, "folded_name": fold(name)} for name in values["names"]]
+    wanted = [{"name": name, "folded_name": fold(name)[:TEXT_MAX]} for name in values["names"]]
     write_rows(service_areas, record.id, existing, wanted, lambda old, new: old["name"] == new["name"])
     return change("areas", [row["name"] or "" for row in existing], values["names"])
 

@@ -3,7 +3,6 @@ search API endpoint."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 from flask import (
@@ -29,6 +28,7 @@ from kernel.views.api import problem, token_required
 from plugins.contactcenter import geo
 from plugins.contactcenter.cards import cards_for, full_resource, is_french
 from plugins.contactcenter.models import Resource, TaxonomyTerm, communities, postal_codes, synonym_groups
+from plugins.contactcenter.resource_form import indented
 from plugins.contactcenter.search import PAGE_SIZE, Criteria, has_next_page, run
 
 blueprint = Blueprint("contactcenter", __name__)
@@ -46,8 +46,7 @@ def service_type_choices() -> list[tuple[str, str]]:
     terms = db.session.execute(select(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr)
                                .where(TaxonomyTerm.deleted_at.is_(None), TaxonomyTerm.code.is_not(None))
                                .order_by(TaxonomyTerm.code).limit(SERVICE_TYPE_CHOICES))
-    return [(code, "\u00a0\u00a0" * (len(re.split(r"[-.]", code)) - 1) + ((name_fr if french and name_fr else name)
-                                                                     or code)) for code, name, name_fr in terms]
+    return [(code, indented(code, (name_fr if french and name_fr else name) or code)) for code, name, name_fr in terms]
 
 
 def user_now() -> datetime:
