@@ -53,6 +53,30 @@
     });
   }
 
+  /* What FullCalendar leaves to assistive technology, repaired after each render (issue 16 §5):
+     its arrow icons are images without a text alternative, a month's day cell is named by its
+     date alone although it lists events, and the hours' scrolling box of a week or day without
+     events has nothing the keyboard can reach to scroll it. */
+  function nameArrows(element) {
+    [["prev", element.dataset.previousLabel], ["next", element.dataset.nextLabel]].forEach(function (arrow) {
+      element.querySelectorAll(".fc-" + arrow[0] + "-button .fc-icon").forEach(function (icon) {
+        icon.setAttribute("aria-label", arrow[1]);
+      });
+    });
+  }
+
+  function unnameDayCell(info) { info.el.removeAttribute("aria-labelledby"); }
+
+  /* The first day's column of the hours (a grid cell, so the grid keeps its structure, which a
+     focusable scrolling box itself would break) takes the focus, and with it the arrow keys. */
+  function focusableFirstColumn(info) {
+    if (info.el.classList.contains("fc-timegrid-col") && info.date.getTime() === info.view.activeStart.getTime()) {
+      info.el.tabIndex = 0;
+    }
+  }
+
+  function prepareDayCell(info) { unnameDayCell(info); focusableFirstColumn(info); }
+
   document.addEventListener("DOMContentLoaded", function () {
     var element = document.getElementById("calendar");
     if (!element) { return; }
@@ -87,7 +111,9 @@
           "&end=" + encodeURIComponent(formInput(start, minutes));
       },
       eventDrop: function (info) { reschedule(info, element); },
-      eventResize: function (info) { reschedule(info, element); }
+      eventResize: function (info) { reschedule(info, element); },
+      dayCellDidMount: prepareDayCell,
+      datesSet: function () { nameArrows(element); }
     });
     calendar.render();
     if (owner) { owner.addEventListener("change", function () { calendar.refetchEvents(); }); }
