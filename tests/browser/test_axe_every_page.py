@@ -29,7 +29,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from kernel import records
-from kernel.db import db
+from kernel.db import db, utcnow
 from kernel.registry import entities
 from kernel.users import User
 from tests.browser.test_navigation_workspace import log_in
@@ -110,7 +110,7 @@ def _missing_records(admin) -> dict:
     workflow.add_need(contact, term, admin, primary=True)
     referral = workflow.refer(contact, resource, admin)
     referral.link_token = "axe-referral-token"
-    referral.link_expires_at = datetime.utcnow() + timedelta(days=7)
+    referral.link_expires_at = utcnow() + timedelta(days=7)
     _create("service_gap", {"contact_id": contact.id, "term_id": term, "postal_code": "H2X"}, admin)
     _create("survey_response", {"contact_id": contact.id, "survey_id": _first_id("intake_survey")}, admin)
     _create("programme_enrolment", {"contact_id": contact.id, "profile_id": profile.id,
