@@ -1,19 +1,12 @@
-"""Resource search benchmark (issue 7): 50,000 services at 80,000 locations, seeded.
+"""Contact centre benchmark (issue 8): the contact screen of a caller with 500 earlier contacts, among
+20,000 contacts of 5,000 callers, loads in at most 100 ms of server time (p95, every tab).
 
-On a fresh PostgreSQL database the harness also needs the clients plugin (it counts clients):
-``PASSERELLE_PLUGINS=clients,contactcenter python -m bench --database-url … --only resource_search``.
-
-A directory-only figure: ``python -m bench --clients 1000 --only resource_search`` (its own small
-database); inside the million-client database: ``python -m bench --only resource_search``."""
+Run it with ``python -m bench --only contactcenter``; the data is seeded and made once."""
 
 from __future__ import annotations
 
 import random
-import statistics
-import time
-import urllib.parse
-import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -21,30 +14,13 @@ from bench.harness import Bench, Figure
 from kernel.db import db
 from kernel.text import fold
 
-SERVICES = 50_000
-LOCATIONS = 80_000
+CALLER_CONTACTS = 500
+OTHER_CONTACTS = 20_000
+PROFILES = 5_000
+RESOURCES = 40
 SEED = 2026
 BATCH = 10_000
-CITIES = [("Montréal", "H2X", 45.51, -73.57), ("Québec", "G1R", 46.81, -71.21), ("Ottawa", "K1P", 45.42, -75.69),
-          ("Toronto", "M5V", 43.64, -79.39), ("Winnipeg", "R3C", 49.89, -97.14), ("Iqaluit", "X0A", 63.75, -68.52),
-          ("Moncton", "E1C", 46.09, -64.78), ("Vancouver", "V6B", 49.28, -123.11), ("Calgary", "T2P", 51.05, -114.07),
-          ("Halifax", "B3J", 44.65, -63.58)]
-TOPICS = [  # (code, English, French, words)
-    ("BH-1800.8500", "Emergency shelter", "Hébergement d'urgence", "shelter beds night abri refuge"),
-    ("BH-8000", "Housing", "Logement", "housing logements apartment rent loyer"),
-    ("BD-1800.2000", "Food pantries", "Banques alimentaires", "food groceries épicerie repas"),
-    ("LH-2700", "Counselling", "Counseling", "counselling anxiety santé mentale écoute"),
-    ("ND-6500", "Employment", "Emploi", "jobs emploi resume CV interview"),
-    ("PH-6200", "Legal aid", "Aide juridique", "lawyer avocat tribunal droits"),
-    ("LD-1500", "Immigration services", "Services aux immigrants", "newcomers immigrants francisation permits"),
-    ("YB-8000", "Youth", "Jeunesse", "jeunes youth school école"),
-]
-LANGUAGES = [("fr", "French"), ("en", "English"), ("iu", "Inuktitut"), ("es", "Spanish"), ("ar", "Arabic")]
-DAYS = ["MO,TU,WE,TH,FR", "MO,TU,WE,TH,FR,SA", "SA,SU", "MO,WE,FR", "MO,TU,WE,TH,FR,SA,SU"]
-
-
-def _uuid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+CALLER_PHONE = "(867) 979-0000"
 
 
 def _insert(table, rows) -> None:
@@ -52,143 +28,82 @@ def _insert(table, rows) -> None:
         db.session.execute(insert(table), rows[start:start + BATCH])
 
 
-def generate(user_id: int, services: int = SERVICES, locations: int = LOCATIONS, seed: int = SEED) -> None:
-    """Seeded agencies, services, locations and their rows; then the search index."""
-    from plugins.contactcenter import index
-    from plugins.contactcenter.models import (
-        Agency,
-        Resource,
-        Site,
-        TaxonomyTerm,
-        languages,
-        phones,
-        schedules,
-        service_areas,
-        service_at_location,
-        service_taxonomy,
-    )
+def generate(agent_id: int) -> int:
+    """Seeded lines, resources, profiles and contacts; returns the open contact of the caller."""
+    from plugins.directory.models import Agency, Resource, TaxonomyTerm, service_taxonomy
+    from plugins.contactcenter.models import Contact, Need, Profile, Referral, SourceLine
 
-    rng = random.Random(seed)
-    stamp = {"created_by_id": user_id, "updated_by_id": user_id, "version": 1, "custom": {}}
-    now = datetime(2026, 11, 1)
-    stamp |= {"created_at": now, "updated_at": now}
-    _insert(TaxonomyTerm.__table__, [{"hsds_id": _uuid(rng), "code": code, "name": en, "name_fr": fr,
-                                      "search_text": fold(f"{code} {en} {fr}"), **stamp}
-                                     for code, en, fr, _words in TOPICS])
-    terms = dict(db.session.execute(select(TaxonomyTerm.code, TaxonomyTerm.id)).all())
-    agency_count = services // 10
-    _insert(Agency.__table__, [{"hsds_id": _uuid(rng), "name": f"Organisme {n} / Agency {n}",
-                                "search_text": f"organisme {n} agency {n}", **stamp} for n in range(agency_count)])
-    agency_ids = list(db.session.scalars(select(Agency.id).order_by(Agency.id)))
-    site_rows = []
-    for n in range(locations):
-        city, fsa, lat, lon = rng.choice(CITIES)
-        site_rows.append({"hsds_id": _uuid(rng), "name": f"Point {n}", "location_type": "physical",
-                          "address_1": f"{rng.randrange(1, 9999)} rue {rng.choice(['Principale', 'King', 'Laurier'])}",
-                          "city": city, "postal_code": f"{fsa} {rng.randrange(1, 9)}A{rng.randrange(1, 9)}",
-                          "country": "CA", "latitude": lat + rng.gauss(0, 0.25), "longitude": lon + rng.gauss(0, 0.35),
-                          "organization_id": rng.choice(agency_ids), "search_text": f"point {n} {fold(city)}", **stamp})
-    _insert(Site.__table__, site_rows)
-    site_ids = list(db.session.scalars(select(Site.id).order_by(Site.id)))
-    service_rows = []
-    for n in range(services):
-        code, en, fr, words = rng.choice(TOPICS)
-        service_rows.append({"hsds_id": _uuid(rng), "organization_id": rng.choice(agency_ids), "status": "active",
-                             "name": f"{en} {n}", "name_fr": f"{fr} {n}",
-                             "description": f"{en}: {' '.join(rng.sample(words.split(), 3))}.",
-                             "description_fr": f"{fr} : {' '.join(rng.sample(words.split(), 3))}.",
-                             "search_text": fold(f"{en} {n} {fr} {n}"), **stamp})
-    before = db.session.scalar(select(func.max(Resource.id))) or 0  # other scenarios may have made a few
-    _insert(Resource.__table__, service_rows)
-    service_ids = list(db.session.scalars(select(Resource.id).where(Resource.id > before).order_by(Resource.id)))
-    links, taxa, phone_rows, hours, areas, spoken = [], [], [], [], [], []
-    unused = site_ids[:]
-    rng.shuffle(unused)
-    for position, service_id in enumerate(service_ids):
-        places = [unused.pop()] if unused else []
-        if len(unused) > len(service_ids) - position - 1 and unused:
-            places.append(unused.pop())
-        for site_id in places:
-            links.append({"hsds_id": _uuid(rng), "service_id": service_id, "location_id": site_id})
-        code = service_rows[position]["name"].rsplit(" ", 1)[0]
-        topic = next(t for t in TOPICS if t[1] == code)
-        taxa.append({"hsds_id": _uuid(rng), "service_id": service_id, "term_id": terms[topic[0]]})
-        number = f"({rng.randrange(200, 999)}) {rng.randrange(200, 999)}-{rng.randrange(1000, 9999)}"
-        phone_rows.append({"hsds_id": _uuid(rng), "service_id": service_id, "number": number,
-                           "digits": "".join(ch for ch in number if ch.isdigit())})
-        opens = rng.choice(["08:00:00", "09:00:00", "10:00:00"])
-        hours.append({"hsds_id": _uuid(rng), "service_id": service_id, "freq": "WEEKLY", "byday": rng.choice(DAYS),
-                      "opens_at": opens, "closes_at": rng.choice(["16:00:00", "17:00:00", "20:00:00"])})
-        city = rng.choice(CITIES)[0]
-        areas.append({"hsds_id": _uuid(rng), "service_id": service_id, "name": city, "folded_name": fold(city)})
-        for code, name in rng.sample(LANGUAGES, rng.randrange(1, 3)):
-            spoken.append({"hsds_id": _uuid(rng), "service_id": service_id, "code": code, "name": name})
-    for table, rows in ((service_at_location, links), (service_taxonomy, taxa), (phones, phone_rows),
-                        (schedules, hours), (service_areas, areas), (languages, spoken)):
-        _insert(table, rows)
-    db.session.flush()
-    index.rebuild()
+    rng = random.Random(SEED)
+    now = datetime(2026, 11, 23, 12, 0)
+    stamp = {"created_by_id": agent_id, "updated_by_id": agent_id, "version": 1, "custom": {},
+             "created_at": now, "updated_at": now}
+    _insert(SourceLine.__table__, [{"name": name, "code": f"bench-{code}", "search_text": fold(name),
+                                    "active": True, **stamp}
+                                   for code, name in (("main", "Main line"), ("crisis", "Crisis line"), ("chat", "Chat"))])
+    lines = list(db.session.scalars(select(SourceLine.id).where(SourceLine.code.like("bench-%"))))
+    _insert(TaxonomyTerm.__table__, [{"code": f"BENCH-{n}", "name": f"Bench need {n}", "search_text": f"bench need {n}",
+                                      **stamp} for n in range(8)])
+    terms = list(db.session.scalars(select(TaxonomyTerm.id).where(TaxonomyTerm.code.like("BENCH-%"))))
+    _insert(Agency.__table__, [{"name": "Bench agency", "search_text": "bench agency", **stamp}])
+    agency = db.session.scalar(select(Agency.id).where(Agency.name == "Bench agency"))
+    _insert(Resource.__table__, [{"name": f"Bench resource {n}", "organization_id": agency, "status": "active",
+                                  "search_text": f"bench resource {n}", **stamp} for n in range(RESOURCES)])
+    resources = list(db.session.scalars(select(Resource.id).where(Resource.name.like("Bench resource %"))))
+    _insert(service_taxonomy, [{"service_id": resource, "term_id": terms[n % len(terms)]}
+                               for n, resource in enumerate(resources)])
+    profile_rows = [{"name": "Bench Caller", "phone": CALLER_PHONE, "phone_digits": "8679790000",
+                     "postal_code": "X0A 0H0", "preferred_language": "fr", "search_text": "bench caller", **stamp}]
+    profile_rows += [{"name": f"Caller {n}", "phone": f"(613) 555-{n:04d}", "phone_digits": f"613555{n:04d}",
+                      "postal_code": None, "preferred_language": None, "search_text": f"caller {n}", **stamp}
+                     for n in range(1, PROFILES)]
+    _insert(Profile.__table__, profile_rows)
+    caller = db.session.scalar(select(Profile.id).where(Profile.name == "Bench Caller"))
+    others = list(db.session.scalars(select(Profile.id).where(Profile.name.like("Caller %"))))
+
+    def contact_row(profile_id, started, status="closed"):
+        return {"channel": "phone", "line_id": rng.choice(lines), "caller_number": CALLER_PHONE,
+                "profile_id": profile_id, "started_at": started, "ended_at": started + timedelta(minutes=9),
+                "status": status, "requester_served": "yes", "service_delivery": "referral",
+                "notes": "Caller asked about " + rng.choice(["housing", "food", "counselling", "a shelter"]) + ".",
+                "assigned_user_id": agent_id, "search_text": "", **stamp}
+
+    rows = [contact_row(caller, now - timedelta(days=n, hours=rng.randrange(8))) for n in range(1, CALLER_CONTACTS + 1)]
+    rows += [contact_row(rng.choice(others), now - timedelta(minutes=rng.randrange(1, 500_000)))
+             for _ in range(OTHER_CONTACTS)]
+    _insert(Contact.__table__, rows)
+    contacts = list(db.session.scalars(select(Contact.id).where(Contact.profile_id == caller)))
+    _insert(Need.__table__, [{"contact_id": contact, "term_id": rng.choice(terms), "is_primary": True,
+                              "search_text": "", **stamp} for contact in contacts])
+    _insert(Referral.__table__, [{"contact_id": contact, "resource_id": rng.choice(resources), "profile_id": caller,
+                                  "search_text": "", **stamp} for contact in contacts])
+    _insert(Contact.__table__, [contact_row(caller, now, status="open") | {"notes": None, "ended_at": None}])
+    current = db.session.scalar(select(Contact.id).where(Contact.profile_id == caller, Contact.status == "open"))
+    _insert(Need.__table__, [{"contact_id": current, "term_id": terms[0], "is_primary": True, "search_text": "",
+                              **stamp}])
+    _insert(Referral.__table__, [{"contact_id": current, "resource_id": resources[n], "profile_id": caller,
+                                  "search_text": "", **stamp} for n in range(3)])
     db.session.commit()
+    return current
 
 
-def ensure_data(bench: Bench) -> None:
-    from plugins.contactcenter import index
-    from plugins.contactcenter.models import Resource, search_rows
+def ensure_data(bench: Bench) -> int:
+    from plugins.contactcenter.models import Contact, Profile
 
-    if db.session.scalar(select(func.count()).select_from(Resource)) < SERVICES:
-        print(f"# generating {SERVICES:,} services at {LOCATIONS:,} locations …", flush=True)
-        generate(bench.users[0].id)
-        vacuum(bench)
-    elif db.session.scalar(select(search_rows.c.id).where(search_rows.c.words.like(" |%")).limit(1)):
-        print("# rebuilding the search rows made before migration c4e1f0a2b7d3 …", flush=True)
-        index.rebuild()
-        db.session.commit()
-        vacuum(bench)
-
-
-def vacuum(bench: Bench) -> None:
-    """PostgreSQL: clear the rows the rebuild replaced (as autovacuum would) and analyse."""
-    if bench.dialect != "postgresql":
+    caller = db.session.scalar(select(Profile.id).where(Profile.name == "Bench Caller"))
+    if caller is None:
+        print(f"# generating {OTHER_CONTACTS + CALLER_CONTACTS:,} contact-centre contacts …", flush=True)
+        generate(bench.staff.id)
         bench.analyze()
-        return
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("VACUUM ANALYZE")
+        caller = db.session.scalar(select(Profile.id).where(Profile.name == "Bench Caller"))
+    earlier = db.session.scalar(select(func.count()).select_from(Contact).where(Contact.profile_id == caller,
+                                                                                 Contact.status != "open"))
+    assert earlier >= CALLER_CONTACTS, earlier
+    return db.session.scalar(select(Contact.id).where(Contact.profile_id == caller, Contact.status == "open"))
 
 
-def _url(**criteria) -> str:
-    return "/resources/search?" + urllib.parse.urlencode(criteria)
-
-
-def cpu_p95(bench: Bench, paths, warmup: int = 3) -> float:
-    """95th percentile of this process's CPU time per request (the server runs in a thread here):
-    on a loaded machine a steadier figure than the server's wall time. PostgreSQL's own CPU is
-    not in it."""
-    for index in range(warmup):
-        bench.server_ms(paths[index % len(paths)])
-    times = []
-    for index in range(bench.repeat):
-        started = time.process_time()
-        bench.server_ms(paths[index % len(paths)])
-        times.append((time.process_time() - started) * 1000)
-    return statistics.quantiles(times, n=20)[-1]
-
-
-SEARCHES = {  # figure name → the searches it cycles through
-    "keyword search": [_url(q="logement"), _url(q="hébergement d'urgence"), _url(q="food groceries"),
-                       _url(q="Immigrants")],
-    "keyword within 25 km of a postal code, by distance": [
-        _url(q="logement", postal_code="H2X 1Y4", radius=25, sort="distance"),
-        _url(q="food", postal_code="K1P 1J1", radius=25, sort="distance"),
-        _url(q="emploi", postal_code="M5V 2T6", radius=25, sort="distance")],
-    "facet-filtered search": [_url(type="BH-8000", language="fr"), _url(type="BD-1800", open_at="2026-11-23T10:00"),
-                              _url(q="counselling", type="LH-2700", language="en")],
-}
-
-
-def resource_search(bench: Bench):
-    """Issue 7: the Resources screen on 50,000 services, p95 of the server time."""
-    ensure_data(bench)
-    for name, paths in SEARCHES.items():
-        yield Figure(f"resources: {name} (p95)", bench.p95(paths), "ms", 50)
-    for name, paths in SEARCHES.items():
-        yield Figure(f"resources: {name} (p95 app CPU)", cpu_p95(bench, paths), "ms", 50)
+def contactcenter(bench: Bench):
+    """The contact screen of a caller with 500 earlier contacts: every tab, p95 of the server time."""
+    contact = ensure_data(bench)
+    paths = [f"/contactcenter/contacts/{contact}?tab={tab}" for tab in ("details", "resources", "referrals", "programmes")]
+    yield Figure(f"contactcenter: contact screen, caller with {CALLER_CONTACTS} earlier contacts (p95)",
+                 bench.p95(paths), "ms", 100)

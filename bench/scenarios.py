@@ -6,7 +6,7 @@ import resource
 
 from bench.activities import calendar_month
 from bench.harness import Bench, Figure
-from bench.helpline import helpline
+from bench.contactcenter import contactcenter
 from bench.reports import reports
 from bench.sae import sae
 
@@ -80,7 +80,7 @@ def load(bench: Bench):
 
 
 def resource_search(bench: Bench):
-    from bench.contactcenter import resource_search as run
+    from bench.directory import resource_search as run
 
     yield from run(bench)
 
@@ -93,7 +93,7 @@ ALL = {
     "resource_search": resource_search,
     "calendar": calendar_month,
     "reports": reports,
-    "helpline": helpline,
+    "contactcenter": contactcenter,
     "sae": sae,
     "load": load,
 }

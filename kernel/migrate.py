@@ -94,6 +94,7 @@ def alembic_config(target: str, versions: Path, connection) -> Config:
 
 
 def upgrade() -> None:
+    adopt_renamed_version_tables()
     for target, versions in targets():
         with db.engine.begin() as connection:
             command.upgrade(alembic_config(target, versions, connection), "heads")
@@ -112,6 +113,55 @@ def versions_folder(target: str) -> Path:
     folder = plugin.path / "migrations" / "versions"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def adopt_renamed_version_tables() -> None:
+    """A renamed plugin (``FORMERLY``) keeps its history: its former version table
+    (``alembic_version_<former name>``) becomes its own, when the revisions it holds are the plugin's.
+    Renames that free a name another plugin takes (contactcenter → directory, helpline →
+    contactcenter) are done in the order that frees each name first."""
+    from sqlalchemy import inspect
+
+    moves = _renames_with_history()
+    if not moves:
+        return
+    with db.engine.begin() as connection:
+        progress = True
+        while moves and progress:
+            progress = False
+            existing = set(inspect(connection).get_table_names())
+            for move in list(moves):
+                former, name, folder = move
+                old, new = version_table(former), version_table(name)
+                if old not in existing:
+                    moves.remove(move)
+                elif new not in existing and _holds_revisions_of(connection, old, folder):
+                    connection.exec_driver_sql(f"ALTER TABLE {old} RENAME TO {new}")
+                    moves.remove(move)
+                    existing = set(inspect(connection).get_table_names())
+                    progress = True
+
+
+def _renames_with_history() -> list[tuple[str, str, Path]]:
+    """(former name, name, versions folder) of every installed plugin that was renamed, enabled or
+    not: a disabled plugin's version table keeps its former name out of another plugin's way."""
+    from kernel.plugins import plugin_entry_points
+
+    moves = []
+    for name, entry_point in plugin_entry_points().items():
+        try:
+            module = entry_point.load()
+        except Exception:  # noqa: BLE001  reported when the plugin is enabled
+            continue
+        folder = Path(getattr(module, "__file__", "") or ".").parent / "migrations" / "versions"
+        if folder.is_dir():
+            moves += [(former, name, folder) for former in getattr(module, "FORMERLY", ())]
+    return moves
+
+
+def _holds_revisions_of(connection, table: str, versions: Path) -> bool:
+    current = {row[0] for row in connection.exec_driver_sql(f"SELECT version_num FROM {table}")}
+    return bool(current) and all(list(versions.glob(f"{revision}_*.py")) for revision in current)
 
 
 def revision(target: str, message: str, autogenerate: bool = True) -> None:

@@ -65,6 +65,7 @@ class PluginInfo:
     module: ModuleType | object
     requires: tuple[str, ...] = ()
     label: object = None
+    formerly: tuple[str, ...] = ()  # names the plugin had before a rename (FORMERLY)
 
     @property
     def path(self) -> Path | None:
@@ -153,6 +154,7 @@ def load_plugins(enabled_setting: str | None, extra: dict[str, object] | None = 
     if named is None or "*" in named:  # every installed plugin, besides those named
         everyone = list(advertised) + [name for name in extra or {} if name not in advertised]
         wanted += [name for name in everyone if name not in wanted]
+    _refuse_former_names(wanted, available)
     unknown = [name for name in wanted if name not in available]
     if unknown:
         raise PluginError(
@@ -169,10 +171,18 @@ def load_plugins(enabled_setting: str | None, extra: dict[str, object] | None = 
             module=module,
             requires=tuple(getattr(module, "REQUIRES", ())),
             label=getattr(module, "LABEL", name),
+            formerly=tuple(getattr(module, "FORMERLY", ())),
         )
         for name, module in modules.items()
     }
-    _check_requirements(infos, available)
+    try:
+        _check_requirements(infos, available)
+    except PluginError as error:
+        renames = renamed_plugins()
+        if any(name in renames for name in wanted):  # a setting from before a rename, read the new way
+            raise PluginError.several([error, PluginError(
+                _("plugins were renamed: %(renames)s"), renames=rename_hint(renames))]) from None
+        raise
     manager = pluggy.PluginManager("passerelle")
     manager.add_hookspecs(hookspecs)
     ordered = _dependency_order(infos)
@@ -226,6 +236,35 @@ def hook_names() -> list[str]:
     """Every hook of the contract, in the order of ``kernel/hookspecs.py``."""
     marker = f"{hookspecs.hookspec.project_name}_spec"
     return [name for name, value in vars(hookspecs).items() if callable(value) and hasattr(value, marker)]
+
+
+def renamed_plugins() -> dict[str, str]:
+    """Former name → current name, from each installed plugin's ``FORMERLY`` (imports them all:
+    only asked when a setting names a plugin that is not there)."""
+    renames = {}
+    for name, entry_point in plugin_entry_points().items():
+        try:
+            module = entry_point.load()
+        except Exception:  # noqa: BLE001  its own import error is reported when it is enabled
+            continue
+        renames.update({former: name for former in getattr(module, "FORMERLY", ())})
+    return renames
+
+
+def _refuse_former_names(wanted: list[str], available: set[str]) -> None:
+    """A setting written before a plugin was renamed may name it by its former name: stop and say
+    what each name now means (a former name can now be another plugin's)."""
+    missing = [name for name in wanted if name not in available]
+    renames = renamed_plugins() if missing else {}
+    stale = [name for name in missing if name in renames]
+    if stale:
+        raise PluginError(
+            _("PASSERELLE_PLUGINS uses former plugin names (%(names)s): %(renames)s. Write the current "
+              "names in PASSERELLE_PLUGINS."), names=", ".join(stale), renames=rename_hint(renames))
+
+
+def rename_hint(renames: dict[str, str]) -> str:
+    return "; ".join(f"'{former}' is now called '{current}'" for former, current in sorted(renames.items()))
 
 
 def _check_requirements(infos: dict[str, PluginInfo], available: set[str]) -> None:

@@ -35,6 +35,7 @@ from kernel.form_sections import FormSection
 from kernel.i18n import gettext, lazy_gettext, ngettext
 from kernel.listing import COUNT_CAP, count_capped, filtered, quick_search
 from kernel.menu import MenuItem, MenuSection, ModulePlacement
+from kernel.migration_ops import rename_tables
 from kernel.notifications import notify
 from kernel.outbox import EMAIL, OutboxMessage, queue_email, queue_sms
 from kernel.panels import Panel
@@ -170,4 +171,6 @@ __all__ = [
     "verify_password", "FORCE_CLOSE", "KIOSK_EXIT",
     # web: API answers, token authentication, CSRF, redirects, private files
     "problem", "token_required", "csrf_exempt", "safe_next", "private_folder", "write_private",
+    # migrations: what Alembic's op does not offer (a plugin renamed, its tables moved)
+    "rename_tables",
 ]

@@ -1,6 +1,6 @@
 """Passwords: the one throttled check, hashing, and the policy a new password must meet.
 
-Every screen that takes a password (login, the helpline's force close, the profile's password
+Every screen that takes a password (login, the contact centre's force close, the profile's password
 change, leaving the kiosk, creating an API token) calls ``verify_password``, and the forgotten
 password form calls ``count_reset_request``: all count against the same throttle
 (``kernel.security.throttle``) and every refusal is in the security log. An unknown or inactive

@@ -1,28 +1,39 @@
-"""Contact centre: a directory of community resources (HSDS 3), searched by keyword, place,
-service type, language and opening hours, with HSDS import and export."""
+"""Contact centre: the contact centre's working screen, from the moment a call arrives until the contact
+is closed — caller profiles, service needs, referrals to the resource directory sent by e-mail or
+SMS, service gaps, intake surveys, programme enrolments and the closing checklist."""
 
 from kernel import hookimpl
 from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuItem, MenuSection, ModulePlacement
-from kernel.permissions import Permission, record_permissions
+from kernel.menu import MenuSection, ModulePlacement
+from kernel.permissions import ADMINISTRATOR, EVERYONE, MANAGERS, SUPERVISOR, Permission, record_permissions
 
-LABEL = _l("Resource directory")
-ORDER = 60
-REQUIRES = ()
+LABEL = _l("Contact centre")
+ORDER = 55
+REQUIRES = ("directory",)
+FORMERLY = ("helpline",)  # its name until issue 17
 
 
 @hookimpl
 def passerelle_entities():
-    from plugins.contactcenter.models import Agency, Resource, Site, TaxonomyTerm
+    from plugins.contactcenter import models
 
-    return [Agency, Resource, Site, TaxonomyTerm]
+    return [models.Contact, models.Profile, models.Need, models.Referral, models.ServiceGap, models.SourceLine,
+            models.NoteTemplate, models.Survey, models.SurveyQuestion, models.SurveyResponse, models.Enrolment]
 
 
 @hookimpl
 def passerelle_permissions():
-    return [*record_permissions("contactcenter", _l("the resource directory")),
-            Permission("contactcenter.admin", _l("Administer the resource search (synonyms, postal codes)"),
-                       ("administrator",))]
+    return [
+        *record_permissions("contactcenter", _l("contact-centre contacts")),
+        Permission("contactcenter.force_close", _l("Force the closing of an incomplete contact"), MANAGERS),
+        Permission("contactcenter.reopen", _l("Reopen a closed contact"), MANAGERS),
+        Permission("contactcenter.merge", _l("Merge duplicate caller profiles"), MANAGERS),
+        Permission("contactcenter_setup.view", _l("View the contact centre's settings"), EVERYONE),
+        Permission("contactcenter_setup.create", _l("Create source lines, note templates and surveys"), MANAGERS),
+        Permission("contactcenter_setup.edit", _l("Edit source lines, note templates and surveys"), MANAGERS),
+        Permission("contactcenter_setup.delete", _l("Delete source lines, note templates and surveys"), MANAGERS),
+        Permission("contactcenter_setup.checklist", _l("Set the closing checklist"), (ADMINISTRATOR, SUPERVISOR)),
+    ]
 
 
 @hookimpl
@@ -33,58 +44,77 @@ def passerelle_blueprints():
 
 
 @hookimpl
-def passerelle_cli_commands():
-    from plugins.contactcenter.cli import contactcenter
+def passerelle_menu_items():
+    from kernel.menu import MenuItem
 
-    return [contactcenter]
+    return [
+        MenuItem(_l("Start a contact"), "contactcenter.start", "contactcenter.create", "phone", "helpline_contact"),
+        MenuItem(_l("Closing checklist"), "contactcenter.checklist_settings", "contactcenter_setup.checklist", "list-checks",
+                 "helpline_contact", settings=True),
+    ]
 
 
 @hookimpl
-def passerelle_menu_items():
-    return [
-        MenuItem(_l("Search resources"), "contactcenter.search_page", "contactcenter.view", "search", "resource"),
-        MenuItem(_l("Search synonyms"), "contactcenter.synonyms", "contactcenter.admin", "repeat", "resource",
-                 settings=True),
-        MenuItem(_l("Postal codes"), "contactcenter.postal_code_table", "contactcenter.admin", "mailbox", "resource",
-                 settings=True),
-    ]
+def passerelle_dashlets():
+    from plugins.contactcenter.dashlets import contactcenter_dashlets
+
+    return contactcenter_dashlets()
+
+
+@hookimpl
+def passerelle_template_context():
+    from plugins.contactcenter.referring import refer_target
+
+    return {"contactcenter_refer_target": refer_target}
+
+
+@hookimpl
+def passerelle_record_saved(entity, record, created, changes, user):
+    if created and entity.name == "referral":
+        from plugins.contactcenter.workflow import need_from_referral
+
+        need_from_referral(record, user)
+
+
+@hookimpl
+def passerelle_record_panels(entity, record, user):
+    from plugins.contactcenter.referring import contact_screen_panel
+
+    return contact_screen_panel(entity, record, user)
 
 
 @hookimpl
 def passerelle_demo_data(session, users):
     from plugins.contactcenter.demo import load_demo
 
-    load_demo(session)
+    load_demo(session, users)
 
 
 @hookimpl
-def passerelle_record_saved(entity, record, created, changes, user):
-    from plugins.contactcenter.index import refresh_after_save
+def passerelle_report_columns():
+    from plugins.contactcenter.reports import report_columns
 
-    refresh_after_save(entity, record)
-from plugins.contactcenter.reports import passerelle_report_columns  # noqa: E402, F401  report hooks (docs/reports.md)
+    return report_columns()
 
 
 @hookimpl
-def passerelle_form_sections(entity, record, user):
-    """A resource's phones, hours, areas, service types, languages and locations, in its form."""
-    if entity.name != "resource":
-        return None
-    from plugins.contactcenter.resource_form import sections_for_resource
+def passerelle_standard_reports():
+    from plugins.contactcenter.reports import standard_reports
 
-    return sections_for_resource(record)
+    return standard_reports()
 
 
 @hookimpl
 def passerelle_menu_sections():
-    return [MenuSection("directory", _l("Resource directory"), 60, "compass")]
+    return [MenuSection("contact_centre", _l("Contact centre"), 55, "headset")]
 
 
 @hookimpl
 def passerelle_menu_placements():
-    return [
-        ModulePlacement("resource", "directory", "compass"),
-        ModulePlacement("agency", "directory", "building"),
-        ModulePlacement("resource_location", "directory", "map-pin"),
-        ModulePlacement("taxonomy_term", "directory", "tags", settings=True),
+    daily = {"helpline_contact": "headset", "caller_profile": "id-card", "referral": "send", "service_need": "target",
+             "service_gap": "circle-dashed", "survey_response": "clipboard-check", "programme_enrolment": "school"}
+    settings = {"source_line": "phone-call", "note_template": "file-pen", "intake_survey": "clipboard-list",
+                "survey_question": "circle-help"}
+    return [ModulePlacement(module, "contact_centre", icon) for module, icon in daily.items()] + [
+        ModulePlacement(module, "contact_centre", icon, settings=True) for module, icon in settings.items()
     ]

@@ -1,319 +1,345 @@
-"""Community resources modelled on Open Referral HSDS 3: agencies offer services, delivered at
-locations, with phones, schedules, service areas, languages and taxonomy terms.
+"""The contact centre's working records: callers' profiles, contacts (one interaction each), their
+service needs, referrals to resources of the directory, service gaps, intake surveys and
+programme enrolments; and what the organisation configures (source lines, note templates,
+surveys, the closing checklist)."""
 
-Agencies, services, locations and taxonomy terms are kernel entities (generic list, filters,
-export, history, API). The rows that only describe a service (phones, schedules, areas,
-languages) and the link tables are plain tables, written by the HSDS import."""
+from __future__ import annotations
 
+from datetime import date, datetime
 
-
-from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, text
+from flask import g, has_app_context
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from kernel.choices import ChoiceList
 from kernel.db import Base
-from kernel.entities import Entity, Record, bilingual_title, field
+from kernel.duplicates import DuplicateRule, phone_key
+from kernel.entities import Assignable, Closing, Entity, Record, bilingual_title, field
 from kernel.i18n import lazy_gettext as _l
+from kernel.validators import end_not_before_start
 
-PERMISSION = "contactcenter"
+SETUP = "contactcenter_setup"  # permission prefix of what supervisors configure
+
+OPEN, CLOSED, INCOMPLETE = "open", "closed", "incomplete"
+CONTACT_STATUSES = ChoiceList("contactcenter_contact_status", [
+    (OPEN, _l("Open")), (CLOSED, _l("Closed")), (INCOMPLETE, _l("Closed incomplete")),
+])
+CHANNELS = ChoiceList("contactcenter_channel", [
+    ("phone", _l("Phone")), ("chat", _l("Chat")), ("sms", _l("SMS")), ("email", _l("E-mail")),
+    ("walk_in", _l("Walk-in")),
+])
+REQUESTER_SERVED = ChoiceList("contactcenter_requester_served", [
+    ("yes", _l("Served")), ("partly", _l("Partly served")), ("no", _l("Not served")),
+])
+SERVICE_DELIVERY = ChoiceList("contactcenter_service_delivery", [
+    ("information", _l("Information")), ("referral", _l("Referral")), ("advocacy", _l("Advocacy")),
+    ("crisis_support", _l("Crisis support")), ("follow_up", _l("Follow-up")),
+])
+TAGS = ChoiceList("contactcenter_tag", [
+    ("follow_up", _l("Follow-up needed")), ("high_priority", _l("High priority")),
+    ("no_resource", _l("No resource available")), ("repeat_caller", _l("Repeat caller")),
+])
+LANGUAGES = ChoiceList("contactcenter_language", [
+    ("fr", _l("French")), ("en", _l("English")), ("iu", _l("Inuktitut")), ("other", _l("Other")),
+])
+QUESTION_KINDS = ChoiceList("contactcenter_question_kind", [
+    ("text", _l("Short text")), ("longtext", _l("Long text")), ("integer", _l("Number")),
+    ("yes_no", _l("Yes or no")), ("choice", _l("One choice among options")), ("date", _l("Date")),
+])
 
 
-class Agency(Record):
-    __tablename__ = "cc_organizations"
+def closing_in_progress() -> bool:
+    return bool(g.get("contactcenter_closing")) if has_app_context() else False
+
+
+def closed_only_through_closing(values: dict) -> dict:
+    """A contact is closed by "Close the contact" (its checklist) or a forced closing, never by
+    editing its status: the generic form, the API and imports are refused."""
+    if closing_in_progress():
+        return {}
+    errors = {}
+    if values.get("status") not in (None, OPEN):
+        errors["status"] = _l("A contact is closed with \"Close the contact\", which checks its checklist.")
+    if values.get("incomplete_reason") or values.get("approved_by_id"):
+        errors["incomplete_reason"] = _l("Only a forced closing records why a contact is incomplete.")
+    return errors
+
+
+def contact_is_closed(contact_id) -> bool:
+    from kernel.db import db
+
+    contact = db.session.get(Contact, contact_id) if contact_id else None
+    return contact is not None and contact.status != OPEN
+
+
+def contact_still_open(values: dict) -> dict:
+    """Needs, referrals, gaps, surveys and enrolments of a closed contact are read-only with it."""
+    if contact_is_closed(values.get("contact_id")):
+        return {"contact_id": _l("This contact is closed: it can be consulted but not changed.")}
+    return {}
+
+
+def closed_with_its_contact() -> Closing:
+    return Closing(is_closed=lambda record: contact_is_closed(record.contact_id),
+                   message=_l("This contact is closed: it can be consulted but not changed."),
+                   reopen_permission="contactcenter.reopen", reopen_values={})
+
+
+def _contact_title(record) -> str:
+    return f"#{record.id} {record.caller_number or ''}".strip()
+
+
+class SourceLine(Record):
+    __tablename__ = "contactcenter_lines"
     __entity__ = Entity(
-        name="agency", plural="agencies", icon="🏢", label=_l("Agency"), label_plural=_l("Agencies"),
-        create_label=_l("Create an agency"), list_label=_l("View agencies"), title="{name}",
-        default_sort="name", permission=PERMISSION, relatable=True,
+        name="source_line", plural="source-lines", icon="☎", label=_l("Source line"),
+        label_plural=_l("Source lines"), create_label=_l("Create a source line"),
+        list_label=_l("View source lines"), title=bilingual_title("name_fr", "name"), default_sort="name",
+        permission=SETUP,
     )
 
-    hsds_id: Mapped[str | None] = field(label=_l("HSDS identifier"), unique=True)
-    name: Mapped[str] = field(label=_l("Name"), required=True, searchable=True, list=True, index=True)
-    name_fr: Mapped[str | None] = field(label=_l("Name in French"), searchable=True)
-    alternate_name: Mapped[str | None] = field(label=_l("Alternate name"), searchable=True)
-    description: Mapped[str | None] = field("longtext", label=_l("Description"))
-    description_fr: Mapped[str | None] = field("longtext", label=_l("Description in French"))
-    email: Mapped[str | None] = field("email", label=_l("E-mail"), list=True)
-    website: Mapped[str | None] = field("url", label=_l("Web site"))
-
-
-class Resource(Record):
-    __tablename__ = "cc_services"
-    __entity__ = Entity(
-        name="resource", plural="resources", icon="🧭", label=_l("Resource"), label_plural=_l("Resources"),
-        create_label=_l("Create a resource"), list_label=_l("View resources"),
-        title=bilingual_title("name_fr", "name"), default_sort="name", permission=PERMISSION, relatable=True,
-    )
-
-    hsds_id: Mapped[str | None] = field(label=_l("HSDS identifier"), unique=True)
-    organization_id: Mapped[int] = field("reference", label=_l("Agency"), target="cc_organizations",
-                                         required=True, list=True)
-    name: Mapped[str] = field(label=_l("Name"), required=True, searchable=True, list=True, index=True)
-    name_fr: Mapped[str | None] = field(label=_l("Name in French"), searchable=True, list=True)
-    alternate_name: Mapped[str | None] = field(label=_l("Alternate name"), searchable=True)
-    description: Mapped[str | None] = field("longtext", label=_l("Description"))
-    description_fr: Mapped[str | None] = field("longtext", label=_l("Description in French"))
-    url: Mapped[str | None] = field("url", label=_l("Web site"))
-    email: Mapped[str | None] = field("email", label=_l("E-mail"))
-    status: Mapped[str | None] = field(label=_l("Status"), list=True, default="active",
-                                       help=_l("active, inactive, defunct or temporarily closed"))
-    eligibility_description: Mapped[str | None] = field("longtext", label=_l("Eligibility"))
-    minimum_age: Mapped[int | None] = field("integer", label=_l("Minimum age"))
-    maximum_age: Mapped[int | None] = field("integer", label=_l("Maximum age"))
-    fees_description: Mapped[str | None] = field("longtext", label=_l("Fees"))
-    application_process: Mapped[str | None] = field("longtext", label=_l("Application process"))
-    interpretation_services: Mapped[str | None] = field("longtext", label=_l("Interpretation services"))
-    wait_time: Mapped[str | None] = field(label=_l("Wait time"))
-    accreditations: Mapped[str | None] = field("longtext", label=_l("Accreditations"))
-    licenses: Mapped[str | None] = field(label=_l("Licences"))
-    alert: Mapped[str | None] = field("longtext", label=_l("Alert"))
-
-
-class Site(Record):
-    __tablename__ = "cc_locations"
-    __entity__ = Entity(
-        name="resource_location", plural="resource-locations", icon="📍", label=_l("Service location"),
-        label_plural=_l("Service locations"), create_label=_l("Create a service location"),
-        list_label=_l("View service locations"), title="{name}", default_sort="name", permission=PERMISSION,
-    )
-
-    hsds_id: Mapped[str | None] = field(label=_l("HSDS identifier"), unique=True)
-    organization_id: Mapped[int | None] = field("reference", label=_l("Agency"), target="cc_organizations",
-                                                list=True)
-    name: Mapped[str] = field(label=_l("Name"), required=True, searchable=True, list=True)
-    alternate_name: Mapped[str | None] = field(label=_l("Alternate name"))
-    location_type: Mapped[str] = field(label=_l("Location type"), required=True, default="physical")
-    description: Mapped[str | None] = field("longtext", label=_l("Description"))
-    transportation: Mapped[str | None] = field("longtext", label=_l("Transportation"))
-    url: Mapped[str | None] = field("url", label=_l("Web site"))
-    address_hsds_id: Mapped[str | None] = field(label=_l("HSDS address identifier"))
-    address_1: Mapped[str | None] = field(label=_l("Address"), searchable=True, list=True)
-    address_2: Mapped[str | None] = field(label=_l("Address (continued)"))
-    city: Mapped[str | None] = field(label=_l("City"), searchable=True, list=True)
-    region: Mapped[str | None] = field(label=_l("Region"))
-    state_province: Mapped[str | None] = field(label=_l("Province or state"), list=True)
-    # Indexed: a full postal code used by located places gives the caller's point (geo.find_place).
-    postal_code: Mapped[str | None] = field(label=_l("Postal code"), searchable=True, list=True, index=True)
-    country: Mapped[str | None] = field(label=_l("Country"))
-    address_type: Mapped[str | None] = field(label=_l("Address type"))
-    attention: Mapped[str | None] = field(label=_l("Attention"))
-    accessibility: Mapped[str | None] = field("longtext", label=_l("Accessibility"))
-    latitude: Mapped[float | None] = mapped_column(Float, index=True)
-    longitude: Mapped[float | None] = mapped_column(Float, index=True)
-
-
-class TaxonomyTerm(Record):
-    __tablename__ = "cc_taxonomy_terms"
-    __entity__ = Entity(
-        name="taxonomy_term", plural="taxonomy-terms", icon="🏷", label=_l("Service type"),
-        label_plural=_l("Service types"), create_label=_l("Create a service type"),
-        list_label=_l("View service types"), title=bilingual_title("name_fr", "name"), default_sort="code",
-        permission=PERMISSION,
-    )
-
-    hsds_id: Mapped[str | None] = field(label=_l("HSDS identifier"), unique=True)
-    code: Mapped[str | None] = field(label=_l("Code"), searchable=True, list=True, index=True,
-                                     help=_l("Hierarchical code, e.g. BD-1800.2000"))
     name: Mapped[str] = field(label=_l("Name"), required=True, searchable=True, list=True)
     name_fr: Mapped[str | None] = field(label=_l("Name in French"), searchable=True, list=True)
-    description: Mapped[str | None] = field("longtext", label=_l("Description"))
-    parent_hsds_id: Mapped[str | None] = field(label=_l("Parent term (HSDS identifier)"))
-    taxonomy: Mapped[str | None] = field(label=_l("Taxonomy"), list=True)
-    taxonomy_hsds_id: Mapped[str | None] = field(label=_l("Taxonomy (HSDS identifier)"))
-    language: Mapped[str | None] = field(label=_l("Language"))
-    term_uri: Mapped[str | None] = field("url", label=_l("Term address"))
+    code: Mapped[str] = field(label=_l("Line identifier"), required=True, identifier=True, list=True,
+                              help=_l("The line's identifier in the phone system (IVR), sent with each call."))
+    default_channel: Mapped[str | None] = field("choice", label=_l("Channel"), choices=CHANNELS, list=True)
+    active: Mapped[bool] = field("boolean", label=_l("Active"), list=True, default=True)
 
 
-def _hsds_id():
-    return Column("hsds_id", String(255), unique=True)
+class Profile(Record):
+    __tablename__ = "contactcenter_profiles"
+    __entity__ = Entity(
+        name="caller_profile", plural="caller-profiles", icon="🪪", label=_l("Caller profile"),
+        label_plural=_l("Caller profiles"), create_label=_l("Create a profile"),
+        list_label=_l("View caller profiles"), title="{name}", default_sort="name", permission="contactcenter",
+        relatable=True,
+        duplicates=DuplicateRule(name_fields=("name",), exact_fields=("email", "phone")),
+    )
+
+    name: Mapped[str] = field(label=_l("Name"), required=True, searchable=True, list=True, index=True)
+    phone: Mapped[str | None] = field("phone", label=_l("Phone number"), searchable=True, list=True)
+    email: Mapped[str | None] = field("email", label=_l("E-mail"), searchable=True, list=True)
+    address: Mapped[str | None] = field(label=_l("Address"))
+    postal_code: Mapped[str | None] = field(label=_l("Postal code"), list=True, index=True,
+                                            help=_l("Used to find resources near the caller."))
+    community: Mapped[str | None] = field(label=_l("Community"),
+                                          help=_l("Finds resources near the caller when the postal code is unknown "
+                                                  "or covers a large area."))
+    preferred_language: Mapped[str | None] = field("choice", label=_l("Preferred language"), choices=LANGUAGES,
+                                                   list=True)
+    # The phone's digits without a leading North-American 1: callers are found by any format.
+    phone_digits: Mapped[str | None] = mapped_column(String(50), index=True)
 
 
-taxonomies = Table(
-    "cc_taxonomies", Base.metadata,
-    Column("id", Integer, primary_key=True), _hsds_id(), Column("name", String(255), nullable=False),
-    Column("description", Text), Column("uri", String(255)), Column("version", String(255)),
-)
-
-service_at_location = Table(
-    "cc_service_at_location", Base.metadata,
-    Column("id", Integer, primary_key=True), _hsds_id(),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("location_id", ForeignKey("cc_locations.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("description", Text),
-)
-
-service_taxonomy = Table(
-    "cc_service_taxonomy", Base.metadata,
-    Column("id", Integer, primary_key=True), _hsds_id(),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), nullable=False),
-    Column("term_id", ForeignKey("cc_taxonomy_terms.id", ondelete="CASCADE"), nullable=False),
-    # Both ways, holding both ids: facet counts and the type filter read only the index.
-    Index("ix_cc_service_taxonomy_service_term", "service_id", "term_id"),
-    Index("ix_cc_service_taxonomy_term_service", "term_id", "service_id"),
-)
-
-phones = Table(
-    "cc_phones", Base.metadata,
-    Column("id", Integer, primary_key=True), _hsds_id(),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), index=True),
-    Column("location_id", ForeignKey("cc_locations.id", ondelete="CASCADE"), index=True),
-    Column("organization_id", ForeignKey("cc_organizations.id", ondelete="CASCADE"), index=True),
-    Column("number", String(50), nullable=False), Column("digits", String(50), index=True),
-    Column("extension", String(20)), Column("type", String(50)), Column("description", Text),
-)
-
-schedules = Table(
-    "cc_schedules", Base.metadata,
-    Column("id", Integer, primary_key=True), _hsds_id(),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), index=True),
-    Column("location_id", ForeignKey("cc_locations.id", ondelete="CASCADE"), index=True),
-    Column("valid_from", Date), Column("valid_to", Date), Column("dtstart", Date), Column("until", Date),
-    Column("timezone", Float), Column("count", Integer), Column("wkst", String(2)),
-    Column("freq", String(10)), Column("interval", Integer), Column("byday", String(50)),
-    Column("byweekno", String(255)), Column("bymonthday", String(255)), Column("byyearday", String(255)),
-    Column("opens_at", String(8)), Column("closes_at", String(8)),
-    Column("description", Text), Column("schedule_link", String(255)), Column("attending_type", Text),
-    Column("notes", Text),
-    # Holidays (no hours, a validity period): the "open at" filter reads them without a scan.
-    Index("ix_cc_schedules_holidays", "service_id", "valid_from", "valid_to",
-          sqlite_where=text("opens_at IS NULL"), postgresql_where=text("opens_at IS NULL")),
-)
-
-# One row per weekday a service opens: the "open now" filter reads it with an index.
-opening_hours = Table(
-    "cc_opening_hours", Base.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), nullable=False),
-    Column("weekday", Integer, nullable=False), Column("opens", Integer, nullable=False),
-    Column("closes", Integer, nullable=False), Column("valid_from", Date), Column("valid_to", Date),
-    # Holds every column the filter tests: whether a service is open is one probe of the index.
-    Index("ix_cc_opening_hours_service", "service_id", "weekday", "opens", "closes", "valid_from", "valid_to"),
-)
-
-service_areas = Table(
-    "cc_service_areas", Base.metadata,
-    Column("id", Integer, primary_key=True), _hsds_id(),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), index=True),
-    Column("name", String(255)), Column("folded_name", String(255), index=True), Column("description", Text),
-    Column("extent", Text), Column("extent_type", String(50)), Column("uri", String(255)),
-)
-
-languages = Table(
-    "cc_languages", Base.metadata,
-    Column("id", Integer, primary_key=True), _hsds_id(),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE")),
-    Column("location_id", ForeignKey("cc_locations.id", ondelete="CASCADE"), index=True),
-    Column("name", String(255)), Column("code", String(20), index=True), Column("note", Text),
-    Index("ix_cc_languages_service_code", "service_id", "code", "name"),  # the filter reads only the index
-)
-
-synonym_groups = Table(
-    "cc_synonym_groups", Base.metadata,
-    Column("id", Integer, primary_key=True), Column("words", String(255), nullable=False),
-)
-
-postal_codes = Table(
-    "cc_postal_codes", Base.metadata,
-    Column("code", String(10), primary_key=True),
-    Column("latitude", Float, nullable=False), Column("longitude", Float, nullable=False),
-)
-
-# Communities an administrator placed (name folded: case and accents ignored).
-communities = Table(
-    "cc_communities", Base.metadata,
-    Column("folded_name", String(255), primary_key=True), Column("name", String(255), nullable=False),
-    Column("latitude", Float, nullable=False), Column("longitude", Float, nullable=False),
-)
-
-# The search table: one row per service and place it is delivered at (or one with no place).
-search_rows = Table(
-    "cc_search", Base.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("location_id", Integer),
-    Column("latitude", Float), Column("longitude", Float),
-    Column("words", Text, nullable=False, default=""),
-    # A place search reads latitude, longitude and service from the index alone.
-    Index("ix_cc_search_place", "latitude", "longitude", "service_id"),
-)
-
-# The services of each type in name order (kept by ``index.rebuild`` like ``cc_search``): a search
-# by type sorted by name reads the type's services in index order and stops at a page, instead of
-# reading every name of the type's services to sort them.
-search_types = Table(
-    "cc_search_types", Base.metadata,
-    Column("id", Integer, primary_key=True),
-    Column("term_id", Integer, nullable=False),
-    Column("name", String(255), nullable=False, default=""),
-    Column("service_id", ForeignKey("cc_services.id", ondelete="CASCADE"), nullable=False, index=True),
-    Index("ix_cc_search_types_order", "term_id", "name", "service_id"),
-)
-
-# The keyword index on SQLite: one FTS5 document per service (rowid = service id) with the name
-# part of the words and the rest (see plugins.contactcenter.index). Contentless: the words are in
-# cc_search; the triggers give the values to remove.
-SEARCH_FTS = "cc_search_fts"
-_NAME_PART = "substr({row}.words, 1, instr({row}.words, '|') - 1)"
-_OTHER_PART = "substr({row}.words, instr({row}.words, '|') + 1)"
-SEARCH_FTS_STATEMENTS = [
-    f"CREATE VIRTUAL TABLE {SEARCH_FTS} USING fts5(name, other, content='', "
-    "tokenize='unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER {SEARCH_FTS}_insert AFTER INSERT ON cc_search WHEN new.words <> '' BEGIN "
-    f"INSERT INTO {SEARCH_FTS}(rowid, name, other) VALUES (new.service_id, {_NAME_PART.format(row='new')}, "
-    f"{_OTHER_PART.format(row='new')}); END",
-    f"CREATE TRIGGER {SEARCH_FTS}_delete AFTER DELETE ON cc_search WHEN old.words <> '' BEGIN "
-    f"INSERT INTO {SEARCH_FTS}({SEARCH_FTS}, rowid, name, other) VALUES ('delete', old.service_id, "
-    f"{_NAME_PART.format(row='old')}, {_OTHER_PART.format(row='old')}); END",
-]
-# The keyword index on PostgreSQL: the words, and their name part, as text-search vectors.
-SEARCH_TSV = "to_tsvector('simple', words)"
-SEARCH_NAME_TSV = "to_tsvector('simple', split_part(words, '|', 1))"
+@event.listens_for(Profile, "before_insert")
+@event.listens_for(Profile, "before_update")
+def _keep_phone_digits(_mapper, _connection, profile):
+    profile.phone_digits = phone_key(profile.phone) or None
 
 
+class Contact(Record, Assignable):
+    __tablename__ = "contactcenter_contacts"
+    __table_args__ = (
+        Index("ix_contactcenter_contacts_profile_started", "profile_id", "started_at"),
+        Index("ix_contactcenter_contacts_status_line", "status", "line_id"),
+    )
+    __entity__ = Entity(
+        name="helpline_contact", plural="helpline-contacts", icon="🎧", label=_l("Contact"),
+        label_plural=_l("Calls and contacts"), create_label=_l("Record a past contact"),
+        list_label=_l("View calls and contacts"), title=_contact_title, default_sort="-started_at", permission="contactcenter",
+        validators=(end_not_before_start("started_at", "ended_at"), closed_only_through_closing),
+        closing=Closing(
+            is_closed=lambda record: record.status in (CLOSED, INCOMPLETE),
+            message=_l("This contact is closed: it can be consulted but not changed."),
+            reopen_permission="contactcenter.reopen",
+            reopen_values={"status": OPEN, "ended_at": None, "incomplete_reason": None, "approved_by_id": None},
+        ),
+    )
+
+    channel: Mapped[str] = field("choice", label=_l("Channel"), choices=CHANNELS, required=True, list=True,
+                                 default="phone")
+    line_id: Mapped[int | None] = field("reference", label=_l("Contact source"), target="contactcenter_lines",
+                                        list=True)
+    caller_number: Mapped[str | None] = field("phone", label=_l("Caller number"), searchable=True, list=True)
+    call_id: Mapped[str | None] = field(label=_l("Call identifier"), index=True)
+    profile_id: Mapped[int | None] = field("reference", label=_l("Profile"), target="contactcenter_profiles", list=True)
+    started_at: Mapped[datetime] = field("datetime", label=_l("Start"), required=True, list=True, index=True)
+    ended_at: Mapped[datetime | None] = field("datetime", label=_l("End"))
+    status: Mapped[str] = field("choice", label=_l("Status"), choices=CONTACT_STATUSES, required=True, list=True,
+                                default=OPEN)
+    requester_served: Mapped[str | None] = field("choice", label=_l("Requester served"), choices=REQUESTER_SERVED)
+    service_delivery: Mapped[str | None] = field("choice", label=_l("Service delivery"), choices=SERVICE_DELIVERY)
+    tags: Mapped[str | None] = field(label=_l("Tags"), help=_l("Codes of the tags, separated by commas."))
+    notes: Mapped[str | None] = field("longtext", label=_l("Notes"))
+    incomplete_reason: Mapped[str | None] = field("longtext", label=_l("Reason for closing incomplete"))
+    approved_by_id: Mapped[int | None] = field("user", label=_l("Forced closing approved by"))
+    # When the agent first opened the contact screen: a contact assigned to an agent and not yet
+    # opened takes the agent's browser to it.
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in (self.tags or "").split(",") if tag]
 
 
-# Mapped classes for the plain tables, so that the migrations know the plugin owns them.
-class TaxonomyRow(Base):
-    __table__ = taxonomies
+class Need(Record):
+    __tablename__ = "contactcenter_needs"
+    __entity__ = Entity(
+        name="service_need", plural="service-needs", icon="🎯", label=_l("Service need"),
+        label_plural=_l("Service needs"), create_label=_l("Add a service need"), list_label=_l("View service needs"),
+        title="#{id}", default_sort="-id", permission="contactcenter",
+        validators=(contact_still_open,), closing=closed_with_its_contact(),
+    )
+
+    contact_id: Mapped[int] = field("reference", label=_l("Contact"), target="contactcenter_contacts", required=True,
+                                    list=True)
+    term_id: Mapped[int] = field("reference", label=_l("Service type"), target="directory_taxonomy_terms", required=True,
+                                 list=True)
+    is_primary: Mapped[bool] = field("boolean", label=_l("Primary need"), list=True)
 
 
-class ServiceAtLocationRow(Base):
-    __table__ = service_at_location
+class Referral(Record):
+    __tablename__ = "contactcenter_referrals"
+    __entity__ = Entity(
+        name="referral", plural="referrals", icon="📞", label=_l("Referral"), label_plural=_l("Referrals"),
+        create_label=_l("Add a referral"), list_label=_l("View referrals"), title="#{id}", default_sort="-id",
+        permission="contactcenter",
+        validators=(contact_still_open,), closing=closed_with_its_contact(),
+    )
+
+    contact_id: Mapped[int] = field("reference", label=_l("Contact"), target="contactcenter_contacts", required=True,
+                                    list=True)
+    resource_id: Mapped[int] = field("reference", label=_l("Resource"), target="directory_services", required=True,
+                                     list=True)
+    profile_id: Mapped[int | None] = field("reference", label=_l("Profile"), target="contactcenter_profiles", list=True)
+    email_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+    sms_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_messages.id", ondelete="SET NULL"))
+    link_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    link_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class ServiceTaxonomyRow(Base):
-    __table__ = service_taxonomy
+class ServiceGap(Record):
+    __tablename__ = "contactcenter_service_gaps"
+    __entity__ = Entity(
+        name="service_gap", plural="service-gaps", icon="🕳", label=_l("Service gap"),
+        label_plural=_l("Service gaps"), create_label=_l("Record a service gap"), list_label=_l("View service gaps"),
+        title="#{id}", default_sort="-id", permission="contactcenter",
+        validators=(contact_still_open,), closing=closed_with_its_contact(),
+    )
+
+    contact_id: Mapped[int] = field("reference", label=_l("Contact"), target="contactcenter_contacts", required=True,
+                                    list=True)
+    term_id: Mapped[int] = field("reference", label=_l("Service type"), target="directory_taxonomy_terms", required=True,
+                                 list=True)
+    postal_code: Mapped[str | None] = field(label=_l("Area (postal code)"), list=True, index=True)
+    note: Mapped[str | None] = field("longtext", label=_l("What was needed"))
 
 
-class PhoneRow(Base):
-    __table__ = phones
+class NoteTemplate(Record):
+    __tablename__ = "contactcenter_note_templates"
+    __entity__ = Entity(
+        name="note_template", plural="note-templates", icon="📝", label=_l("Note template"),
+        label_plural=_l("Note templates"), create_label=_l("Create a note template"),
+        list_label=_l("View note templates"), title="{name}", default_sort="name", permission=SETUP,
+    )
+
+    name: Mapped[str] = field(label=_l("Name"), required=True, searchable=True, list=True)
+    body: Mapped[str] = field("longtext", label=_l("Text"), required=True)
 
 
-class ScheduleRow(Base):
-    __table__ = schedules
+class Survey(Record):
+    __tablename__ = "contactcenter_surveys"
+    __entity__ = Entity(
+        name="intake_survey", plural="intake-surveys", icon="📋", label=_l("Intake survey"),
+        label_plural=_l("Intake surveys"), create_label=_l("Create an intake survey"),
+        list_label=_l("View intake surveys"), title=bilingual_title("name_fr", "name"), default_sort="name",
+        permission=SETUP,
+    )
+
+    name: Mapped[str] = field(label=_l("Name"), required=True, searchable=True, list=True)
+    name_fr: Mapped[str | None] = field(label=_l("Name in French"), searchable=True, list=True)
+    required_to_close: Mapped[bool] = field("boolean", label=_l("Required to close a contact"), list=True)
+    active: Mapped[bool] = field("boolean", label=_l("Active"), list=True, default=True)
 
 
-class OpeningHoursRow(Base):
-    __table__ = opening_hours
+class SurveyQuestion(Record):
+    __tablename__ = "contactcenter_survey_questions"
+    __entity__ = Entity(
+        name="survey_question", plural="survey-questions", icon="❓", label=_l("Survey question"),
+        label_plural=_l("Survey questions"), create_label=_l("Add a question"), list_label=_l("View questions"),
+        title=bilingual_title("label_fr", "label"), default_sort="position", permission=SETUP,
+    )
+
+    survey_id: Mapped[int] = field("reference", label=_l("Intake survey"), target="contactcenter_surveys",
+                                   required=True, list=True)
+    label: Mapped[str] = field(label=_l("Question"), required=True, list=True)
+    label_fr: Mapped[str | None] = field(label=_l("Question in French"), list=True)
+    kind: Mapped[str] = field("choice", label=_l("Kind of answer"), choices=QUESTION_KINDS, required=True,
+                              list=True, default="text")
+    options: Mapped[str | None] = field(label=_l("Options"), help=_l("For a choice: the options, separated by commas."))
+    required: Mapped[bool] = field("boolean", label=_l("Answer required"), list=True)
+    position: Mapped[int | None] = field("integer", label=_l("Position"), list=True)
+
+    @property
+    def option_list(self) -> list[str]:
+        return [option.strip() for option in (self.options or "").split(",") if option.strip()]
 
 
-class ServiceAreaRow(Base):
-    __table__ = service_areas
+class SurveyResponse(Record):
+    __tablename__ = "contactcenter_survey_responses"
+    __table_args__ = (Index("ix_contactcenter_survey_responses_contact_survey", "contact_id", "survey_id"),)
+    __entity__ = Entity(
+        name="survey_response", plural="survey-responses", icon="🗒", label=_l("Survey response"),
+        label_plural=_l("Survey responses"), create_label=_l("Add a survey response"),
+        list_label=_l("View survey responses"), title="#{id}", default_sort="-id", permission="contactcenter",
+        validators=(contact_still_open,), closing=closed_with_its_contact(),
+    )
+
+    contact_id: Mapped[int] = field("reference", label=_l("Contact"), target="contactcenter_contacts", required=True,
+                                    list=True)
+    survey_id: Mapped[int] = field("reference", label=_l("Intake survey"), target="contactcenter_surveys",
+                                   required=True, list=True)
+    complete: Mapped[bool] = field("boolean", label=_l("Complete"), list=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class LanguageRow(Base):
-    __table__ = languages
+class Enrolment(Record):
+    __tablename__ = "contactcenter_enrolments"
+    __entity__ = Entity(
+        name="programme_enrolment", plural="programme-enrolments", icon="🏢", label=_l("Programme enrolment"),
+        label_plural=_l("Programme enrolments"), create_label=_l("Enrol in a programme"),
+        list_label=_l("View programme enrolments"), title="#{id}", default_sort="-id", permission="contactcenter",
+        validators=(contact_still_open,), closing=closed_with_its_contact(),
+    )
+
+    contact_id: Mapped[int] = field("reference", label=_l("Contact"), target="contactcenter_contacts", required=True,
+                                    list=True)
+    profile_id: Mapped[int | None] = field("reference", label=_l("Profile"), target="contactcenter_profiles", list=True)
+    # The programmes plugin is optional: its id without a foreign key, checked when enrolling.
+    programme_id: Mapped[int] = field("integer", label=_l("Programme number"), required=True, list=True,
+                                      index=True)
+    enrolled_on: Mapped[date] = field("date", label=_l("Enrolment date"), required=True, list=True)
+    note: Mapped[str | None] = field("longtext", label=_l("Note"))
 
 
-class SynonymGroupRow(Base):
-    __table__ = synonym_groups
+class ChecklistSettings(Base):
+    """The organisation's closing checklist (one row)."""
+
+    __tablename__ = "contactcenter_checklist"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    require_tags: Mapped[bool] = mapped_column(Boolean, default=False)
+    required_demographics: Mapped[list] = mapped_column(JSON, default=list)
 
 
-class PostalCodeRow(Base):
-    __table__ = postal_codes
+class AgentLine(Base):
+    """The source lines an agent answers ("contacts waiting on my line")."""
+
+    __tablename__ = "contactcenter_agent_lines"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("contactcenter_lines.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
 
 
-class CommunityRow(Base):
-    __table__ = communities
 
-
-class SearchRow(Base):
-    __table__ = search_rows

@@ -92,7 +92,7 @@ def _create(entity_name: str, values: dict, user):
 
 
 def _missing_records(admin) -> dict:
-    from plugins.helpline import workflow
+    from plugins.contactcenter import workflow
 
     client, partner = _first_id("client"), _first_id("partner")
     term, resource = _first_id("taxonomy_term"), _first_id("resource")
@@ -188,7 +188,7 @@ def _fixed_values(ids: dict, language: str) -> dict:
         "meeting_id": _first_id("meeting"), "entity_name": "client", "code": language, "language": language,
         "key": _standard_report_key(),
         # a referral's link; elsewhere (password reset, iCal feed) an unknown token's answer is the page
-        "token": {"helpline.public_referral": ids["referral_token"]},
+        "token": {"contactcenter.public_referral": ids["referral_token"]},
     }
 
 
@@ -350,10 +350,10 @@ def open_contact_screen(page, base: str, ids: dict) -> dict:
     """The contact screen's steps: choosing the caller's profile, then each tab, and the resource
     search with its results (also on the directory's own search page)."""
     found = {}
-    page.goto(f"{base}/helpline/contacts/{ids['new_helpline_contact']}")
+    page.goto(f"{base}/contactcenter/contacts/{ids['new_helpline_contact']}")
     expect(page.locator("main h1")).to_be_visible()
     found["contact screen: profile step"] = axe_violations(page)
-    contact = f"{base}/helpline/contacts/{ids['helpline_contact']}"
+    contact = f"{base}/contactcenter/contacts/{ids['helpline_contact']}"
     for tab in ("details", "resources", "referrals", "programmes"):
         page.goto(f"{contact}?tab={tab}")
         expect(page.locator(f"#panel-{tab}")).to_be_visible()

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from kernel import records
 from kernel.db import db
 from kernel.registry import entities
-from plugins.contactcenter.models import Agency, Resource
-from plugins.helpline import messages, workflow
-from plugins.helpline.models import ChecklistSettings, Contact
+from plugins.directory.models import Agency, Resource
+from plugins.contactcenter import messages, workflow
+from plugins.contactcenter.models import ChecklistSettings, Contact
 from tests.browser.test_picker_server_matches import log_in
 
 WORDS = {
@@ -62,7 +62,7 @@ def test_pending_and_attention_appear_when_they_apply(browser, live_app, live_se
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     try:
         log_in(page, live_server, email, language)
-        page.goto(f"{live_server}/helpline/contacts/{contact_id}")
+        page.goto(f"{live_server}/contactcenter/contacts/{contact_id}")
         checklist = page.locator("#checklist")
         expect(checklist).to_be_visible()
 

@@ -12,9 +12,9 @@ from kernel import records
 from kernel.db import db
 from kernel.outbox import drain
 from kernel.registry import entities
-from plugins.contactcenter import index
-from plugins.contactcenter.models import Agency, Resource, Site, schedules, service_at_location
-from plugins.helpline import workflow
+from plugins.directory import index
+from plugins.directory.models import Agency, Resource, Site, schedules, service_at_location
+from plugins.contactcenter import workflow
 from tests.browser.test_picker_server_matches import log_in
 
 PHONE = {"width": 390, "height": 844}
@@ -91,7 +91,7 @@ def page_width(page) -> int:
 def test_the_contact_screen_fits_a_phone_and_tells_the_truth(phone, live_app, live_server, language):
     page, (contact_id, unknown_id) = phone(language)
     words = WORDS[language]
-    page.goto(f"{live_server}/helpline/contacts/{contact_id}")
+    page.goto(f"{live_server}/contactcenter/contacts/{contact_id}")
     for tab in words["tabs"]:
         page.get_by_role("tab", name=tab).click()
         expect(page.get_by_role("tabpanel")).to_be_visible()
@@ -117,7 +117,7 @@ def test_the_contact_screen_fits_a_phone_and_tells_the_truth(phone, live_app, li
     expect(page.locator(".delivery-status")).to_have_text(words["logged"])
     assert page_width(page) <= PHONE["width"]
 
-    page.goto(f"{live_server}/helpline/contacts/{unknown_id}")
+    page.goto(f"{live_server}/contactcenter/contacts/{unknown_id}")
     expect(page.locator("#profile-candidates")).to_contain_text("Aputi Kilabuk")
     page.get_by_label(words["profile_search"]).fill("Kilabuc")
     expect(page.locator("#profile-results")).to_contain_text("Aputi Kilabuk")

@@ -59,7 +59,7 @@ def log_in(page, live_server, email):
 
 def seed(app, user):
     """A client, a task and a contact-centre contact; returns their ids."""
-    from tests.helpline.helpers import make_contact, make_profile
+    from tests.contactcenter.helpers import make_contact, make_profile
 
     with app.app_context():
         client = records.create(entities().get("client"), {"first_name": "Zoé", "last_name": "Tremblay",
@@ -119,7 +119,7 @@ def test_the_main_pages_of_each_module_break_no_rule_of_the_policy(live_app, liv
     check(page, violations)
     assert page.evaluate("!!Chart.getChart(document.querySelector('canvas'))"), "the chart was not drawn"
 
-    page.goto(f"{live_server}/helpline/contacts/{contact_id}")
+    page.goto(f"{live_server}/contactcenter/contacts/{contact_id}")
     expect(page.get_by_role("tab").first).to_be_visible()
     check(page, violations)
 

@@ -17,13 +17,13 @@ TIMEOUT = 20_000
 SECONDS = re.compile(r"\b\d{1,2}:\d\d:\d\d\b")
 IDENTIFIER = re.compile(r"\w*_\w*")  # partner_type, a field's or a list's name: not prose
 # Pages that show data in both languages by design.
-BILINGUAL_DATA = ("/admin/contactcenter/synonyms",)  # synonyms find "logement" when "housing" is typed
+BILINGUAL_DATA = ("/admin/directory/synonyms",)  # synonyms find "logement" when "housing" is typed
 
 
 def seed(app, user) -> tuple[int, int]:
     """A client, a call of tomorrow at 14:05:30 and a contact-centre contact; returns the ids of the
     client and the contact."""
-    from tests.helpline.helpers import make_contact, make_profile
+    from tests.contactcenter.helpers import make_contact, make_profile
 
     with app.app_context():
         client = records.create(entities().get("client"), {"first_name": "Zoé", "last_name": "Tremblay",
@@ -68,7 +68,7 @@ def test_a_french_user_sees_no_english_and_no_seconds(live_app, live_server, liv
     modules = page.locator("#sidebar a[href]").evaluate_all("links => links.map(link => link.href)")
     assert len(modules) > 5, modules
     pages = [*dict.fromkeys(modules), f"{live_server}/clients/{client_id}", f"{live_server}/calendar",
-             f"{live_server}/helpline/contacts/{contact_id}", f"{live_server}/resources/search"]
+             f"{live_server}/contactcenter/contacts/{contact_id}", f"{live_server}/resources/search"]
     for address in pages:
         page.goto(address)
         found += english_on(page)

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from kernel.db import db
 from kernel.outbox import OutboxMessage
 from kernel.users import User, create_token
-from plugins.helpline.models import Contact, Referral, SourceLine
+from plugins.contactcenter.models import Contact, Referral, SourceLine
 from tests.conftest import TEST_PASSWORD
-from tests.contactcenter.package import load_sample
+from tests.directory.package import load_sample
 
 
 def announce_call(live_app, live_server, agent_email: str) -> int:
@@ -55,7 +55,7 @@ def test_an_agent_takes_a_call_from_ring_to_close(live_app, live_server, live_us
 
     # Step 2: a call arrives; the system creates the contact and takes the agent to it.
     contact_id = announce_call(live_app, live_server, "patrick@example.org")
-    expect(page).to_have_url(re.compile(rf"/helpline/contacts/{contact_id}"), timeout=15_000)
+    expect(page).to_have_url(re.compile(rf"/contactcenter/contacts/{contact_id}"), timeout=15_000)
 
     # Step 3: a new caller: no profile has this number, so the agent creates one.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Select or create the profile")
@@ -121,7 +121,7 @@ def test_an_agent_takes_a_call_from_ring_to_close(live_app, live_server, live_us
     # After closing: back on the dashboard; the contact is read-only.
     expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
     expect(page.locator(".flash-success")).to_contain_text("Contact closed.")
-    page.goto(f"{live_server}/helpline/contacts/{contact_id}")
+    page.goto(f"{live_server}/contactcenter/contacts/{contact_id}")
     expect(page.locator(".closed-notice")).to_contain_text("can be consulted but not changed")
     expect(page.get_by_role("button", name="Close the contact")).to_have_count(0)
     expect(page.locator("#notes-form")).to_have_count(0)
@@ -134,7 +134,7 @@ def test_an_agent_takes_a_call_from_ring_to_close(live_app, live_server, live_us
         assert db.session.scalar(select(OutboxMessage.recipient)) == "zoe@example.org"
         db.session.remove()
     # The refused closing answers 422 (the checklist is incomplete), which chromium logs as a failed load.
-    refused_close = f"422 (UNPROCESSABLE ENTITY) ({live_server}/helpline/contacts/{contact_id}/close)"
+    refused_close = f"422 (UNPROCESSABLE ENTITY) ({live_server}/contactcenter/contacts/{contact_id}/close)"
     assert [error for error in browser_errors if not error.endswith(refused_close)] == []
 
 
@@ -161,7 +161,7 @@ def test_a_francophone_agent_starts_a_walk_in_contact_and_forces_its_closing(liv
     menu.get_by_role("button", name="Français").click()
     expect(page.get_by_role("heading", level=1, name="Tableau de bord")).to_be_visible()
 
-    page.goto(f"{live_server}/helpline/contacts/start")
+    page.goto(f"{live_server}/contactcenter/contacts/start")
     page.get_by_label("Canal").select_option("walk_in")
     page.get_by_label("Numéro de l'appelant").fill("+1 867 979 1234")
     page.get_by_role("button", name="Commencer le contact").click()

@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from kernel.db import db
-from plugins.contactcenter import search as search_module
+from plugins.directory import search as search_module
 from tests.conftest import TEST_PASSWORD
-from tests.contactcenter.package import load_sample
+from tests.directory.package import load_sample
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from kernel.db import db
-from plugins.contactcenter.models import Agency, Resource, TaxonomyTerm
+from plugins.directory.models import Agency, Resource, TaxonomyTerm
 from tests.conftest import TEST_PASSWORD
 
 TIMEOUT = 20_000

@@ -12,7 +12,7 @@ from kernel import records
 from kernel.db import db
 from kernel.export import spreadsheet_safe
 from kernel.registry import entities
-from plugins.contactcenter.models import Agency, Resource
+from plugins.directory.models import Agency, Resource
 from tests.kernel.test_csv_import import import_file
 
 HOSTILE = {

@@ -12,7 +12,7 @@ from kernel.db import db
 
 CASEWORKER = ["clients:new-client", "activities:overdue-tasks", "activities:upcoming", "activities:open-tasks",
               "mine:client"]
-AGENT = ["helpline:waiting", "helpline:my-open", "activities:overdue-tasks", "activities:upcoming",
+AGENT = ["contactcenter:waiting", "contactcenter:my-open", "activities:overdue-tasks", "activities:upcoming",
          "activities:open-tasks"]
 
 
@@ -32,11 +32,11 @@ def user_with(make_user, role, workspace=None):
     ("staff", None, CASEWORKER),
     ("staff", "contact_centre", AGENT),
     ("supervisor", None, ["activities:overdue-tasks", "activities:upcoming", "sae:caseload", "figures:client"]),
-    ("supervisor", "contact_centre", ["helpline:waiting", "helpline:my-open", "helpline:today",
+    ("supervisor", "contact_centre", ["contactcenter:waiting", "contactcenter:my-open", "contactcenter:today",
                                       "activities:overdue-tasks", "activities:upcoming"]),
     ("administrator", None, ["figures:client"]),
     ("readonly", None, ["figures:client"]),
-    ("readonly", "contact_centre", ["helpline:today"]),
+    ("readonly", "contact_centre", ["contactcenter:today"]),
 ])
 def test_each_role_and_workspace_has_a_short_default(make_user, login_as, role, workspace, expected):
     user = user_with(make_user, role, workspace)
@@ -50,7 +50,7 @@ def test_another_workspace_keeps_the_work_of_everyone(make_user, login_as):
 
 def test_a_workspace_without_any_default_gets_the_roles(make_user, login_as):
     user = user_with(make_user, "readonly", "reports")
-    assert shown_keys(login_as(user)) == ["helpline:today", "figures:client"]
+    assert shown_keys(login_as(user)) == ["contactcenter:today", "figures:client"]
 
 
 def test_the_counsellors_caseload_follows_their_clients(make_user, login_as, monkeypatch):

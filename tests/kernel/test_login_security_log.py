@@ -44,13 +44,13 @@ def test_an_administrators_changes_to_a_user_are_logged(app, admin_client, staff
 
 
 def test_a_force_close_approval_is_logged(app, make_user, login_as):
-    from plugins.helpline.models import Contact
-    from tests.helpline.helpers import fresh, make_contact, make_profile
+    from plugins.contactcenter.models import Contact
+    from tests.contactcenter.helpers import fresh, make_contact, make_profile
 
     agent = make_user("staff", email="agent@example.org")
     make_user("supervisor", email="sam@example.org")
     contact = make_contact(agent, profile=make_profile(agent))
-    response = login_as(agent).post(f"/helpline/contacts/{contact.id}/force-close", data={
+    response = login_as(agent).post(f"/contactcenter/contacts/{contact.id}/force-close", data={
         "version": fresh(Contact, contact.id).version, "reason": "Caller hung up",
         "approver_email": "sam@example.org", "approver_password": TEST_PASSWORD})
     assert response.status_code == 302

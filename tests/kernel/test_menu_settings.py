@@ -33,9 +33,9 @@ def test_the_administration_page_groups_settings_by_section(admin_client):
     groups = dict(re.findall(r'<h2 id="settings-([a-z_]+)">.*?</h2>(.*?)</section>', page, re.S))
     assert 'href="/admin/users"' in groups["settings"] and 'href="/admin/choices"' in groups["settings"]
     assert 'href="/survey-questions/"' in groups["contact_centre"]
-    assert 'href="/admin/helpline/checklist"' in groups["contact_centre"]
-    assert 'href="/admin/contactcenter/postal-codes"' in groups["directory"]
-    assert 'href="/admin/contactcenter/synonyms"' in groups["directory"]
+    assert 'href="/admin/contactcenter/checklist"' in groups["contact_centre"]
+    assert 'href="/admin/directory/postal-codes"' in groups["directory"]
+    assert 'href="/admin/directory/synonyms"' in groups["directory"]
     assert 'href="/sae/settings"' in groups["employment"]
 
 
@@ -43,7 +43,7 @@ def test_a_staff_member_sees_only_the_settings_they_may_open(staff_client):
     page = staff_client.get("/administration/").get_data(as_text=True)
     assert 'href="/survey-questions/"' in page
     assert 'href="/admin/users"' not in page and 'href="/sae/settings"' not in page
-    assert 'href="/admin/contactcenter/postal-codes"' not in page
+    assert 'href="/admin/directory/postal-codes"' not in page
 
 
 def test_the_administration_page_in_french(make_user, login_as):

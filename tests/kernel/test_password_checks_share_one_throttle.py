@@ -8,7 +8,7 @@ from kernel.db import db
 from kernel.security import passwords
 from kernel.security.models import SecurityEvent
 from tests.conftest import TEST_PASSWORD, login
-from tests.helpline.helpers import fresh, make_contact, make_profile
+from tests.contactcenter.helpers import fresh, make_contact, make_profile
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def _events(event):
 
 
 def test_force_close_approval_is_no_longer_a_password_oracle(throttled_app, make_user):
-    from plugins.helpline.models import Contact
+    from plugins.contactcenter.models import Contact
 
     agent = make_user("staff", email="agent@example.org")
     make_user("supervisor", email="sam@example.org")
@@ -34,7 +34,7 @@ def test_force_close_approval_is_no_longer_a_password_oracle(throttled_app, make
     client = login(throttled_app.test_client(), agent)
 
     def force(password):
-        return client.post(f"/helpline/contacts/{contact.id}/force-close", data={
+        return client.post(f"/contactcenter/contacts/{contact.id}/force-close", data={
             "version": fresh(Contact, contact.id).version, "reason": "Caller hung up",
             "approver_email": "sam@example.org", "approver_password": password})
 

@@ -136,14 +136,14 @@ def test_the_calendar_feed_sends_no_referrer_and_is_not_cached(app, staff_client
 
 def test_the_public_referral_page_sends_no_referrer_and_is_not_cached(app, staff, staff_client):
     from kernel.outbox import OutboxMessage
-    from plugins.helpline.models import Referral
-    from tests.helpline.helpers import make_contact, make_profile, make_resource
+    from plugins.contactcenter.models import Referral
+    from tests.contactcenter.helpers import make_contact, make_profile, make_resource
 
     resource = make_resource("Night shelter", None, url="https://shelter.example.org")
     contact = make_contact(staff, profile=make_profile(staff))
-    staff_client.post(f"/helpline/contacts/{contact.id}/referrals", data={"resource_id": resource.id})
+    staff_client.post(f"/contactcenter/contacts/{contact.id}/referrals", data={"resource_id": resource.id})
     referral = db.session.scalar(select(Referral))
-    staff_client.post(f"/helpline/referrals/{referral.id}/sms")
+    staff_client.post(f"/contactcenter/referrals/{referral.id}/sms")
     token = re.search(r"/r/(\S+)", db.session.scalar(select(OutboxMessage.body))).group(1)
     response = app.test_client().get(f"/r/{token}")
     assert response.status_code == 200 and "Night shelter" in response.get_data(as_text=True)

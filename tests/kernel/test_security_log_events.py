@@ -11,7 +11,7 @@ from kernel.db import db
 from kernel.registry import entities
 from kernel.security.models import SecurityEvent
 from plugins.clients.models import Client
-from tests.contactcenter.package import load_sample, run_cli
+from tests.directory.package import load_sample, run_cli
 
 ADDRESS = {"REMOTE_ADDR": "198.51.100.7"}
 

@@ -3,7 +3,7 @@ workflow plugins test their own report columns). Migrations stay those of the wh
 
 import pytest
 
-REPORT_PLUGINS = "clients,partners,programs,activities,contactcenter,reports"
+REPORT_PLUGINS = "clients,partners,programs,activities,directory,reports"
 
 
 @pytest.fixture

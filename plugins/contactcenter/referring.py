@@ -1,0 +1,37 @@
+"""The directory's "Refer" buttons: the resource directory leaves a place on its result cards and
+resource pages (``directory/_resource_actions.html``), which this plugin fills with a button
+referring the caller of the agent's active contact."""
+
+from __future__ import annotations
+
+from flask import g, request, session, url_for
+from flask_login import current_user
+
+from kernel.db import db
+from kernel.i18n import lazy_gettext as _l
+from kernel.panels import Panel
+from plugins.contactcenter.models import OPEN, Contact
+
+
+def refer_target() -> Contact | None:
+    """The open contact a "Refer" button refers for: the one named in the address (the contact
+    screen's Resources tab), else the last contact screen the agent opened."""
+    if "contactcenter_refer_target" in g:
+        return g.contactcenter_refer_target
+    target = None
+    if current_user.is_authenticated and current_user.can("contactcenter.edit"):
+        contact_id = request.args.get("contact", type=int) or session.get("helpline_contact")
+        contact = db.session.get(Contact, contact_id) if contact_id else None
+        if contact is not None and contact.deleted_at is None and contact.status == OPEN:
+            target = contact
+    g.contactcenter_refer_target = target
+    return target
+
+
+def contact_screen_panel(entity, record, user) -> list[Panel] | None:
+    """On a contact's record page, the way to its working screen."""
+    if entity.name != "helpline_contact" or not user.can("contactcenter.view"):
+        return None
+    url = url_for("contactcenter.contact_screen", contact_id=record.id)
+    return [Panel("contactcenter_screen", _l("Contact screen"), "contactcenter/_screen_panel.html", {"url": url},
+                  actions=[(_l("Open the contact screen"), url)], order=10)]

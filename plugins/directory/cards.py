@@ -1,0 +1,104 @@
+"""Result cards: everything a card shows, loaded for a whole page in a few queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from kernel.db import db
+from plugins.directory.hours import hours_text, is_open
+from plugins.directory.models import (
+    Agency,
+    Resource,
+    Site,
+    TaxonomyTerm,
+    languages,
+    phones,
+    schedules,
+    service_areas,
+    service_at_location,
+    service_taxonomy,
+)
+
+
+def is_french() -> bool:
+    return str(get_locale() or "fr") == "fr"
+
+
+def in_language(record, name: str) -> str:
+    """The French field (``name_fr``) for French readers when it is filled, else the HSDS one."""
+    french = getattr(record, f"{name}_fr", None)
+    if is_french() and french:
+        return french
+    return getattr(record, name, None) or french or ""
+
+
+def _grouped(query, key: str) -> dict[int, list[dict]]:
+    grouped = defaultdict(list)
+    for row in db.session.execute(query):
+        grouped[row._mapping[key]].append(dict(row._mapping))
+    return grouped
+
+
+def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
+    """The cards of a page of hits; ``approximate``: the distances are from a postal code's area."""
+    ids = [hit.service_id for hit in hits]
+    if not ids:
+        return []
+    services = {service.id: service for service in db.session.scalars(select(Resource).where(Resource.id.in_(ids)))}
+    agencies = {agency.id: agency for agency in db.session.scalars(
+        select(Agency).where(Agency.id.in_({s.organization_id for s in services.values()})))}
+    first_places = _first_places(ids)
+    location_ids = {hit.location_id for hit in hits if hit.location_id} | set(first_places.values())
+    sites = {site.id: site for site in db.session.scalars(select(Site).where(Site.id.in_(location_ids)))}
+    service_phones = _grouped(select(phones).where(phones.c.service_id.in_(ids)), "service_id")
+    service_schedules = _grouped(select(schedules).where(schedules.c.service_id.in_(ids)), "service_id")
+    cards = []
+    for hit in hits:
+        service = services.get(hit.service_id)
+        if service is None:
+            continue
+        site = sites.get(hit.location_id or first_places.get(service.id))
+        own = service_schedules.get(service.id, [])
+        cards.append({
+            "service": service, "name": in_language(service, "name"),
+            "description": in_language(service, "description"),
+            "agency": agencies.get(service.organization_id), "site": site, "distance_km": hit.distance_km,
+            "distance_approximate": approximate and hit.distance_km is not None,
+            "phones": service_phones.get(service.id, []), "hours": hours_text(own), "open": is_open(own, moment),
+        })
+    return cards
+
+
+def _first_places(service_ids) -> dict[int, int]:
+    places = {}
+    query = (select(service_at_location.c.service_id, service_at_location.c.location_id)
+             .where(service_at_location.c.service_id.in_(service_ids)).order_by(service_at_location.c.id))
+    for row in db.session.execute(query):
+        places.setdefault(row.service_id, row.location_id)
+    return places
+
+
+def full_resource(service: Resource, moment: datetime) -> dict:
+    """Everything known about one resource, for its detail view."""
+    from plugins.directory.resource_form import language_name
+
+    own_schedules = [dict(row._mapping) for row in db.session.execute(
+        select(schedules).where(schedules.c.service_id == service.id))]
+    sites = list(db.session.scalars(select(Site).join(service_at_location, service_at_location.c.location_id == Site.id)
+                                    .where(service_at_location.c.service_id == service.id)))
+    terms = list(db.session.scalars(select(TaxonomyTerm).join(service_taxonomy, service_taxonomy.c.term_id == TaxonomyTerm.id)
+                                    .where(service_taxonomy.c.service_id == service.id)))
+    return {
+        "service": service, "name": in_language(service, "name"), "description": in_language(service, "description"),
+        "agency": db.session.get(Agency, service.organization_id), "sites": sites, "terms": terms,
+        "phones": [dict(r._mapping) for r in db.session.execute(select(phones).where(phones.c.service_id == service.id))],
+        "areas": [dict(r._mapping) for r in db.session.execute(
+            select(service_areas).where(service_areas.c.service_id == service.id))],
+        "languages": [{**r._mapping, "label": language_name(r.code, r.name)} for r in db.session.execute(
+            select(languages).where(languages.c.service_id == service.id))],
+        "hours": hours_text(own_schedules), "schedules": own_schedules, "open": is_open(own_schedules, moment),
+    }

@@ -1,0 +1,249 @@
+"""Where a caller is, from a postal code or a community name, finest source first, all offline:
+
+1. the administrator's table of full postal codes (or of community names);
+2. the directory's own locations: a full postal code (or a city) used by locations with
+   coordinates is at their centre;
+3. the communities of Nunavut, bundled (the organisation's region);
+4. Canadian forward sortation areas (pypostalcode) and US ZIP codes (zipcodes).
+
+Only the first three are precise: a forward sortation area (the first three characters) may cover
+hundreds of kilometres in the North (X0A is all of outer Nunavut), so a distance from its point is
+said to be approximate."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import OperationalError
+
+from kernel.db import db
+from kernel.text import fold
+from plugins.directory.models import Site, communities, postal_codes
+
+EARTH_RADIUS_KM = 6371.0
+_CANADIAN = re.compile(r"^[A-Z]\d[A-Z](\d[A-Z]\d)?$")
+_ZIP = re.compile(r"^\d{5}(\d{4})?$")
+
+
+@dataclass(frozen=True)
+class Place:
+    latitude: float
+    longitude: float
+    approximate: bool = False  # only the point of a postal code's area is known
+
+
+# The communities of Nunavut (latitude, longitude), where the organisation works.
+NUNAVUT_COMMUNITIES = {
+    "Iqaluit": (63.7467, -68.5170), "Rankin Inlet": (62.8084, -92.0853), "Arviat": (61.1078, -94.0583),
+    "Baker Lake": (64.3176, -96.0220), "Cambridge Bay": (69.1169, -105.0597), "Igloolik": (69.3762, -81.7997),
+    "Pond Inlet": (72.6994, -77.9590), "Pangnirtung": (66.1466, -65.7012), "Kugluktuk": (67.8264, -115.0931),
+    "Kinngait": (64.2300, -76.5400), "Cape Dorset": (64.2300, -76.5400), "Gjoa Haven": (68.6258, -95.8779),
+    "Clyde River": (70.4741, -68.5862), "Taloyoak": (69.5370, -93.5300), "Chesterfield Inlet": (63.3389, -90.7119),
+    "Coral Harbour": (64.1364, -83.1639), "Naujaat": (66.5219, -86.2353), "Whale Cove": (62.1722, -92.5778),
+    "Hall Beach": (68.7747, -81.2219), "Sanirajak": (68.7747, -81.2219), "Kimmirut": (62.8475, -69.8694),
+    "Qikiqtarjuaq": (67.5558, -64.0300), "Arctic Bay": (73.0364, -85.1528), "Resolute": (74.6969, -94.8297),
+    "Grise Fiord": (76.4181, -82.8939), "Sanikiluaq": (56.5436, -79.2247), "Kugaaruk": (68.5336, -89.8250),
+}
+_BUNDLED_COMMUNITIES = {fold(name): point for name, point in NUNAVUT_COMMUNITIES.items()}
+
+
+def normalise_postal_code(value: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", (value or "").upper())
+
+
+def looks_like_postal_code(value: str) -> bool:
+    code = normalise_postal_code(value)
+    return bool(_CANADIAN.match(code) or _ZIP.match(code))
+
+
+def find_place(value: str) -> Place | None:
+    """Where a postal code or a community is, or None when it is unknown."""
+    if looks_like_postal_code(value):
+        code = normalise_postal_code(value)
+        return _exact_postal_code(code) or _postal_area(code)
+    return _community(value)
+
+
+def locate(value: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of a postal code or a community, or None when it is unknown."""
+    place = find_place(value)
+    return (place.latitude, place.longitude) if place else None
+
+
+def _exact_postal_code(code: str) -> Place | None:
+    if len(code) <= 3:
+        return None
+    row = db.session.execute(select(postal_codes.c.latitude, postal_codes.c.longitude)
+                             .where(postal_codes.c.code == code)).first()
+    if row:
+        return Place(float(row.latitude), float(row.longitude))
+    return _directory_point(Site.postal_code.in_(_spellings(code)))
+
+
+def _spellings(code: str) -> list[str]:
+    """How a postal code may be written in the directory (its column is indexed as written)."""
+    spaced = f"{code[:3]} {code[3:]}" if _CANADIAN.match(code) else code
+    return list(dict.fromkeys((code, spaced, code.lower(), spaced.lower())))
+
+
+def _directory_point(condition) -> Place | None:
+    row = db.session.execute(select(func.avg(Site.latitude), func.avg(Site.longitude)).where(
+        condition, Site.latitude.is_not(None), Site.longitude.is_not(None), Site.deleted_at.is_(None))).first()
+    if row is None or row[0] is None:
+        return None
+    return Place(float(row[0]), float(row[1]))
+
+
+def _postal_area(code: str) -> Place | None:
+    if _ZIP.match(code):  # a ZIP code's own centre
+        point = _from_table(code[:5]) or _from_packages(code)
+        return Place(*point) if point else None
+    point = _from_table(code[:3]) or _from_packages(code)
+    return Place(*point, approximate=True) if point else None
+
+
+def _community(value: str) -> Place | None:
+    name = " ".join(fold(value).split())
+    if not name:
+        return None
+    row = db.session.execute(select(communities.c.latitude, communities.c.longitude)
+                             .where(communities.c.folded_name == name)).first()
+    if row:
+        return Place(float(row.latitude), float(row.longitude))
+    if name in _BUNDLED_COMMUNITIES:
+        return Place(*_BUNDLED_COMMUNITIES[name])
+    return _directory_point(func.lower(Site.city) == name)
+
+
+def _from_table(code: str):
+    row = db.session.execute(
+        select(postal_codes.c.latitude, postal_codes.c.longitude).where(postal_codes.c.code == code)).first()
+    return (float(row.latitude), float(row.longitude)) if row else None
+
+
+@lru_cache(maxsize=4096)
+def _from_packages(code: str):
+    if _CANADIAN.match(code):
+        return _canadian(code[:3])
+    if _ZIP.match(code):
+        return _american(code[:5])
+    return None
+
+
+@lru_cache(maxsize=1)
+def _canadian_database():
+    from pypostalcode import PostalCodeDatabase
+
+    return PostalCodeDatabase()
+
+
+def _canadian(area: str):
+    try:
+        place = _canadian_database()[area]
+    except (KeyError, IndexError, ValueError):
+        return None
+    return float(place.latitude), float(place.longitude)
+
+
+def _american(zip_code: str):
+    import zipcodes
+
+    try:
+        found = zipcodes.matching(zip_code)
+    except (TypeError, ValueError):
+        return None
+    if not found:
+        return None
+    return float(found[0]["lat"]), float(found[0]["long"])
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def nearness(latitude_column, longitude_column, latitude: float, longitude: float):
+    """SQL for the haversine term of the distance to a point (0 here, 1 at the antipode): it grows
+    with the distance, so the database orders and limits by it; ``distance_km`` names the few shown."""
+    half_dlat = (latitude_column - latitude) * (math.pi / 360)
+    half_dlon = (longitude_column - longitude) * (math.pi / 360)
+    if not has_trigonometry():  # flat-earth approximation, close within a few hundred kilometres
+        scale = math.cos(math.radians(latitude)) ** 2
+        return half_dlat * half_dlat + half_dlon * half_dlon * scale
+    cos_origin = math.cos(math.radians(latitude))
+    return (func.sin(half_dlat) * func.sin(half_dlat)
+            + cos_origin * func.cos(latitude_column * (math.pi / 180)) * func.sin(half_dlon) * func.sin(half_dlon))
+
+
+def nearness_limit(radius_km: float) -> float:
+    """The ``nearness`` of a point ``radius_km`` away."""
+    return math.sin(min(radius_km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
+
+
+def has_trigonometry() -> bool:
+    """PostgreSQL has sin and cos; SQLite has them when built with its math functions (≥ 3.35)."""
+    if not db.is_sqlite:
+        return True
+    return _sqlite_trigonometry(str(db.engine.url))
+
+
+@lru_cache(maxsize=8)
+def _sqlite_trigonometry(_url: str) -> bool:
+    try:
+        db.session.execute(select(func.sin(0.0))).scalar()
+    except OperationalError:
+        return False
+    return True
+
+
+def bounding_box(latitude: float, longitude: float, radius_km: float):
+    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle, for an indexed prefilter."""
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    cos_lat = max(math.cos(math.radians(latitude)), 0.01)
+    dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat))
+    return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
+
+
+def load_postal_code_csv(content: str) -> tuple[int, list[str]]:
+    """Replace the administrator's places with a CSV of postal_code (or community), latitude and
+    longitude: a file of postal codes replaces the postal codes, one of communities the communities.
+
+    Returns (rows loaded, errors); nothing is loaded when there is an error."""
+    codes, names, errors = {}, {}, []
+    for number, row in enumerate(csv.DictReader(io.StringIO(content)), start=2):
+        code = normalise_postal_code(row.get("postal_code") or row.get("code") or "")
+        community = " ".join((row.get("community") or "").split())
+        point = _point(row)
+        if point is None or not (code or community) or len(community) > 255 or len(code) > 10:
+            errors.append(f"{number}: {code or community or '?'}")
+        elif code:
+            codes[code] = {"code": code, "latitude": point[0], "longitude": point[1]}
+        else:
+            names[fold(community)] = {"folded_name": fold(community), "name": community,
+                                      "latitude": point[0], "longitude": point[1]}
+    if errors or not (codes or names):
+        return 0, errors
+    for table, rows in ((postal_codes, codes), (communities, names)):
+        if rows:
+            db.session.execute(delete(table))
+            db.session.execute(insert(table), list(rows.values()))
+    return len(codes) + len(names), []
+
+
+def _point(row) -> tuple[float, float] | None:
+    try:
+        latitude, longitude = float(row.get("latitude") or ""), float(row.get("longitude") or "")
+    except ValueError:
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return latitude, longitude

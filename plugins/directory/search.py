@@ -1,0 +1,416 @@
+"""The resource search: keywords (stemmed, synonyms, ranked), place (postal code, radius,
+distance), service area, service type (with facet counts), language, opening time, phone.
+
+Every step is a query that reads indexes and returns at most a page: the matching services are a
+subquery (``matching_services``), a page is read in index order with LIMIT, and the total and the
+facet counts are counted by the database over at most ``COUNT_CAP`` matches, as the kernel's lists
+do, unless the user asks for the exact figures. Python only sees the page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
+from datetime import datetime
+
+from sqlalchemy import (
+    Integer,
+    String,
+    case,
+    cast,
+    column,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    table,
+    union_all,
+)
+
+from kernel.db import db
+from kernel.listing import COUNT_CAP
+from kernel.text import digits, fold
+from plugins.directory import geo
+from plugins.directory.hours import open_at_condition
+from plugins.directory.models import (
+    SEARCH_FTS,
+    SEARCH_NAME_TSV,
+    SEARCH_TSV,
+    Resource,
+    TaxonomyTerm,
+    languages,
+    phones,
+    search_rows,
+    search_types,
+    service_areas,
+    service_taxonomy,
+    synonym_groups,
+)
+from plugins.directory.text import stem, stems_of
+
+PAGE_SIZE = 20
+FACET_LIMIT = 30
+PHONE_TAIL = 10
+# Without a radius, the nearest services are looked for in growing circles (km); None: everywhere.
+NEAREST_RADII = (25.0, 100.0, 400.0, 1600.0, None)
+
+
+@dataclass
+class Criteria:
+    keywords: str = ""
+    postal_code: str = ""  # or a community's name
+    radius_km: float | None = None
+    sort: str = ""  # "relevance" or "distance"
+    area: str = ""
+    taxonomy: str = ""  # a code; its sub-codes match too
+    language: str = ""
+    open_at: datetime | None = None
+    phone: str = ""
+    page: int = 1
+    exact_count: bool = False  # count every match, not only up to COUNT_CAP
+
+    @property
+    def start(self) -> int:
+        return (max(self.page, 1) - 1) * PAGE_SIZE
+
+
+@dataclass
+class Hit:
+    service_id: int
+    score: float = 0.0  # by relevance without a place: 0 when every keyword is in the name, else 1
+    location_id: int | None = None
+    distance_km: float | None = None
+
+
+@dataclass
+class Outcome:
+    hits: list[Hit] = dataclass_field(default_factory=list)
+    total: int = 0
+    total_is_exact: bool = True  # False: ``total`` is COUNT_CAP and there are more; facets counted among them
+    facets: list[dict] = dataclass_field(default_factory=list)
+    origin: tuple[float, float] | None = None
+    approximate_origin: bool = False  # only the postal code's area is placed: distances are approximate
+    unknown_postal_code: bool = False
+
+
+# -- keywords ------------------------------------------------------------------------------
+def synonyms_by_stem() -> dict[str, set[str]]:
+    """Each stem of an administrator's synonym group → the stems of its whole group."""
+    groups = defaultdict(set)
+    for (words,) in db.session.execute(select(synonym_groups.c.words)):
+        stems = {stem(word) for word in stems_of(words.replace(",", " "))} | set(stems_of(words.replace(",", " ")))
+        for one in stems:
+            groups[one] |= stems
+    return groups
+
+
+def keyword_groups(keywords: str) -> list[set[str]]:
+    """One set of alternative stems per word typed (the word and its synonyms)."""
+    synonyms = synonyms_by_stem()
+    return [{word} | synonyms.get(word, set()) for word in dict.fromkeys(stems_of(keywords))]
+
+
+@dataclass
+class Keywords:
+    """The keyword part of a search: every group must match, in the name or anywhere.
+
+    Relevance is in two tiers, both read from the keyword index in service order: services whose
+    names hold every word typed, then those that mention them elsewhere."""
+
+    groups: list[set[str]]
+
+    def fts_query(self) -> str:
+        quoted = (" OR ".join('"' + alternative.replace('"', '""') + '"' for alternative in sorted(group))
+                  for group in self.groups)
+        return " AND ".join(f"({alternatives})" for alternatives in quoted)
+
+    def ts_query(self) -> str:
+        """The same for PostgreSQL's ``to_tsquery('simple', …)``: stems are letters and digits."""
+        return " & ".join("(" + " | ".join(sorted(group)) + ")" for group in self.groups)
+
+    def services(self, tier: str = "any"):
+        """Service ids matching: ``"any"`` where, ``"name"`` in the name, ``"other"`` not all in the name."""
+        if db.is_sqlite:
+            fts = table(SEARCH_FTS, column("rowid"), column(SEARCH_FTS))
+            anywhere = self.fts_query()
+            match = {"any": anywhere, "name": f"{{name}} : ({anywhere})",
+                     "other": f"({anywhere}) NOT {{name}} : ({anywhere})"}[tier]
+            return select(fts.c.rowid.label("service_id")).where(fts.c[SEARCH_FTS].op("MATCH")(match))
+        query = func.to_tsquery(literal_column("'simple'"), self.ts_query())
+        in_words, in_name = literal_column(SEARCH_TSV).op("@@")(query), literal_column(SEARCH_NAME_TSV).op("@@")(query)
+        if tier == "other":  # "NOT in the name" from the name index once: not by parsing each match's name again
+            named = select(search_rows.c.service_id).where(in_name).correlate(None)
+            return select(search_rows.c.service_id.label("service_id")).where(
+                in_words, search_rows.c.service_id.not_in(named))
+        condition = {"any": in_words, "name": in_name}[tier]
+        return select(search_rows.c.service_id.label("service_id")).where(condition)
+
+
+# -- other criteria ------------------------------------------------------------------------
+def criteria_conditions(service, criteria: Criteria) -> list:
+    """Each criterion as a condition on ``service``: ``IN`` a short list read from a narrow index, or
+    a probe of an index per candidate (``EXISTS``) where the list would be long."""
+    conditions = [service.not_in(select(Resource.id).where(Resource.deleted_at.is_not(None)))]  # the trash is small
+    if criteria.area:
+        conditions.append(service.in_(select(service_areas.c.service_id).where(
+            service_areas.c.folded_name.like(f"%{fold(criteria.area)}%"))))
+    if criteria.taxonomy:
+        conditions.append(service.in_(taxonomy_services(criteria.taxonomy)))
+    if criteria.language:  # migration d7a3b9e51c20 indexes lower(code) and lower(name)
+        wanted = fold(criteria.language)
+        conditions.append(select(languages.c.service_id).where(languages.c.service_id == service, or_(
+            func.lower(languages.c.code) == wanted, func.lower(languages.c.name) == wanted)).exists())
+    if criteria.open_at:
+        conditions.append(open_at_condition(service, criteria.open_at))
+    if criteria.phone:
+        conditions.append(phone_condition(service, criteria.phone))
+    return conditions
+
+
+def type_terms(code: str) -> list[int]:
+    """The ids of a type and its sub-types, read first so that the database knows from its
+    statistics how many services they have."""
+    return list(db.session.scalars(select(TaxonomyTerm.id).where(or_(
+        TaxonomyTerm.code == code, TaxonomyTerm.code.like(f"{code}.%"), TaxonomyTerm.code.like(f"{code}-%")))))
+
+
+def taxonomy_services(code: str):
+    """Services of a type or its sub-types."""
+    return select(service_taxonomy.c.service_id).where(service_taxonomy.c.term_id.in_(type_terms(code)))
+
+
+def services_of_type_by_name(criteria: Criteria):
+    """SELECT service_id, name of the type's services meeting the other criteria, in name order,
+    from ``directory_search_types``: read in its index order, a page is found after a few rows instead of
+    sorting the names of every service of the type. A service under several of the wanted types
+    (a type and its sub-types) comes once."""
+    typed = search_types
+    others = criteria_conditions(typed.c.service_id, replace(criteria, taxonomy=""))
+    return (select(typed.c.service_id, typed.c.name).distinct()
+            .where(typed.c.term_id.in_(type_terms(criteria.taxonomy)), *others)
+            .order_by(typed.c.name, typed.c.service_id))
+
+
+def phone_condition(service_column, phone: str):
+    """A whole number (any format) or its end: "979-5555" finds 867-979-5555, as the caller
+    profile search does."""
+    tail = digits(phone)[-PHONE_TAIL:]
+    match = phones.c.digits == tail if len(tail) == PHONE_TAIL else phones.c.digits.like(f"%{tail}")
+    return service_column.in_(select(phones.c.service_id).where(match))
+
+
+def phone_digits(number: str) -> str:
+    return digits(number)[-PHONE_TAIL:]
+
+
+def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str = "any"):
+    """SELECT service_id of the services that meet every criterion but the place, one row each."""
+    if keywords is not None:
+        if db.is_sqlite:  # "+ 0": else SQLite hands ``rowid IN (…)`` to FTS5, which runs the match per id
+            statement = keywords.services(tier).subquery()
+            service = statement.c.service_id + 0
+        else:  # found once from the GIN index, rather than matched again for each row of another index
+            statement = keywords.services(tier).cte(f"keywords_{tier}").prefix_with("MATERIALIZED")
+            service = statement.c.service_id
+        return select(statement.c.service_id).where(*criteria_conditions(service, criteria))
+    if criteria.taxonomy:  # the other criteria tried on the type's services, without reading a service row
+        typed = taxonomy_services(criteria.taxonomy)
+        return typed.where(*criteria_conditions(typed.selected_columns.service_id,
+                                                replace(criteria, taxonomy=""))).distinct()
+    return select(Resource.id.label("service_id")).where(*criteria_conditions(Resource.id, criteria))
+
+
+# -- running -------------------------------------------------------------------------------
+def run(criteria: Criteria) -> Outcome:
+    outcome = Outcome()
+    if criteria.postal_code:
+        place = geo.find_place(criteria.postal_code)
+        if place is None:
+            outcome.unknown_postal_code = True
+            return outcome
+        outcome.origin, outcome.approximate_origin = (place.latitude, place.longitude), place.approximate
+    groups = keyword_groups(criteria.keywords) if criteria.keywords.strip() else []
+    keywords = Keywords(groups) if groups else None
+    if outcome.origin is not None:
+        results = _run_near(criteria, keywords, outcome)
+        if results is None:  # counted with the page
+            return outcome
+    elif keywords is not None:
+        results = _run_by_relevance(criteria, keywords, outcome)
+    else:
+        results = _run_by_name(criteria, outcome)
+    if not outcome.hits and criteria.start == 0:  # nothing matches: nothing to count
+        return outcome
+    outcome.total, outcome.facets = count_and_facets(results, None if criteria.exact_count else COUNT_CAP)
+    outcome.total_is_exact = outcome.total <= COUNT_CAP or criteria.exact_count
+    outcome.total = outcome.total if outcome.total_is_exact else COUNT_CAP
+    return outcome
+
+
+def has_next_page(criteria: Criteria, outcome: Outcome) -> bool:
+    if not outcome.total_is_exact:  # beyond the cap: another page as long as this one is full
+        return len(outcome.hits) == PAGE_SIZE
+    return outcome.total > criteria.page * PAGE_SIZE
+
+
+def count(statement) -> int:
+    return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+
+
+def _ids(statement, limit: int, offset: int) -> list[int]:
+    column_ = statement.selected_columns.service_id
+    return list(db.session.scalars(statement.order_by(column_.desc()).limit(limit).offset(offset)))
+
+
+def _run_by_relevance(criteria: Criteria, keywords: Keywords, outcome: Outcome):
+    """Services naming every keyword, then the others; newest first within each (index order)."""
+    start = criteria.start
+    in_name = matching_services(criteria, keywords, "name")
+    first = _ids(in_name, PAGE_SIZE, start)
+    hits = [Hit(service_id, 0.0) for service_id in first]
+    if len(first) < PAGE_SIZE:
+        named = start + len(first) if first else count(in_name)
+        others = _ids(matching_services(criteria, keywords, "other"), PAGE_SIZE - len(first), max(start - named, 0))
+        hits += [Hit(service_id, 1.0) for service_id in others]
+    outcome.hits = hits
+    return matching_services(criteria, keywords)
+
+
+def _run_by_name(criteria: Criteria, outcome: Outcome):
+    matching = matching_services(criteria, None)
+    if criteria.taxonomy:
+        # Not the name index of all services: names often start with the type ("Food bank …"),
+        # so a type's services may all lie far along it (PostgreSQL walked 25,000 names for one
+        # page of "Housing").
+        page = services_of_type_by_name(criteria)
+    else:
+        page = matching.order_by(Resource.name, Resource.id)
+    page = page.limit(PAGE_SIZE).offset(criteria.start)
+    outcome.hits = [Hit(row[0]) for row in db.session.execute(page)]
+    return matching
+
+
+def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
+    """Nearest first (or by relevance tier, then distance), each service at its nearest place.
+    Within a given radius the page and the count come from one statement, which finds the places
+    (and the keyword matches) once; returns None then, else the results still to count."""
+    latitude, longitude = outcome.origin
+    by_relevance = criteria.sort == "relevance" and keywords is not None
+    radii = [criteria.radius_km] if criteria.radius_km or by_relevance else list(NEAREST_RADII)
+    for radius in radii:  # the nearest services are within the first circle that holds a page of them
+        places = _matching_places(criteria, keywords, (latitude, longitude), radius)
+        wanted = criteria.start + PAGE_SIZE
+        if radius == radii[-1] or count(places.distinct().limit(wanted)) >= wanted:
+            break
+    found = places.add_columns(geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
+                               .label("nearness")).cte("places")
+    order = [func.min(found.c.nearness), found.c.service_id]
+    if by_relevance:
+        in_name = matching_services(criteria, keywords, "name")
+        order.insert(0, case((found.c.service_id.in_(in_name), 0), else_=1))
+    page = (select(found.c.service_id, func.row_number().over(order_by=order).label("position"))
+            .group_by(found.c.service_id).order_by(*order).limit(PAGE_SIZE).offset(criteria.start))
+    if criteria.radius_km or by_relevance:
+        cap = None if criteria.exact_count else COUNT_CAP
+        service_ids, total, outcome.facets = page_count_and_facets(page, select(found.c.service_id).distinct(), cap)
+        outcome.hits = _nearest_hits(service_ids, latitude, longitude)
+        outcome.total_is_exact = total <= COUNT_CAP or criteria.exact_count
+        outcome.total = total if outcome.total_is_exact else COUNT_CAP
+        return None
+    outcome.hits = _nearest_hits([row.service_id for row in db.session.execute(page)], latitude, longitude)
+    return _matching_places(criteria, keywords, (latitude, longitude), None).distinct()
+
+
+def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radius_km: float | None):
+    """SELECT service_id of the search rows with a place, of the services meeting the criteria,
+    within the radius (if any)."""
+    service = search_rows.c.service_id
+    if radius_km is not None:
+        service = service + 0  # "+ 0": read the box from the place index, check each place's service
+    conditions = ([service.in_(matching_services(criteria, keywords))] if keywords is not None
+                  else criteria_conditions(service, criteria))
+    places = select(search_rows.c.service_id).where(search_rows.c.latitude.is_not(None), *conditions)
+    if radius_km is None:
+        return places
+    latitude, longitude = origin
+    low_lat, high_lat, low_lon, high_lon = geo.bounding_box(latitude, longitude, radius_km)
+    return places.where(search_rows.c.latitude.between(low_lat, high_lat),
+                        search_rows.c.longitude.between(low_lon, high_lon),
+                        geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
+                        <= geo.nearness_limit(radius_km))
+
+
+def _nearest_hits(service_ids: list[int], latitude: float, longitude: float) -> list[Hit]:
+    """The page's services, each at its nearest place (within the radius, if any, since the service
+    has a place there), in the page's order."""
+    if not service_ids:
+        return []
+    rows = db.session.execute(select(
+        search_rows.c.service_id, search_rows.c.location_id, search_rows.c.latitude, search_rows.c.longitude,
+    ).where(search_rows.c.service_id.in_(service_ids), search_rows.c.latitude.is_not(None)))
+    nearest: dict[int, Hit] = {}
+    for row in rows:
+        distance = geo.distance_km(latitude, longitude, row.latitude, row.longitude)
+        if row.service_id not in nearest or distance < nearest[row.service_id].distance_km:
+            nearest[row.service_id] = Hit(row.service_id, 0.0, row.location_id, distance)
+    return [nearest[service_id] for service_id in service_ids if service_id in nearest]
+
+
+def page_count_and_facets(page, results, cap: int | None) -> tuple[list[int], int, list[dict]]:
+    """``page`` (service_id, position) and ``count_and_facets(results, cap)`` from one statement,
+    for a page and results made of the same CTEs: the database finds them once."""
+    facets_query = facets_statement(results, cap).subquery()
+    page_rows = page.subquery()
+    nothing = [cast(null(), type_) for type_ in (Integer, String, String, String, Integer)]
+    rows = db.session.execute(union_all(
+        select(page_rows.c.service_id, page_rows.c.position, *nothing),
+        select(cast(null(), Integer), cast(null(), Integer), *facets_query.c),
+    )).all()
+    page_ids = [row[0] for row in sorted((row for row in rows if row[0] is not None), key=lambda row: row[1])]
+    facet_rows = [row[2:] for row in rows if row[0] is None]
+    if not facet_rows:  # no result has a service type
+        return page_ids, count(results.limit(cap + 1) if cap is not None else results), []
+    return page_ids, facet_rows[0][0], _facets(facet_rows, cap)
+
+
+def count_and_facets(results, cap: int | None) -> tuple[int, list[dict]]:
+    """How many results (up to ``cap`` + 1 when a cap is given), and the service types among them
+    with how many of those results have each.
+
+    The facets are counted over the same capped results as the total: counting each type up to the
+    cap over every match would still have to find every match (a type's services must be checked
+    against the keywords, the place and the other criteria), which is what costs. So when the
+    total is capped, a facet's count is "at least that many", and the screen says so.
+
+    One statement: the results are found once (a CTE used twice is materialised), the types are
+    counted on the index of (service, type) pairs, and only the few shown are named."""
+    rows = db.session.execute(facets_statement(results, cap)).all()
+    if not rows:  # no result has a service type
+        found = results.order_by(None)
+        return count(found.limit(cap + 1) if cap is not None else found), []
+    return rows[0].total, _facets(rows, cap)
+
+
+def _facets(rows, cap: int | None) -> list[dict]:
+    return [{"code": code, "name": name, "name_fr": name_fr, "count": min(int(number), cap or number)}
+            for _total, code, name, name_fr, number in rows]
+
+
+def facets_statement(results, cap: int | None):
+    """SELECT total, code, name, name_fr, count: the service types among the results (capped)."""
+    found = results.order_by(None)
+    if cap is not None:
+        found = found.limit(cap + 1)
+    found = found.cte("results")
+    total = select(func.count()).select_from(found).scalar_subquery()
+    counts = (select(service_taxonomy.c.term_id, func.count(func.distinct(service_taxonomy.c.service_id))
+                     .label("count"))
+              .where(service_taxonomy.c.service_id.in_(select(found.c.service_id)))
+              .group_by(service_taxonomy.c.term_id).subquery())
+    return (select(total.label("total"), TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr,
+                   func.sum(counts.c.count).label("count"))
+            .join(counts, counts.c.term_id == TaxonomyTerm.id).where(TaxonomyTerm.deleted_at.is_(None))
+            .group_by(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr)
+            .order_by(func.sum(counts.c.count).desc(), TaxonomyTerm.code)
+            .limit(FACET_LIMIT))
