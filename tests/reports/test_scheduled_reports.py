@@ -61,7 +61,7 @@ def test_a_scheduled_report_arrives_as_a_csv_attachment(make_app, make_user, mai
     recipients = sorted(rcpt for rcpts, _message in mailbox.messages for rcpt in rcpts)
     assert recipients == ["board@example.org", "funder@example.org"]
     message = mailbox.messages[0][1]
-    assert message["Subject"] == "Rapport : Clients par pays"
+    assert message["Subject"] == "Rapport\u00a0: Clients par pays"
     attachment = next(message.iter_attachments())
     assert attachment.get_content_type() == "text/csv" and attachment.get_filename().endswith(".csv")
     content = attachment.get_content()
