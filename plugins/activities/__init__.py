@@ -4,10 +4,16 @@ included), a shared calendar with a private iCal feed, reminders and dashboard b
 Calls, meetings, tasks and notes are "related to" a client, contact or partner through the
 kernel's related-to field, so the kernel already lists them on those records' pages."""
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuItem, MenuSection, ModulePlacement
-from kernel.permissions import record_permissions
+from kernel.toolkit import (
+    MenuItem,
+    MenuSection,
+    ModulePlacement,
+    Panel,
+    csrf_exempt,
+    hookimpl,
+    record_permissions,
+)
+from kernel.toolkit import lazy_gettext as _l
 
 LABEL = _l("Activities")
 ORDER = 30
@@ -42,12 +48,11 @@ def passerelle_menu_items():
 
 @hookimpl
 def passerelle_blueprints():
-    from kernel.app import csrf
     from plugins.activities.api import api
     from plugins.activities.cvs import bp as cvs
     from plugins.activities.views import bp
 
-    csrf.exempt(api)  # token authentication, as the kernel's API
+    csrf_exempt(api)  # token authentication, as the kernel's API
     return [bp, api, cvs]
 
 
@@ -70,7 +75,6 @@ def passerelle_record_panels(entity, record, user):
 def passerelle_profile_panels(user):
     from flask import url_for
 
-    from kernel.panels import Panel
     from plugins.activities.calendar import sharing_context
 
     if not user.can("activities.view"):

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from kernel import records
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.registry import entities
-from kernel.views.api import problem, token_required
+from kernel.toolkit import db, entities, problem, records, token_required
+from kernel.toolkit import gettext as _
 from plugins.activities import calendar, meetings
 
 api = Blueprint("activities_api", __name__, url_prefix="/api/v1")

@@ -9,9 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import url_for
 from sqlalchemy import or_, select
 
-from kernel import clock
-from kernel.db import db
-from kernel.users import active_users
+from kernel.toolkit import active_users, clock, db
 from plugins.activities.models import (
     LONGEST_MEETING,
     SHARING_CHOICES,

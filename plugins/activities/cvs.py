@@ -6,10 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
-from kernel.db import db
-from kernel.permissions import require
-from kernel.registry import entities
-from kernel.related import split
+from kernel.toolkit import db, entities, require, split_related
 from plugins.activities.models import Document, DocumentLink
 
 bp = Blueprint("cvs", __name__)
@@ -34,7 +31,8 @@ def cv_rows(documents: list) -> list[dict]:
         .where(DocumentLink.document_id.in_([document.id for document in documents]),
                DocumentLink.related.like("client:%"))
     ).all()
-    client_of = {document_id: split(related)[1] for document_id, related in links if split(related)}
+    client_of = {document_id: split_related(related)[1]
+                 for document_id, related in links if split_related(related)}
     clients = {}
     if client_entity is not None and client_of:
         model = client_entity.model

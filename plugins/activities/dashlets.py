@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kernel import clock
-from kernel.dashboard import Dashlet
-from kernel.db import db, utcnow
-from kernel.i18n import lazy_gettext as _l
-from kernel.permissions import STAFF, SUPERVISOR
+from kernel.toolkit import STAFF, SUPERVISOR, Dashlet, clock, db, utcnow
+from kernel.toolkit import lazy_gettext as _l
 from plugins.activities.models import OPEN_TASK_STATUSES, Call, Meeting, Task
 
 SHOWN = 5

@@ -13,8 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from kernel import clock
-from kernel.registry import entities
+from kernel.toolkit import clock, entities
 from plugins.activities import documents
 from plugins.activities.models import (
     CalendarSettings,

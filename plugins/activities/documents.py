@@ -11,14 +11,19 @@ from pathlib import Path
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from kernel import clock, records
-from kernel.config import private_folder, write_private
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.i18n import lazy_gettext as _l
-from kernel.panels import Panel
-from kernel.registry import entities
-from kernel.related import related_titles, split
+from kernel.toolkit import (
+    Panel,
+    clock,
+    db,
+    entities,
+    private_folder,
+    records,
+    related_titles,
+    split_related,
+    write_private,
+)
+from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 from plugins.activities.models import RELATED_TO, Document, DocumentLink, DocumentRevision
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -132,7 +137,7 @@ def links_of(document_id: int) -> list[str]:
 
 def valid_link(value: str) -> str | None:
     """``"client:42"`` when it names an existing record of a linkable module, else None."""
-    parts = split(value)
+    parts = split_related(value)
     entity = entities().get(parts[0]) if parts else None
     if entity is None or entity.name not in RELATED_TO:
         return None
@@ -177,7 +182,7 @@ def may_view_document(user, document_id: int) -> bool:
     if not links:
         return True
     for link in links:
-        parts = split(link)
+        parts = split_related(link)
         entity = entities().get(parts[0]) if parts else None
         if entity is not None and entity.can(user, "view"):
             return True

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from kernel.db import db
-from kernel.users import User
+from kernel.toolkit import User, db
 from plugins.activities.models import MeetingInvitee
 
 

@@ -6,12 +6,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kernel.choices import ChoiceList
-from kernel.db import Base, utcnow
-from kernel.entities import Assignable, Entity, Record, field
-from kernel.i18n import gettext as _
-from kernel.i18n import lazy_gettext as _l
-from kernel.validators import end_not_before_start
+from kernel.toolkit import Assignable, Base, ChoiceList, Entity, Record, end_not_before_start, field, utcnow
+from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 
 RELATED_TO = ("client", "contact", "partner")
 

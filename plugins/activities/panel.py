@@ -10,11 +10,8 @@ from datetime import date, datetime, time
 
 from flask import url_for
 
-from kernel import clock
-from kernel.db import db, utcnow
-from kernel.i18n import lazy_gettext as _l
-from kernel.panels import Panel
-from kernel.registry import entities
+from kernel.toolkit import Panel, clock, db, entities, utcnow
+from kernel.toolkit import lazy_gettext as _l
 from plugins.activities.models import OPEN_TASK_STATUSES, Call, Meeting, Note, Task
 
 SHOWN = 10

@@ -10,11 +10,8 @@ from flask import current_app
 from flask_babel import force_locale, format_datetime
 from sqlalchemy import select
 
-from kernel import notifications, outbox
-from kernel.db import db, utcnow
-from kernel.i18n import lazy_gettext as _l
-from kernel.registry import entities
-from kernel.users import users_by_id
+from kernel.toolkit import db, entities, notify, queue_email, users_by_id, utcnow
+from kernel.toolkit import lazy_gettext as _l
 from plugins.activities.models import Call, Meeting
 
 DEFAULT_REMINDER_MINUTES = 15
@@ -67,11 +64,11 @@ def remind(entity, record, user, now) -> None:
     if user is None or not user.active:
         return
     message = _l("Reminder: %(what)s “%(subject)s” starts soon.", what=entity.label, subject=record.subject)
-    notifications.notify(user, "reminder", message, entity, record)
+    notify(user, "reminder", message, entity, record)
     if send_emails() and user.email:
         with force_locale(user.language):
             when = format_datetime(in_zone_of(user, record.start), "short", rebase=False)
             subject = str(_l("Reminder: %(subject)s", subject=record.subject))
             body = str(_l("%(what)s “%(subject)s” starts at %(when)s.", what=entity.label,
                           subject=record.subject, when=when))
-        outbox.queue_email(user.email, subject, body)
+        queue_email(user.email, subject, body)

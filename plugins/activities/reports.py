@@ -3,10 +3,8 @@ duration in minutes) and the standard reports of activities per staff member per
 
 from sqlalchemy import func, select
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.registry import entities
-from kernel.reporting import ReportColumn, StandardReport, related_key
+from kernel.toolkit import ReportColumn, StandardReport, entities, hookimpl, related_key
+from kernel.toolkit import lazy_gettext as _l
 
 OWNERS = ("client", "contact", "partner")
 

@@ -23,16 +23,22 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import or_, select
 
-from kernel import clock, records
-from kernel.db import db, utcnow
-from kernel.i18n import gettext as _
-from kernel.i18n import lazy_gettext as _l
-from kernel.panels import Panel
-from kernel.permissions import require
-from kernel.registry import entities
-from kernel.related import related_titles
-from kernel.users import User, active_users, users_by_id
-from kernel.views.auth import safe_next
+from kernel.toolkit import (
+    Panel,
+    User,
+    active_users,
+    clock,
+    db,
+    entities,
+    records,
+    related_titles,
+    require,
+    safe_next,
+    users_by_id,
+    utcnow,
+)
+from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 from plugins.activities import calendar, documents, meetings
 from plugins.activities.models import (
     DOCUMENT_CATEGORIES,

@@ -4,10 +4,8 @@ Almost all of this plugin is the model declaration in ``models.py``; the kernel 
 list, detail and edit screens, the API, history, trash and permissions from it.
 """
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuSection, ModulePlacement
-from kernel.permissions import record_permissions
+from kernel.toolkit import MenuSection, ModulePlacement, hookimpl, record_permissions
+from kernel.toolkit import lazy_gettext as _l
 
 LABEL = _l("Clients")
 ORDER = 10

@@ -4,9 +4,8 @@ those whose workspace is clients and partners)."""
 
 from __future__ import annotations
 
-from kernel.dashboard import Dashlet, DashletDefault
-from kernel.i18n import lazy_gettext as _l
-from kernel.permissions import ADMINISTRATOR, READONLY, STAFF, SUPERVISOR
+from kernel.toolkit import ADMINISTRATOR, READONLY, STAFF, SUPERVISOR, Dashlet, DashletDefault
+from kernel.toolkit import lazy_gettext as _l
 
 WORKSPACE = ("clients",)
 

@@ -3,7 +3,7 @@
 import random
 from datetime import date, timedelta
 
-from kernel.text import fold
+from kernel.toolkit import fold
 from plugins.clients.models import Client
 
 FIRST_NAMES = [

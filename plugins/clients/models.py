@@ -4,10 +4,8 @@ from datetime import date
 
 from sqlalchemy.orm import Mapped
 
-from kernel.choices import PROVINCES, ChoiceList
-from kernel.duplicates import DuplicateRule
-from kernel.entities import Assignable, Entity, Record, field
-from kernel.i18n import lazy_gettext as _l
+from kernel.toolkit import PROVINCES, Assignable, ChoiceList, DuplicateRule, Entity, Record, field
+from kernel.toolkit import lazy_gettext as _l
 
 LANGUAGES = ChoiceList("client_language", [
     ("fr", _l("French")), ("en", _l("English")), ("iu", _l("Inuktitut")), ("other", _l("Other")),

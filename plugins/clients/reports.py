@@ -1,8 +1,7 @@
 """Standard reports over clients (their fields are report columns without any declaration)."""
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.reporting import StandardReport
+from kernel.toolkit import StandardReport, hookimpl
+from kernel.toolkit import lazy_gettext as _l
 
 
 @hookimpl

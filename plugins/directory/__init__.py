@@ -1,10 +1,8 @@
 """Contact centre: a directory of community resources (HSDS 3), searched by keyword, place,
 service type, language and opening hours, with HSDS import and export."""
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuItem, MenuSection, ModulePlacement
-from kernel.permissions import Permission, record_permissions
+from kernel.toolkit import MenuItem, MenuSection, ModulePlacement, Permission, hookimpl, record_permissions
+from kernel.toolkit import lazy_gettext as _l
 
 LABEL = _l("Resource directory")
 ORDER = 60

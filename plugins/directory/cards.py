@@ -8,7 +8,7 @@ from datetime import datetime
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from kernel.db import db
+from kernel.toolkit import db
 from plugins.directory.hours import hours_text, is_open
 from plugins.directory.models import (
     Agency,

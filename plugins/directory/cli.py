@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from kernel.db import db
-from kernel.security import events
+from kernel.toolkit import db, record_export
 from plugins.directory.hsds_load import Report, load_tables
 from plugins.directory.hsds_read import PackageError, read_package
 from plugins.directory.hsds_write import DEFAULT_SCHEMA_FOLDER, InvalidExport, write_package
@@ -67,7 +66,7 @@ def export_hsds(path: Path, schemas: Path):
         counts = write_package(path, schemas)
     except InvalidExport as error:
         raise click.ClickException(f"The export does not follow the HSDS schemas:\n{error}") from error
-    events.record_export("hsds", entity="resource", via="command line", path=str(path), counts=counts)
+    record_export("hsds", entity="resource", via="command line", path=str(path), counts=counts)
     click.echo("Exported: " + ", ".join(f"{table} {count}" for table, count in counts.items()))
 
 

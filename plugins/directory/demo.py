@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert
 
-from kernel.text import fold
+from kernel.toolkit import fold
 from plugins.directory import index
 from plugins.directory.models import (
     Agency,

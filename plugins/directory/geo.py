@@ -22,8 +22,7 @@ from functools import lru_cache
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import OperationalError
 
-from kernel.db import db
-from kernel.text import fold
+from kernel.toolkit import db, fold
 from plugins.directory.models import Site, communities, postal_codes
 
 EARTH_RADIUS_KM = 6371.0

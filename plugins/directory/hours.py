@@ -9,7 +9,7 @@ from babel.dates import get_day_names
 from flask_babel import get_locale
 from sqlalchemy import and_, or_, select
 
-from kernel.i18n import gettext as _
+from kernel.toolkit import gettext as _
 from plugins.directory.models import opening_hours, schedules
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

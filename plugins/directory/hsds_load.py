@@ -9,10 +9,7 @@ from datetime import date
 
 from sqlalchemy import delete, insert, select
 
-from kernel.db import db
-from kernel.entities import TEXT_MAX
-from kernel.text import fold
-from kernel.validators import NotAWebAddress, web_address
+from kernel.toolkit import TEXT_MAX, NotAWebAddress, db, fold, web_address
 from plugins.directory import index
 from plugins.directory.models import (
     Agency,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from kernel.db import db
+from kernel.toolkit import db
 from plugins.directory.models import (
     Agency,
     Resource,

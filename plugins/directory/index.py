@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from sqlalchemy import delete, insert, select
 
-from kernel.db import db
+from kernel.toolkit import db
 from plugins.directory.hours import opening_rows
 from plugins.directory.models import (
     Agency,

@@ -10,9 +10,8 @@ languages) and the link tables are plain tables, written by the HSDS import."""
 from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kernel.db import Base
-from kernel.entities import Entity, Record, bilingual_title, field
-from kernel.i18n import lazy_gettext as _l
+from kernel.toolkit import Base, Entity, Record, bilingual_title, field
+from kernel.toolkit import lazy_gettext as _l
 
 PERMISSION = "directory"
 

@@ -3,9 +3,8 @@ resources."""
 
 from sqlalchemy import func, select
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.reporting import ReportColumn, joined_text
+from kernel.toolkit import ReportColumn, hookimpl, joined_text
+from kernel.toolkit import lazy_gettext as _l
 
 
 def location_count(_period):

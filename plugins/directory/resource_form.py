@@ -19,13 +19,9 @@ from flask_babel import get_locale
 from marshmallow import ValidationError
 from sqlalchemy import delete, insert, select
 
-from kernel.contact_values import PhoneNotValid, formatted_phone
-from kernel.db import db
-from kernel.form_sections import FormSection
-from kernel.i18n import gettext as _
-from kernel.i18n import lazy_gettext as _l
-from kernel.registry import entities
-from kernel.text import fold
+from kernel.toolkit import FormSection, PhoneNotValid, db, entities, fold, formatted_phone, records
+from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 from plugins.directory.hours import WEEKDAYS, hours_text
 from plugins.directory.models import (
     Site,
@@ -527,15 +523,13 @@ def parse_locations(form, record) -> tuple[dict, dict]:
 
 def _check_new_site(new: dict, errors: dict) -> None:
     """The new location's values as the kernel's save of a location checks them, and its point."""
-    from kernel.schemas import load
-
     if not any(new.values()):
         return
     if not (new["name"] or new["address_1"] or new["city"]):
         errors["location-new-address_1"] = [_("Give at least the address or the community of the new location.")]
         return
     try:
-        load(entities().get("resource_location"), _site_raw(new), partial=False)
+        records.validate(entities().get("resource_location"), _site_raw(new), partial=False)
     except ValidationError as error:
         for name, messages in error.messages.items():
             shown = name if name in NEW_SITE_INPUTS else "address_1"
@@ -559,8 +553,6 @@ def _site_text(site) -> str:
 
 
 def save_locations(record, values, user) -> dict:
-    from kernel import records
-
     existing = _sites_of(record.id)
     chosen = [site for site in existing if site.id not in values["remove"]]
     if values["add"] and int(values["add"]) not in {site.id for site in chosen}:

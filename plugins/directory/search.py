@@ -28,9 +28,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from kernel.db import db
-from kernel.listing import COUNT_CAP
-from kernel.text import digits, fold
+from kernel.toolkit import COUNT_CAP, db, digits, fold
 from plugins.directory import geo
 from plugins.directory.hours import open_at_condition
 from plugins.directory.models import (

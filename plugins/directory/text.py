@@ -2,7 +2,7 @@
 
 import re
 
-from kernel.text import fold
+from kernel.toolkit import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Longest suffixes first; a stem keeps at least three letters.

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     g,
     jsonify,
@@ -18,13 +17,10 @@ from flask import (
     url_for,
 )
 from flask_babel import to_user_timezone
-from jinja2 import TemplateNotFound
 from sqlalchemy import delete, func, insert, select
 
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.permissions import require
-from kernel.views.api import problem, token_required
+from kernel.toolkit import db, problem, require, token_required
+from kernel.toolkit import gettext as _
 from plugins.directory import geo
 from plugins.directory.cards import cards_for, full_resource, is_french
 from plugins.directory.models import Resource, TaxonomyTerm, communities, postal_codes, synonym_groups
@@ -106,16 +102,6 @@ def has_criteria(criteria: Criteria) -> bool:
                 criteria.open_at, criteria.phone))
 
 
-def resource_actions_template():
-    """Other modules' actions for a result card (``directory/_resource_actions.html``), looked up
-    once for the page: an ``include … ignore missing`` in the card looked through every template
-    folder again for each card, since Jinja does not remember a template it did not find."""
-    try:
-        return current_app.jinja_env.get_template("directory/_resource_actions.html")
-    except TemplateNotFound:
-        return None
-
-
 @blueprint.route("/resources/search")
 @require("directory.view")
 def search_page():
@@ -125,7 +111,6 @@ def search_page():
     template = "directory/results.html" if request.headers.get("HX-Request") else "directory/search.html"
     return render_template(template, criteria=criteria, errors=errors, outcome=outcome, cards=cards,
                            has_next=outcome is not None and has_next_page(criteria, outcome),
-                           resource_actions_template=resource_actions_template() if cards else None,
                            args=request.args, french=is_french(), unknown_place_message=unknown_place_message)
 
 

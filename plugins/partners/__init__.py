@@ -5,10 +5,8 @@ forms, the partner's "Contacts" panel (from the contact's reference to its partn
 warnings, the API and history.
 """
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuSection, ModulePlacement
-from kernel.permissions import record_permissions
+from kernel.toolkit import MenuSection, ModulePlacement, hookimpl, record_permissions
+from kernel.toolkit import lazy_gettext as _l
 
 LABEL = _l("Partners")
 ORDER = 20

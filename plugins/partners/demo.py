@@ -2,7 +2,7 @@
 
 import random
 
-from kernel.text import fold
+from kernel.toolkit import fold
 from plugins.partners.models import Contact, Partner
 
 PARTNERS = [

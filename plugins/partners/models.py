@@ -3,10 +3,17 @@ at most; a partner has any number of contacts)."""
 
 from sqlalchemy.orm import Mapped
 
-from kernel.choices import PROVINCES, ChoiceList
-from kernel.duplicates import DuplicateRule, company_name_key
-from kernel.entities import Assignable, Entity, Record, field
-from kernel.i18n import lazy_gettext as _l
+from kernel.toolkit import (
+    PROVINCES,
+    Assignable,
+    ChoiceList,
+    DuplicateRule,
+    Entity,
+    Record,
+    company_name_key,
+    field,
+)
+from kernel.toolkit import lazy_gettext as _l
 
 PARTNER_TYPES = ChoiceList("partner_type", [
     ("company", _l("Company")), ("consultant", _l("Consultant")), ("organisation", _l("Organisation")),

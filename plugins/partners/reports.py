@@ -2,9 +2,8 @@
 
 from sqlalchemy import func, select
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.reporting import ReportColumn, StandardReport
+from kernel.toolkit import ReportColumn, StandardReport, hookimpl
+from kernel.toolkit import lazy_gettext as _l
 
 
 def contact_count(_period):

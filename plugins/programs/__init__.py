@@ -5,10 +5,8 @@ Participations and service records are "related to" a client or a partner throug
 generic related-to field, so the plugin works with either module disabled, and the kernel shows
 them as panels on client and partner pages."""
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuSection, ModulePlacement
-from kernel.permissions import record_permissions
+from kernel.toolkit import MenuSection, ModulePlacement, hookimpl, record_permissions
+from kernel.toolkit import lazy_gettext as _l
 
 LABEL = _l("Programmes and services")
 ORDER = 40

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from kernel.registry import entities
+from kernel.toolkit import entities
 from plugins.programs.models import Participation, Programme, Service, ServiceRecord
 
 PROGRAMMES = [("Connexion emploi", "Employment Connection"), ("Francisation", "French courses"),

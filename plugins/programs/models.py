@@ -4,10 +4,16 @@ from datetime import date
 
 from sqlalchemy.orm import Mapped
 
-from kernel.choices import ChoiceList
-from kernel.entities import Assignable, Entity, Record, bilingual_title, field
-from kernel.i18n import lazy_gettext as _l
-from kernel.validators import end_not_before_start
+from kernel.toolkit import (
+    Assignable,
+    ChoiceList,
+    Entity,
+    Record,
+    bilingual_title,
+    end_not_before_start,
+    field,
+)
+from kernel.toolkit import lazy_gettext as _l
 
 RELATED_TO = ("client", "partner")
 PARTICIPATION_STATUSES = ChoiceList("participation_status", [

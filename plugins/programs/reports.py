@@ -4,10 +4,8 @@ standard reports over programmes and services."""
 from flask_babel import get_locale
 from sqlalchemy import func, select
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.registry import entities
-from kernel.reporting import ReportColumn, StandardReport, joined_text, related_key
+from kernel.toolkit import ReportColumn, StandardReport, entities, hookimpl, joined_text, related_key
+from kernel.toolkit import lazy_gettext as _l
 
 
 def _name(model):

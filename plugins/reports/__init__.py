@@ -6,10 +6,17 @@ reports other plugins offer.
 Plugins add columns and standard reports through ``passerelle_report_columns`` and
 ``passerelle_standard_reports`` (see ``docs/reports.md``)."""
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuItem, MenuSection, ModulePlacement
-from kernel.permissions import EVERYONE, MANAGERS, WRITERS, Permission
+from kernel.toolkit import (
+    EVERYONE,
+    MANAGERS,
+    WRITERS,
+    MenuItem,
+    MenuSection,
+    ModulePlacement,
+    Permission,
+    hookimpl,
+)
+from kernel.toolkit import lazy_gettext as _l
 
 LABEL = _l("Reports")
 ORDER = 90

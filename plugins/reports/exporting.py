@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kernel.db import stream_all
-from kernel.export import BATCH, stream_csv
+from kernel.toolkit import BATCH, stream_all, stream_csv
 from plugins.reports.engine import ReportSpec, format_rows, formatters_for, grouped_rows, plan
 
 

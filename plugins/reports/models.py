@@ -8,9 +8,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, or_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kernel.db import Base, db, utcnow
-from kernel.i18n import lazy_gettext as _l
-from kernel.users import User
+from kernel.toolkit import Base, User, db, utcnow
+from kernel.toolkit import lazy_gettext as _l
 
 PRIVATE, EVERYONE, ROLE = "private", "everyone", "role"
 SHARING = {PRIVATE: _l("Only me"), EVERYONE: _l("Everyone"), ROLE: _l("A role")}

@@ -11,10 +11,8 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from kernel.db import db, utcnow
-from kernel.i18n import gettext as _
-from kernel.outbox import queue_email
-from kernel.security import events
+from kernel.toolkit import EXPORTED, db, queue_email, record_event, utcnow
+from kernel.toolkit import gettext as _
 from plugins.reports.engine import ReportError, ReportSpec, missing_columns
 from plugins.reports.exporting import report_csv_bytes
 from plugins.reports.models import MONTHLY, NEVER, WEEKLY, SavedReport
@@ -88,7 +86,7 @@ def send_report(report: SavedReport, now: datetime) -> bool:
     filename = f"report-{report.id}-{now:%Y-%m-%d}.csv"
     for recipient in report.recipient_list:
         queue_email(recipient, subject, body, attachments=[(filename, "text/csv", content)])
-    events.record_event(events.EXPORTED, user=owner, target_type=spec.entity, what="scheduled report",
-                        report_id=report.id, recipients=report.recipient_list)
+    record_event(EXPORTED, user=owner, target_type=spec.entity, what="scheduled report",
+                 report_id=report.id, recipients=report.recipient_list)
     report.last_sent_at, report.last_error = now, None
     return True

@@ -19,13 +19,20 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from kernel.db import db, utcnow
-from kernel.i18n import gettext as _
-from kernel.permissions import ROLES, require
-from kernel.registry import entities, plugins
-from kernel.reporting import StandardReport
-from kernel.security import events
-from kernel.views.records import filter_fields
+from kernel.toolkit import (
+    ROLES,
+    EmailNotValidError,
+    StandardReport,
+    db,
+    enabled_plugins,
+    entities,
+    filter_fields,
+    normalized_email,
+    record_export,
+    require,
+    utcnow,
+)
+from kernel.toolkit import gettext as _
 from plugins.reports.engine import (
     AGGREGATES,
     CHARTS,
@@ -50,7 +57,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 def standard_reports(user) -> list[StandardReport]:
     """The standard reports of every enabled plugin that the user may run in full."""
-    offered = plugins().collect("passerelle_standard_reports")
+    offered = enabled_plugins().collect("passerelle_standard_reports")
     return [report for report in offered if not missing_columns(standard_spec(report), user)]
 
 
@@ -178,8 +185,8 @@ def csv_response(spec: ReportSpec, bom: bool, filename: str, saved: SavedReport 
         lines = report_csv(spec, current_user, bom=bom)
     except ReportError:
         return render_builder(spec, saved=saved, status=422)
-    events.record_export("report", entity=spec.entity, report_id=saved.id if saved else None,
-                         query=(saved.query if saved else request.query_string.decode(errors="replace")) or None)
+    record_export("report", entity=spec.entity, report_id=saved.id if saved else None,
+                  query=(saved.query if saved else request.query_string.decode(errors="replace")) or None)
     return Response(
         stream_with_context(lines), mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "X-Accel-Buffering": "no"},
@@ -309,8 +316,6 @@ def schedule(report_id):
 
 
 def valid_address(address: str) -> bool:
-    from kernel.contact_values import EmailNotValidError, normalized_email
-
     try:
         normalized_email(address)
     except EmailNotValidError:

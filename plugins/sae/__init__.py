@@ -8,10 +8,19 @@ administrator puts on the team (``passerelle_user_permissions``). Everything els
 filters, export, API, history, trash, linked panels on client and partner pages) the kernel
 derives from the models."""
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuItem, MenuSection, ModulePlacement
-from kernel.permissions import ADMINISTRATOR, EVERYONE, MANAGERS, WRITERS, Permission, record_permissions
+from kernel.toolkit import (
+    ADMINISTRATOR,
+    EVERYONE,
+    MANAGERS,
+    WRITERS,
+    MenuItem,
+    MenuSection,
+    ModulePlacement,
+    Permission,
+    hookimpl,
+    record_permissions,
+)
+from kernel.toolkit import lazy_gettext as _l
 
 LABEL = _l("Employment assistance (SAE)")
 ORDER = 45

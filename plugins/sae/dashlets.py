@@ -7,11 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from kernel import clock
-from kernel.dashboard import Dashlet
-from kernel.db import db
-from kernel.i18n import lazy_gettext as _l
-from kernel.permissions import STAFF, SUPERVISOR
+from kernel.toolkit import STAFF, SUPERVISOR, Dashlet, clock, db
+from kernel.toolkit import lazy_gettext as _l
 from plugins.sae.models import CASE_STATUSES, OPEN_STATUSES, OPEN_STEP_STATUSES, ActionStep, CaseFile
 
 SHOWN = 5

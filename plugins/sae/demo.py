@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from kernel import clock
+from kernel.toolkit import clock
 from plugins.clients.models import Client
 from plugins.partners.models import Partner
 from plugins.sae.followups import create_follow_ups

@@ -14,11 +14,8 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from kernel import records
-from kernel.db import db
-from kernel.i18n import lazy_gettext as _l
-from kernel.registry import entities, plugins
-from kernel.users import User
+from kernel.toolkit import User, db, enabled_plugins, entities, records
+from kernel.toolkit import lazy_gettext as _l
 from plugins.sae.models import CaseFile, FollowUp, Placement
 
 FOLLOW_UP_DAYS = (30, 60, 90)
@@ -26,7 +23,7 @@ FOLLOW_UP_DAYS = (30, 60, 90)
 
 def task_entity():
     """The activities plugin's task entity, or ``None`` when that plugin is not enabled."""
-    if plugins().get("activities") is None:
+    if enabled_plugins().get("activities") is None:
         return None
     return entities().get("task")
 

@@ -9,12 +9,9 @@ from flask_babel import format_datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kernel.choices import ChoiceList
-from kernel.db import Base, db
-from kernel.entities import Closing, Entity, Record, field
-from kernel.i18n import gettext as _
-from kernel.i18n import lazy_gettext as _l
-from kernel.validators import end_not_before_start
+from kernel.toolkit import Base, ChoiceList, Closing, Entity, Record, db, end_not_before_start, field
+from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 
 CASE_STATUSES = ChoiceList("sae_case_status", [
     ("open", _l("Open")), ("active", _l("Active")), ("on_hold", _l("On hold")), ("closed", _l("Closed")),

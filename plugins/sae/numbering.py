@@ -9,11 +9,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from kernel import clock
-from kernel.db import db
-from kernel.entities import TEXT_MAX
-from kernel.i18n import gettext as _
-from kernel.rules import is_taken
+from kernel.toolkit import TEXT_MAX, clock, db, is_taken
+from kernel.toolkit import gettext as _
 
 DEFAULT_FORMAT = "SAE-{year}-{seq:04d}"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -19,14 +19,20 @@ from flask_babel import force_locale, get_locale
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from kernel import notifications, records
-from kernel.db import db, utcnow
-from kernel.duplicates import REASON_NAME, find_duplicates
-from kernel.i18n import gettext as _
-from kernel.i18n import lazy_gettext as _l
-from kernel.permissions import require
-from kernel.registry import entities
-from kernel.security.passwords import KIOSK_EXIT, verify_password
+from kernel.toolkit import (
+    KIOSK_EXIT,
+    REASON_NAME,
+    db,
+    entities,
+    find_duplicates,
+    notify,
+    records,
+    require,
+    utcnow,
+    verify_password,
+)
+from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 from plugins.sae.models import VISIT_REASONS
 from plugins.sae.settings import on_duty_users
 from plugins.sae.views import bp
@@ -143,11 +149,9 @@ def registration_exit():
 def checked_visitor(values: dict) -> tuple[dict, dict]:
     """The client's values loaded with the clients' own rules, and translated messages for what
     the visitor must fix."""
-    from kernel.schemas import load
-
     data, errors = {}, {}
     try:
-        data = load(entities().get("client"), client_values(values), partial=False)
+        data = records.validate(entities().get("client"), client_values(values), partial=False)
     except ValidationError as error:
         errors = {name: " ".join(texts) for name, texts in error.messages.items() if name in VISITOR_FIELDS}
     if not values["first_name"]:
@@ -199,4 +203,4 @@ def notify_on_duty(visit, values: dict, is_new: bool) -> None:
         message = (_l("New client at the front desk: %(name)s (%(reason)s)", name=name, reason=reason_text)
                    if is_new else
                    _l("A client is at the front desk: %(name)s (%(reason)s)", name=name, reason=reason_text))
-        notifications.notify(user, "sae_visit", message, entity="visit", record=visit)
+        notify(user, "sae_visit", message, entity="visit", record=visit)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from kernel.i18n import lazy_gettext as _l
-from kernel.reporting import ReportColumn, StandardReport
+from kernel.toolkit import ReportColumn, StandardReport
+from kernel.toolkit import lazy_gettext as _l
 from plugins.sae.models import CASE_STATUSES, OPEN_STEP_STATUSES, ActionStep, CaseFile, Placement
 
 

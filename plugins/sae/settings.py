@@ -7,10 +7,7 @@ from __future__ import annotations
 from flask import g, has_request_context
 from sqlalchemy import select
 
-from kernel.db import db
-from kernel.security import events
-from kernel.security.events import record_event
-from kernel.users import User
+from kernel.toolkit import PERMISSIONS_CHANGED, User, db, record_event
 from plugins.sae.models import SaeMember, SaeSettings
 from plugins.sae.numbering import DEFAULT_FORMAT
 
@@ -61,7 +58,7 @@ def save_members(team_ids: set[int], duty_ids: set[int]) -> None:
             member = SaeMember(user_id=user_id)
             db.session.add(member)
         if bool(member.on_team) != (user_id in team_ids):  # the SAE team grants permissions
-            record_event(events.PERMISSIONS_CHANGED, target_type="user", target_id=user_id,
+            record_event(PERMISSIONS_CHANGED, target_type="user", target_id=user_id,
                          sae_team=user_id in team_ids)
         member.on_team = user_id in team_ids
         member.on_duty = user_id in duty_ids

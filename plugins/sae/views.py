@@ -8,13 +8,8 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from kernel import clock, records
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.panels import Panel
-from kernel.permissions import forget_granted_permissions, require
-from kernel.registry import entities
-from kernel.users import User
+from kernel.toolkit import Panel, User, clock, db, entities, forget_granted_permissions, records, require
+from kernel.toolkit import gettext as _
 from plugins.sae import settings
 from plugins.sae.followups import follow_up_details, follow_up_tasks
 from plugins.sae.models import CLOSING_OUTCOMES

@@ -7,8 +7,8 @@ Settings (instance config file, or environment variables of the same names):
 ``SMS_GATEWAY_ACCOUNT``, ``SMS_GATEWAY_TOKEN``, ``SMS_GATEWAY_FROM`` (the sending number) and
 ``SMS_GATEWAY_TIMEOUT`` (seconds, default 20)."""
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
+from kernel.toolkit import hookimpl
+from kernel.toolkit import lazy_gettext as _l
 
 LABEL = _l("SMS gateway")
 REQUIRES = ()

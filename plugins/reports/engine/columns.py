@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from flask import g
 
-from kernel.entities import Entity, FieldMeta
-from kernel.i18n import lazy_gettext as _l
-from kernel.registry import entities, plugins
+from kernel.toolkit import Entity, FieldMeta, enabled_plugins, entities
+from kernel.toolkit import lazy_gettext as _l
 
 NUMBER_KINDS = {"integer", "decimal"}
 DATE_KINDS = {"date", "datetime"}
@@ -50,7 +49,7 @@ def declared_report_columns() -> list[tuple[str, object]]:
     """``(plugin name, ReportColumn)`` of every enabled plugin, collected once per request."""
     if "report_columns" not in g:
         found = []
-        hook = plugins().manager.hook.passerelle_report_columns
+        hook = enabled_plugins().manager.hook.passerelle_report_columns
         for impl in reversed(hook.get_hookimpls()):
             for column in impl.function() or []:
                 found.append((impl.plugin_name, column))

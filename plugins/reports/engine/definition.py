@@ -6,12 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlencode
 
-from kernel import clock
-from kernel.filters import FilterError, parse_conditions
-from kernel.i18n import gettext as _
-from kernel.i18n import lazy_gettext as _l
-from kernel.registry import entities
-from kernel.reporting import PERIOD_PRESETS, Period
+from kernel.toolkit import PERIOD_PRESETS, FilterError, Period, clock, entities, parse_conditions
+from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 from plugins.reports.engine.periods import period_range
 
 CHARTS = {"bar": _l("Bar chart"), "line": _l("Line chart"), "pie": _l("Pie chart")}

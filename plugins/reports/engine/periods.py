@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
-from kernel.reporting import Period
+from kernel.toolkit import Period
 
 
 def period_range(preset: str, today: date, start: date | None = None, end: date | None = None) -> Period:

@@ -12,12 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from kernel.entities import Entity, FieldMeta
-from kernel.i18n import gettext as _
-from kernel.i18n import lazy_gettext as _l
-from kernel.listing import filtered
-from kernel.registry import entities
-from kernel.reporting import month_of, year_of
+from kernel.toolkit import Entity, FieldMeta, entities, filtered, month_of, year_of
+from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 from plugins.reports.engine.columns import Column, columns_for
 from plugins.reports.engine.definition import ReportSpec
 

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import get_timezone
 
-from kernel.export import ReferenceTitles, value_formatter
-from kernel.i18n import gettext as _
-from kernel.registry import entities
+from kernel.toolkit import ReferenceTitles, entities, value_formatter
+from kernel.toolkit import gettext as _
 from plugins.reports.engine.definition import ReportSpec, unique
 
 if TYPE_CHECKING:

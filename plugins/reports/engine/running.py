@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.listing import COUNT_CAP, count_capped
+from kernel.toolkit import COUNT_CAP, count_capped, db
+from kernel.toolkit import gettext as _
 from plugins.reports import engine as package  # MAX_GROUPS is read there at run time: tests lower it
 from plugins.reports.engine.definition import ReportSpec
 from plugins.reports.engine.query import Heading, Plan, ReportError, plan

@@ -13,7 +13,7 @@ Create Date: 2026-12-05 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from kernel.text import fold
+from kernel.toolkit import fold
 
 revision = 'c4e1f0a9b2d7'
 down_revision = 'f7b2df7e3283'
