@@ -123,21 +123,37 @@ def test_the_example_module_imports_the_kernel_only_through_the_toolkit():
     assert imports_outside_the_toolkit("examples") == []
 
 
-@pytest.mark.xfail(strict=False, reason="built-in plugins are moved to the toolkit after the plugin renames (issue 17)")
+# Plugins whose imports are still being moved to the toolkit, in their own change (issue 17).
+MOVING = ("plugins/contactcenter/",)
+
+
 def test_plugins_import_the_kernel_only_through_the_toolkit():
-    assert imports_outside_the_toolkit("plugins", "examples") == []
+    """Every file of every built-in plugin (its migrations included) and of the example."""
+    outside = imports_outside_the_toolkit("plugins", "examples")
+    assert [found for found in outside if not found.startswith(MOVING)] == []
+
+
+@pytest.mark.xfail(strict=True, reason="the contact centre's imports move to the toolkit in their own change "
+                                       "(issue 17): once they have, remove this test, its marker and MOVING")
+def test_the_contact_centre_imports_the_kernel_only_through_the_toolkit():
+    assert imports_outside_the_toolkit("plugins/contactcenter") == []
 
 
 def test_the_scan_finds_an_import_outside_the_toolkit(tmp_path, monkeypatch):
-    """The scans above can fail: a plugin file importing kernel.app is reported, its tests may
-    use kernel.testing, the toolkit itself passes."""
+    """The scans above can fail: a plugin file importing kernel.app is reported (in a function
+    too), and so is a migration; its tests may use kernel.testing, the toolkit itself passes."""
     monkeypatch.setattr(sys.modules[__name__], "PROJECT", tmp_path)
     plugin = tmp_path / "plugins" / "sneaky"
     (plugin / "tests").mkdir(parents=True)
-    (plugin / "__init__.py").write_text("from kernel.toolkit import db\nfrom kernel.app import csrf\nimport kernel.db\n")
+    (plugin / "migrations" / "versions").mkdir(parents=True)
+    (plugin / "__init__.py").write_text("from kernel.toolkit import db\nfrom kernel.app import csrf\nimport kernel.db\n\n\n"
+                                        "def later():\n    from kernel.schemas import load\n")
+    (plugin / "migrations" / "versions" / "a1_first.py").write_text("from kernel.text import fold\n")
     (plugin / "tests" / "test_it.py").write_text("from kernel.testing import login\nfrom kernel.records import get\n")
     assert imports_outside_the_toolkit("plugins") == [
         "plugins/sneaky/__init__.py:2 imports kernel.app",
         "plugins/sneaky/__init__.py:3 imports kernel.db",
+        "plugins/sneaky/__init__.py:7 imports kernel.schemas",
+        "plugins/sneaky/migrations/versions/a1_first.py:1 imports kernel.text",
         "plugins/sneaky/tests/test_it.py:2 imports kernel.records",
     ]
