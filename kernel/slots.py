@@ -107,7 +107,11 @@ def _problem_with(app, filler) -> str | None:
 
 def render_slot(name: str, **context) -> Markup:
     """The HTML of every filler of ``name`` the current user may see, in order (the templates'
-    ``slot()``). An unknown name renders nothing and is logged."""
+    ``slot()``). An unknown name renders nothing and is logged.
+
+    A filler whose template gives only white space (it had nothing to show) counts as none, so
+    the result is empty, and false, exactly when no filler showed anything: a page keeps its own
+    fallback with ``{% set actions = slot(...) %}{% if actions %}…{% else %}…{% endif %}``."""
     fillers = current_app.extensions[EXTENSION].fillers(name)
     if fillers is None:
         log.error("the template slot %r does not exist (see kernel.slots.SLOT_NAMES)", name)
@@ -115,7 +119,7 @@ def render_slot(name: str, **context) -> Markup:
     entity = context.get("entity")
     entity_name = getattr(entity, "name", entity)
     parts = [_render_filler(filler, context) for filler in fillers if filler.shown_to(current_user, entity_name)]
-    return Markup("\n").join(part for part in parts if part)
+    return Markup("\n").join(part for part in parts if part and not part.isspace())
 
 
 def _render_filler(filler: Slot, context: dict) -> Markup | None:

@@ -69,6 +69,15 @@ def passerelle_template_context():
 
 
 @hookimpl
+def passerelle_template_slots():
+    from kernel.slots import Slot
+
+    # "Refer" on the resource directory's result cards and resource page, and the global search's resources
+    return [Slot("result_card_actions", "contactcenter/_refer_button.html", permission="contactcenter.edit",
+                 entities=("resource",))]
+
+
+@hookimpl
 def passerelle_record_saved(entity, record, created, changes, user):
     if created and entity.name == "referral":
         from plugins.contactcenter.workflow import need_from_referral

@@ -1,6 +1,6 @@
-"""The directory's "Refer" buttons: the resource directory leaves a place on its result cards and
-resource pages (``directory/_resource_actions.html``), which this plugin fills with a button
-referring the caller of the agent's active contact."""
+"""The "Refer" buttons: this plugin fills the kernel's template slot ``result_card_actions`` of
+resources (the directory's result cards and resource page) with a button referring the caller of
+the agent's active contact (``templates/contactcenter/_refer_button.html``)."""
 
 from __future__ import annotations
 
