@@ -37,6 +37,7 @@ from kernel.listing import COUNT_CAP, count_capped, filtered, quick_search
 from kernel.menu import MenuItem, MenuSection, ModulePlacement
 from kernel.migration_ops import rename_tables
 from kernel.notifications import notify
+from kernel.openapi import ApiSchema, api_operation
 from kernel.outbox import EMAIL, OutboxMessage, queue_email, queue_sms
 from kernel.panels import Panel
 from kernel.permissions import (
@@ -171,6 +172,8 @@ __all__ = [
     "verify_password", "FORCE_CLOSE", "KIOSK_EXIT",
     # web: API answers, token authentication, CSRF, redirects, private files
     "problem", "token_required", "csrf_exempt", "safe_next", "private_folder", "write_private",
+    # the API's description (OpenAPI): each API route's parameters, bodies and answers
+    "api_operation", "ApiSchema",
     # migrations: what Alembic's op does not offer (a plugin renamed, its tables moved)
     "rename_tables",
 ]

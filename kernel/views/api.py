@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask_babel import force_locale
 from marshmallow import ValidationError
 
 from kernel import listing, records
 from kernel.db import db
 from kernel.i18n import gettext as _
+from kernel.openapi import api_operation, build_document, changes_ref, entity_ref, parameter_schema
 from kernel.registry import entities
 from kernel.schemas import dump, entity_schema
 from kernel.security.events import record_deletion
@@ -98,7 +98,47 @@ def message_list(error: ValidationError) -> list[str]:
     return [str(text) for text in messages] if isinstance(messages, list) else [str(messages)]
 
 
+def list_parameters(entity) -> list[dict]:
+    """The list's query parameters: search, sort, page, and each filterable field (equals)."""
+    return [
+        {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Quick search."},
+        {"name": "sort", "in": "query", "schema": {"type": "string"},
+         "description": "A sortable field, or -field for the reverse order."},
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+        {"name": "per_page", "in": "query", "schema": {
+            "type": "integer", "minimum": 1, "maximum": listing.MAX_PAGE_SIZE, "default": listing.DEFAULT_PAGE_SIZE}},
+    ] + [
+        {"name": meta.name, "in": "query", "description": "Only the records with this value.",
+         "schema": parameter_schema(meta)}
+        for meta in entity.fields.values() if meta.filterable
+    ]
+
+
+def record_page(entity) -> dict:
+    return {"type": "object", "required": ["items", "total", "page", "per_page", "pages"], "properties": {
+        "items": {"type": "array", "items": entity_ref(entity)}, "total": {"type": "integer"},
+        "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"}}}
+
+
+def record_answer(entity) -> dict:
+    return {"description": str(entity.label), "headers": {"ETag": ETAG_HEADER},
+            "content": {"application/json": {"schema": entity_ref(entity)}}}
+
+
+def created_answer(entity) -> dict:
+    return {"description": f"{entity.label}: created", "headers": {
+        "ETag": ETAG_HEADER, "Location": {"schema": {"type": "string"}, "description": "The record's address."}},
+        "content": {"application/json": {"schema": entity_ref(entity)}}}
+
+
+ETAG_HEADER = {"schema": {"type": "string"}, "description": 'The record\'s version: "3".'}
+IF_MATCH = {"name": "If-Match", "in": "header", "schema": {"type": "string"},
+            "description": "The version read, as in its ETag: refused with 412 if the record changed since."}
+
+
 @bp.route("/<entity:plural>", methods=["GET"])
+@api_operation("List records", description="A page of the records, searched, filtered and sorted.",
+               query=list_parameters, responses={200: record_page, 422: None})
 @token_required
 def list_records(plural):
     entity, error = entity_or_error(plural, "view")
@@ -120,6 +160,7 @@ def list_records(plural):
 
 
 @bp.route("/<entity:plural>", methods=["POST"])
+@api_operation("Create a record", request=entity_ref, responses={201: created_answer})
 @token_required
 def create_record(plural):
     entity, error = entity_or_error(plural, "create")
@@ -141,6 +182,11 @@ def create_record(plural):
 
 
 @bp.route("/<entity:plural>/<int:record_id>", methods=["GET", "PATCH", "DELETE"])
+@api_operation("Read a record", method="GET", responses={200: record_answer})
+@api_operation("Change a record", method="PATCH", description="Only the fields sent change.",
+               parameters=[IF_MATCH], request=changes_ref, responses={200: record_answer, 412: None})
+@api_operation("Move a record to the trash", method="DELETE", parameters=[IF_MATCH],
+               responses={204: None, 412: None})
 @token_required
 def record(plural, record_id):
     action = {"GET": "view", "PATCH": "edit", "DELETE": "delete"}[request.method]
@@ -200,66 +246,19 @@ def _delete(entity, found):
 
 
 @bp.route("/openapi.json")
+@api_operation("This document", public=True, tags=["API"], responses={200: {
+    "description": "The OpenAPI document of the enabled modules' API.",
+    "content": {"application/json": {"schema": {"type": "object"}}}}})
 def openapi():
-    return jsonify(build_openapi().to_dict())
+    return jsonify(build_openapi())
 
 
-def build_openapi() -> APISpec:
-    spec = APISpec(
-        title="Passerelle", version=API_VERSION, openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
-        info={"description": "REST API of the enabled Passerelle modules. Authenticate with a personal "
-                             "API token: Authorization: Bearer <token>."},
-    )
-    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    errors = {"type": "object", "properties": {"error": {"type": "string"}, "errors": {
-        "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
-    spec.components.schema("Error", errors)
-    for entity in entities():
-        name = component_name(entity)
-        spec.components.schema(name, schema=entity_schema(entity))
-        _add_entity_paths(spec, entity, name)
-    return spec
-
-
-def component_name(entity) -> str:
-    """``service_record`` → ``ServiceRecord``: entity names are unique, model class names need not be."""
-    return "".join(part.capitalize() for part in entity.name.split("_"))
-
-
-def _add_entity_paths(spec: APISpec, entity, name: str) -> None:
-    ref = {"$ref": f"#/components/schemas/{name}"}
-    error = {"description": "error",
-             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    one = {"description": str(entity.label), "content": {"application/json": {"schema": ref}}}
-    common = {"security": [{"bearer": []}], "tags": [str(entity.label_plural)]}
-    page_params = [
-        {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "quick search"},
-        {"name": "sort", "in": "query", "schema": {"type": "string"}, "description": "field, or -field"},
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-        {"name": "per_page", "in": "query", "schema": {"type": "integer", "maximum": listing.MAX_PAGE_SIZE}},
-    ] + [
-        {"name": meta.name, "in": "query", "schema": {"type": "string"}, "description": "equals"}
-        for meta in entity.fields.values() if meta.filterable
-    ]
-    listing_schema = {"type": "object", "properties": {
-        "items": {"type": "array", "items": ref}, "total": {"type": "integer"},
-        "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"}}}
-    spec.path(path=f"/api/v1/{entity.plural}", operations={
-        "get": {**common, "parameters": page_params, "responses": {
-            "200": {"description": "page", "content": {"application/json": {"schema": listing_schema}}},
-            "401": error, "403": error}},
-        "post": {**common, "requestBody": {"content": {"application/json": {"schema": ref}}},
-                 "responses": {"201": one, "401": error, "403": error, "422": error}},
-    })
-    id_param = [{"name": "record_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-    if_match = [{"name": "If-Match", "in": "header", "schema": {"type": "string"},
-                 "description": "the record's version, as in its ETag"}]
-    spec.path(path=f"/api/v1/{entity.plural}/{{record_id}}", operations={
-        "get": {**common, "parameters": id_param, "responses": {"200": one, "404": error}},
-        "patch": {**common, "parameters": id_param + if_match,
-                  "requestBody": {"content": {"application/json": {"schema": ref}}},
-                  "responses": {"200": one, "404": error, "412": error, "422": error}},
-        "delete": {**common, "parameters": id_param + if_match,
-                   "responses": {"204": {"description": "in the trash"}, "404": error, "412": error}},
-    })
+def build_openapi() -> dict:
+    """The OpenAPI document of every API route of the app and of its enabled entities (in English,
+    like the API's names)."""
+    with force_locale("en"):
+        return build_document(
+            current_app, list(entities()), title="Passerelle", version=API_VERSION,
+            description="REST API of the enabled Passerelle modules. Authenticate with a personal API token: "
+                        "Authorization: Bearer <token>. Errors answer {\"error\": message}; invalid values "
+                        "answer 422 with {\"errors\": {field: [messages]}}.")

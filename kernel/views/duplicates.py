@@ -17,10 +17,12 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from kernel import listing, merge, records
+from kernel.api_schemas import DuplicatesSchema, duplicate_parameters
 from kernel.db import db
 from kernel.display import Lookups, display_value
 from kernel.duplicates import find_duplicates, rule_of
 from kernel.i18n import gettext as _
+from kernel.openapi import api_operation
 from kernel.registry import entities
 from kernel.views import api
 
@@ -73,6 +75,8 @@ def fragment(plural):
 
 
 @api_bp.route("/<entity:plural>/duplicates")
+@api_operation("Likely duplicates of a record about to be created", query=duplicate_parameters,
+               responses={200: DuplicatesSchema})
 @api.token_required
 def api_duplicates(plural):
     """``{"items": [{"id", "title", "score", "reasons"}]}``; reasons are "name", "email",

@@ -11,9 +11,11 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from kernel import clock, menu
+from kernel.api_schemas import NewTokenSchema, TokenSchema
 from kernel.db import db, utcnow
 from kernel.i18n import LANGUAGES
 from kernel.i18n import gettext as _
+from kernel.openapi import api_operation
 from kernel.panels import Panel
 from kernel.registry import plugins
 from kernel.security import events, sessions
@@ -187,6 +189,8 @@ def _api_error(status: int, message: str, **extra):
 
 
 @api_bp.route("/tokens", methods=["POST"])
+@api_operation("Make a new API token", tags=["API"], request=NewTokenSchema, responses={201: TokenSchema, 429: None},
+               description="For the token's user, who types their password again (403 when it is wrong).")
 def api_new_token():
     """A new token for the token's user, who types their password again:
     ``{"password": "…", "name": "…", "expires_at": "2027-01-31"}`` → 201 ``{"token": …}``."""
