@@ -129,6 +129,13 @@ def format_time(value, width: str = "short", rebase: bool = True) -> str:
     return flask_babel.format_time(value, "short", rebase)
 
 
+def colon() -> str:
+    """The colon after a label, as the reader's language writes it: "Agency: X" in English,
+    « Organisme : X » in French (a non-breaking space before it). Templates write
+    ``{{ _("Agency") }}{{ colon() }} {{ value }}``."""
+    return gettext(":")
+
+
 def init_i18n(app, translation_dirs: list[Path]) -> None:
     for directory in translation_dirs:
         compile_catalogue(directory)
@@ -137,6 +144,7 @@ def init_i18n(app, translation_dirs: list[Path]) -> None:
     babel = Babel(app, locale_selector=select_locale, timezone_selector=select_timezone)
     babel.domain_instance = RequestDomain()
     app.jinja_env.filters.update(datetimeformat=format_datetime, timeformat=format_time)
+    app.jinja_env.globals["colon"] = colon
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: request_translations().ugettext(string),
         ngettext=lambda singular, plural, num: request_translations().ungettext(singular, plural, num),

@@ -26,7 +26,7 @@ def test_opening_the_page_offers_the_choice_and_leaves_the_crm_usable(staff, log
 def test_the_start_button_enters_the_kiosk(staff, login_as):
     client = login_as(staff)
     assert client.post("/registration/start").status_code == 302
-    assert "Bienvenue : inscrivez votre visite" in client.get("/registration").get_data(as_text=True)
+    assert "Bienvenue\u00a0: inscrivez votre visite" in client.get("/registration").get_data(as_text=True)
     assert client.get("/clients/").headers["Location"].endswith("/registration")
 
 

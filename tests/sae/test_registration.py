@@ -31,7 +31,7 @@ def test_only_a_logged_in_staff_member_opens_it(app, make_user, login_as):
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
     assert login_as(make_user("readonly")).get("/registration").status_code == 403
     page = kiosk(login_as(make_user("staff"))).get("/registration").get_data(as_text=True)
-    assert "Bienvenue : inscrivez votre visite" in page and "English" in page  # French until the visitor chooses
+    assert "Bienvenue\u00a0: inscrivez votre visite" in page and "English" in page  # French until the visitor chooses
     assert 'autocomplete="off"' in page and 'class="sidebar"' not in page
 
 
