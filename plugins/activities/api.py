@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from kernel.toolkit import db, entities, problem, records, token_required
+from kernel.toolkit import api_operation, db, entities, problem, records, token_required
 from kernel.toolkit import gettext as _
 from plugins.activities import calendar, meetings
+from plugins.activities.api_schemas import EventsSchema, InviteesSchema, PeriodSchema, SharingSchema
 
 api = Blueprint("activities_api", __name__, url_prefix="/api/v1")
 
@@ -20,6 +21,9 @@ def _user_ids(values) -> set[int] | None:
 
 
 @api.route("/calendar/events")
+@api_operation("Calendar events of a period", tags=["Calendar"], query=PeriodSchema,
+               responses={200: EventsSchema, 422: None},
+               description="The calls, meetings and tasks of the period, in the user's time zone.")
 @token_required
 def calendar_events():
     if not g.api_user.can("activities.view"):
@@ -33,6 +37,9 @@ def calendar_events():
 
 
 @api.route("/meetings/<int:meeting_id>/invitees", methods=["GET", "PUT"])
+@api_operation("A meeting's invited colleagues", method="GET", tags=["Calendar"], responses={200: InviteesSchema})
+@api_operation("Invite colleagues to a meeting", method="PUT", tags=["Calendar"], request=InviteesSchema,
+               responses={200: InviteesSchema, 422: None}, description="The list replaces the invited colleagues.")
 @token_required
 def meeting_invitees(meeting_id):
     entity = entities().get("meeting")
@@ -52,6 +59,9 @@ def meeting_invitees(meeting_id):
 
 
 @api.route("/calendar/sharing", methods=["GET", "PUT"])
+@api_operation("Who sees the user's calendar", method="GET", tags=["Calendar"], responses={200: SharingSchema})
+@api_operation("Share the user's calendar", method="PUT", tags=["Calendar"], request=SharingSchema,
+               responses={200: SharingSchema, 422: None})
 @token_required
 def calendar_sharing():
     user = g.api_user

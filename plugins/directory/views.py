@@ -19,9 +19,10 @@ from flask import (
 from flask_babel import to_user_timezone
 from sqlalchemy import delete, func, insert, select
 
-from kernel.toolkit import db, problem, require, token_required
+from kernel.toolkit import api_operation, db, problem, require, token_required
 from kernel.toolkit import gettext as _
 from plugins.directory import geo
+from plugins.directory.api_schemas import SearchQuerySchema, SearchResultsSchema
 from plugins.directory.cards import cards_for, full_resource, is_french
 from plugins.directory.models import Resource, TaxonomyTerm, communities, postal_codes, synonym_groups
 from plugins.directory.resource_form import indented
@@ -144,6 +145,9 @@ def _address(site) -> str | None:
 
 
 @blueprint.route("/api/v1/directory/search")
+@api_operation("Search the resource directory", tags=["Resource directory"], query=SearchQuerySchema,
+               responses={200: SearchResultsSchema}, description="The search screen's results, as JSON (400: "
+               "a radius, an opening time or a postal code that cannot be used).")
 @token_required
 def search_api():
     """The screen's search as JSON. ``total`` stops at 1,000 (``total_is_exact`` is then false, and the
