@@ -200,14 +200,23 @@ def field_schema(meta: FieldMeta) -> dict:
     if meta.kind == "choice":
         schema["enum"] = [value for value, _label in meta.choices.all_items()]
     if meta.kind == "reference":
-        schema["description"] = f"The id of a record of the table {meta.target}."
+        schema["description"] = f"The id of a record: {reference_target(meta)}."
     if not meta.editable:
         schema["readOnly"] = True
+    if meta.required and schema["type"] == "string" and "enum" not in schema:
+        schema["minLength"] = 1  # blank is refused as missing
     if not meta.required:
         schema["nullable"] = True
         if "enum" in schema:
             schema["enum"].append(None)
     return schema
+
+
+def reference_target(meta: FieldMeta) -> str:
+    from kernel.registry import entities
+
+    target = entities().by_table(meta.target)
+    return f"{target.name} ({target.plural})" if target else meta.target
 
 
 def parameter_schema(meta: FieldMeta) -> dict:
@@ -229,8 +238,10 @@ def entity_schema(entity: Entity) -> dict:
 
 
 def changes_schema(entity: Entity) -> dict:
-    """What ``PATCH`` takes: any of the editable fields, and the version read."""
+    """What ``PATCH`` takes: any of the editable fields, and the version read; the record's other
+    basics may be sent back as read (they are ignored)."""
     properties = {name: field_schema(meta) for name, meta in entity.fields.items() if meta.editable}
+    properties.update(RECORD_BASICS)
     properties["version"] = {"type": "integer", "description": "The version read (or send If-Match)."}
     return {"type": "object", "title": f"{entity.label} (changes)",
             "properties": properties, "additionalProperties": False}
@@ -255,8 +266,9 @@ ERROR = {"type": "object", "required": ["error"], "properties": {
     "message": {"type": "string", "description": "More about it (HTTP errors)."}}}
 FIELD_ERRORS = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
                 "description": 'The messages of each field: {"email": ["Enter a valid e-mail address…"]}.'}
-VALIDATION_ERRORS = {"type": "object", "required": ["errors"], "properties": {
-    "error": {"type": "string"}, "errors": FIELD_ERRORS}}
+VALIDATION_ERRORS = {"type": "object", "properties": {"error": {"type": "string"}, "errors": FIELD_ERRORS},
+                     "anyOf": [{"required": ["errors"]}, {"required": ["error"]}],
+                     "description": "The messages of each field, or one message when no field is to blame."}
 STALE_VERSION = {"type": "object", "required": ["error", "version"], "properties": {
     "error": {"type": "string"}, "version": {"type": "integer", "description": "The record's current version."}}}
 

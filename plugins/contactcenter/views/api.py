@@ -12,14 +12,20 @@ from kernel.app import csrf
 from kernel.db import db
 from kernel.i18n import gettext as _
 from kernel.permissions import require
+from kernel.toolkit import api_operation
 from kernel.users import User
 from kernel.views.api import problem, token_required
 from plugins.contactcenter import workflow
+from plugins.contactcenter.api_schemas import ContactStartedSchema, IncomingCallSchema
 from plugins.contactcenter.models import Contact, SourceLine
 from plugins.contactcenter.views.common import blueprint, screen_url
 
 
 @blueprint.route("/api/v1/contactcenter/incoming", methods=["POST"])
+@api_operation("A call arrives", tags=["Contact centre"], request=IncomingCallSchema,
+               responses={200: ContactStartedSchema, 201: ContactStartedSchema, 422: None},
+               description="The phone system announces a call (JSON, or a form): 201 with the new contact, or 200 "
+                           "with the contact already started for the same call id.")
 @csrf.exempt
 @token_required
 def incoming():
