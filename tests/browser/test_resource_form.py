@@ -87,3 +87,39 @@ def test_fill_every_part_of_a_resource_and_read_it(live_app, live_server, live_u
     expect(details).to_contain_text(words["type"])
     expect(details).to_contain_text("1 Queen St")
     assert browser_errors == []
+
+
+ADD_PHONE = {"en": "Add a phone", "fr": "Ajouter un téléphone"}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_add_a_phone_row_beyond_the_empty_ones(live_app, live_server, live_user, page, browser_errors, language):
+    live_user("staff", email=f"resource-rows-{language}@example.org", language=language)
+    with live_app.app_context():
+        agency = Agency(name="Rows Network")
+        db.session.add(agency)
+        db.session.commit()
+        agency_id = agency.id
+        db.session.remove()
+    log_in(page, live_server, f"resource-rows-{language}@example.org")
+
+    page.goto(f"{live_server}/resources/new?organization_id={agency_id}")
+    page.locator("#field-name").fill("Three lines centre")
+    page.locator("#phone-0-number").fill("867 979 1111")
+    page.locator("#phone-1-number").fill("867 979 2222")
+    page.get_by_role("button", name=ADD_PHONE[language]).click()
+    third = page.locator("#phone-2-number")
+    expect(third).to_be_focused()
+    expect(third).to_have_value("")
+    third.fill("867 979 3333")
+    page.locator(".page-head button.primary[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/resources/\d+$"), timeout=TIMEOUT)
+
+    with live_app.app_context():
+        resource_id = db.session.scalar(select(Resource.id).where(Resource.name == "Three lines centre"))
+        db.session.remove()
+    page.goto(f"{live_server}/resources/{resource_id}/full")
+    details = page.locator("dl.resource-detail")
+    for number in ("(867) 979-1111", "(867) 979-2222", "(867) 979-3333"):
+        expect(details).to_contain_text(number)
+    assert browser_errors == []
