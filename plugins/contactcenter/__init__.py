@@ -2,10 +2,18 @@
 is closed — caller profiles, service needs, referrals to the resource directory sent by e-mail or
 SMS, service gaps, intake surveys, programme enrolments and the closing checklist."""
 
-from kernel import hookimpl
-from kernel.i18n import lazy_gettext as _l
-from kernel.menu import MenuSection, ModulePlacement
-from kernel.permissions import ADMINISTRATOR, EVERYONE, MANAGERS, SUPERVISOR, Permission, record_permissions
+from kernel.toolkit import (
+    ADMINISTRATOR,
+    EVERYONE,
+    MANAGERS,
+    SUPERVISOR,
+    MenuSection,
+    ModulePlacement,
+    Permission,
+    hookimpl,
+    record_permissions,
+)
+from kernel.toolkit import lazy_gettext as _l
 
 LABEL = _l("Contact centre")
 ORDER = 55
@@ -45,7 +53,7 @@ def passerelle_blueprints():
 
 @hookimpl
 def passerelle_menu_items():
-    from kernel.menu import MenuItem
+    from kernel.toolkit import MenuItem
 
     return [
         MenuItem(_l("Start a contact"), "contactcenter.start", "contactcenter.create", "phone", "helpline_contact"),
@@ -70,7 +78,7 @@ def passerelle_template_context():
 
 @hookimpl
 def passerelle_template_slots():
-    from kernel.slots import Slot
+    from kernel.toolkit import Slot
 
     # "Refer" on the resource directory's result cards and resource page, and the global search's resources
     return [Slot("result_card_actions", "contactcenter/_refer_button.html", permission="contactcenter.edit",

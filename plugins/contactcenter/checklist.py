@@ -11,11 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.i18n import lazy_gettext as _l
-from kernel.outbox import OutboxMessage
-from kernel.registry import entities
+from kernel.toolkit import OutboxMessage, db, entities
+from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 from plugins.contactcenter.messages import delivery
 from plugins.contactcenter.models import (
     ChecklistSettings,

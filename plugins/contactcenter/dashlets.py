@@ -8,10 +8,8 @@ from datetime import UTC, datetime, time
 from flask_babel import get_timezone
 from sqlalchemy import case, func, select
 
-from kernel.dashboard import Dashlet
-from kernel.db import db
-from kernel.i18n import lazy_gettext as _l
-from kernel.permissions import ADMINISTRATOR, READONLY, STAFF, SUPERVISOR
+from kernel.toolkit import ADMINISTRATOR, READONLY, STAFF, SUPERVISOR, Dashlet, db
+from kernel.toolkit import lazy_gettext as _l
 from plugins.contactcenter.models import CLOSED, INCOMPLETE, OPEN, Contact, Referral, SourceLine
 from plugins.contactcenter.workflow import agent_line_ids, waiting_statement
 

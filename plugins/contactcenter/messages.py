@@ -10,12 +10,11 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from kernel.db import db, utcnow
-from kernel.i18n import gettext as _
-from kernel.outbox import EMAIL, OutboxMessage, queue_email, queue_sms
+from kernel.toolkit import EMAIL, OutboxMessage, db, queue_email, queue_sms, utcnow
+from kernel.toolkit import gettext as _
+from plugins.contactcenter.models import Profile, Referral
 from plugins.directory.cards import full_resource
 from plugins.directory.models import Resource
-from plugins.contactcenter.models import Profile, Referral
 
 LINK_DAYS = 30  # default of the setting HELPLINE_LINK_DAYS
 

@@ -11,12 +11,20 @@ from flask import g, has_app_context
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kernel.choices import ChoiceList
-from kernel.db import Base
-from kernel.duplicates import DuplicateRule, phone_key
-from kernel.entities import Assignable, Closing, Entity, Record, bilingual_title, field
-from kernel.i18n import lazy_gettext as _l
-from kernel.validators import end_not_before_start
+from kernel.toolkit import (
+    Assignable,
+    Base,
+    ChoiceList,
+    Closing,
+    DuplicateRule,
+    Entity,
+    Record,
+    bilingual_title,
+    end_not_before_start,
+    field,
+    phone_key,
+)
+from kernel.toolkit import lazy_gettext as _l
 
 SETUP = "contactcenter_setup"  # permission prefix of what supervisors configure
 
@@ -66,7 +74,7 @@ def closed_only_through_closing(values: dict) -> dict:
 
 
 def contact_is_closed(contact_id) -> bool:
-    from kernel.db import db
+    from kernel.toolkit import db
 
     contact = db.session.get(Contact, contact_id) if contact_id else None
     return contact is not None and contact.status != OPEN

@@ -7,9 +7,8 @@ from __future__ import annotations
 from flask import g, request, session, url_for
 from flask_login import current_user
 
-from kernel.db import db
-from kernel.i18n import lazy_gettext as _l
-from kernel.panels import Panel
+from kernel.toolkit import Panel, db
+from kernel.toolkit import lazy_gettext as _l
 from plugins.contactcenter.models import OPEN, Contact
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from kernel.i18n import lazy_gettext as _l
-from kernel.reporting import ReportColumn, StandardReport, joined_text
+from kernel.toolkit import ReportColumn, StandardReport, joined_text
+from kernel.toolkit import lazy_gettext as _l
 
 
 def primary_need(period):
-    from plugins.directory.models import TaxonomyTerm
     from plugins.contactcenter.models import Contact, Need
+    from plugins.directory.models import TaxonomyTerm
 
     return (select(joined_text(TaxonomyTerm.name)).join(Need, Need.term_id == TaxonomyTerm.id)
             .where(Need.contact_id == Contact.id, Need.is_primary.is_(True), Need.deleted_at.is_(None))
@@ -18,8 +18,8 @@ def primary_need(period):
 
 
 def all_needs(period):
-    from plugins.directory.models import TaxonomyTerm
     from plugins.contactcenter.models import Contact, Need
+    from plugins.directory.models import TaxonomyTerm
 
     return (select(joined_text(TaxonomyTerm.name)).join(Need, Need.term_id == TaxonomyTerm.id)
             .where(Need.contact_id == Contact.id, Need.deleted_at.is_(None)).scalar_subquery())
@@ -40,8 +40,8 @@ def contacts_of_profile(period):
 
 
 def referrals_to_resource(period):
-    from plugins.directory.models import Resource
     from plugins.contactcenter.models import Referral
+    from plugins.directory.models import Resource
 
     return (select(func.count(Referral.id)).where(Referral.resource_id == Resource.id, Referral.deleted_at.is_(None),
                                                   period.contains(Referral.created_at)).scalar_subquery())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kernel.i18n import gettext as _
+from kernel.toolkit import gettext as _
 
 
 def answers_from_form(questions, form) -> tuple[dict, dict]:

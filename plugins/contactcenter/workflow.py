@@ -12,15 +12,19 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from kernel import records
-from kernel.db import db, utcnow
-from kernel.duplicates import find_duplicates, phone_key
-from kernel.i18n import lazy_gettext as _l
-from kernel.listing import quick_search
-from kernel.notifications import notify
-from kernel.registry import entities
-from kernel.text import digits, fold
-from plugins.directory.models import service_taxonomy
+from kernel.toolkit import (
+    db,
+    digits,
+    entities,
+    find_duplicates,
+    fold,
+    notify,
+    phone_key,
+    quick_search,
+    records,
+    utcnow,
+)
+from kernel.toolkit import lazy_gettext as _l
 from plugins.contactcenter.models import (
     CLOSED,
     INCOMPLETE,
@@ -32,6 +36,7 @@ from plugins.contactcenter.models import (
     Referral,
     SourceLine,
 )
+from plugins.directory.models import service_taxonomy
 
 PROFILE_RESULTS = 10
 

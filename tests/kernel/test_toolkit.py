@@ -123,20 +123,9 @@ def test_the_example_module_imports_the_kernel_only_through_the_toolkit():
     assert imports_outside_the_toolkit("examples") == []
 
 
-# Plugins whose imports are still being moved to the toolkit, in their own change (issue 17).
-MOVING = ("plugins/contactcenter/",)
-
-
 def test_plugins_import_the_kernel_only_through_the_toolkit():
     """Every file of every built-in plugin (its migrations included) and of the example."""
-    outside = imports_outside_the_toolkit("plugins", "examples")
-    assert [found for found in outside if not found.startswith(MOVING)] == []
-
-
-@pytest.mark.xfail(strict=True, reason="the contact centre's imports move to the toolkit in their own change "
-                                       "(issue 17): once they have, remove this test, its marker and MOVING")
-def test_the_contact_centre_imports_the_kernel_only_through_the_toolkit():
-    assert imports_outside_the_toolkit("plugins/contactcenter") == []
+    assert imports_outside_the_toolkit("plugins", "examples") == []
 
 
 def test_the_scan_finds_an_import_outside_the_toolkit(tmp_path, monkeypatch):

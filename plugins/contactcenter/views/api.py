@@ -8,13 +8,8 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from kernel.app import csrf
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.permissions import require
-from kernel.toolkit import api_operation
-from kernel.users import User
-from kernel.views.api import problem, token_required
+from kernel.toolkit import User, api_operation, csrf_exempt, db, problem, require, token_required
+from kernel.toolkit import gettext as _
 from plugins.contactcenter import workflow
 from plugins.contactcenter.api_schemas import ContactStartedSchema, IncomingCallSchema
 from plugins.contactcenter.models import Contact, SourceLine
@@ -26,7 +21,7 @@ from plugins.contactcenter.views.common import blueprint, screen_url
                responses={200: ContactStartedSchema, 201: ContactStartedSchema, 422: None},
                description="The phone system announces a call (JSON, or a form): 201 with the new contact, or 200 "
                            "with the contact already started for the same call id.")
-@csrf.exempt
+@csrf_exempt
 @token_required
 def incoming():
     """The phone system announces a call: ``{"line": "main", "caller": "+1 867 …", "call_id": "…",

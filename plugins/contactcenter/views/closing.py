@@ -6,13 +6,17 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
-from kernel import records
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.permissions import require
-from kernel.security.events import FORCE_CLOSE_APPROVED, record_event
-from kernel.security.passwords import FORCE_CLOSE, verify_password
-from kernel.users import User
+from kernel.toolkit import (
+    FORCE_CLOSE,
+    FORCE_CLOSE_APPROVED,
+    User,
+    db,
+    record_event,
+    records,
+    require,
+    verify_password,
+)
+from kernel.toolkit import gettext as _
 from plugins.contactcenter import checklist as checks
 from plugins.contactcenter import workflow
 from plugins.contactcenter.views.common import blueprint, contact_or_404

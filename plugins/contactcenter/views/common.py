@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, url_for
 
-from kernel import records
-from kernel.registry import entities
+from kernel.toolkit import entities, records
 from plugins.contactcenter.models import Contact
 
 blueprint = Blueprint("contactcenter", __name__)

@@ -6,9 +6,7 @@ from __future__ import annotations
 from flask_login import current_user
 from sqlalchemy import select
 
-from kernel.db import db
-from kernel.registry import entities
-from kernel.users import User
+from kernel.toolkit import User, db, entities
 from plugins.contactcenter import checklist as checks
 from plugins.contactcenter import messages, workflow
 from plugins.contactcenter.models import (

@@ -7,11 +7,8 @@ from flask import abort, current_app, flash, render_template, request
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from kernel import records
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.permissions import require
-from kernel.registry import entities
+from kernel.toolkit import db, entities, records, require
+from kernel.toolkit import gettext as _
 from plugins.contactcenter import workflow
 from plugins.contactcenter.models import TAGS, Contact, Need, Profile
 from plugins.contactcenter.views.common import back_to, blueprint, contact_or_404, entity, raw_values

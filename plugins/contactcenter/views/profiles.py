@@ -7,10 +7,7 @@ from flask import abort, render_template, request
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from kernel import records
-from kernel.db import db
-from kernel.duplicates import find_duplicates
-from kernel.permissions import require
+from kernel.toolkit import db, find_duplicates, records, require
 from plugins.contactcenter import workflow
 from plugins.contactcenter.views.common import back_to, blueprint, contact_or_404, entity, raw_values
 from plugins.contactcenter.views.screen import refuse_if_closed, render_screen

@@ -6,10 +6,8 @@ from flask import abort, flash, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from kernel import clock, records
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.permissions import require
+from kernel.toolkit import clock, db, records, require
+from kernel.toolkit import gettext as _
 from plugins.contactcenter.models import SurveyQuestion, SurveyResponse
 from plugins.contactcenter.surveys import answers_from_form, missing_answers
 from plugins.contactcenter.views.common import back_to, blueprint, contact_or_404, entity

@@ -8,11 +8,8 @@ from flask_babel import force_locale
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from kernel import records
-from kernel.db import db, utcnow
-from kernel.i18n import gettext as _
-from kernel.permissions import require
-from kernel.registry import entities
+from kernel.toolkit import db, entities, records, require, utcnow
+from kernel.toolkit import gettext as _
 from plugins.contactcenter import messages, workflow
 from plugins.contactcenter.models import Contact, Profile, Referral
 from plugins.contactcenter.views.common import back_to, blueprint, contact_or_404, entity

@@ -9,9 +9,8 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.permissions import require
+from kernel.toolkit import db, require
+from kernel.toolkit import gettext as _
 from plugins.contactcenter import workflow
 from plugins.contactcenter.models import CHANNELS, Contact, SourceLine
 from plugins.contactcenter.views.common import blueprint, contact_or_404, entity, screen_url

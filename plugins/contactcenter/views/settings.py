@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from kernel.db import db
-from kernel.i18n import gettext as _
-from kernel.permissions import require
+from kernel.toolkit import db, require
+from kernel.toolkit import gettext as _
 from plugins.contactcenter import checklist as checks
 from plugins.contactcenter.models import Survey
 from plugins.contactcenter.views.common import blueprint
