@@ -17,6 +17,7 @@ from plugins.directory.cards import full_resource
 from plugins.directory.models import Resource
 
 LINK_DAYS = 30  # default of the setting HELPLINE_LINK_DAYS
+PUBLIC_LINK_PATH = "/contactcenter/r/"  # the public page of a referral sent by SMS: the link, then its token
 
 
 class CannotSend(Exception):
@@ -53,7 +54,7 @@ def send_by_sms(referral: Referral) -> OutboxMessage:
     days = int(current_app.config.get("HELPLINE_LINK_DAYS") or LINK_DAYS)
     referral.link_expires_at = utcnow() + timedelta(days=days)
     resource = db.session.get(Resource, referral.resource_id)
-    link = current_app.config["BASE_URL"].rstrip("/") + f"/r/{referral.link_token}"
+    link = current_app.config["BASE_URL"].rstrip("/") + PUBLIC_LINK_PATH + referral.link_token
     with force_locale(caller_language(profile)):
         name = full_resource(resource, utcnow())["name"]
         body = _("%(name)s: %(link)s", name=name, link=link)

@@ -106,18 +106,18 @@ def test_the_sms_carries_a_short_link_to_a_public_page_that_expires(app, staff, 
     staff_client.post(f"/contactcenter/referrals/{referral.id}/sms")
     message = db.session.scalar(select(OutboxMessage))
     assert (message.channel, message.recipient) == ("sms", "(867) 979-1234")
-    link = re.search(r"https?://\S+/r/(\S+)", message.body)
+    link = re.search(r"https?://\S+/contactcenter/r/(\S+)", message.body)
     assert message.body.startswith("Night shelter: ") and link and len(message.body) < 160
     assert drain().sent == 1 and fresh(OutboxMessage, message.id).status == "sent"
     anonymous = app.test_client()
-    public = anonymous.get(f"/r/{link.group(1)}")
+    public = anonymous.get(f"/contactcenter/r/{link.group(1)}")
     assert public.status_code == 200 and "Beds for the night." in public.get_data(as_text=True)
     saved = fresh(Referral, referral.id)
     saved.link_expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    expired = anonymous.get(f"/r/{link.group(1)}")
+    expired = anonymous.get(f"/contactcenter/r/{link.group(1)}")
     assert expired.status_code == 410 and "Beds for the night." not in expired.get_data(as_text=True)
-    assert anonymous.get("/r/made-up").status_code == 410
+    assert anonymous.get("/contactcenter/r/made-up").status_code == 410
 
 
 def test_a_referral_is_deleted_from_the_referrals_tab(app, staff, staff_client, directory):

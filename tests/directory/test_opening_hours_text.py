@@ -64,4 +64,4 @@ def test_the_referral_e_mail_and_the_public_sms_page_use_the_callers_language(ap
     email, sms = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert "lun. au ven., 11 h à 13 h" in email.body
     token = re.search(r"/r/(\S+)", sms.body).group(1)
-    assert "lun. au ven., 11 h à 13 h" in app.test_client().get(f"/r/{token}").get_data(as_text=True)
+    assert "lun. au ven., 11 h à 13 h" in app.test_client().get(f"/contactcenter/r/{token}").get_data(as_text=True)

@@ -145,7 +145,7 @@ def test_the_public_referral_page_sends_no_referrer_and_is_not_cached(app, staff
     referral = db.session.scalar(select(Referral))
     staff_client.post(f"/contactcenter/referrals/{referral.id}/sms")
     token = re.search(r"/r/(\S+)", db.session.scalar(select(OutboxMessage.body))).group(1)
-    response = app.test_client().get(f"/r/{token}")
+    response = app.test_client().get(f"/contactcenter/r/{token}")
     assert response.status_code == 200 and "Night shelter" in response.get_data(as_text=True)
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Cache-Control"] == "no-store"

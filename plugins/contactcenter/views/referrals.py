@@ -99,7 +99,7 @@ def add_gap(contact_id: int):
     return back_to(contact, "referrals")
 
 
-@blueprint.route("/r/<token>")
+@blueprint.route(f"{messages.PUBLIC_LINK_PATH}<token>")
 def public_referral(token: str):
     """The page a referral's SMS links to: no login, only this resource, until the link expires."""
     referral = messages.referral_for_link(token)
@@ -112,3 +112,8 @@ def public_referral(token: str):
         return render_template("contactcenter/public_referral.html", resource=full_resource(resource, utcnow()),
                                language=language)
 
+
+# The links sent by SMS before the page moved under the plugin's prefix (issue 17) keep working,
+# as a permanent redirect, until they have all expired.
+blueprint.add_url_rule("/r/<token>", endpoint="former_public_referral",
+                       redirect_to=f"{messages.PUBLIC_LINK_PATH}<token>")
