@@ -1,11 +1,9 @@
 """The plugin toolkit (``kernel.toolkit``): one versioned import surface for plugins. Every name it
-lists exists, it offers everything built-in plugins take from the kernel today, a plugin can
-require a version, and plugins import nothing else of the kernel (their tests: also
-``kernel.testing``)."""
+lists exists, a plugin can require a version, and plugins (built-in ones, their migrations, the
+example) import nothing else of the kernel (their tests: also ``kernel.testing``): a name a plugin
+needs is added to the toolkit."""
 
 import ast
-import importlib
-import re
 import sys
 from pathlib import Path
 
@@ -80,42 +78,6 @@ def test_the_version_error_stops_the_start_like_any_plugin_problem():
     from kernel.plugins import PluginError
 
     assert issubclass(toolkit.ToolkitVersionError, PluginError)
-
-
-def offered(value) -> bool:
-    """Whether the toolkit gives ``value`` under some name (or in its namespaces)."""
-    exported = [getattr(toolkit, name) for name in toolkit.__all__]
-    namespaces = [vars(item) for item in exported if type(item).__name__ == "SimpleNamespace"]
-    return any(item is value for item in exported) or any(value is item for ns in namespaces for item in ns.values())
-
-
-# What the toolkit offers in another form: the CSRF extension object → its exempt() only.
-REPLACED = {"kernel.app.csrf": "csrf_exempt"}
-
-
-def test_the_toolkit_offers_everything_built_in_plugins_take_from_the_kernel():
-    """Until the built-in plugins import the toolkit, every kernel name they import has its
-    toolkit equivalent (a module's attributes they use, for ``from kernel import records``)."""
-    missing = []
-    for path, line, module, names in kernel_imports(PROJECT / "plugins"):
-        if module == "kernel.toolkit":
-            continue
-        source = path.read_text(encoding="utf-8")
-        for name in names:
-            if hasattr(toolkit, REPLACED.get(f"{module}.{name}", "-")):
-                continue
-            value = getattr(importlib.import_module(module), name, None)
-            if value is None:
-                value = importlib.import_module(f"{module}.{name}")
-            if type(value).__name__ != "module":
-                if not offered(value):
-                    missing.append(f"{path.relative_to(PROJECT)}:{line} {module}.{name}")
-                continue
-            for attribute in sorted(set(re.findall(rf"\b{name}\.([A-Za-z_]\w*)", source))):
-                inner = getattr(value, attribute, None)
-                if inner is not None and type(inner).__name__ != "module" and not offered(inner):
-                    missing.append(f"{path.relative_to(PROJECT)} {module}.{name}.{attribute}")
-    assert not missing, f"plugins take these from the kernel: offer them in kernel/toolkit.py (__all__): {missing}"
 
 
 def test_the_example_module_imports_the_kernel_only_through_the_toolkit():
