@@ -30,8 +30,8 @@ def _insert(table, rows) -> None:
 
 def generate(agent_id: int) -> int:
     """Seeded lines, resources, profiles and contacts; returns the open contact of the caller."""
-    from plugins.directory.models import Agency, Resource, TaxonomyTerm, service_taxonomy
     from plugins.contactcenter.models import Contact, Need, Profile, Referral, SourceLine
+    from plugins.directory.models import Agency, Resource, TaxonomyTerm, service_taxonomy
 
     rng = random.Random(SEED)
     now = datetime(2026, 11, 23, 12, 0)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import resource
 
 from bench.activities import calendar_month
-from bench.harness import Bench, Figure
 from bench.contactcenter import contactcenter
+from bench.harness import Bench, Figure
 from bench.reports import reports
 from bench.sae import sae
 

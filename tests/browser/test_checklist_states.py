@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from kernel import records
 from kernel.db import db
 from kernel.registry import entities
-from plugins.directory.models import Agency, Resource
 from plugins.contactcenter import messages, workflow
 from plugins.contactcenter.models import ChecklistSettings, Contact
+from plugins.directory.models import Agency, Resource
 from tests.browser.test_picker_server_matches import log_in
 
 WORDS = {

@@ -12,9 +12,9 @@ from kernel import records
 from kernel.db import db
 from kernel.outbox import drain
 from kernel.registry import entities
+from plugins.contactcenter import workflow
 from plugins.directory import index
 from plugins.directory.models import Agency, Resource, Site, schedules, service_at_location
-from plugins.contactcenter import workflow
 from tests.browser.test_picker_server_matches import log_in
 
 PHONE = {"width": 390, "height": 844}

@@ -10,9 +10,9 @@ from sqlalchemy import insert, select
 from kernel import records
 from kernel.db import db
 from kernel.registry import entities
-from plugins.directory.models import Agency, Resource, TaxonomyTerm, service_taxonomy
 from plugins.contactcenter import workflow
 from plugins.contactcenter.models import Contact, SourceLine
+from plugins.directory.models import Agency, Resource, TaxonomyTerm, service_taxonomy
 
 
 def make_line(code="main", name="Main line", name_fr="Ligne principale") -> SourceLine:

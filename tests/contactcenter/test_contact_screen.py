@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from kernel.db import db
 from plugins.contactcenter.models import Contact, NoteTemplate, Profile, Referral
-from tests.directory.package import HOUSING_HELP, load_sample, service_id_of
 from tests.contactcenter.helpers import fresh, make_contact, make_line, make_profile
+from tests.directory.package import HOUSING_HELP, load_sample, service_id_of
 
 
 def test_the_screen_has_four_tabs_and_the_callers_details(app, staff, staff_client):

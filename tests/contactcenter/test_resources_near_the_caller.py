@@ -3,8 +3,8 @@ the code is unknown or only places its large northern area (issue 16 §3)."""
 
 import re
 
-from tests.directory.test_northern_distances import IQALUIT, place_resource
 from tests.contactcenter.helpers import make_contact, make_line, make_profile
+from tests.directory.test_northern_distances import IQALUIT, place_resource
 
 
 def prefilled_place(client, contact) -> str:

@@ -9,10 +9,10 @@ from sqlalchemy import insert, select
 
 from kernel.db import db
 from kernel.outbox import OutboxMessage
+from plugins.contactcenter.models import Referral
 from plugins.directory import index
 from plugins.directory.hours import hours_text
 from plugins.directory.models import schedules
-from plugins.contactcenter.models import Referral
 from tests.contactcenter.helpers import make_contact, make_profile, make_resource, make_term
 
 WEEKDAYS_LUNCH = {"byday": "MO,TU,WE,TH,FR", "opens_at": "11:00", "closes_at": "13:00"}

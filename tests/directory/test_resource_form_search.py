@@ -4,9 +4,9 @@ service type, language, area, phone and opening hours, and its page tells the ho
 
 from kernel.db import db
 from plugins.directory.models import Resource
+from tests.contactcenter.helpers import make_resource, make_term
 from tests.directory.helpers import names_in, search
 from tests.directory.test_resource_form_edit import agency, full_form
-from tests.contactcenter.helpers import make_resource, make_term
 
 MONDAY_NOON, MONDAY_EVENING, SATURDAY_TEN = "2031-01-06T12:00", "2031-01-06T18:00", "2031-01-11T10:00"
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from kernel.db import db
 from plugins.directory.models import Resource, Site, phones, schedules
-from tests.directory.test_resource_form_edit import agency, full_form
 from tests.contactcenter.helpers import make_resource, make_term
+from tests.directory.test_resource_form_edit import agency, full_form
 
 BAD = {"phone-0-number": "12", "hours-0-opens": "25:00", "hours-1-closes": "08:00",
        "location-new-latitude": "95", "location-new-longitude": "abc", "closure-0-to": "2031-12-01"}

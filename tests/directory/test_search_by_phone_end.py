@@ -6,8 +6,8 @@ from sqlalchemy import insert
 from kernel.db import db
 from plugins.directory.models import phones
 from plugins.directory.search import phone_digits
-from tests.directory.helpers import names_in, search
 from tests.contactcenter.helpers import make_resource, make_term
+from tests.directory.helpers import names_in, search
 
 
 def with_phone(name, number, term):

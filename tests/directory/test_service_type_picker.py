@@ -6,8 +6,8 @@ import re
 
 from kernel.db import db
 from plugins.directory import index
-from tests.directory.helpers import names_in
 from tests.contactcenter.helpers import make_contact, make_line, make_profile, make_resource, make_term
+from tests.directory.helpers import names_in
 
 
 def options(page: str) -> list[tuple[str, str]]:

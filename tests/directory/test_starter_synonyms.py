@@ -10,8 +10,8 @@ from plugins.directory import index
 from plugins.directory.cli import load_synonyms
 from plugins.directory.models import synonym_groups
 from plugins.directory.starter_synonyms import STARTER_GROUPS
-from tests.directory.helpers import names_in, search
 from tests.contactcenter.helpers import make_resource
+from tests.directory.helpers import names_in, search
 
 
 def groups() -> list[str]:
