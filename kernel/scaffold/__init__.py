@@ -90,7 +90,7 @@ def create_plugin(name: str, directory: Path) -> Path:
     if problem:
         raise ScaffoldError(problem)
     names = names_for(name)
-    project = Path(directory) / names.dist
+    project = Path(directory).resolve() / names.dist  # absolute: pybabel and the migration run elsewhere
     if project.exists():
         raise ScaffoldError(f"{project} already exists: choose another directory or remove it")
     _render_files(project, names)

@@ -49,6 +49,16 @@ def test_an_existing_folder_is_not_overwritten(tmp_path):
     assert list((tmp_path / "passerelle-bike-loans").iterdir()) == []
 
 
+def test_the_default_directory_is_where_the_command_is_typed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    result = new_plugin(NAME)
+
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "passerelle-bike-loans" / "bike_loans" / "translations" / "fr" / "LC_MESSAGES"
+            / "messages.po").is_file()
+
+
 def run(*command, cwd=None, env=None):
     result = subprocess.run([str(part) for part in command], cwd=cwd, env=env, capture_output=True, text=True,
                             check=False, timeout=600)
