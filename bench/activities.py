@@ -94,7 +94,7 @@ def ensure_data(bench: Bench) -> None:
 def calendar_month(bench: Bench):
     """Issue 5: the calendar's month view with 5,000 activities, p95 of the server time."""
     ensure_data(bench)
-    path = "/calendar/events?" + urllib.parse.urlencode(VIEW)
+    path = "/activities/calendar/events?" + urllib.parse.urlencode(VIEW)
     events = bench.opener.open(bench.base + path).read().count(b'"kind"')
     if events < IN_MONTH:
         raise RuntimeError(f"the month view shows {events} events, expected at least {IN_MONTH}")

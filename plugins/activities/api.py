@@ -20,7 +20,7 @@ def _user_ids(values) -> set[int] | None:
     return set(values)
 
 
-@api.route("/calendar/events")
+@api.route("/activities/calendar/events")
 @api_operation("Calendar events of a period", tags=["Calendar"], query=PeriodSchema,
                responses={200: EventsSchema, 422: None},
                description="The calls, meetings and tasks of the period, in the user's time zone.")
@@ -58,7 +58,7 @@ def meeting_invitees(meeting_id):
     return jsonify(invitees=sorted(meetings.invited_ids(meeting.id)))
 
 
-@api.route("/calendar/sharing", methods=["GET", "PUT"])
+@api.route("/activities/calendar/sharing", methods=["GET", "PUT"])
 @api_operation("Who sees the user's calendar", method="GET", tags=["Calendar"], responses={200: SharingSchema})
 @api_operation("Share the user's calendar", method="PUT", tags=["Calendar"], request=SharingSchema,
                responses={200: SharingSchema, 422: None})

@@ -13,7 +13,7 @@ bp = Blueprint("cvs", __name__)
 SHOWN = 500
 
 
-@bp.route("/cvs/")
+@bp.route("/activities/cvs/")
 @require("documents.view")
 def cv_list():
     documents = db.session.scalars(
@@ -39,3 +39,6 @@ def cv_rows(documents: list) -> list[dict]:
         clients = {client.id: client for client in db.session.scalars(
             client_entity.active().where(model.id.in_(set(client_of.values()))))}
     return [{"document": document, "client": clients.get(client_of.get(document.id))} for document in documents]
+
+
+bp.add_url_rule("/cvs/", endpoint="former_cv_list", redirect_to="/activities/cvs/")  # before issue 17's move

@@ -136,7 +136,7 @@ def status_refused(message: str, status: int):
 
 # -- calendar ----------------------------------------------------------------------------------
 
-@bp.route("/calendar")
+@bp.route("/activities/calendar")
 @require("activities.view")
 def calendar_page():
     colleagues = users_by_id(calendar.visible_owner_ids(current_user.id) - {current_user.id})
@@ -147,7 +147,7 @@ def calendar_page():
                            colleagues=sorted(colleagues.values(), key=lambda user: user.name))
 
 
-@bp.route("/calendar/events")
+@bp.route("/activities/calendar/events")
 @require("activities.view")
 def calendar_events():
     try:
@@ -160,7 +160,7 @@ def calendar_events():
 KIND_ENTITIES = {"call": "call", "meeting": "meeting", "task": "task"}
 
 
-@bp.route("/calendar/move", methods=["POST"])
+@bp.route("/activities/calendar/move", methods=["POST"])
 @require("activities.edit")
 def calendar_move():
     kind = request.form.get("kind", "")
@@ -187,7 +187,7 @@ def calendar_move():
     return jsonify(version=record.version)
 
 
-@bp.route("/calendar/sharing", methods=["GET", "POST"])
+@bp.route("/activities/calendar/sharing", methods=["GET", "POST"])
 @require("activities.view")
 def calendar_sharing():
     if request.method == "POST":
@@ -208,7 +208,7 @@ def back_to_sharing():
     return redirect(safe_next(target) if target else url_for("activities.calendar_sharing"))
 
 
-@bp.route("/calendar/token", methods=["POST"])
+@bp.route("/activities/calendar/token", methods=["POST"])
 @require("activities.view")
 def regenerate_token():
     calendar.new_token(current_user.id)
@@ -217,7 +217,7 @@ def regenerate_token():
     return back_to_sharing()
 
 
-@bp.route("/calendar/<token>.ics")
+@bp.route("/activities/calendar/<token>.ics")
 def ical_feed(token):
     user_id = calendar.user_id_for_token(token)
     user = db.session.get(User, user_id) if user_id else None
@@ -357,5 +357,11 @@ def duration_text(meeting) -> str:
     minutes = int((meeting.end - meeting.start).total_seconds() // 60)
     return _("%(hours)d h %(minutes)02d", hours=minutes // 60, minutes=minutes % 60)
 
+
+# Addresses people keep (a bookmarked calendar, the iCal feeds their phones subscribe to) from before
+# the calendar moved under the plugin's prefix (issue 17): permanent redirects.
+for endpoint, former in (("former_calendar", "/calendar"), ("former_sharing", "/calendar/sharing"),
+                         ("former_ical_feed", "/calendar/<token>.ics")):
+    bp.add_url_rule(former, endpoint=endpoint, redirect_to="/activities" + former)
 
 __all__ = ["bp"]

@@ -1,6 +1,6 @@
 """Employment assistance (SAE, "service d'aide à l'emploi"): case files with their barriers,
 action plan, placements and follow-ups, a "My caseload" dashlet, report columns and standard
-reports, and the office-visit registration form staff open at ``/registration`` for walk-in
+reports, and the office-visit registration form staff open at ``/sae/registration`` for walk-in
 visitors.
 
 Case files are for the SAE team only: supervisors and administrators by role, and the staff an

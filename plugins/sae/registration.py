@@ -72,7 +72,7 @@ def render_form(values: dict, errors: dict, status: int = 200):
                            language_choices=language_choices(), kiosk_lang=kiosk_language()), status
 
 
-@bp.route("/registration", methods=["GET", "POST"])
+@bp.route("/sae/registration", methods=["GET", "POST"])
 @login_required
 @require("sae.registration")
 def registration():
@@ -97,7 +97,7 @@ def registration():
         return redirect(url_for("sae.registration_thanks"))
 
 
-@bp.route("/registration/start", methods=["POST"])
+@bp.route("/sae/registration/start", methods=["POST"])
 @login_required
 @require("sae.registration")
 def registration_start():
@@ -106,7 +106,7 @@ def registration_start():
     return redirect(url_for("sae.registration"))
 
 
-@bp.route("/registration/thanks")
+@bp.route("/sae/registration/thanks")
 @login_required
 def registration_thanks():
     if not session.get(KIOSK):
@@ -116,7 +116,7 @@ def registration_thanks():
                                kiosk_lang=kiosk_language())
 
 
-@bp.route("/registration/language/<language>")
+@bp.route("/sae/registration/language/<language>")
 @login_required
 def registration_language(language):
     if language in KIOSK_LANGUAGES:
@@ -124,7 +124,7 @@ def registration_language(language):
     return redirect(url_for("sae.registration"))
 
 
-@bp.route("/registration/exit", methods=["GET", "POST"])
+@bp.route("/sae/registration/exit", methods=["GET", "POST"])
 @login_required
 def registration_exit():
     """Leaving the kiosk takes the password of the staff member who opened it."""
@@ -204,3 +204,7 @@ def notify_on_duty(visit, values: dict, is_new: bool) -> None:
                    if is_new else
                    _l("A client is at the front desk: %(name)s (%(reason)s)", name=name, reason=reason_text))
         notify(user, "sae_visit", message, entity="visit", record=visit)
+
+
+# The front desk's tablet has the form's former address bookmarked (before issue 17's move).
+bp.add_url_rule("/registration", endpoint="former_registration", redirect_to="/sae/registration")

@@ -23,7 +23,7 @@ def test_schedule_a_call_a_meeting_and_a_task_then_see_them_in_the_calendar(staf
         "due_date": "2026-11-05", "priority": "high", "related_to": f"client:{person.id}",
         "assigned_user_id": staff.id})
     assert task.status_code == 201, task.json
-    calendar = api.get("/api/v1/calendar/events", headers=headers, query_string=WEEK).json
+    calendar = api.get("/api/v1/activities/calendar/events", headers=headers, query_string=WEEK).json
     assert calendar["timezone"] == "America/Iqaluit"
     starts = {event["title"]: event["start"] for event in calendar["events"]}
     assert starts == {"Appel de suivi avec M. Dupont": "2026-11-03T10:00:00", "Préparer son CV": "2026-11-04T09:00:00",
@@ -53,7 +53,7 @@ def test_invite_colleagues_to_a_meeting(staff, make_user, readonly, token_for, a
     assert api.put(path, headers=token_for(staff), json={"invitees": "Colette"}).status_code == 422
     assert api.get("/api/v1/meetings/99999/invitees", headers=token_for(staff)).status_code == 404
     # the invited colleague sees the meeting in their calendar
-    events = api.get("/api/v1/calendar/events", headers=token_for(colleague), query_string=WEEK).json["events"]
+    events = api.get("/api/v1/activities/calendar/events", headers=token_for(colleague), query_string=WEEK).json["events"]
     assert [event["title"] for event in events] == ["Bilan"]
 
 
@@ -62,16 +62,16 @@ def test_share_my_calendar_with_a_chosen_colleague(staff, make_user, token_for, 
     viewer = make_user("staff", name="Viewer")
     create("call", {"subject": "Appel partagé", "start": "2026-11-03T15:00:00Z", "duration_hours": 0,
                     "duration_minutes": 30, "assigned_user_id": staff.id}, staff)
-    assert api.get("/api/v1/calendar/sharing", headers=token_for(staff)).json == {"sharing": "nobody", "viewers": []}
-    assert api.get("/api/v1/calendar/events", headers=token_for(viewer), query_string=WEEK).json["events"] == []
-    shared = api.put("/api/v1/calendar/sharing", headers=token_for(staff),
+    assert api.get("/api/v1/activities/calendar/sharing", headers=token_for(staff)).json == {"sharing": "nobody", "viewers": []}
+    assert api.get("/api/v1/activities/calendar/events", headers=token_for(viewer), query_string=WEEK).json["events"] == []
+    shared = api.put("/api/v1/activities/calendar/sharing", headers=token_for(staff),
                      json={"sharing": "chosen", "viewers": [viewer.id]})
     assert shared.json == {"sharing": "chosen", "viewers": [viewer.id]}
-    events = api.get("/api/v1/calendar/events", headers=token_for(viewer), query_string=WEEK).json["events"]
+    events = api.get("/api/v1/activities/calendar/events", headers=token_for(viewer), query_string=WEEK).json["events"]
     assert [event["title"] for event in events] == ["Appel partagé"]
-    mine = api.get("/api/v1/calendar/events", headers=token_for(viewer), query_string=dict(WEEK, owner="me"))
+    mine = api.get("/api/v1/activities/calendar/events", headers=token_for(viewer), query_string=dict(WEEK, owner="me"))
     assert mine.json["events"] == []
-    refused = api.put("/api/v1/calendar/sharing", headers=token_for(staff), json={"sharing": "all"})
+    refused = api.put("/api/v1/activities/calendar/sharing", headers=token_for(staff), json={"sharing": "all"})
     assert refused.status_code == 422
-    assert api.get("/api/v1/calendar/events", headers=token_for(staff)).status_code == 422
-    assert api.get("/api/v1/calendar/events", query_string=WEEK).status_code == 401
+    assert api.get("/api/v1/activities/calendar/events", headers=token_for(staff)).status_code == 422
+    assert api.get("/api/v1/activities/calendar/events", query_string=WEEK).status_code == 401

@@ -20,10 +20,10 @@ def test_feed_holds_my_activities_in_their_colours(staff, staff_client):
     call_for(staff, "Mon appel")
     create("meeting", {"subject": "Ma réunion", "start": "2026-05-06T10:00:00Z", "end": "2026-05-06T11:00:00Z"}, staff)
     create("task", {"subject": "Ma tâche", "status": "not_started", "due_date": "2026-05-07"}, staff)
-    events = staff_client.get("/calendar/events", query_string=PERIOD).json
+    events = staff_client.get("/activities/calendar/events", query_string=PERIOD).json
     kinds = {event["title"]: event["kind"] for event in events}
     assert kinds == {"Mon appel": "call", "Ma réunion": "meeting", "Ma tâche": "task"}
-    page = staff_client.get("/calendar").get_data(as_text=True)
+    page = staff_client.get("/activities/calendar").get_data(as_text=True)
     colours = json.loads(re.search(r"data-colours='([^']+)'", page).group(1))
     assert set(colours) == {"call", "meeting", "task"} and len(set(colours.values())) == 3
     urls = json.loads(re.search(r"data-record-urls='([^']+)'", page).group(1))
@@ -35,22 +35,22 @@ def test_shared_and_unshared_colleagues(staff, make_user, login_as, staff_client
     secretive = make_user("staff", name="Secretive")
     call_for(sharing, "Appel partagé")
     call_for(secretive, "Appel privé")
-    login_as(sharing).post("/calendar/sharing", data={"sharing": "chosen", "viewers": [str(staff.id)]})
-    login_as(secretive).post("/calendar/sharing", data={"sharing": "chosen", "viewers": []})
-    titles = {event["title"] for event in staff_client.get("/calendar/events", query_string=PERIOD).json}
+    login_as(sharing).post("/activities/calendar/sharing", data={"sharing": "chosen", "viewers": [str(staff.id)]})
+    login_as(secretive).post("/activities/calendar/sharing", data={"sharing": "chosen", "viewers": []})
+    titles = {event["title"] for event in staff_client.get("/activities/calendar/events", query_string=PERIOD).json}
     assert "Appel partagé" in titles and "Appel privé" not in titles
 
 
 def test_drag_reschedules_with_the_version(staff, staff_client):
     call = call_for(staff, "Appel")
-    moved = staff_client.post("/calendar/move", data={
+    moved = staff_client.post("/activities/calendar/move", data={
         "kind": "call", "id": call.id, "version": call.version,
         "start": "2026-05-06T15:00:00Z", "end": "2026-05-06T16:15:00Z"})
     assert moved.status_code == 200
     db.session.expire_all()
     call = db.session.get(Call, call.id)
     assert call.start == datetime(2026, 5, 6, 15, 0) and call.total_minutes == 75
-    stale = staff_client.post("/calendar/move", data={
+    stale = staff_client.post("/activities/calendar/move", data={
         "kind": "call", "id": call.id, "version": 1, "start": "2026-05-07T15:00:00Z"})
     assert stale.status_code == 409
 
@@ -58,7 +58,7 @@ def test_drag_reschedules_with_the_version(staff, staff_client):
 def test_resize_a_meeting(staff, staff_client):
     meeting = create("meeting", {"subject": "R", "start": "2026-05-06T10:00:00Z", "end": "2026-05-06T11:00:00Z"},
                      staff)
-    response = staff_client.post("/calendar/move", data={
+    response = staff_client.post("/activities/calendar/move", data={
         "kind": "meeting", "id": meeting.id, "version": meeting.version,
         "start": "2026-05-06T10:00:00Z", "end": "2026-05-06T12:00:00Z"})
     assert response.status_code == 200
@@ -74,11 +74,11 @@ def test_click_a_slot_prefills_the_create_form(staff_client):
 def test_shared_with_everyone_and_read_only_cannot_move(staff, readonly, make_user, login_as):
     open_book = make_user("staff", name="Open")
     call = call_for(open_book, "Appel public")
-    login_as(open_book).post("/calendar/sharing", data={"sharing": "everyone"})
+    login_as(open_book).post("/activities/calendar/sharing", data={"sharing": "everyone"})
     reader = login_as(readonly)
-    titles = {event["title"] for event in reader.get("/calendar/events", query_string=PERIOD).json}
+    titles = {event["title"] for event in reader.get("/activities/calendar/events", query_string=PERIOD).json}
     assert "Appel public" in titles
-    refused = reader.post("/calendar/move", data={"kind": "call", "id": call.id, "version": 1,
+    refused = reader.post("/activities/calendar/move", data={"kind": "call", "id": call.id, "version": 1,
                                                   "start": "2026-05-07T15:00:00Z"})
     assert refused.status_code == 403
 
@@ -88,17 +88,17 @@ def test_sharing_is_set_in_my_profile(staff, make_user, staff_client, login_as):
     profile = staff_client.get("/profile/").get_data(as_text=True)
     assert 'id="profile-calendar-sharing"' in profile and "Who may see my calendar" in profile
     assert "Colette Collègue" in profile and "Make my private address" in profile
-    saved = staff_client.post("/calendar/sharing", data={
+    saved = staff_client.post("/activities/calendar/sharing", data={
         "sharing": "chosen", "viewers": [str(colleague.id)], "next": "/profile/"})
     assert saved.status_code == 302 and saved.headers["Location"].endswith("/profile/")
     call_for(staff, "Appel visible")
-    titles = {event["title"] for event in login_as(colleague).get("/calendar/events", query_string=PERIOD).json}
+    titles = {event["title"] for event in login_as(colleague).get("/activities/calendar/events", query_string=PERIOD).json}
     assert titles == {"Appel visible"}
-    made = staff_client.post("/calendar/token", data={"next": "/profile/"})
+    made = staff_client.post("/activities/calendar/token", data={"next": "/profile/"})
     assert made.headers["Location"].endswith("/profile/")
     profile = staff_client.get("/profile/").get_data(as_text=True)
-    assert re.search(r'value="http://[^"]+/calendar/[A-Za-z0-9_-]+\.ics"', profile)
-    assert staff_client.post("/calendar/sharing", data={"sharing": "everyone", "next": "https://evil.example/"}
+    assert re.search(r'value="http://[^"]+/activities/calendar/[A-Za-z0-9_-]+\.ics"', profile)
+    assert staff_client.post("/activities/calendar/sharing", data={"sharing": "everyone", "next": "https://evil.example/"}
                              ).headers["Location"].endswith("/")
 
 
@@ -114,7 +114,7 @@ def test_no_calendar_in_the_profile_when_activities_are_disabled(make_app, make_
 def test_a_long_meeting_begun_before_the_period_is_shown(staff, staff_client):
     create("meeting", {"subject": "Stage intensif", "start": "2026-04-20T13:00:00Z", "end": "2026-05-06T21:00:00Z",
                        "assigned_user_id": staff.id}, staff)
-    titles = {event["title"] for event in staff_client.get("/calendar/events", query_string=PERIOD).json}
+    titles = {event["title"] for event in staff_client.get("/activities/calendar/events", query_string=PERIOD).json}
     assert titles == {"Stage intensif"}
 
 
@@ -124,12 +124,12 @@ def test_choose_whose_activities_the_calendar_shows(staff, make_user, login_as, 
     call_for(staff, "Mon appel")
     call_for(sharing, "Appel partagé")
     call_for(secretive, "Appel privé")
-    login_as(sharing).post("/calendar/sharing", data={"sharing": "everyone"})
-    page = staff_client.get("/calendar").get_data(as_text=True)
+    login_as(sharing).post("/activities/calendar/sharing", data={"sharing": "everyone"})
+    page = staff_client.get("/activities/calendar").get_data(as_text=True)
     assert f'<option value="{sharing.id}">Sharing Colleague</option>' in page and "Secretive" not in page
 
     def titles(owner):
-        events = staff_client.get("/calendar/events", query_string=dict(PERIOD, owner=owner)).json
+        events = staff_client.get("/activities/calendar/events", query_string=dict(PERIOD, owner=owner)).json
         return {event["title"] for event in events}
 
     assert titles("") == {"Mon appel", "Appel partagé"}
@@ -139,6 +139,6 @@ def test_choose_whose_activities_the_calendar_shows(staff, make_user, login_as, 
 
 
 def test_the_page_lets_only_editors_drag(staff_client, readonly, login_as):
-    assert 'data-may-edit="1"' in staff_client.get("/calendar").get_data(as_text=True)
-    page = login_as(readonly).get("/calendar").get_data(as_text=True)
+    assert 'data-may-edit="1"' in staff_client.get("/activities/calendar").get_data(as_text=True)
+    page = login_as(readonly).get("/activities/calendar").get_data(as_text=True)
     assert 'data-may-edit="0"' in page and 'data-may-create="0"' in page

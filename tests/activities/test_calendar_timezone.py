@@ -17,7 +17,7 @@ def meeting_at_14_utc(user):
 
 
 def events_by_title(client, period=WEEK):
-    return {event["title"]: event for event in client.get("/calendar/events", query_string=period).json}
+    return {event["title"]: event for event in client.get("/activities/calendar/events", query_string=period).json}
 
 
 def test_events_are_given_in_the_default_zone(staff, staff_client):
@@ -28,7 +28,7 @@ def test_events_are_given_in_the_default_zone(staff, staff_client):
     assert events["Comité"]["start"] == "2026-11-05T09:00:00"
     assert events["Comité"]["end"] == "2026-11-05T10:30:00"
     assert events["Dossier"]["start"] == "2026-11-06" and events["Dossier"]["allDay"] is True
-    page = staff_client.get("/calendar").get_data(as_text=True)
+    page = staff_client.get("/activities/calendar").get_data(as_text=True)
     assert 'data-timezone="America/Iqaluit"' in page
 
 
@@ -39,7 +39,7 @@ def test_a_colleague_in_another_zone_sees_the_same_instant_in_theirs(staff, make
     paris_client = login_as(paris)
     period = dict(WEEK, timeZone="Europe/Paris")
     assert events_by_title(paris_client, period)["Comité"]["start"] == "2026-11-05T15:00:00"
-    assert 'data-timezone="Europe/Paris"' in paris_client.get("/calendar").get_data(as_text=True)
+    assert 'data-timezone="Europe/Paris"' in paris_client.get("/activities/calendar").get_data(as_text=True)
 
 
 def test_the_period_asked_is_read_in_the_user_zone(staff, staff_client):
@@ -55,7 +55,7 @@ def test_the_period_asked_is_read_in_the_user_zone(staff, staff_client):
 
 def test_dragging_stores_the_utc_time_of_the_wall_clock_time(staff, staff_client):
     meeting = meeting_at_14_utc(staff)
-    moved = staff_client.post("/calendar/move", data={
+    moved = staff_client.post("/activities/calendar/move", data={
         "kind": "meeting", "id": meeting.id, "version": meeting.version, "start": "2026-11-06T10:00:00"})
     assert moved.status_code == 200, moved.json
     db.session.expire_all()
@@ -67,7 +67,7 @@ def test_resizing_a_call_in_paris_time(make_user, login_as):
     paris = make_user("staff", name="Paris", timezone="Europe/Paris")
     call = create("call", {"subject": "Appel", "start": "2026-11-05T14:00:00Z", "duration_hours": 0,
                            "duration_minutes": 30, "assigned_user_id": paris.id}, paris)
-    response = login_as(paris).post("/calendar/move", data={
+    response = login_as(paris).post("/activities/calendar/move", data={
         "kind": "call", "id": call.id, "version": call.version,
         "start": "2026-11-05T15:00:00", "end": "2026-11-05T16:45:00"})
     assert response.status_code == 200
@@ -89,7 +89,7 @@ def test_a_meeting_created_from_a_clicked_slot_is_stored_in_utc(staff, staff_cli
 
 def test_dropping_a_meeting_on_a_day_keeps_its_time_and_length(staff, staff_client):
     meeting = meeting_at_14_utc(staff)
-    moved = staff_client.post("/calendar/move", data={
+    moved = staff_client.post("/activities/calendar/move", data={
         "kind": "meeting", "id": meeting.id, "version": meeting.version, "start": "2026-11-12", "end": "2026-11-13"})
     assert moved.status_code == 200, moved.json
     db.session.expire_all()

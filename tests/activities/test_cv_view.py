@@ -37,7 +37,7 @@ def rows(page: str) -> list[str]:
 ])
 def test_the_cv_list_shows_client_date_and_cv_up_to_date(make_user, login_as, cvs, language, expected):
     browser = login_as(make_user("staff", email=f"cv-{language}@example.org", language=language))
-    page = browser.get("/cvs/").get_data(as_text=True)
+    page = browser.get("/activities/cvs/").get_data(as_text=True)
     assert rows(page) == expected
     assert f'href="/clients/{cvs[0].id}"' in page
     assert "Contrat Aputi" not in page
@@ -45,7 +45,7 @@ def test_the_cv_list_shows_client_date_and_cv_up_to_date(make_user, login_as, cv
 
 def test_the_sidebar_has_a_cv_entry(staff_client, cvs):
     sidebar = re.search(r'id="module-list".*?</ul>\s*</nav>', staff_client.get("/").get_data(as_text=True), re.S)
-    assert re.search(r'<a class="module-link" href="/cvs/">.*?CVs</a>', sidebar.group(0))
+    assert re.search(r'<a class="module-link" href="/activities/cvs/">.*?CVs</a>', sidebar.group(0))
 
 
 def test_without_the_documents_permission_it_is_refused(make_user, login_as, monkeypatch):
@@ -54,4 +54,4 @@ def test_without_the_documents_permission_it_is_refused(make_user, login_as, mon
     user = make_user("staff", email="nodocs@example.org")
     can = User.can
     monkeypatch.setattr(User, "can", lambda self, permission: permission != "documents.view" and can(self, permission))
-    assert login_as(user).get("/cvs/").status_code == 403
+    assert login_as(user).get("/activities/cvs/").status_code == 403

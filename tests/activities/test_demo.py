@@ -34,7 +34,7 @@ def test_demo_activities_are_related_to_demo_records_and_users(app):
     monday = today - timedelta(days=today.weekday())
     period = {"start": (monday - timedelta(days=7)).isoformat() + "T00:00:00",
               "end": (monday + timedelta(days=14)).isoformat() + "T00:00:00"}
-    events = client.get("/calendar/events", query_string=period).json
+    events = client.get("/activities/calendar/events", query_string=period).json
     assert {event["kind"] for event in events} == {"call", "meeting", "task"}
     # the supervisor shares with everyone: the staff member sees some of their activities too
     owners = {row.assigned_user_id for row in db.session.scalars(select(Call).where(

@@ -10,8 +10,8 @@ from tests.activities.helpers import create
 
 
 def feed_path(client) -> str:
-    page = client.get("/calendar/sharing").get_data(as_text=True)
-    return re.search(r'(/calendar/[A-Za-z0-9_-]+\.ics)', page).group(1)
+    page = client.get("/activities/calendar/sharing").get_data(as_text=True)
+    return re.search(r'(/activities/calendar/[A-Za-z0-9_-]+\.ics)', page).group(1)
 
 
 def test_feed_lists_my_calls_and_meetings(staff, staff_client, app):
@@ -26,6 +26,6 @@ def test_feed_lists_my_calls_and_meetings(staff, staff_client, app):
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     summaries = {str(event["summary"]) for event in Calendar.from_ical(response.data).walk("VEVENT")}
     assert summaries == {"Appel iCal", "Réunion iCal"}
-    staff_client.post("/calendar/token")
+    staff_client.post("/activities/calendar/token")
     assert anonymous.get(path).status_code == 404
     assert anonymous.get(feed_path(staff_client)).status_code == 200

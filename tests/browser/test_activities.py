@@ -65,7 +65,7 @@ def test_drag_a_task_card_to_another_column(live_app, live_server, live_user, pa
 def test_create_a_meeting_by_clicking_a_calendar_slot(live_app, live_server, live_user, page, browser_errors):
     live_user("staff", email="calendar@example.org")
     log_in(page, live_server, "calendar@example.org")
-    page.goto(f"{live_server}/calendar")
+    page.goto(f"{live_server}/activities/calendar")
     expect(page.locator(".fc-timegrid")).to_be_visible()
     page.locator('.fc-timegrid-slot-lane[data-time="10:00:00"]').click()
     expect(page).to_have_url(re.compile(r"/meetings/new\?status=planned&start=\d{4}-\d\d-\d\dT10%3A00"))

@@ -56,7 +56,7 @@ def test_the_calendar_uses_the_user_zone_not_the_browser_zone(live_app, live_ser
     context, page, errors = tokyo_page(browser)
     try:
         log_in(page, live_server, "zone@example.org")
-        page.goto(f"{live_server}/calendar")
+        page.goto(f"{live_server}/activities/calendar")
         event = page.locator(".fc-timegrid-event", has_text="Comité du matin")
         expect(event).to_be_visible()
         expect(event.locator(".fc-event-time")).to_have_text(re.compile(r"^9:00\s*-\s*10:30$"))
@@ -71,7 +71,7 @@ def test_the_calendar_uses_the_user_zone_not_the_browser_zone(live_app, live_ser
         page.mouse.down()
         page.mouse.move(x, y + 10, steps=5)
         page.mouse.move(x, y + (eleven["y"] - nine["y"]), steps=20)
-        with page.expect_response(lambda response: "/calendar/move" in response.url) as moved:
+        with page.expect_response(lambda response: "/activities/calendar/move" in response.url) as moved:
             page.mouse.up()
         assert moved.value.ok
         expect(event.locator(".fc-event-time")).to_have_text(re.compile(r"^11:00\s*-\s*12:30$"))
@@ -107,7 +107,7 @@ def test_show_one_colleague_shared_calendar(live_app, live_server, live_user, pa
         db.session.commit()
         db.session.remove()
     log_in(page, live_server, "me@example.org")
-    page.goto(f"{live_server}/calendar")
+    page.goto(f"{live_server}/activities/calendar")
     mine, hers = page.locator(".fc-event", has_text="Ma réunion"), page.locator(".fc-event", has_text="Réunion de Colette")
     expect(mine).to_be_visible()
     expect(hers).to_be_visible()
@@ -123,7 +123,7 @@ def test_show_one_colleague_shared_calendar(live_app, live_server, live_user, pa
 def test_drag_over_slots_to_create_a_longer_meeting(live_app, live_server, live_user, page, browser_errors):
     live_user("staff", email="slots@example.org")
     log_in(page, live_server, "slots@example.org")
-    page.goto(f"{live_server}/calendar")
+    page.goto(f"{live_server}/activities/calendar")
     page.locator('.fc-timegrid-slot-lane[data-time="16:00:00"]').scroll_into_view_if_needed()
     first = page.locator('.fc-timegrid-slot-lane[data-time="14:00:00"]').bounding_box()
     last = page.locator('.fc-timegrid-slot-lane[data-time="15:00:00"]').bounding_box()

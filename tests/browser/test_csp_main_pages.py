@@ -102,7 +102,7 @@ def test_the_main_pages_of_each_module_break_no_rule_of_the_policy(live_app, liv
     expect(page.locator(".ts-wrapper").first).to_be_visible()  # Tom Select pickers are on
     check(page, violations)
 
-    page.goto(f"{live_server}/calendar")
+    page.goto(f"{live_server}/activities/calendar")
     expect(page.locator(".fc-timegrid")).to_be_visible()
     colour = page.locator('[data-legend="meeting"]').evaluate("swatch => getComputedStyle(swatch).color")
     assert colour == "rgb(31, 95, 168)"  # the meetings' colour, set by calendar.js
@@ -130,7 +130,7 @@ def test_the_main_pages_of_each_module_break_no_rule_of_the_policy(live_app, liv
     expect(page.locator("#resource-results")).to_be_visible()
     check(page, violations)
 
-    page.goto(f"{live_server}/registration")
+    page.goto(f"{live_server}/sae/registration")
     page.locator("#start-kiosk").click()
     expect(page.locator(".kiosk-submit")).to_be_visible()
     page.locator(".kiosk-submit").click()  # nothing filled in: the errors come back, and take the focus

@@ -67,7 +67,7 @@ def test_a_french_user_sees_no_english_and_no_seconds(live_app, live_server, liv
 
     modules = page.locator("#sidebar a[href]").evaluate_all("links => links.map(link => link.href)")
     assert len(modules) > 5, modules
-    pages = [*dict.fromkeys(modules), f"{live_server}/clients/{client_id}", f"{live_server}/calendar",
+    pages = [*dict.fromkeys(modules), f"{live_server}/clients/{client_id}", f"{live_server}/activities/calendar",
              f"{live_server}/contactcenter/contacts/{contact_id}", f"{live_server}/resources/search"]
     for address in pages:
         page.goto(address)

@@ -48,7 +48,7 @@ def phone(browser, live_server, live_user):
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_the_calendar_fits_a_phone(phone, live_server, language):
     page = phone(language)
-    page.goto(f"{live_server}/calendar")
+    page.goto(f"{live_server}/activities/calendar")
     expect(page.locator(".fc-toolbar-title")).to_be_visible()
     for view in VIEWS[language]:
         page.locator(".fc-toolbar").get_by_role("button", name=view, exact=True).click()

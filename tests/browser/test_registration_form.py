@@ -55,7 +55,7 @@ def tablet(browser):
 
 def open_the_form(page, live_server, email):
     page.set_default_timeout(TIMEOUT)
-    page.goto(f"{live_server}/registration")
+    page.goto(f"{live_server}/sae/registration")
     page.locator("#email").fill(email)
     page.locator("#password").fill(TEST_PASSWORD)
     page.locator("form button[type=submit]").click()

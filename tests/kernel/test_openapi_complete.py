@@ -209,19 +209,19 @@ def test_the_calendars_answers_fit_the_document(app, spec, admin, make_user, tok
         "assigned_user_id": admin.id})
     assert meeting.status_code == 201, meeting.get_json()
     meeting_id = meeting.get_json()["id"]
-    events = client.get("/api/v1/calendar/events?start=2026-03-01&end=2026-04-01", headers=headers)
-    assert [event["title"] for event in assert_fits(spec, "/api/v1/calendar/events", "get", events)["events"]] == [
+    events = client.get("/api/v1/activities/calendar/events?start=2026-03-01&end=2026-04-01", headers=headers)
+    assert [event["title"] for event in assert_fits(spec, "/api/v1/activities/calendar/events", "get", events)["events"]] == [
         "Intake"]
-    assert_fits(spec, "/api/v1/calendar/events", "get", client.get("/api/v1/calendar/events", headers=headers))
+    assert_fits(spec, "/api/v1/activities/calendar/events", "get", client.get("/api/v1/activities/calendar/events", headers=headers))
     invitees = f"/api/v1/meetings/{meeting_id}/invitees"
     put = client.put(invitees, headers=headers, json={"invitees": [colleague.id]})
     assert assert_fits(spec, "/api/v1/meetings/{meeting_id}/invitees", "put", put) == {"invitees": [colleague.id]}
     assert_fits(spec, "/api/v1/meetings/{meeting_id}/invitees", "get", client.get(invitees, headers=headers))
     assert_fits(spec, "/api/v1/meetings/{meeting_id}/invitees", "put",
                 client.put(invitees, headers=headers, json={"invitees": "everyone"}))
-    shared = client.put("/api/v1/calendar/sharing", headers=headers, json={"sharing": "chosen", "viewers": [colleague.id]})
-    assert assert_fits(spec, "/api/v1/calendar/sharing", "put", shared) == {"sharing": "chosen", "viewers": [colleague.id]}
-    assert_fits(spec, "/api/v1/calendar/sharing", "get", client.get("/api/v1/calendar/sharing", headers=headers))
+    shared = client.put("/api/v1/activities/calendar/sharing", headers=headers, json={"sharing": "chosen", "viewers": [colleague.id]})
+    assert assert_fits(spec, "/api/v1/activities/calendar/sharing", "put", shared) == {"sharing": "chosen", "viewers": [colleague.id]}
+    assert_fits(spec, "/api/v1/activities/calendar/sharing", "get", client.get("/api/v1/activities/calendar/sharing", headers=headers))
 
 
 def test_the_directory_search_and_the_tokens_answers_fit_the_document(app, spec, admin, token_for):
@@ -264,7 +264,7 @@ def test_a_disabled_plugins_routes_and_records_are_not_in_the_document(make_app)
         validate(spec)
         assert documented_paths(spec) == rule_paths(app)
     assert "/api/v1/clients" in spec["paths"] and "Client" in spec["components"]["schemas"]
-    for gone in ("/api/v1/directory/search", "/api/v1/calendar/events", "/api/v1/contactcenter/incoming",
+    for gone in ("/api/v1/directory/search", "/api/v1/activities/calendar/events", "/api/v1/contactcenter/incoming",
                  "/api/v1/partners", "/api/v1/meetings/{meeting_id}/invitees"):
         assert gone not in spec["paths"], gone
     assert "Partner" not in spec["components"]["schemas"]

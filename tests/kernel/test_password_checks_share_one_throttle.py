@@ -54,13 +54,13 @@ def test_force_close_approval_is_no_longer_a_password_oracle(throttled_app, make
 @pytest.mark.parametrize("path, field, extra", [
     ("/profile/password", "current", {"password": "seven green lanterns", "confirmation": "seven green lanterns"}),
     ("/profile/tokens", "current", {"name": "Script"}),
-    ("/registration/exit", "password", {}),
+    ("/sae/registration/exit", "password", {}),
 ])
 def test_every_password_form_counts_against_the_same_throttle(throttled_app, make_user, path, field, extra):
     user = make_user("staff", email="kim@example.org")
     client = login(throttled_app.test_client(), user)  # a right password: not counted
-    if path == "/registration/exit":
-        assert client.post("/registration/start").status_code == 302  # the kiosk is open
+    if path == "/sae/registration/exit":
+        assert client.post("/sae/registration/start").status_code == 302  # the kiosk is open
     statuses = [client.post(path, data={field: "not it", **extra}).status_code for _attempt in range(3)]
     assert 429 not in statuses
     assert client.post(path, data={field: TEST_PASSWORD, **extra}).status_code == 429

@@ -42,7 +42,7 @@ def test_each_request_gets_its_own_nonce(staff_client):
 
 
 def test_every_script_of_a_page_is_a_file_or_carries_the_requests_nonce(staff_client):
-    response = staff_client.get("/calendar")
+    response = staff_client.get("/activities/calendar")
     html = response.get_data(as_text=True)
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert scripts
@@ -125,9 +125,9 @@ def test_a_password_reset_link_sends_no_referrer(app, staff):
 
 
 def test_the_calendar_feed_sends_no_referrer_and_is_not_cached(app, staff_client):
-    staff_client.post("/calendar/token", data={"next": "/profile/"})
+    staff_client.post("/activities/calendar/token", data={"next": "/profile/"})
     profile = staff_client.get("/profile/").get_data(as_text=True)
-    path = re.search(r'value="http://[^"/]+(/calendar/[A-Za-z0-9_-]+\.ics)"', profile).group(1)
+    path = re.search(r'value="http://[^"/]+(/activities/calendar/[A-Za-z0-9_-]+\.ics)"', profile).group(1)
     response = app.test_client().get(path)
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     assert response.headers["Referrer-Policy"] == "no-referrer"

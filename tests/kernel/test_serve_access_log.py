@@ -22,12 +22,12 @@ def test_access_log_masks_tokens_in_urls(tmp_path):
     with running_serve(tmp_path / "instance", "--no-worker") as (base, _process, log):
         request(f"{base}/password/reset/{SECRETS[0]}")
         request(f"{base}/r/{SECRETS[1]}")
-        request(f"{base}/calendar/{SECRETS[2]}.ics")
+        request(f"{base}/activities/calendar/{SECRETS[2]}.ics")
         request(f"{base}/login?token={SECRETS[3]}", referer=f"{base}/password/reset/{SECRETS[0]}")
     text = log.read_text(errors="replace")
     assert "GET /password/reset/… HTTP/1.1" in text
     assert "GET /r/… HTTP/1.1" in text
-    assert "GET /calendar/….ics HTTP/1.1" in text
+    assert "GET /activities/calendar/….ics HTTP/1.1" in text
     assert "GET /login?token=… HTTP/1.1" in text
     assert not [secret for secret in SECRETS if secret in text]
 

@@ -40,7 +40,7 @@ def test_someone_off_the_sae_team_sees_the_task_without_the_files_details(tasks,
     pages = {
         "task page": browser.get(f"/tasks/{tasks[0].id}"),
         "task list": browser.get("/tasks/"),
-        "calendar": browser.get("/calendar/events?start=2026-03-01&end=2026-07-01&users=all"),
+        "calendar": browser.get("/activities/calendar/events?start=2026-03-01&end=2026-07-01&users=all"),
         "api": browser.get(f"/api/v1/tasks/{tasks[0].id}", headers=token_for(outsider)),
         "api list": browser.get("/api/v1/tasks", headers=token_for(outsider)),
     }

@@ -1,6 +1,6 @@
-"""Opening /registration does not turn a session into the kiosk: the staff member chooses to, with
+"""Opening /sae/registration does not turn a session into the kiosk: the staff member chooses to, with
 the "Start the registration kiosk" button (a POST with its CSRF token). A link or an image pointing
-at /registration cannot lock someone's browser."""
+at /sae/registration cannot lock someone's browser."""
 
 import re
 
@@ -16,32 +16,32 @@ VISITOR = {"first_name": "Aputi", "last_name": "Akavak", "phone": "867-979-5555"
 
 def test_opening_the_page_offers_the_choice_and_leaves_the_crm_usable(staff, login_as):
     client = login_as(staff)
-    page = client.get("/registration")
+    page = client.get("/sae/registration")
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Start the registration kiosk" in text
-    assert re.search(r'<form method="post" action="/registration/start">', text)
+    assert re.search(r'<form method="post" action="/sae/registration/start">', text)
     assert client.get("/clients/").status_code == 200  # not in kiosk mode
 
 
 def test_the_start_button_enters_the_kiosk(staff, login_as):
     client = login_as(staff)
-    assert client.post("/registration/start").status_code == 302
-    assert "Bienvenue\u00a0: inscrivez votre visite" in client.get("/registration").get_data(as_text=True)
-    assert client.get("/clients/").headers["Location"].endswith("/registration")
+    assert client.post("/sae/registration/start").status_code == 302
+    assert "Bienvenue\u00a0: inscrivez votre visite" in client.get("/sae/registration").get_data(as_text=True)
+    assert client.get("/clients/").headers["Location"].endswith("/sae/registration")
 
 
 def test_a_visit_posted_outside_the_kiosk_is_not_saved(staff, login_as):
     client = login_as(staff)
-    response = client.post("/registration", data=VISITOR)
-    assert response.status_code == 303 and response.headers["Location"].endswith("/registration")
+    response = client.post("/sae/registration", data=VISITOR)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/sae/registration")
     assert db.session.scalar(select(func.count()).select_from(Visit)) == 0
-    page = client.get("/registration").get_data(as_text=True)
+    page = client.get("/sae/registration").get_data(as_text=True)
     assert "The registration kiosk is not started on this browser: the visit was not saved." in page
     assert client.get("/clients/").status_code == 200
 
 
 def test_starting_takes_the_permission(make_user, login_as):
-    assert login_as(make_user("readonly")).post("/registration/start").status_code == 403
+    assert login_as(make_user("readonly")).post("/sae/registration/start").status_code == 403
 
 
 def test_starting_takes_the_csrf_token(make_app, make_user):
@@ -52,8 +52,8 @@ def test_starting_takes_the_csrf_token(make_app, make_user):
         page = client.get("/login").get_data(as_text=True)
         client.post("/login", data={"email": staff_member.email, "password": TEST_PASSWORD,
                                     "csrf_token": csrf_token_from(page)})
-        assert client.post("/registration/start").status_code == 400  # no token: refused
+        assert client.post("/sae/registration/start").status_code == 400  # no token: refused
         assert client.get("/clients/").status_code == 200
-        token = csrf_token_from(client.get("/registration").get_data(as_text=True))
-        assert client.post("/registration/start", data={"csrf_token": token}).status_code == 302
+        token = csrf_token_from(client.get("/sae/registration").get_data(as_text=True))
+        assert client.post("/sae/registration/start", data={"csrf_token": token}).status_code == 302
         assert client.get("/clients/").status_code == 302

@@ -17,7 +17,7 @@ VISITOR = {"first_name": "Aputi", "last_name": "Akavak", "phone": "867-979-5555"
 
 def kiosk(client):
     """The staff member starts the kiosk (a POST: opening the page does not)."""
-    assert client.post("/registration/start").status_code == 302
+    assert client.post("/sae/registration/start").status_code == 302
     return client
 
 
@@ -27,10 +27,10 @@ def _count(model) -> int:
 
 
 def test_only_a_logged_in_staff_member_opens_it(app, make_user, login_as):
-    anonymous = app.test_client().get("/registration")
+    anonymous = app.test_client().get("/sae/registration")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
-    assert login_as(make_user("readonly")).get("/registration").status_code == 403
-    page = kiosk(login_as(make_user("staff"))).get("/registration").get_data(as_text=True)
+    assert login_as(make_user("readonly")).get("/sae/registration").status_code == 403
+    page = kiosk(login_as(make_user("staff"))).get("/sae/registration").get_data(as_text=True)
     assert "Bienvenue\u00a0: inscrivez votre visite" in page and "English" in page  # French until the visitor chooses
     assert 'autocomplete="off"' in page and 'class="sidebar"' not in page
 
@@ -39,11 +39,11 @@ def test_the_kiosk_keeps_the_visitor_in_the_form_until_the_password(staff, login
     client = kiosk(login_as(staff))
     for path in ("/", "/clients/", "/search?q=a", "/logout", "/profile", "/api/v1/clients"):
         response = client.get(path)
-        assert response.status_code == 302 and response.headers["Location"].endswith("/registration"), path
-    wrong = client.post("/registration/exit", data={"password": "not it"})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/sae/registration"), path
+    wrong = client.post("/sae/registration/exit", data={"password": "not it"})
     assert wrong.status_code == 401 and "This is not the password" in wrong.get_data(as_text=True)
     assert client.get("/clients/").status_code == 302
-    assert client.post("/registration/exit", data={"password": TEST_PASSWORD}).status_code == 302
+    assert client.post("/sae/registration/exit", data={"password": TEST_PASSWORD}).status_code == 302
     assert client.get("/clients/").status_code == 200
 
 
@@ -53,8 +53,8 @@ def test_a_new_visitor_becomes_a_client_with_a_visit_and_staff_on_duty_are_notif
     save_members(set(), {on_duty.id})
     db.session.commit()
     client = kiosk(login_as(staff))
-    response = client.post("/registration", data=VISITOR)
-    assert response.status_code == 302 and "/registration/thanks" in response.headers["Location"]
+    response = client.post("/sae/registration", data=VISITOR)
+    assert response.status_code == 302 and "/sae/registration/thanks" in response.headers["Location"]
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Aputi" in thanks
     person = db.session.scalar(select(Client))
@@ -65,15 +65,15 @@ def test_a_new_visitor_becomes_a_client_with_a_visit_and_staff_on_duty_are_notif
     notes = db.session.scalars(select(Notification)).all()
     assert [note.user_id for note in notes] == [on_duty.id]
     assert "Aputi Akavak" in notes[0].text and "Nouveau client" in notes[0].text
-    assert client.get("/registration").get_data(as_text=True).count('value="Aputi"') == 0
+    assert client.get("/sae/registration").get_data(as_text=True).count('value="Aputi"') == 0
 
 
 def test_an_existing_client_is_matched_and_never_shown(staff, login_as):
     client = kiosk(login_as(staff))
-    client.post("/registration", data=VISITOR)
+    client.post("/sae/registration", data=VISITOR)
     existing = db.session.scalar(select(Client))
     # the same person again, typed differently: no new client, a second visit
-    again = client.post("/registration", data={**VISITOR, "first_name": "aputi", "last_name": "AKAVAK",
+    again = client.post("/sae/registration", data={**VISITOR, "first_name": "aputi", "last_name": "AKAVAK",
                                                "phone": "(867) 979 5555", "email": "", "reason": "cv"})
     assert again.status_code == 302
     assert _count(Client) == 1 and _count(Visit) == 2
@@ -86,7 +86,7 @@ def test_an_existing_client_is_matched_and_never_shown(staff, login_as):
 
 def test_someone_else_with_the_same_email_is_not_matched_nor_revealed(staff, login_as, a_client):
     client = kiosk(login_as(staff))
-    response = client.post("/registration", data={**VISITOR, "email": "emile@example.org"})
+    response = client.post("/sae/registration", data={**VISITOR, "email": "emile@example.org"})
     assert response.status_code == 302
     assert _count(Client) == 2
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -95,19 +95,19 @@ def test_someone_else_with_the_same_email_is_not_matched_nor_revealed(staff, log
 
 def test_bad_input_gets_clear_messages_in_the_visitors_language_and_nothing_is_saved(staff, login_as, a_client):
     client = kiosk(login_as(staff))
-    client.get("/registration/language/fr")
-    response = client.post("/registration", data={**VISITOR, "last_name": "Noël", "first_name": "",
+    client.get("/sae/registration/language/fr")
+    response = client.post("/sae/registration", data={**VISITOR, "last_name": "Noël", "first_name": "",
                                                   "email": "pas-un-courriel", "phone": "", "reason": ""})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'lang="fr"' in page and "Ce champ est obligatoire." in page
     assert "Émile" not in page and "emile@example.org" not in page  # no "did you mean"
     assert _count(Client) == 1 and _count(Visit) == 0
-    english = client.get("/registration/language/en")
+    english = client.get("/sae/registration/language/en")
     assert english.status_code == 302
-    assert "Register" in client.get("/registration").get_data(as_text=True)
+    assert "Register" in client.get("/sae/registration").get_data(as_text=True)
 
 
 def test_with_nobody_on_duty_the_staff_member_who_opened_it_is_notified(staff, login_as):
-    kiosk(login_as(staff)).post("/registration", data=VISITOR)
+    kiosk(login_as(staff)).post("/sae/registration", data=VISITOR)
     assert [note.user_id for note in db.session.scalars(select(Notification))] == [staff.id]
