@@ -35,8 +35,10 @@ def log_in(page, live_server, email):
 def pick(page, select_id: str, typed: str, label: str) -> None:
     """Type into a Tom Select picker and click the option."""
     picker = page.locator(f"#{select_id} + .ts-wrapper")
-    picker.locator(".ts-control input").fill(typed)
-    option = page.locator(".ts-dropdown .option", has_text=label).first
+    picker.click()  # opens its dropdown; typed keys then filter it, as a person does
+    picker.locator(".ts-control input").fill("")
+    page.keyboard.type(typed, delay=20)
+    option = picker.locator(".ts-dropdown .option", has_text=label).first
     expect(option).to_be_visible(timeout=TIMEOUT)
     option.click()
     expect(picker.locator(".ts-control .item")).to_contain_text(label, timeout=TIMEOUT)
