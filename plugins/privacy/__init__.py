@@ -1,0 +1,13 @@
+"""Privacy by design: consent by purpose, who saw what, retention and anonymisation, a person's own
+data on request (export and erasure), and the register of confidentiality incidents.
+
+The kernel carries the pieces every module takes part in (person entities, sensitive reads,
+the anonymisation and person-data hooks); this plugin keeps the records and the screens.
+See docs/privacy.md.
+"""
+
+from kernel.toolkit import lazy_gettext as _l
+
+LABEL = _l("Privacy")
+ORDER = 95
+REQUIRES = ()
