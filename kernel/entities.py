@@ -230,6 +230,8 @@ class Entity:
     hints: tuple[str, ...] = ()  # fields a picker shows after the title to tell records apart (a client's city)
     validators: tuple = ()  # functions(values: dict) -> {field: message} checked on every save
     closing: Closing | None = None  # read-only records once closed (see Closing)
+    person: bool = False  # a record about one person: consents, export and erasure apply (docs/privacy.md)
+    sensitive: bool = False  # reads of its records are logged: who saw what (docs/privacy.md)
     model: type | None = None
     plugin: str | None = None
     fts_table: str | None = None  # set by kernel.search_index when the quick-search index exists
