@@ -145,7 +145,7 @@ class Document(Record):
     __entity__ = Entity(
         name="document", plural="documents", icon="📄", label=_l("Document"), label_plural=_l("Documents"),
         create_label=_l("Add a document"), list_label=_l("View documents"), title="{name}",
-        permission="documents",
+        permission="documents", sensitive=True,
     )
 
     name: Mapped[str] = field(label=_l("Name"), required=True, searchable=True, list=True)

@@ -120,7 +120,7 @@ class Profile(Record):
         name="caller_profile", plural="caller-profiles", icon="🪪", label=_l("Caller profile"),
         label_plural=_l("Caller profiles"), create_label=_l("Create a profile"),
         list_label=_l("View caller profiles"), title="{name}", default_sort="name", permission="contactcenter",
-        relatable=True,
+        relatable=True, sensitive=True,
         duplicates=DuplicateRule(name_fields=("name",), exact_fields=("email", "phone")),
     )
 
@@ -155,6 +155,7 @@ class Contact(Record, Assignable):
         name="helpline_contact", plural="helpline-contacts", icon="🎧", label=_l("Contact"),
         label_plural=_l("Calls and contacts"), create_label=_l("Record a past contact"),
         list_label=_l("View calls and contacts"), title=_contact_title, default_sort="-started_at", permission="contactcenter",
+        sensitive=True,
         validators=(end_not_before_start("started_at", "ended_at"), closed_only_through_closing),
         closing=Closing(
             is_closed=lambda record: record.status in (CLOSED, INCOMPLETE),

@@ -76,7 +76,7 @@ class CaseFile(Record):
     __entity__ = Entity(
         name="case_file", plural="case-files", icon="💼", label=_l("Case file"), label_plural=_l("Case files"),
         create_label=_l("Open a case file"), list_label=_l("View case files"), title="{file_number}",
-        default_sort="-intake_date", permission="sae",
+        default_sort="-intake_date", permission="sae", sensitive=True,
         validators=(closing_needs_date_and_outcome, end_not_before_start("intake_date", "closure_date")),
         closing=Closing(is_closed=lambda record: record.status == "closed", message=CLOSED_MESSAGE,
                         reopen_permission="sae.reopen",
