@@ -28,7 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, ValidationError
 
 from kernel import config as settings_module
-from kernel import menu, notifications, outbox, slots
+from kernel import access_log, menu, notifications, outbox, slots
 from kernel.countries import country_options
 from kernel.db import db
 from kernel.display import history_action, history_value
@@ -98,6 +98,7 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     _set_up_messaging(app, plugin_set)
     app.extensions["passerelle.plugins"] = plugin_set
     db.init_app(app)
+    access_log.init_app(app)
     _register_entities(app, plugin_set)
     _register_permissions(app, plugin_set)
     plugin_set.manager.register(LinkedRecordsPanels(), name="kernel.linked")

@@ -41,6 +41,7 @@ SETTINGS = {
     "THEME": ("default", str),
     "IMPORT_CACHE_MB": (256, int),  # SQLite page cache of an import's connection (the usual one is 32 MB)
     "SECURITY_LOG_RETENTION_DAYS": (365, int),  # older security events are deleted by the worker (at least 30)
+    "ACCESS_LOG_RETENTION_DAYS": (365, int),  # older reads of sensitive records are deleted (at least 30)
 }
 
 

@@ -1,6 +1,7 @@
 """The kernel's own tables (imported here so that they are all on the metadata, whatever views
 happen to be loaded)."""
 
+from kernel.access_log import RecordRead
 from kernel.choices import ChoiceOption
 from kernel.custom_fields import CustomField
 from kernel.dashboard import DashboardLayout
@@ -16,6 +17,6 @@ from kernel.users import ApiToken, User
 
 __all__ = [
     "ApiToken", "ChoiceOption", "CustomField", "DashboardLayout", "DuplicateKey", "Favourite", "Import",
-    "ListPreference", "Notification", "OutboxMessage", "RecentView", "RecordChange", "SavedFilter", "SecurityEvent",
-    "ThrottleCounter", "User", "UserSession",
+    "ListPreference", "Notification", "OutboxMessage", "RecentView", "RecordChange", "RecordRead", "SavedFilter",
+    "SecurityEvent", "ThrottleCounter", "User", "UserSession",
 ]

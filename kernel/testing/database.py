@@ -16,18 +16,21 @@ def fresh_postgresql_schema(url: str) -> None:
     engine.dispose()
 
 
+APPEND_ONLY_TABLES = {"security_events", "record_reads"}  # database triggers refuse their deletion
+
+
 def empty_tables() -> None:
     """Delete every row of every mapped table (in the current app context's database)."""
     with db.engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name == "security_events":
+            if table.name in APPEND_ONLY_TABLES:
                 _empty_append_only(connection, table)
             elif connection.dialect.has_table(connection, table.name):
                 connection.execute(table.delete())
 
 
 def _empty_append_only(connection, table) -> None:
-    """The security log refuses deletes of young events (database triggers): the tests lift the
+    """The security and access logs refuse deletes of young rows (database triggers): the tests lift the
     triggers for the time of their clean-up, in the same transaction."""
     if not connection.dialect.has_table(connection, table.name):
         return

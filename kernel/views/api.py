@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import force_locale
 from marshmallow import ValidationError
 
-from kernel import listing, records
+from kernel import access_log, listing, records
 from kernel.db import db
 from kernel.i18n import gettext as _
 from kernel.openapi import api_operation, build_document, changes_ref, entity_ref, parameter_schema
@@ -197,6 +197,7 @@ def record(plural, record_id):
     if found is None:
         return problem(404, _("Not found."))
     if request.method == "GET":
+        access_log.note_read(entity, found.id)
         return with_etag(jsonify(dump(entity, found)), found)
     if request.method == "DELETE":
         return _delete(entity, found)

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from kernel import listing, records
+from kernel import access_log, listing, records
 from kernel.db import db
 from kernel.export import csv_lines
 from kernel.i18n import gettext as _
@@ -106,6 +106,7 @@ def export_csv(plural):
     state = list_state(entity, request.args)
     bom = request.args.get("bom") == "1"
     lines = csv_lines(entity, state, current_user, entities(), bom=bom)
+    access_log.note_export(entity, state.statement(entity, current_user))
     events.record_export("list", entity=entity.name, filters=state.filter_query or None, columns=state.columns)
     filename = f"{entity.plural}.csv"
     return Response(

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from marshmallow import ValidationError
 
-from kernel import form_sections, history, listing, navigation, records
+from kernel import access_log, form_sections, history, listing, navigation, records
 from kernel.assignees import assignable_users, kept_user_ids
 from kernel.db import db
 from kernel.display import Lookups, display_value
@@ -199,6 +199,7 @@ def show_record(plural, record_id):
         for value in (change.old_value, change.new_value) if value and value.isdigit()
     )
     navigation.record_view(current_user, entity, record)
+    access_log.note_read(entity, record.id)
     db.session.commit()
     return render_template(
         "records/detail.html", entity=entity, record=record, lookups=lookups, display=display_value,
