@@ -22,6 +22,7 @@ from types import SimpleNamespace
 from kernel import clock as _clock
 from kernel import hookimpl
 from kernel import records as _records
+from kernel.access_log import RecordRead, note_read
 from kernel.choices import PROVINCES, ChoiceList
 from kernel.config import private_folder, write_private
 from kernel.contact_values import EmailNotValidError, PhoneNotValid, formatted_phone, normalized_email
@@ -87,7 +88,7 @@ from kernel.views.api import problem, token_required
 from kernel.views.auth import safe_next
 from kernel.views.records import filter_fields
 
-TOOLKIT_VERSION = (1, 0)
+TOOLKIT_VERSION = (1, 1)
 
 
 class ToolkitVersionError(PluginError):
@@ -172,6 +173,8 @@ __all__ = [
     "verify_password", "FORCE_CLOSE", "KIOSK_EXIT",
     # web: API answers, token authentication, CSRF, redirects, private files
     "problem", "token_required", "csrf_exempt", "safe_next", "private_folder", "write_private",
+    # who saw what: reads of sensitive records (docs/privacy.md)
+    "note_read", "RecordRead",
     # the API's description (OpenAPI): each API route's parameters, bodies and answers
     "api_operation", "ApiSchema",
     # migrations: what Alembic's op does not offer (a plugin renamed, its tables moved)
