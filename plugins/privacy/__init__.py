@@ -11,3 +11,4 @@ from kernel.toolkit import lazy_gettext as _l
 LABEL = _l("Privacy")
 ORDER = 95
 REQUIRES = ()
+from plugins.privacy.access.hooks import *  # noqa: E402, F401, F403  who saw what (access/)
