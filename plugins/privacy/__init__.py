@@ -12,3 +12,4 @@ LABEL = _l("Privacy")
 ORDER = 95
 REQUIRES = ()
 from plugins.privacy.access.hooks import *  # noqa: E402, F401, F403  who saw what (access/)
+from plugins.privacy.incidents.hooks import *  # noqa: E402, F401, F403  the incident register (incidents/)

@@ -5,9 +5,8 @@ Revises: 0a1b2c3d4e5f
 Create Date: 2026-12-04 10:56:26.386768
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'b674811d24cc'
 down_revision = '0a1b2c3d4e5f'
