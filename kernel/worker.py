@@ -41,10 +41,12 @@ class StopFlag:
 
 def plugin_jobs() -> list[Callable[[], object]]:
     """The kernel's own jobs, then the plugins'."""
+    from kernel.access_log import purge_expired_reads
     from kernel.importer import fail_stale_imports
     from kernel.security.events import purge_expired_events
 
-    return [fail_stale_imports, purge_expired_events, *plugins().collect("passerelle_worker_jobs")]
+    return [fail_stale_imports, purge_expired_events, purge_expired_reads,
+            *plugins().collect("passerelle_worker_jobs")]
 
 
 def run_pass(jobs: list[Callable[[], object]], should_stop: Callable[[], bool] = lambda: False) -> outbox.DrainReport:
