@@ -78,3 +78,25 @@ def test_a_read_after_a_while_writes_only_the_last_seen_time(app, admin_client, 
         assert app.test_client().get("/api/v1/clients", headers=headers).status_code == 200
     writes = [statement for statement in sent if statement != "COMMIT"]
     assert len(writes) == 1 and writes[0].startswith("UPDATE api_tokens SET last_used_at")
+
+
+def test_an_api_read_of_one_record_writes_only_the_access_log_and_only_for_sensitive_entities(app, admin, token_for):
+    """The access log (kernel.access_log) is the one write a read may send: one INSERT for a
+    record of a sensitive entity (a client), nothing for the others (a partner)."""
+    from plugins.clients.models import Client
+    from plugins.partners.models import Partner
+
+    client, partner = Client(last_name="Noël"), Partner(name="Carrefour")
+    db.session.add_all([client, partner])
+    db.session.commit()
+    headers = token_for(admin)
+    api = app.test_client()
+    assert api.get("/api/v1/clients", headers=headers).status_code == 200  # first use noted
+    with statements_sent() as sent:
+        assert api.get(f"/api/v1/partners/{partner.id}", headers=headers).status_code == 200
+    assert sent == []
+    with statements_sent() as sent:
+        assert api.get(f"/api/v1/clients/{client.id}", headers=headers).status_code == 200
+    assert sent[-1] == "COMMIT"
+    writes = [statement for statement in sent if statement != "COMMIT"]
+    assert len(writes) == 1 and writes[0].startswith("INSERT INTO record_reads")
