@@ -9,7 +9,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from kernel.toolkit import db, require
+from kernel.toolkit import db, note_read, require
 from kernel.toolkit import gettext as _
 from plugins.contactcenter import workflow
 from plugins.contactcenter.models import CHANNELS, Contact, SourceLine
@@ -74,6 +74,9 @@ def contact_screen(contact_id: int):
         workflow.mark_opened(contact)
     if not workflow.is_closed(contact):
         session_active_contact(contact)
+    note_read("helpline_contact", contact.id)  # who saw what: the contact and its caller's profile
+    if contact.profile_id is not None:
+        note_read("caller_profile", contact.profile_id)
     db.session.commit()
     return render_screen(contact)
 
