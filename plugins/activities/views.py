@@ -30,6 +30,7 @@ from kernel.toolkit import (
     clock,
     db,
     entities,
+    note_read,
     records,
     related_titles,
     require,
@@ -319,6 +320,7 @@ def download(revision_id):
     if not path.is_file():  # lost from the disk (a restore without the uploads, a hand clean-up)
         log.error("document file missing: %s (revision %s)", path, revision.id)
         abort(404)
+    note_read("document", revision.document_id)  # who saw what: a document's file is read when downloaded
     return send_file(path, mimetype=revision.content_type, as_attachment=True,
                      download_name=revision.original_name)
 

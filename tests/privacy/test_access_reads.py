@@ -124,3 +124,17 @@ def test_the_contact_screen_logs_the_contact_and_its_caller_s_profile_in_one_sta
         ("helpline_contact", contact.id, "contactcenter.contact_screen"),
         ("caller_profile", profile.id, "contactcenter.contact_screen"),
     }
+
+
+def test_downloading_a_document_s_file_is_a_read_of_the_document(staff_client, staff):
+    from io import BytesIO
+
+    from plugins.activities.models import DocumentRevision
+
+    pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+    staff_client.post("/documents/upload", data={"name": "CV", "category": "other", "link": "",
+                                                 "file": (BytesIO(pdf), "cv.pdf")}, content_type="multipart/form-data")
+    revision = db.session.scalar(select(DocumentRevision))
+    assert staff_client.get(f"/documents/files/{revision.id}").data == pdf
+    assert [(read.entity, read.record_id, read.via) for read in reads()] == [
+        ("document", revision.document_id, "activities.download")]
