@@ -41,7 +41,7 @@ class Client(Record, Assignable):
         label=_l("Client"), label_plural=_l("Clients"),
         create_label=_l("Create a client"), list_label=_l("View clients"),
         title="{first_name} {last_name}", default_sort="last_name", relatable=True, hints=("city", "date_of_birth"),
-        sensitive=True,
+        sensitive=True, person=True,
         duplicates=DuplicateRule(name_fields=("first_name", "last_name"),
                                  exact_fields=("email", "phone", "mobile_phone")),
     )

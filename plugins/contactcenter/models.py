@@ -120,7 +120,7 @@ class Profile(Record):
         name="caller_profile", plural="caller-profiles", icon="🪪", label=_l("Caller profile"),
         label_plural=_l("Caller profiles"), create_label=_l("Create a profile"),
         list_label=_l("View caller profiles"), title="{name}", default_sort="name", permission="contactcenter",
-        relatable=True, sensitive=True,
+        relatable=True, sensitive=True, person=True,
         duplicates=DuplicateRule(name_fields=("name",), exact_fields=("email", "phone")),
     )
 

@@ -66,7 +66,7 @@ class Contact(Record, Assignable):
         label=_l("Contact"), label_plural=_l("Partner contacts"),
         create_label=_l("Create a partner contact"), list_label=_l("View partner contacts"),
         title="{first_name} {last_name}", default_sort="last_name", relatable=True, permission="partners",
-        hints=("partner_id", "city"),
+        hints=("partner_id", "city"), person=True,
         duplicates=DuplicateRule(name_fields=("first_name", "last_name"),
                                  exact_fields=("email", "phone", "mobile_phone")),
     )

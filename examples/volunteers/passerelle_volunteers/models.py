@@ -15,7 +15,8 @@ class Volunteer(Record):
     __tablename__ = "volunteers"
     __entity__ = Entity(name="volunteer", plural="volunteers", label=_l("Volunteer"),
                         label_plural=_l("Volunteers"), title="{name}", icon="hand-heart",
-                        create_label=_l("Add a volunteer"), list_label=_l("View volunteers"))
+                        create_label=_l("Add a volunteer"), list_label=_l("View volunteers"),
+                        person=True)
     name: Mapped[str] = field(label=_l("Name"), required=True, searchable=True, list=True)
     email: Mapped[str | None] = field("email", label=_l("E-mail"), searchable=True, list=True)
     phone: Mapped[str | None] = field("phone", label=_l("Phone"), searchable=True)
