@@ -79,6 +79,12 @@ def load(bench: Bench):
     yield from concurrency(bench)
 
 
+def access_log(bench: Bench):
+    from bench.access_log import access_log as run
+
+    yield from run(bench)
+
+
 def resource_search(bench: Bench):
     from bench.directory import resource_search as run
 
@@ -96,4 +102,5 @@ ALL = {
     "contactcenter": contactcenter,
     "sae": sae,
     "load": load,
+    "access_log": access_log,
 }
