@@ -72,3 +72,58 @@ def insert_rows(model, rows, batch: int = 20_000, progress=None) -> int:
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+ACTIVITIES_PER_CLIENT = 2  # issue 18: a million clients come with two million activities
+CALL_SUBJECTS = ["Suivi du dossier", "Appel de relance", "Follow-up call", "Intake interview", "Francisation"]
+NOTE_SUBJECTS = ["Entrevue d'accueil", "Recherche de logement", "CV revu", "Housing search", "Referral"]
+
+
+def client_activity_rows(client_ids: list[int], user_ids: list[int], seed: int = 2026):
+    """One call and one note per client, in the three years before the calendar scenario's months
+    (so that its counts stay what it expects)."""
+    rng = random.Random(seed + client_ids[0])
+    first = datetime(2023, 1, 1, 12)
+    calls, notes = [], []
+    for client_id in client_ids:
+        owner = rng.choice(user_ids)
+        stamp = {"assigned_user_id": owner, "created_by_id": owner, "updated_by_id": owner, "version": 1,
+                 "custom": {}, "related_to": f"client:{client_id}"}
+        start = first + timedelta(days=rng.randrange(0, 1200), minutes=15 * rng.randrange(0, 40))
+        subject = rng.choice(CALL_SUBJECTS)
+        calls.append(stamp | {"subject": subject, "start": start, "duration_hours": 0, "duration_minutes": 30,
+                              "status": "held", "direction": rng.choice(["inbound", "outbound"]),
+                              "search_text": fold(subject), "created_at": start, "updated_at": start})
+        subject = rng.choice(NOTE_SUBJECTS)
+        notes.append(stamp | {"subject": subject, "text": f"{subject} ({client_id})", "search_text": fold(subject),
+                              "created_at": start, "updated_at": start})
+    return calls, notes
+
+
+def ensure_client_activities(user_ids: list[int], batch: int = 10_000) -> None:
+    """Tops the activities up to two per client (calls and notes related to them), made once."""
+    try:
+        from plugins.activities.models import Call, Note
+        from plugins.clients.models import Client
+    except ImportError:
+        return
+    if count(Note) >= count(Client):
+        return
+    print(f"# generating {ACTIVITIES_PER_CLIENT} activities per client …", flush=True)
+    last = db.session.scalar(select(Note.related_to).where(Note.related_to.like("client:%"))
+                             .order_by(Note.id.desc()).limit(1))  # made in client order: resumes after it
+    after = int(last.split(":")[1]) if last else 0
+    done = 0
+    while True:
+        ids = list(db.session.scalars(select(Client.id).where(Client.id > after).order_by(Client.id).limit(batch)))
+        if not ids:
+            break
+        calls, notes = client_activity_rows(ids, user_ids)
+        db.session.execute(insert(Call.__table__), calls)
+        db.session.execute(insert(Note.__table__), notes)
+        db.session.commit()
+        after, done = ids[-1], done + 2 * len(ids)
+        if done % 200_000 == 0:
+            print(f"#   {done:,} activities", flush=True)
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")

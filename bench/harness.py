@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from bench.data import client_rows, count, insert_rows
+from bench.data import client_rows, count, ensure_client_activities, insert_rows
 from kernel import migrate
 from kernel.app import create_app
 from kernel.db import db
@@ -78,6 +78,7 @@ class Bench:
             insert_rows(Client, client_rows(clients - have, [user.id for user in self.users], start=have),
                         progress=lambda done: print(f"#   {have + done:,}", flush=True) if done % 200_000 == 0 else None)
             self.analyze()
+        ensure_client_activities([user.id for user in self.users])
         self.index_duplicates()
         self.staff = self.users[1]
         self.start_server()
