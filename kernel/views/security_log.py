@@ -55,6 +55,7 @@ EVENT_LABELS = {
     events.MERGED: _l("Records merged"),
     events.DELETED: _l("Records moved to the trash"),
     events.LOG_PURGED: _l("Old security events deleted"),
+    "access_log.purged": _l("Old reads of the access log deleted"),
 }
 
 
