@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from kernel import migrate
 from kernel.config import write_private
@@ -35,11 +36,36 @@ def _new_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+SETUP_LOCK = 7_108_101_116  # the PostgreSQL advisory lock key of the first start
+
+
 def first_start(load_demo: bool = True) -> str | None:
     """Apply migrations; on an empty database create the administrator (and demo data).
 
     Returns the administrator's generated password when it was just created. Each demo user
     gets a password of their own (``demo-user-passwords.txt``): none shares the administrator's."""
+    with one_setup_at_a_time():
+        return _first_start(load_demo)
+
+
+@contextmanager
+def one_setup_at_a_time():
+    """Several servers started together against one PostgreSQL (several machines, a restart of
+    all of them) would apply the same migrations and create the administrator at the same time:
+    they take turns under an advisory lock. SQLite is one machine's file: nothing to do."""
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    # Outside any transaction: an idle one would hold back other work (CREATE INDEX CONCURRENTLY).
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK})
+
+
+def _first_start(load_demo: bool) -> str | None:
     migrate.upgrade()
     if db.session.scalar(select(func.count()).select_from(User)):
         return None
