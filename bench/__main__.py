@@ -23,7 +23,7 @@ def main(argv=None) -> int:
     parser.add_argument("--only", action="append", help="run only these scenarios")
     parser.add_argument("--repeat", type=int, default=40, help="requests per timed scenario")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the import scenario")
-    parser.add_argument("--load-clients", type=int, default=30, help="concurrent clients of the load scenario")
+    parser.add_argument("--load-clients", type=int, default=50, help="concurrent clients of the load scenario")
     parser.add_argument("--load-seconds", type=float, default=60, help="duration of the load scenario")
     options = parser.parse_args(argv)
     results = Path(__file__).parent / "results"
