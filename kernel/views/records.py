@@ -298,6 +298,7 @@ def edit_record(plural, record_id):
     if entity.is_closed(record):
         return back_to_closed_record(entity, record)
     if request.method == "GET":
+        access_log.note_read(entity, record.id)  # the form shows the whole record
         return render_form(entity, record, form_values(entity, record))
     from kernel.schemas import load
 

@@ -138,3 +138,14 @@ def test_downloading_a_document_s_file_is_a_read_of_the_document(staff_client, s
     assert staff_client.get(f"/documents/files/{revision.id}").data == pdf
     assert [(read.entity, read.record_id, read.via) for read in reads()] == [
         ("document", revision.document_id, "activities.download")]
+
+
+def test_the_edit_form_is_a_read_and_saving_is_not(staff_client, staff):
+    client = a_client()
+    assert staff_client.get(f"/clients/{client.id}/edit").status_code == 200
+    assert [(read.entity, read.record_id, read.via) for read in reads()] == [
+        ("client", client.id, "records.edit_record")]
+    saved = staff_client.post(f"/clients/{client.id}/edit", data={
+        "last_name": "Tremblay-Roy", "first_name": "Léa", "version": "1"})
+    assert saved.status_code in (302, 422)
+    assert len(reads()) == 1

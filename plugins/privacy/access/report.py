@@ -24,6 +24,9 @@ VIA_LABELS = {
     "records.show_record": _l("Record page"),
     "api": _l("API"),
     "export": _l("List export (CSV)"),
+    "records.edit_record": _l("Edit form"),
+    "contactcenter.contact_screen": _l("Contact screen"),
+    "activities.download": _l("Document download"),
 }
 
 
