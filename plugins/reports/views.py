@@ -28,6 +28,7 @@ from kernel.toolkit import (
     entities,
     filter_fields,
     normalized_email,
+    note_read,
     record_export,
     require,
     utcnow,
@@ -185,6 +186,7 @@ def csv_response(spec: ReportSpec, bom: bool, filename: str, saved: SavedReport 
         lines = report_csv(spec, current_user, bom=bom)
     except ReportError:
         return render_builder(spec, saved=saved, status=422)
+    note_read(spec.entity, via="report_export")  # who saw what: one entry for the whole export
     record_export("report", entity=spec.entity, report_id=saved.id if saved else None,
                   query=(saved.query if saved else request.query_string.decode(errors="replace")) or None)
     return Response(

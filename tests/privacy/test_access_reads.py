@@ -149,3 +149,12 @@ def test_the_edit_form_is_a_read_and_saving_is_not(staff_client, staff):
         "last_name": "Tremblay-Roy", "first_name": "Léa", "version": "1"})
     assert saved.status_code in (302, 422)
     assert len(reads()) == 1
+
+
+def test_a_report_s_csv_export_of_clients_is_one_entry(staff_client, staff):
+    a_client()
+    response = staff_client.get("/reports/export.csv?entity=client&columns=last_name")
+    assert response.status_code == 200
+    response.get_data()
+    assert [(read.entity, read.record_id, read.via, read.user_id) for read in reads()] == [
+        ("client", None, "report_export", staff.id)]

@@ -27,6 +27,7 @@ VIA_LABELS = {
     "records.edit_record": _l("Edit form"),
     "contactcenter.contact_screen": _l("Contact screen"),
     "activities.download": _l("Document download"),
+    "report_export": _l("Report export (CSV)"),
 }
 
 
