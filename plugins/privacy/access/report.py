@@ -28,6 +28,8 @@ VIA_LABELS = {
     "contactcenter.contact_screen": _l("Contact screen"),
     "activities.download": _l("Document download"),
     "report_export": _l("Report export (CSV)"),
+    "person_export": _l("Export of everything held about the person"),
+    "erasure": _l("Erasure of the person's data"),
 }
 
 
