@@ -1,0 +1,1 @@
+"""A person's own data: the export ZIP and erasure on request (docs/privacy.md)."""
