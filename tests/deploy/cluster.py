@@ -58,6 +58,7 @@ class Cluster:
     folder: Path
     database_url: str
     env: dict
+    storage: dict = field(default_factory=dict)  # the object storage settings, when there is one
     servers: dict[str, str] = field(default_factory=dict)  # name: base URL
     front: str | None = None  # nginx's address, when nginx is installed
     services: list[Service] = field(default_factory=list)
@@ -140,7 +141,8 @@ def start_cluster(stack: ExitStack, folder: Path, session_url: str, storage: dic
     stack.callback(controller.stop)
     database_url = cluster_database(session_url)
     stack.callback(drop_database, database_url)
-    cluster = Cluster(folder, database_url, shared_settings(database_url, controller.port, storage), mail=sink)
+    cluster = Cluster(folder, database_url, shared_settings(database_url, controller.port, storage), storage,
+                      mail=sink)
     start_servers(stack, cluster)
     cluster.run("users", "create", "--email", STAFF_EMAIL, "--role", "staff", "--name", "Sam Staff",
                 "--language", "en", "--password", PASSWORD)

@@ -105,3 +105,20 @@ def test_each_outbox_message_is_sent_once(cluster):
     recipients = Counter(message["To"] for message in received)
     assert recipients[STAFF_EMAIL] == 2
     assert all(recipients[f"person{number}@example.org"] == 1 for number in range(MESSAGES_QUEUED))
+
+
+def test_a_document_uploaded_on_one_server_downloads_from_the_other(cluster):
+    if not cluster.storage:
+        pytest.skip("no object storage configured for the cluster (kernel.testing's S3 server)")
+    on_a = logged_in(cluster.servers["server-a"], "198.51.100.5")
+    content = b"%PDF-1.4\n% kept in object storage\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+    saved = on_a.submit("/documents/upload", {"name": "Shared document", "category": "other"},
+                        files={"file": ("shared.pdf", content, "application/pdf")})
+    assert saved.status == 302, (saved.status, saved.text[:500])
+    document_id = int(saved.location.rstrip("/").rsplit("/", 1)[1])
+    [(revision_id,)] = cluster.sql("SELECT id FROM document_revisions WHERE document_id = %s", document_id)
+
+    download = on_a.on(cluster.servers["server-b"]).get(f"/documents/files/{revision_id}")
+    assert download.status == 200, download.status
+    assert download.body == content
