@@ -28,7 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, ValidationError
 
 from kernel import config as settings_module
-from kernel import access_log, menu, notifications, outbox, slots
+from kernel import access_log, consent, menu, notifications, outbox, slots
 from kernel.countries import country_options
 from kernel.db import db
 from kernel.display import history_action, history_value
@@ -104,6 +104,7 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     plugin_set.manager.register(LinkedRecordsPanels(), name="kernel.linked")
     _set_up_templates(app, plugin_set, theme_dir)
     slots.install(app, plugin_set)
+    consent.install(app, plugin_set)
     init_i18n(app, _translation_dirs(plugin_set, theme_dir))
     _set_up_security(app)
     _register_blueprints(app, plugin_set)

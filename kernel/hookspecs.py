@@ -367,3 +367,53 @@ def passerelle_template_slots() -> list[Slot] | None:
 
     Not firstresult: every plugin's implementation is called.
     """
+
+
+from kernel.consent import OutgoingMessage  # noqa: E402  the argument type of the hook below, appended with it
+
+
+@hookspec
+def passerelle_consent_purposes() -> list[tuple[str, Any]] | None:
+    """Declare the purposes of consent the plugin's messages or uses serve, besides the kernel's
+    (``kernel.consent.PURPOSES``: service delivery, sharing with a partner organisation, referrals
+    by SMS, referrals by e-mail, follow-up calls, newsletters, research and funder statistics).
+
+    Called once while the application is created. Returns ``(value, label)`` pairs, the label a
+    lazy translation; they are added to the ``consent_purpose`` choice list's defaults, which
+    administrators may then edit like any choice list.
+
+    Not firstresult: every plugin's implementation is called.
+    """
+
+
+@hookspec
+def passerelle_outbox_check(message: OutgoingMessage) -> str | None:
+    """Say whether a message may be queued in the outbox.
+
+    Called by ``queue_email`` and ``queue_sms`` for every message, before anything is added to
+    the transaction, with a ``kernel.consent.OutgoingMessage`` (channel, recipient, subject, body,
+    and the ``person`` it is to or about as ``"client:42"``, its ``purpose`` and, for sharing, the
+    partner organisation as ``scope``; messages to staff name no person).
+
+    Returns ``None`` to let it go, or a translated reason to refuse it: the outbox then raises
+    ``kernel.consent.MessageRefused`` with that reason and queues nothing. The privacy plugin
+    refuses a message to a person without a current consent for its purpose.
+
+    Not firstresult: every plugin's implementation is called; one refusal is enough.
+    """
+
+
+@hookspec
+def passerelle_people_without_consent(entity: Entity, purpose: str) -> Any | None:
+    """Say which records of a person entity have no current consent to ``purpose``.
+
+    Called by the reports plugin (``kernel.consent.people_without_consent``) when a report leaves
+    out the people who did not consent to statistics, once per run.
+
+    Returns a SQLAlchemy ``SELECT`` of one column, the ids of ``entity``'s records to leave out
+    (a subquery the report's query uses as is: no id list in memory), or ``None`` when the plugin
+    keeps no consents.
+
+    Not firstresult: every plugin's implementation is called; the first answer not ``None`` is used.
+    """
+

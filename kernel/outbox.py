@@ -55,6 +55,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
+from kernel import consent
 from kernel.db import Base, db, utcnow
 from kernel.i18n import lazy_gettext as _l
 from kernel.mail import header_text
@@ -116,10 +117,14 @@ class OutboxAttachment(Base):
 
 # -- queueing --------------------------------------------------------------------------------
 
-def queue_email(to: str, subject: str, body: str, attachments=()) -> OutboxMessage:
+def queue_email(to: str, subject: str, body: str, attachments=(), *, person: str | None = None,
+                purpose: str | None = None, scope: str | None = None) -> OutboxMessage:
     """Queue an e-mail in the current transaction; it is sent once the transaction commits.
-    ``attachments`` are ``(filename, content_type, content_bytes)`` tuples (text in UTF-8)."""
-    message = _queue(EMAIL, header_text(to), body, subject=header_text(subject)[:255])
+    ``attachments`` are ``(filename, content_type, content_bytes)`` tuples (text in UTF-8).
+    A message to or about a person names them (``person="client:42"``) and its ``purpose``
+    (``kernel.consent``): without a current consent it raises ``MessageRefused``, nothing queued."""
+    message = _queue(EMAIL, header_text(to), body, subject=header_text(subject)[:255],
+                     about=(person, purpose, scope))
     if attachments:
         db.session.flush()  # the attachments need the message's id
     for filename, content_type, content in attachments:
@@ -134,9 +139,11 @@ def queue_email(to: str, subject: str, body: str, attachments=()) -> OutboxMessa
 SMS_PLAIN_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
 
 
-def queue_sms(to: str, body: str) -> OutboxMessage:
-    """Queue an SMS in the current transaction; it is sent once the transaction commits."""
-    return _queue(SMS, to, sms_text(body))
+def queue_sms(to: str, body: str, *, person: str | None = None, purpose: str | None = None,
+              scope: str | None = None) -> OutboxMessage:
+    """Queue an SMS in the current transaction; it is sent once the transaction commits
+    (``person``, ``purpose``, ``scope``: as for ``queue_email``)."""
+    return _queue(SMS, to, sms_text(body), about=(person, purpose, scope))
 
 
 def sms_text(body: str) -> str:
@@ -144,10 +151,13 @@ def sms_text(body: str) -> str:
     return (body or "").translate(SMS_PLAIN_SPACES)
 
 
-def _queue(channel: str, to: str, body: str, subject: str | None = None) -> OutboxMessage:
+def _queue(channel: str, to: str, body: str, subject: str | None = None, about=(None, None, None)) -> OutboxMessage:
     recipient = (to or "").strip()
     if not recipient:
         raise ValueError("a message needs a recipient")
+    reason = consent.refusal(consent.OutgoingMessage(channel, recipient[:255], subject, body or "", *about))
+    if reason:
+        raise consent.MessageRefused(reason)
     message = OutboxMessage(
         channel=channel, recipient=recipient[:255], subject=subject, body=body or "",
         status=QUEUED, attempts=0, next_attempt_at=utcnow(),

@@ -36,6 +36,10 @@ SLOT_NAMES: dict[str, str] = {
     "result_card_actions": "actions of one search result, a card or a line (entity, record)",
     "dashboard_top": "above the dashlets of the dashboard (user)",
     "profile_sections": "sections of the user's profile page, after the plugins' panels (user)",
+    "person_consent": "a person's consent to the purposes of a message about to be sent to them, with a way "
+                      "to record a verbal one (entity, record, purposes, next)",
+    "person_form_consent": "consent questions inside a form that creates a person: the registration kiosk, the "
+                           "helpline's new profile (entity, purposes, channel)",
 }
 
 

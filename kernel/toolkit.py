@@ -25,6 +25,8 @@ from kernel import records as _records
 from kernel.access_log import RecordRead, note_read
 from kernel.choices import PROVINCES, ChoiceList
 from kernel.config import private_folder, write_private
+from kernel.consent import PURPOSES as CONSENT_PURPOSES
+from kernel.consent import MessageRefused, OutgoingMessage, consents_kept, people_without_consent, person_ref, split_person
 from kernel.contact_values import EmailNotValidError, PhoneNotValid, formatted_phone, normalized_email
 from kernel.dashboard import Dashlet, DashletDefault
 from kernel.db import Base, db, stream_all, utcnow
@@ -175,6 +177,9 @@ __all__ = [
     "problem", "token_required", "csrf_exempt", "safe_next", "private_folder", "write_private",
     # who saw what: reads of sensitive records (docs/privacy.md)
     "note_read", "RecordRead",
+    # consent by purpose: messages about a person, refused without their consent (docs/privacy.md)
+    "CONSENT_PURPOSES", "MessageRefused", "OutgoingMessage", "person_ref", "split_person",
+    "people_without_consent", "consents_kept",
     # the API's description (OpenAPI): each API route's parameters, bodies and answers
     "api_operation", "ApiSchema",
     # migrations: what Alembic's op does not offer (a plugin renamed, its tables moved)

@@ -17,6 +17,8 @@ import re
 
 TEST_PASSWORD = "correct horse battery"
 
+from kernel.testing.consent import give_consent  # noqa: E402, F401  consents a message to a person needs
+
 
 def login(client, user, password=TEST_PASSWORD):
     """Log ``user`` in through the login form of a test ``client``; returns the client."""

@@ -10,7 +10,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from kernel.toolkit import EMAIL, OutboxMessage, db, queue_email, queue_sms, utcnow
+from kernel.toolkit import EMAIL, OutboxMessage, db, person_ref, queue_email, queue_sms, utcnow
 from kernel.toolkit import gettext as _
 from plugins.contactcenter.models import Profile, Referral
 from plugins.directory.cards import full_resource
@@ -39,7 +39,8 @@ def send_by_email(referral: Referral) -> OutboxMessage:
         details = full_resource(resource, utcnow())
         subject = _("Resource for you: %(name)s", name=details["name"])
         body = render_template("contactcenter/referral_email.txt", resource=details, profile=profile)
-    message = queue_email(profile.email, subject, body)
+    message = queue_email(profile.email, subject, body, person=person_ref("caller_profile", profile.id),
+                          purpose="email_referrals")
     db.session.flush()
     referral.email_message_id = message.id
     return message
@@ -58,7 +59,7 @@ def send_by_sms(referral: Referral) -> OutboxMessage:
     with force_locale(caller_language(profile)):
         name = full_resource(resource, utcnow())["name"]
         body = _("%(name)s: %(link)s", name=name, link=link)
-    message = queue_sms(profile.phone, body)
+    message = queue_sms(profile.phone, body, person=person_ref("caller_profile", profile.id), purpose="sms_referrals")
     db.session.flush()
     referral.sms_message_id = message.id
     return message

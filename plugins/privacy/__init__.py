@@ -13,3 +13,4 @@ ORDER = 95
 REQUIRES = ()
 from plugins.privacy.access.hooks import *  # noqa: E402, F401, F403  who saw what (access/)
 from plugins.privacy.incidents.hooks import *  # noqa: E402, F401, F403  the incident register (incidents/)
+from plugins.privacy.consent.hooks import *  # noqa: E402, F401, F403  consent by purpose (consent/)

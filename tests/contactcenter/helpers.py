@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from kernel import records
 from kernel.db import db
 from kernel.registry import entities
+from kernel.testing import give_consent
 from plugins.contactcenter import workflow
 from plugins.contactcenter.models import Contact, SourceLine
 from plugins.directory.models import Agency, Resource, TaxonomyTerm, service_taxonomy
@@ -52,8 +53,11 @@ def make_contact(user, *, line=None, caller="867-979-1234", profile=None, agent=
     return contact
 
 
-def make_profile(user, name="Émile Noël", phone="(867) 979-1234", **fields):
+def make_profile(user, name="Émile Noël", phone="(867) 979-1234", consent=True, **fields):
+    """A caller profile who consented to referrals by SMS and e-mail (``consent=False``: no consent)."""
     profile = records.create(entities().get("caller_profile"), {"name": name, "phone": phone, **fields}, user)
+    if consent:
+        give_consent("caller_profile", profile.id, "sms_referrals", "email_referrals", user=user)
     db.session.commit()
     return profile
 

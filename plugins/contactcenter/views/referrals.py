@@ -8,7 +8,7 @@ from flask_babel import force_locale
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from kernel.toolkit import db, entities, records, require, utcnow
+from kernel.toolkit import MessageRefused, db, entities, records, require, utcnow
 from kernel.toolkit import gettext as _
 from plugins.contactcenter import messages, workflow
 from plugins.contactcenter.models import Contact, Profile, Referral
@@ -52,7 +52,7 @@ def send_referral(referral_id: int, channel: str):
         return refused
     try:
         (messages.send_by_email if channel == "email" else messages.send_by_sms)(referral)
-    except messages.CannotSend as error:
+    except (messages.CannotSend, MessageRefused) as error:
         db.session.rollback()
         flash(str(error), "error")
         return back_to(contact, "referrals")
