@@ -122,3 +122,37 @@ def test_a_document_uploaded_on_one_server_downloads_from_the_other(cluster):
     download = on_a.on(cluster.servers["server-b"]).get(f"/documents/files/{revision_id}")
     assert download.status == 200, download.status
     assert download.body == content
+
+
+IMPORTED_ROWS = 300
+
+
+def test_an_import_started_on_one_server_shows_its_progress_on_the_other_and_is_done_once(cluster):
+    on_a = logged_in(cluster.servers["server-a"], "198.51.100.6")
+    on_b = on_a.on(cluster.servers["server-b"])
+    rows = "".join(f"Importé {number},Personne,imported{number}@example.org\n" for number in range(IMPORTED_ROWS))
+    uploaded = on_a.submit("/clients/import", {}, files={
+        "file": ("clients.csv", ("last_name,first_name,email\n" + rows).encode(), "text/csv")})
+    assert uploaded.status == 302, (uploaded.status, uploaded.text[:500])
+    job_id = int(re.search(r"/imports/(\d+)/mapping", uploaded.location).group(1))
+    mapped = on_a.submit(f"/imports/{job_id}/mapping", {
+        "column-0": "last_name", "column-1": "first_name", "column-2": "email", "duplicates": "create"})
+    assert mapped.status == 302, (mapped.status, mapped.text[:500])
+    preview = on_a.get(f"/imports/{job_id}/preview")
+    assert preview.status == 200
+    assert on_a.post(f"/imports/{job_id}/run", {"csrf_token": csrf_token(preview.text)}).status == 302
+
+    page = on_b.get(f"/imports/{job_id}")
+    assert page.status == 200 and 'id="import-progress"' in page.text
+
+    def finished_on_b():
+        progress = on_b.get(f"/imports/{job_id}/progress")
+        assert progress.status == 200 and "The import failed" not in progress.text, progress.text[:1500]
+        return progress if "The import is finished" in progress.text else None
+
+    finished = wait_for(finished_on_b, "the import to finish, as server B shows it")
+    assert f"{IMPORTED_ROWS} records created" in finished.text
+    # Done once: a second run of the same job would have created every client twice.
+    assert cluster.sql("SELECT status, created FROM imports WHERE id = %s", job_id) == [("done", IMPORTED_ROWS)]
+    assert cluster.sql("SELECT count(*) FROM clients WHERE email LIKE %s", "imported%@example.org") == [
+        (IMPORTED_ROWS,)]
