@@ -44,7 +44,7 @@ def upgrade():
     sa.Column('event', sa.String(length=255), nullable=False),
     sa.Column('months', sa.Integer(), nullable=False),
     sa.Column('action', sa.String(length=50), nullable=False),
-    sa.Column('active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
