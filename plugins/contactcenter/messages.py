@@ -14,7 +14,7 @@ from kernel.toolkit import EMAIL, OutboxMessage, db, person_ref, queue_email, qu
 from kernel.toolkit import gettext as _
 from plugins.contactcenter.models import Profile, Referral
 from plugins.directory.cards import full_resource
-from plugins.directory.models import Resource
+from plugins.directory.models import Agency, Resource
 
 LINK_DAYS = 30  # default of the setting HELPLINE_LINK_DAYS
 PUBLIC_LINK_PATH = "/contactcenter/r/"  # the public page of a referral sent by SMS: the link, then its token
@@ -62,6 +62,26 @@ def send_by_sms(referral: Referral) -> OutboxMessage:
     message = queue_sms(profile.phone, body, person=person_ref("caller_profile", profile.id), purpose="sms_referrals")
     db.session.flush()
     referral.sms_message_id = message.id
+    return message
+
+
+def share_with_resource(referral: Referral) -> OutboxMessage:
+    """The caller's details sent to the resource's organisation, so that it calls them back: this
+    shares the person's data with a partner, so it needs their consent to sharing with it."""
+    profile = db.session.get(Profile, referral.profile_id) if referral.profile_id else None
+    if profile is None:
+        raise CannotSend(_("The referral has no caller profile: choose the caller's profile first."))
+    resource = db.session.get(Resource, referral.resource_id)
+    agency = db.session.get(Agency, resource.organization_id) if resource.organization_id else None
+    address = resource.email or (agency.email if agency else None)
+    if not address:
+        raise CannotSend(_("The resource has no e-mail address: the caller's details cannot be sent to it."))
+    with force_locale(current_app.config.get("DEFAULT_LANGUAGE", "fr")):
+        subject = _("Referral of %(name)s", name=profile.name)
+        body = render_template("contactcenter/referral_share.txt", profile=profile, resource=resource)
+    message = queue_email(address, subject, body, person=person_ref("caller_profile", profile.id), purpose="sharing",
+                          scope=agency.name if agency else resource.name)
+    db.session.flush()
     return message
 
 

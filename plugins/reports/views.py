@@ -23,6 +23,7 @@ from kernel.toolkit import (
     ROLES,
     EmailNotValidError,
     StandardReport,
+    consents_kept,
     db,
     enabled_plugins,
     entities,
@@ -137,7 +138,8 @@ def render_builder(spec: ReportSpec, *, saved: SavedReport | None = None, standa
                "result": None, "chart": None,
                "error": None, "missing": [], "choices": reportable_entities(current_user),
                "aggregate_labels": AGGREGATES, "granularities": GRANULARITIES, "charts": CHARTS,
-               "period_labels": PERIOD_LABELS, "sharing": SHARING, "schedules": SCHEDULES, "roles": ROLES}
+               "period_labels": PERIOD_LABELS, "sharing": SHARING, "schedules": SCHEDULES, "roles": ROLES,
+               "consents_kept": consents_kept}
     if entity is not None:
         columns = columns_for(entity, current_user)
         context.update(columns=columns, filter_fields=filter_fields(entity))

@@ -116,16 +116,20 @@ def called_hooks(make_app, make_user, tmp_path):
         staff_client = login(app.test_client(), staff)
         for number, client in enumerate((admin_client, staff_client)):
             drive_main_pages(client, last_name=f"Contract-{number}")
+        # a message queued (every one is checked: passerelle_outbox_check)
+        assert app.test_client().post("/password/forgot", data={"email": staff.email}).status_code == 302
         db.session.remove()
     return called
 
 
 def drive_main_pages(client, last_name: str) -> None:
-    for path in ("/", "/profile/", "/clients/", "/clients/new", "/reports/", "/reports/build?entity=client"):
+    for path in ("/", "/profile/", "/clients/", "/clients/new", "/reports/", "/reports/build?entity=client",
+                 "/reports/build?entity=client&columns=last_name&consent=statistics"):
         assert client.get(path).status_code == 200, path
     created = client.post("/clients/new", data={"first_name": "Zébulon", "last_name": last_name})
     assert created.status_code == 302
     assert client.get(created.headers["Location"]).status_code == 200
+    client.get(f"/privacy/people{created.headers['Location']}/export.zip")  # a person's export (managers)
 
 
 def test_every_hookspec_is_called_by_the_kernel(called_hooks):

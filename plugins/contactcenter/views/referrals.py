@@ -37,6 +37,9 @@ def refer(contact_id: int):
     return back_to(contact, "referrals")
 
 
+SENDERS = {"email": messages.send_by_email, "sms": messages.send_by_sms, "share": messages.share_with_resource}
+
+
 def referral_or_404(referral_id: int) -> tuple[Referral, Contact]:
     referral = records.get(entity("referral"), referral_id)
     if referral is None:
@@ -44,20 +47,22 @@ def referral_or_404(referral_id: int) -> tuple[Referral, Contact]:
     return referral, contact_or_404(referral.contact_id)
 
 
-@blueprint.route("/contactcenter/referrals/<int:referral_id>/<any(email, sms):channel>", methods=["POST"])
+@blueprint.route("/contactcenter/referrals/<int:referral_id>/<any(email, sms, share):channel>", methods=["POST"])
 @require("contactcenter.edit")
 def send_referral(referral_id: int, channel: str):
     referral, contact = referral_or_404(referral_id)
     if refused := refuse_if_closed(contact):
         return refused
     try:
-        (messages.send_by_email if channel == "email" else messages.send_by_sms)(referral)
+        SENDERS[channel](referral)
     except (messages.CannotSend, MessageRefused) as error:
         db.session.rollback()
         flash(str(error), "error")
         return back_to(contact, "referrals")
     db.session.commit()
-    if channel == "sms" and not messages.sms_configured():
+    if channel == "share":
+        flash(_("The caller's details are on their way to the organisation by e-mail."), "success")
+    elif channel == "sms" and not messages.sms_configured():
         flash(_("No SMS provider is configured: the SMS is written to the server's log, not sent."), "warning")
     else:
         flash(_("The referral is on its way by e-mail.") if channel == "email" else

@@ -11,6 +11,7 @@ from kernel.toolkit import gettext as _
 from kernel.toolkit import lazy_gettext as _l
 from plugins.reports.engine.periods import period_range
 
+CONSENT_STATISTICS = "statistics"  # the consent purpose a report may require of the people it counts
 CHARTS = {"bar": _l("Bar chart"), "line": _l("Line chart"), "pie": _l("Pie chart")}
 PERIOD_LABELS = {
     "all": _l("Any date"), "this_month": _l("This month"), "last_month": _l("Last month"),
@@ -37,6 +38,7 @@ class ReportSpec:
     conditions: list = field(default_factory=list)
     errors: dict = field(default_factory=dict)
     page: int = 1
+    consent: str = ""  # "statistics": leave out the people who did not consent to statistics
 
     @classmethod
     def from_args(cls, args) -> ReportSpec:
@@ -50,6 +52,7 @@ class ReportSpec:
             period_field=args.get("period_field", ""),
             chart=args.get("chart") if args.get("chart") in CHARTS else "",
             page=_positive(args.get("page")),
+            consent=CONSENT_STATISTICS if args.get("consent") == CONSENT_STATISTICS else "",
         )
         spec.start, spec.end = _date(args.get("from"), spec.errors), _date(args.get("to"), spec.errors)
         if spec.group_by and not spec.aggregates:
@@ -93,6 +96,8 @@ class ReportSpec:
                       ("to", self.end.isoformat() if self.end else "")]
         if self.chart:
             items.append(("chart", self.chart))
+        if self.consent:
+            items.append(("consent", self.consent))
         if page and self.page > 1:
             items.append(("page", str(self.page)))
         return items

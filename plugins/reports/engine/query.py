@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from kernel.toolkit import Entity, FieldMeta, entities, filtered, month_of, year_of
+from kernel.toolkit import Entity, FieldMeta, db, entities, filtered, month_of, people_without_consent, year_of
 from kernel.toolkit import gettext as _
 from kernel.toolkit import lazy_gettext as _l
 from plugins.reports.engine.columns import Column, columns_for
@@ -50,6 +50,7 @@ class Plan:
     headings: list[Heading]
     statement: object
     base: object
+    excluded: int | None = None  # people left out for want of consent to statistics
 
 
 def missing_columns(spec: ReportSpec, user) -> list[str]:
@@ -78,11 +79,26 @@ def plan(spec: ReportSpec, user, today: date | None = None) -> Plan:
         if spec.period_field not in columns or not columns[spec.period_field].dated:
             raise ReportError(_("Choose the date the period applies to."))
         base = base.where(period.contains(columns[spec.period_field].expression(period)))
+    base, excluded = _without_people_who_refused(spec, entity, base)
     if spec.grouped:
         headings, statement = _grouped(spec, entity, columns, base, period)
     else:
         headings, statement = _listed(spec, entity, columns, base, period)
-    return Plan(spec, entity, columns, headings, statement, base)
+    return Plan(spec, entity, columns, headings, statement, base, excluded)
+
+
+def _without_people_who_refused(spec, entity, base):
+    """The report's rows less the people with no current consent to statistics, and how many
+    that leaves out (one count); unchanged unless the report asks it of a person entity."""
+    if not spec.consent or not entity.person:
+        return base, None
+    refused = people_without_consent(entity, spec.consent)
+    if refused is None:
+        return base, None
+    model = entity.model
+    excluded = db.session.scalar(base.where(model.id.in_(refused)).with_only_columns(func.count())
+                                 .select_from(model).order_by(None))
+    return base.where(model.id.not_in(refused)), excluded or 0
 
 
 def _listed(spec, entity, columns, base, period):

@@ -23,6 +23,7 @@ class Result:
     total_is_exact: bool = True
     page: int = 1
     per_page: int = PAGE_SIZE
+    excluded: int | None = None  # people left out for want of consent to statistics
 
     @property
     def pages(self) -> int:
@@ -57,9 +58,9 @@ def run(spec: ReportSpec, user, *, per_page: int = PAGE_SIZE, today: date | None
     if spec.grouped:
         rows = grouped_rows(checked)
         return checked, Result(checked.headings, format_rows(checked.headings, rows), total=len(rows),
-                               per_page=max(len(rows), 1))
+                               per_page=max(len(rows), 1), excluded=checked.excluded)
     total, exact = count_capped(checked.base, COUNT_CAP)
     offset = (spec.page - 1) * per_page
     rows = db.session.execute(checked.statement.limit(per_page).offset(offset)).all()
     return checked, Result(checked.headings, format_rows(checked.headings, rows), total=total,
-                           total_is_exact=exact, page=spec.page, per_page=per_page)
+                           total_is_exact=exact, page=spec.page, per_page=per_page, excluded=checked.excluded)
