@@ -31,6 +31,7 @@ from kernel import config as settings_module
 from kernel import access_log, consent, menu, notifications, outbox, slots
 from kernel.countries import country_options
 from kernel.db import db
+from kernel.personal_data.declarations import check as check_identifying_data
 from kernel.display import history_action, history_value
 from kernel.entities import EntityRegistry
 from kernel.filters import conditions_json
@@ -104,6 +105,7 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     plugin_set.manager.register(LinkedRecordsPanels(), name="kernel.linked")
     _set_up_templates(app, plugin_set, theme_dir)
     slots.install(app, plugin_set)
+    check_identifying_data(app, plugin_set)
     consent.install(app, plugin_set)
     init_i18n(app, _translation_dirs(plugin_set, theme_dir))
     _set_up_security(app)

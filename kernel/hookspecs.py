@@ -417,3 +417,47 @@ def passerelle_people_without_consent(entity: Entity, purpose: str) -> Any | Non
     Not firstresult: every plugin's implementation is called; the first answer not ``None`` is used.
     """
 
+
+from kernel.personal_data import IdentifyingData, PersonData  # noqa: E402  the return types of the hooks below
+
+
+@hookspec
+def passerelle_identifying_data() -> list[IdentifyingData] | None:
+    """Say, per entity, which fields identify a person and what happens to the records' dependants
+    when they are anonymised or erased (retention rules, erasure on request).
+
+    Called once while the application is created (the declarations are checked: an unknown entity
+    or field stops the start), and by each retention run, dry run, erasure and person's export.
+
+    Returns a list of ``kernel.personal_data.IdentifyingData``: the entity's name, the ``fields``
+    emptied when a record is anonymised, those ``coarsen``-ed instead (a postal code to its area),
+    what an anonymised record ``keeps`` (said to administrators), the ``persons`` a record is about
+    (its link is cleared, and the person anonymised once nothing else points at them), the links to
+    people it is not about (``detach``), a ``dependants(ids, deleting)`` function for the plugin's
+    own tables and files (documents' files, outbox messages), a ``blocks(record)`` function giving
+    a reason the record must be kept (an open case file), and the retention ``events`` the entity
+    offers besides creation and last change (closing of a contact). Without a declaration, the text,
+    e-mail, phone, address and date fields of a person entity identify; the kernel itself empties
+    the history of changes, the quick-search index, the duplicate keys, notifications and the
+    outbox messages sent to the person's addresses.
+
+    Not firstresult: every plugin's implementation is called; declarations of one entity are merged.
+    """
+
+
+@hookspec
+def passerelle_person_data(entity: Entity, record_id: int) -> list[PersonData] | None:
+    """Give what the plugin holds about one person, for "everything we hold about this person".
+
+    Called when someone builds a person's export (a client's or caller's ZIP), inside the
+    request, with the person's language active: labels and titles come out in it.
+
+    ``entity`` is the person's ``kernel.entities.Entity`` (``person=True``) and ``record_id`` the
+    person's record. Returns a list of ``kernel.personal_data.PersonData`` (a key, a translatable
+    title, ``rows`` as dicts of plain values, written as JSON and CSV, and ``files`` as
+    ``{name: bytes}``), or ``None``. The kernel already gives the person's record and every record
+    about them (reached through reference and related-to fields) with their history: a plugin adds
+    only its other tables and files, and never another person's data.
+
+    Not firstresult: every plugin's implementation is called.
+    """

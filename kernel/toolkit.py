@@ -43,6 +43,7 @@ from kernel.notifications import notify
 from kernel.openapi import ApiSchema, api_operation
 from kernel.outbox import EMAIL, OutboxMessage, queue_email, queue_sms
 from kernel.panels import Panel
+from kernel.personal_data import ANONYMISED, IdentifyingData, PersonData, RetentionEvent
 from kernel.permissions import (
     ADMINISTRATOR,
     EVERYONE,
@@ -90,7 +91,7 @@ from kernel.views.api import problem, token_required
 from kernel.views.auth import safe_next
 from kernel.views.records import filter_fields
 
-TOOLKIT_VERSION = (1, 1)
+TOOLKIT_VERSION = (1, 2)
 
 
 class ToolkitVersionError(PluginError):
@@ -133,6 +134,26 @@ records = SimpleNamespace(
     RecordClosed=_records.RecordClosed,
 )
 """Saving records the one way forms, the API and imports do; the caller commits."""
+
+def _personal_data():
+    from kernel import personal_data as _data
+    from kernel.personal_data import applying as _apply
+    from kernel.personal_data import declarations as _declarations
+
+    return SimpleNamespace(
+        plan=_data.plan,  # (entity, ids, action="anonymise", *, held=None) -> Plan: what it reaches, its blockers
+        apply=_data.apply,  # (plan) -> counts per entity; the caller commits
+        person_data=_data.person_data,  # (entity, record_id) -> [PersonData]: every plugin's, for the export
+        events_of=_data.events_of,  # (entity) -> {key: RetentionEvent}
+        declaration_of=_data.declaration_of,  # (entity) -> IdentifyingData, the kernel's default if none
+        declarations=_declarations.declarations,  # () -> {entity name: IdentifyingData}, merged
+        scrub_outbox=_apply.scrub_outbox,  # (message ids) -> n: recipient, subject and body emptied
+        ANONYMISE="anonymise", DELETE="delete",
+    )
+
+
+personal_data = _personal_data()
+"""Anonymising, erasing and exporting a person's data across every plugin (docs/privacy.md)."""
 
 clock = SimpleNamespace(
     today=_clock.today,  # (user=None) -> the date where the user is
@@ -180,6 +201,8 @@ __all__ = [
     # consent by purpose: messages about a person, refused without their consent (docs/privacy.md)
     "CONSENT_PURPOSES", "MessageRefused", "OutgoingMessage", "person_ref", "split_person",
     "people_without_consent", "consents_kept",
+    # a person's data: what identifies them, anonymisation, export and erasure (docs/privacy.md)
+    "IdentifyingData", "PersonData", "RetentionEvent", "ANONYMISED", "personal_data",
     # the API's description (OpenAPI): each API route's parameters, bodies and answers
     "api_operation", "ApiSchema",
     # migrations: what Alembic's op does not offer (a plugin renamed, its tables moved)

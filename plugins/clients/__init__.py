@@ -47,3 +47,4 @@ def passerelle_menu_sections():
 @hookimpl
 def passerelle_menu_placements():
     return [ModulePlacement("client", "clients", "user")]
+from plugins.clients.personal_data import passerelle_identifying_data  # noqa: E402, F401  what identifies a person (docs/privacy.md)

@@ -132,3 +132,4 @@ def passerelle_menu_placements():
     icons = {"case_file": "briefcase", "visit": "door-open", "placement": "handshake", "barrier": "construction",
              "action_step": "list-ordered"}
     return [ModulePlacement(module, "employment", icon) for module, icon in icons.items()]
+from plugins.sae.personal_data import passerelle_identifying_data  # noqa: E402, F401  what identifies a person (docs/privacy.md)

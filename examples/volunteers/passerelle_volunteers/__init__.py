@@ -21,7 +21,7 @@ from kernel.toolkit import (
 )
 from kernel.toolkit import lazy_gettext as _l
 
-require_toolkit(1, 0)
+require_toolkit(1, 2)  # IdentifyingData, PersonData (privacy)
 
 LABEL = _l("Volunteers")
 REQUIRES = ("clients",)
@@ -89,3 +89,4 @@ def newest_volunteers(user):
 def passerelle_template_slots():
     return [Slot("list_buttons", "volunteers/find_button.html", permission="volunteers.view",
                  entities=("client",))]
+from passerelle_volunteers.personal_data import passerelle_identifying_data, passerelle_person_data  # noqa: E402, F401

@@ -65,7 +65,7 @@ class RulePreview:
     entity: object
     due: int = 0
     held: int = 0
-    reached: dict = field(default_factory=dict)  # entity -> {"anonymised": n, "deleted": n}
+    reached: dict = field(default_factory=dict)  # entity name -> {"anonymised": n, "deleted": n}
     complete: bool = True  # False when more records are due than the preview planned
 
 
@@ -85,7 +85,7 @@ def dry_run(now: datetime | None = None) -> list[RulePreview]:
         preview.held = len(kept)
         for entity_plan in planned:
             for name, counts in entity_plan.counts().items():
-                total = preview.reached.setdefault(entities().get(name), {"anonymised": 0, "deleted": 0})
+                total = preview.reached.setdefault(name, {"anonymised": 0, "deleted": 0})
                 total["anonymised"] += counts["anonymised"]
                 total["deleted"] += counts["deleted"]
         previews.append(preview)

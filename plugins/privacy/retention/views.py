@@ -27,7 +27,7 @@ def dry_run_page():
     offered = [(entity, personal_data.events_of(entity), personal_data.declaration_of(entity))
                for entity in entities() if entity.person or personal_data.declaration_of(entity).fields]
     return render_template("privacy/retention/dry_run.html", previews=dry_run(), offered=offered,
-                           may_run=current_user.can(RUN))
+                           may_run=current_user.can(RUN), entity_label=entity_label)
 
 
 @bp.route("/run", methods=["POST"])

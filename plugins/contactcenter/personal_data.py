@@ -1,0 +1,58 @@
+"""What identifies a caller in the contact centre's records, and what anonymising keeps: the
+contacts' moment, line, channel, status, needs and referrals, so that monthly counts by line,
+area and need stay right (docs/privacy.md)."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select
+
+from kernel.toolkit import IdentifyingData, RetentionEvent, db, hookimpl, personal_data
+from kernel.toolkit import lazy_gettext as _l
+
+__all__ = ["passerelle_identifying_data"]
+
+CALLER = "caller_profile"
+
+
+def area(postal_code: str) -> str:
+    """A Canadian postal code's forward sortation area (``H2X 1Y4`` → ``H2X``): an area, not an address."""
+    return str(postal_code).replace(" ", "").upper()[:3]
+
+
+def contact_closed(model):
+    from plugins.contactcenter.models import OPEN
+
+    return case((model.status != OPEN, func.coalesce(model.ended_at, model.updated_at)), else_=None)
+
+
+def referral_messages(ids, deleting):
+    """The e-mails and SMS that sent referrals to the caller: emptied (their content names them)."""
+    from plugins.contactcenter.models import Referral
+
+    message_ids = set()
+    for email_id, sms_id in db.session.execute(select(Referral.email_message_id, Referral.sms_message_id)
+                                               .where(Referral.id.in_(ids))):
+        message_ids.update(value for value in (email_id, sms_id) if value)
+    return {_l("Messages emptied"): personal_data.scrub_outbox(sorted(message_ids))} if message_ids else {}
+
+
+@hookimpl
+def passerelle_identifying_data():
+    return [
+        IdentifyingData(CALLER, fields=("name", "phone", "email", "address", "community", "phone_digits"),
+                        coarsen={"postal_code": area},
+                        keeps=_l("The preferred language and the area (first three characters of the postal code).")),
+        IdentifyingData(
+            "helpline_contact", fields=("caller_number", "call_id", "notes", "incomplete_reason"),
+            persons={"profile_id": CALLER},
+            keeps=_l("When it started and ended, the line, channel, status, service delivery and tags, with its "
+                     "needs and referrals: the monthly counts by line, need and area stay right."),
+            events=(RetentionEvent("closed", _l("Closing of the contact"), contact_closed),)),
+        IdentifyingData("referral", fields=("link_token",), persons={"profile_id": CALLER},
+                        dependants=referral_messages, keeps=_l("The resource referred to.")),
+        IdentifyingData("programme_enrolment", fields=("note",), persons={"profile_id": CALLER},
+                        keeps=_l("The programme and the enrolment date.")),
+        IdentifyingData("survey_response", fields=("answers",), keeps=_l("Which survey, and whether it was complete.")),
+        IdentifyingData("service_gap", fields=("note",), coarsen={"postal_code": area},
+                        keeps=_l("The service type and the area.")),
+    ]
