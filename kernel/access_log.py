@@ -158,15 +158,6 @@ def _unavailable():
     return current_app.response_class(message, status=503, mimetype="text/plain")
 
 
-# -- what a record's page and the report read ---------------------------------------------------------
-def readers_of(entity_name: str, record_id: int, limit: int = 50) -> list:
-    """The latest reads of one record, newest first (one query, on ``ix_record_reads_record``)."""
-    return list(db.session.scalars(
-        select(RecordRead).where(RecordRead.entity == entity_name, RecordRead.record_id == record_id)
-        .order_by(RecordRead.read_at.desc(), RecordRead.id.desc()).limit(limit)
-    ))
-
-
 # -- retention --------------------------------------------------------------------------------
 class RetentionTooShort(ValueError):
     """ACCESS_LOG_RETENTION_DAYS below the days the database keeps reads whatever happens."""
