@@ -93,8 +93,8 @@ def plan(entity, ids: Iterable[int], action: str = ANONYMISE, *,
 
 def _find_blockers(result: Plan, entity, ids: set, known, held) -> None:
     for record_id in sorted(held(entity.name, ids) if held else ()):
-        result.blockers.append(Blocker(entity, record_id, _("A legal hold keeps %(record)s.",
-                                                            record=f"{entity.label} #{record_id}")))
+        record = f"{entity.label} #{record_id}"
+        result.blockers.append(Blocker(entity, record_id, _("A legal hold keeps %(record)s.", record=record)))
     blocks = declaration_of(entity, known).blocks
     if blocks is None:
         return
