@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import url_for
+from flask import g, has_request_context, url_for
 from flask_babel import format_date, format_decimal
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from kernel.entities import Entity, FieldMeta
 from kernel.i18n import format_datetime
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
-from kernel.related import related_titles, split
+from kernel.related import known_record, related_titles, split
 from kernel.users import users_by_id
 
 
@@ -27,11 +27,12 @@ class Lookups:
         self.registry = registry
         self.users = {}
         self.references: dict[str, dict[int, str]] = defaultdict(dict)
-        user_ids = {getattr(record, name) for record in records for name in _user_fields(entity)}
+        user_fields = _user_fields(entity)
+        user_ids = {getattr(record, name) for record in records for name in user_fields}
         user_ids |= {record.created_by_id for record in records} | {record.updated_by_id for record in records}
-        self.users = users_by_id(user_ids)
-        related_values = {getattr(record, meta.name, None) for record in records
-                          for meta in entity.fields.values() if meta.kind == "related"}
+        self.users = _users(user_ids)
+        related_fields = [meta.name for meta in entity.fields.values() if meta.kind == "related"]
+        related_values = {getattr(record, name, None) for record in records for name in related_fields}
         self.related = related_titles(related_values - {None}, registry) if related_values else {}
         for meta in entity.fields.values():
             if meta.kind != "reference":
@@ -40,12 +41,14 @@ class Lookups:
             ids = {getattr(record, meta.name) for record in records} - {None}
             if target is None or not ids:
                 continue
-            rows = db.session.scalars(select(target.model).where(target.model.id.in_(ids)))
-            self.references[meta.target] = {row.id: target.title_of(row) for row in rows}
+            known = [row for record_id in ids if (row := known_record(target.name, record_id)) is not None]
+            missing = ids - {row.id for row in known}
+            rows = db.session.scalars(select(target.model).where(target.model.id.in_(missing))) if missing else []
+            self.references[meta.target] = {row.id: target.title_of(row) for row in [*known, *rows]}
 
     def add_users(self, ids) -> None:
         missing = {user_id for user_id in ids if user_id and user_id not in self.users}
-        self.users.update(users_by_id(missing))
+        self.users.update(_users(missing))
 
     def user_name(self, user_id) -> str:
         user = self.users.get(user_id)
@@ -64,6 +67,19 @@ class Lookups:
         if target is None or not target.can(current_user, "view"):
             return None
         return url_for("records.show_record", plural=target.plural, record_id=record_id)
+
+
+def remember_users(users: dict) -> None:
+    """The request's users, already read (``{id: user}``, as ``kernel.onepass`` found them): the
+    names the page shows need no further query."""
+    g.user_directory = users
+
+
+def _users(ids) -> dict:
+    directory = g.get("user_directory") if has_request_context() else None
+    if directory is None:
+        return users_by_id(ids)
+    return {user_id: directory[user_id] for user_id in ids if user_id in directory}
 
 
 def _user_fields(entity: Entity) -> list[str]:

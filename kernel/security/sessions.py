@@ -68,14 +68,29 @@ def current() -> UserSession | None:
     return g.user_session
 
 
+def _current_with_user(user_model):
+    """``current()`` and its user, read with one statement when the session is not read yet
+    (every signed-in request starts here)."""
+    if "user_session" in g:
+        row = g.user_session
+        return row, (db.session.get(user_model, row.user_id) if row is not None else None)
+    secret = session.get(COOKIE_KEY)
+    found = None
+    if isinstance(secret, str) and secret:
+        statement = select(UserSession, user_model).join(user_model, user_model.id == UserSession.user_id)
+        found = db.session.execute(statement.where(UserSession.id == _hash(secret))).first()
+    row, user = found if found is not None else (None, None)
+    g.user_session = row if row is not None and is_alive(row, utcnow()) else None
+    return g.user_session, user
+
+
 def user_for_session(user_id: str):
     """Flask-Login's user loader: the user of this browser's live session, or None."""
     from kernel.users import User
 
-    row = current()
+    row, user = _current_with_user(User)
     if row is None or str(row.user_id) != str(user_id):
         return None
-    user = db.session.get(User, row.user_id)
     if user is None or not user.active:
         return None
     now = utcnow()

@@ -11,12 +11,13 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from marshmallow import ValidationError
 
-from kernel import access_log, form_sections, history, listing, navigation, records
+from kernel import access_log, form_sections, listing, records
 from kernel.assignees import assignable_users, kept_user_ids
 from kernel.db import db
 from kernel.display import Lookups, display_value
 from kernel.i18n import gettext as _
-from kernel.panels import Panel, panels_for
+from kernel.list_rows import list_rows
+from kernel.permissions import READONLY
 from kernel.registry import entities, plugins
 from kernel.related import related_titles
 from kernel.rules import next_free_value
@@ -144,17 +145,20 @@ def list_records(plural):
         exact_count=state.exact_count, unfiltered=state.unfiltered, state=state,
     )
     labels = {name: str(meta.label) for name, meta in entity.fields.items()}  # translated once, used often
+    people = active_users()  # the assignees (all but read-only) and the user filter's options: one query
     return render_template(
-        "records/list.html", entity=entity, page=page, state=state, display=display_value,
+        "records/list.html", entity=entity, page=page, state=state, display=display_value, list_rows=list_rows,
         lookups=Lookups(entity, page.records, entities()), page_sizes=listing.PAGE_SIZES,
-        saved_filters=filters_for(current_user.id, entity.name), users=assignable_users(),
-        filter_fields=filter_fields(entity), labels=labels,
+        saved_filters=filters_for(current_user.id, entity.name),
+        users=[user for user in people if user.role != READONLY],
+        filter_fields=filter_fields(entity, people), labels=labels,
         columns=[(name, entity.fields[name], labels[name]) for name in state.columns],
     )
 
 
-def filter_fields(entity) -> dict:
-    """What the advanced-filter panel needs to know of each filterable field."""
+def filter_fields(entity, people=None) -> dict:
+    """What the advanced-filter panel needs to know of each filterable field (``people``: the
+    active users, when the caller has them)."""
     from kernel.countries import country_options
     from kernel.filters import OPERATOR_LABELS, operators_for
 
@@ -168,7 +172,7 @@ def filter_fields(entity) -> dict:
         elif meta.kind == "country":
             options = country_options()
         elif meta.kind == "user":
-            options = [(str(user.id), user.name) for user in active_users()]
+            options = [(str(user.id), user.name) for user in (active_users() if people is None else people)]
         fields[meta.name] = {
             "label": str(meta.label), "kind": meta.kind, "options": options,
             "operators": [[key, str(OPERATOR_LABELS[key])] for key in operators_for(meta)],
@@ -189,24 +193,10 @@ def lookup(plural):
 @bp.route("/<entity:plural>/<int:record_id>")
 @login_required
 def show_record(plural, record_id):
+    from kernel.views import detail
+
     entity = entity_for(plural, "view")
-    record = record_for(entity, record_id)
-    lookups = Lookups(entity, [record], entities())
-    changes = history.history_of(entity, record)
-    user_fields = {meta.name for meta in entity.fields.values() if meta.kind == "user"}
-    lookups.add_users(
-        int(value) for change in changes if change.field in user_fields
-        for value in (change.old_value, change.new_value) if value and value.isdigit()
-    )
-    navigation.record_view(current_user, entity, record)
-    access_log.note_read(entity, record.id)
-    db.session.commit()
-    return render_template(
-        "records/detail.html", entity=entity, record=record, lookups=lookups, display=display_value,
-        changes=changes, is_favourite=navigation.is_favourite(current_user, entity, record),
-        panels=rendered_panels(entity, record), position=list_position(entity, record),
-        section_titles=form_sections.titles(_form_sections(entity, record)),
-    )
+    return detail.show(entity, record_id, position=lambda record: list_position(entity, record))
 
 
 def list_position(entity, record) -> dict | None:
@@ -392,14 +382,3 @@ def dependent_links(entity, record) -> list[tuple]:
 
     found = [(link, linked_count(link)) for link in links_to(entity, record, entities())]
     return [(link, count) for link, count in found if count]
-
-
-def rendered_panels(entity, record) -> list[tuple[Panel, Markup]]:
-    """The panels plugins add to a record's page (hook ``passerelle_record_panels``), each
-    rendered from its template with its own context."""
-    return [
-        (panel, Markup(render_template(
-            panel.template, **{"entity": entity, "record": record, "panel": panel, **panel.context}
-        )))
-        for panel in panels_for(plugins(), entity, record, current_user)
-    ]
