@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import g, url_for
-from sqlalchemy import ForeignKey, Index, String, delete, select
+from sqlalchemy import ForeignKey, Index, String, delete, func, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -93,6 +93,9 @@ def _same_record(model, user, entity: Entity, record_id: int):
 
 
 def is_favourite(user, entity: Entity, record) -> bool:
+    cached = g.get("navigation_menus")
+    if cached is not None and cached[0] == user.id:  # the menus list every favourite the user may open
+        return any(link.entity.name == entity.name and link.record_id == record.id for link in cached[1].favourites)
     statement = select(Favourite.id).where(*_same_record(Favourite, user, entity, record.id))
     return db.session.scalar(statement) is not None
 
@@ -108,14 +111,17 @@ def set_favourite(user, entity: Entity, record, wanted: bool) -> None:
     _forget_cached_menus()
 
 
-def record_view(user, entity: Entity, record) -> None:
-    """Note that ``user`` opened ``record`` now, keeping only their newest ``RECENT_LIMIT`` views."""
+def record_view(user, entity: Entity, record, *, keep_older: bool = False) -> None:
+    """Note that ``user`` opened ``record`` now, keeping only their newest ``RECENT_LIMIT`` views
+    (``keep_older``: the caller reads the menus with ``add_menu_reads`` and ``menus_from``, which
+    forget the older views only when there are some)."""
     insert = _upsert(RecentView).values(user_id=user.id, entity=entity.name, record_id=record.id,
                                         viewed_at=utcnow())
     db.session.execute(insert.on_conflict_do_update(
         index_elements=["user_id", "entity", "record_id"], set_={"viewed_at": insert.excluded.viewed_at},
     ))
-    _forget_older_views(user)
+    if not keep_older:
+        _forget_older_views(user)
     _forget_cached_menus()
 
 
@@ -139,6 +145,39 @@ def menus_for(user) -> NavigationMenus:
     return cached[1]
 
 
+def add_menu_reads(onepass, user) -> None:
+    """The menus' reads, sent with the page's others in one statement (``kernel.onepass``): the
+    favourites, the recent views, their number, and the records of each module they name."""
+    onepass.rows("nav:favourites", select(Favourite.entity, Favourite.record_id).where(Favourite.user_id == user.id))
+    onepass.rows("nav:recent", select(RecentView.entity, RecentView.record_id).where(RecentView.user_id == user.id)
+                 .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT))
+    onepass.scalar("nav:recent_count", select(func.count()).select_from(RecentView)
+                   .where(RecentView.user_id == user.id))
+    for entity in entities():
+        if not entity.can(user, "view"):
+            continue
+        named = union_all(
+            select(Favourite.record_id).where(Favourite.user_id == user.id, Favourite.entity == entity.name),
+            select(RecentView.record_id).where(RecentView.user_id == user.id, RecentView.entity == entity.name))
+        onepass.rows(f"nav:records:{entity.name}", entity.active().where(entity.model.id.in_(named)))
+
+
+def menus_from(found: dict, user) -> NavigationMenus:
+    """The menus from what ``add_menu_reads`` found (kept for the rest of the request); forgets the
+    user's older views when there are more than ``RECENT_LIMIT``."""
+    registry = entities()
+    titles = {}
+    for key, rows in found.items():
+        if key.startswith("nav:records:"):
+            entity = registry.get(key.removeprefix("nav:records:"))
+            titles.update({(entity.name, record.id): (entity, entity.title_of(record)) for record in rows})
+    menus = _menus(found["nav:favourites"], found["nav:recent"], titles)
+    if found["nav:recent_count"] > RECENT_LIMIT:
+        _forget_older_views(user)
+    g.navigation_menus = (user.id, menus)
+    return menus
+
+
 def _forget_cached_menus() -> None:
     g.pop("navigation_menus", None)
 
@@ -151,7 +190,10 @@ def _load_menus(user) -> NavigationMenus:
         select(RecentView.entity, RecentView.record_id).where(RecentView.user_id == user.id)
         .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT)
     ).all()
-    titles = _titles(user, [*favourites, *recent])
+    return _menus(favourites, recent, _titles(user, [*favourites, *recent]))
+
+
+def _menus(favourites, recent, titles) -> NavigationMenus:
     favourite_links = _links(favourites, titles)
     favourite_links.sort(key=lambda link: (fold(str(link.module)), fold(link.title)))
     return NavigationMenus(favourites=favourite_links, recent=_links(recent, titles))

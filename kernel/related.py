@@ -55,8 +55,24 @@ class Related(fields.String):
         return f"{entity.name}:{parts[1]}"
 
 
+def remember_record(entity, record) -> None:
+    """Note, for the rest of the request, a record already loaded (the one a page shows): the
+    titles of the rows that point at it need no query."""
+    from flask import g, has_request_context
+
+    if has_request_context():
+        g.setdefault("known_records", {})[(entity.name, record.id)] = record
+
+
+def known_record(entity_name: str, record_id: int):
+    from flask import g, has_request_context
+
+    return g.get("known_records", {}).get((entity_name, record_id)) if has_request_context() else None
+
+
 def related_titles(values, registry) -> dict[str, str]:
-    """``{"client:42": "Client — Émile Noël"}`` for a set of values, one query per module."""
+    """``{"client:42": "Client — Émile Noël"}`` for a set of values, one query per module (none
+    for the records the request already holds)."""
     by_entity: dict[str, set[int]] = defaultdict(set)
     for value in values:
         parts = split(value)
@@ -67,7 +83,10 @@ def related_titles(values, registry) -> dict[str, str]:
         entity = registry.get(name)
         if entity is None:
             continue
-        for record in db.session.scalars(select(entity.model).where(entity.model.id.in_(ids))):
+        known = [record for record_id in ids if (record := known_record(name, record_id)) is not None]
+        missing = ids - {record.id for record in known}
+        loaded = db.session.scalars(select(entity.model).where(entity.model.id.in_(missing))) if missing else []
+        for record in [*known, *loaded]:
             titles[f"{name}:{record.id}"] = f"{entity.label} — {entity.title_of(record)}"
     return titles
 

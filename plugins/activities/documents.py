@@ -218,13 +218,15 @@ def files_panel(document: Document, user) -> Panel:
 
 
 def linked_documents_panel(entity, record, user) -> Panel:
-    documents = list(db.session.scalars(
+    """The record's documents, read with the page's other panels (``kernel.panels``)."""
+    documents = (
         select(Document).join(DocumentLink, DocumentLink.document_id == Document.id)
         .where(DocumentLink.related == f"{entity.name}:{record.id}", Document.deleted_at.is_(None))
         .order_by(Document.id.desc())
-    ))
+    )
     actions = []
     if user.can("documents.create"):
         actions.append((_l("Add a document"), url_for("activities.new_document", link=f"{entity.name}:{record.id}")))
     return Panel(key="documents", title=_l("Documents"), template="activities/_linked_documents.html",
-                 context={"documents": documents}, actions=actions, order=60)
+                 actions=actions, order=60, reads={"documents": documents},
+                 build=lambda found: {"documents": found["documents"]})

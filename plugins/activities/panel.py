@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 
 from flask import url_for
 
-from kernel.toolkit import Panel, clock, db, entities, utcnow
+from kernel.toolkit import Panel, clock, entities, utcnow
 from kernel.toolkit import lazy_gettext as _l
 from plugins.activities.models import OPEN_TASK_STATUSES, Call, Meeting, Note, Task
 
@@ -35,31 +35,46 @@ class Item:
         return datetime.combine(self.when, time.max) if self.when else datetime.max
 
 
-def _items(kind: str, plural: str, statement, when) -> list[Item]:
-    return [Item(kind, plural, record, when(record)) for record in db.session.scalars(statement.limit(SHOWN))]
+def _items(kind: str, plural: str, records, when) -> list[Item]:
+    return [Item(kind, plural, record, when(record)) for record in records]
 
 
-def upcoming(link: str, now: datetime) -> list[Item]:
+def upcoming_reads(link: str, now: datetime) -> dict:
+    """What is coming, one limited read per kind (sent with the page's other reads)."""
     call, meeting, task = (entities().get(name) for name in ("call", "meeting", "task"))
-    items = _items("call", "calls", call.active().where(Call.related_to == link, Call.start >= now)
-                   .order_by(Call.start), lambda record: record.start)
-    items += _items("meeting", "meetings", meeting.active().where(Meeting.related_to == link, Meeting.end >= now)
-                    .order_by(Meeting.start), lambda record: record.start)
-    items += _items("task", "tasks", task.active().where(Task.related_to == link, Task.status.in_(OPEN_TASK_STATUSES))
-                    .order_by(Task.due_date.is_(None), Task.due_date), lambda record: record.due_date)
+    return {
+        "upcoming_calls": call.active().where(Call.related_to == link, Call.start >= now).order_by(Call.start),
+        "upcoming_meetings": meeting.active().where(Meeting.related_to == link, Meeting.end >= now)
+        .order_by(Meeting.start),
+        "open_tasks": task.active().where(Task.related_to == link, Task.status.in_(OPEN_TASK_STATUSES))
+        .order_by(Task.due_date.is_(None), Task.due_date),
+    }
+
+
+def history_reads(link: str, now: datetime) -> dict:
+    call, meeting, task, note = (entities().get(name) for name in KINDS)
+    return {
+        "past_calls": call.active().where(Call.related_to == link, Call.start < now).order_by(Call.start.desc()),
+        "past_meetings": meeting.active().where(Meeting.related_to == link, Meeting.end < now)
+        .order_by(Meeting.start.desc()),
+        "completed_tasks": task.active().where(Task.related_to == link, Task.status == "completed")
+        .order_by(Task.updated_at.desc()),
+        "notes": note.active().where(Note.related_to == link).order_by(Note.created_at.desc()),
+    }
+
+
+def upcoming(found: dict) -> list[Item]:
+    items = _items("call", "calls", found["upcoming_calls"], lambda record: record.start)
+    items += _items("meeting", "meetings", found["upcoming_meetings"], lambda record: record.start)
+    items += _items("task", "tasks", found["open_tasks"], lambda record: record.due_date)
     return sorted(items, key=lambda item: item.sort_key)[:SHOWN]
 
 
-def history(link: str, now: datetime) -> list[Item]:
-    call, meeting, task, note = (entities().get(name) for name in KINDS)
-    items = _items("call", "calls", call.active().where(Call.related_to == link, Call.start < now)
-                   .order_by(Call.start.desc()), lambda record: record.start)
-    items += _items("meeting", "meetings", meeting.active().where(Meeting.related_to == link, Meeting.end < now)
-                    .order_by(Meeting.start.desc()), lambda record: record.start)
-    items += _items("task", "tasks", task.active().where(Task.related_to == link, Task.status == "completed")
-                    .order_by(Task.updated_at.desc()), lambda record: record.updated_at)
-    items += _items("note", "notes", note.active().where(Note.related_to == link)
-                    .order_by(Note.created_at.desc()), lambda record: record.created_at)
+def history(found: dict) -> list[Item]:
+    items = _items("call", "calls", found["past_calls"], lambda record: record.start)
+    items += _items("meeting", "meetings", found["past_meetings"], lambda record: record.start)
+    items += _items("task", "tasks", found["completed_tasks"], lambda record: record.updated_at)
+    items += _items("note", "notes", found["notes"], lambda record: record.created_at)
     return sorted(items, key=lambda item: item.sort_key, reverse=True)[:SHOWN]
 
 
@@ -67,7 +82,6 @@ def activities_panel(entity, record, user) -> Panel:
     link = f"{entity.name}:{record.id}"
     now = utcnow()
     today = clock.today(user)
-    coming = upcoming(link, now)
     actions = []
     if user.can("activities.create"):
         for name in KINDS:
@@ -75,11 +89,16 @@ def activities_panel(entity, record, user) -> Panel:
             planned = {"status": "planned"} if name in ("call", "meeting") else {}
             actions.append((other.create_label, url_for("records.create_record", plural=other.plural, related_to=link,
                                                         **planned)))
+
+    def build(found) -> dict:
+        coming = upcoming(found)
+        return {"overdue": [item for item in coming if item.is_overdue(today)],
+                "upcoming": [item for item in coming if not item.is_overdue(today)], "history": history(found)}
+
+    reads = {name: statement.limit(SHOWN) for name, statement in (upcoming_reads(link, now) | history_reads(link, now)).items()}
     return Panel(
         key="activities", title=_l("Activities"), template="activities/_activities_panel.html",
-        context={"overdue": [item for item in coming if item.is_overdue(today)],
-                 "upcoming": [item for item in coming if not item.is_overdue(today)],
-                 "history": history(link, now), "link": link,
-                 "labels": {name: entities().get(name).label for name in KINDS}},
+        context={"link": link, "labels": {name: entities().get(name).label for name in KINDS}},
         actions=actions, order=45, replaces=tuple(f"linked-{name}-related_to" for name in KINDS),
+        reads=reads, build=build,
     )

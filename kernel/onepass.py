@@ -1,0 +1,147 @@
+"""Many small reads sent as one SQL statement (issue 18: a record's page in a handful of statements).
+
+Each read is an ordinary ``select()`` (of a model, or of columns), usually limited. ``OnePass``
+turns every one into a scalar subquery that returns its rows as a JSON array, puts them all in one
+``SELECT``, and gives back each read's rows: model instances (transient: never added to the
+session, so nothing is saved or refreshed behind the page's back) or named tuples, with every
+value of its column's Python type.
+
+    reads = OnePass()
+    reads.rows("notes", select(Note).where(Note.related_to == link).limit(10))
+    reads.scalar("unread", select(func.count()).select_from(Notification).where(...))
+    found = reads.run()          # one statement, however many reads
+    found["notes"], found["unread"]
+"""
+
+from __future__ import annotations
+
+import json
+from collections import namedtuple
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, TypeDecorator, func, select
+from sqlalchemy.orm.attributes import set_committed_value
+
+from kernel.db import db
+
+
+class OnePass:
+    def __init__(self):
+        self._rows: dict[str, tuple] = {}
+        self._scalars: dict[str, object] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._rows or key in self._scalars
+
+    def rows(self, key: str, statement) -> None:
+        """Read the rows of ``statement`` (a ``select`` of one model, or of columns)."""
+        model = _single_model(statement)
+        subquery = statement.subquery()
+        self._rows[key] = (model, subquery)
+
+    def scalar(self, key: str, statement) -> None:
+        """Read the single value of ``statement`` (a count, say)."""
+        self._scalars[key] = statement.scalar_subquery()
+
+    def run(self, base=None) -> dict:
+        """Send every read as one statement; ``{key: rows or value}``. With ``base`` (a select of
+        one row, say a record), the reads ride on it: its row is under ``"base"`` (None when it
+        found nothing, and then nothing else was read)."""
+        postgresql = db.session.get_bind().dialect.name == "postgresql"
+        columns = [_as_json_array(subquery, postgresql).label(f"r{index}")
+                   for index, (_model, subquery) in enumerate(self._rows.values())]
+        columns += [value.label(f"s{index}") for index, value in enumerate(self._scalars.values())]
+        if base is None and not columns:
+            return {}
+        if base is None:
+            found, results = db.session.execute(select(*columns)).one(), {}
+        else:
+            row = db.session.execute(base.add_columns(*columns)).first()
+            if row is None:
+                return {"base": None}
+            leading = len(row) - len(columns)
+            found, results = row[leading:], {"base": row[:leading]}
+        for index, (key, (model, subquery)) in enumerate(self._rows.items()):
+            results[key] = _decoded(found[index], model, subquery)
+        offset = len(self._rows)
+        for index, key in enumerate(self._scalars):
+            results[key] = found[offset + index]
+        return results
+
+
+def _single_model(statement):
+    descriptions = statement.column_descriptions
+    if len(descriptions) == 1 and descriptions[0]["expr"] is descriptions[0]["entity"] is not None:
+        return descriptions[0]["entity"]
+    return None
+
+
+def _as_json_array(subquery, postgresql: bool):
+    if postgresql:
+        # whole rows as objects: json_build_array would stop at 100 columns
+        return select(func.json_agg(subquery.table_valued())).select_from(subquery).scalar_subquery()
+    return select(func.json_group_array(func.json_array(*subquery.c))).select_from(subquery).scalar_subquery()
+
+
+def _decoded(text, model, subquery) -> list:
+    values = json.loads(text) if isinstance(text, str) else (text or [])
+    columns = list(subquery.c)
+    if model is not None:
+        return [_instance(model, columns, row) for row in values]
+    Row = namedtuple("Row", [column.key for column in columns], rename=True)
+    return [Row(*(_python_value(column.type, value) for column, value in zip(columns, _values(columns, row), strict=True)))
+            for row in values]
+
+
+def _instance(model, columns, row):
+    """A transient instance of ``model`` holding the row's values as if loaded."""
+    instance = model.__mapper__.class_manager.new_instance()
+    attributes = _attribute_names(model)
+    for column, value in zip(columns, _values(columns, row), strict=True):
+        name = attributes.get(column.name)
+        if name is not None:
+            set_committed_value(instance, name, _python_value(column.type, value))
+    return instance
+
+
+_ATTRIBUTE_NAMES: dict[type, dict[str, str]] = {}
+
+
+def _attribute_names(model) -> dict[str, str]:
+    """``{column name: attribute name}`` of a model."""
+    if model not in _ATTRIBUTE_NAMES:
+        _ATTRIBUTE_NAMES[model] = {column.name: prop.key for prop in model.__mapper__.column_attrs
+                                   for column in prop.columns}
+    return _ATTRIBUTE_NAMES[model]
+
+
+def _values(columns, row) -> list:
+    """A row's values in the columns' order: PostgreSQL sends objects, SQLite arrays."""
+    return [row.get(column.name) for column in columns] if isinstance(row, dict) else row
+
+
+def _python_value(column_type, value):
+    if value is None:
+        return None
+    if isinstance(column_type, TypeDecorator):
+        dialect = db.session.get_bind().dialect
+        return column_type.process_result_value(_python_value(column_type.impl, value), dialect)
+    if isinstance(column_type, DateTime):
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+        if not column_type.timezone and moment.tzinfo is not None:
+            moment = moment.replace(tzinfo=None)
+        return moment
+    if isinstance(column_type, Date):
+        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    if isinstance(column_type, Boolean):
+        return bool(value)
+    if isinstance(column_type, Float):
+        return float(value)
+    if isinstance(column_type, Numeric):
+        return Decimal(str(value))
+    if isinstance(column_type, Integer):
+        return int(value)
+    if isinstance(column_type, JSON):
+        return json.loads(value) if isinstance(value, str) else value
+    return value

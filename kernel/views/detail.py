@@ -1,0 +1,142 @@
+"""A record's page in a fixed, small number of SQL statements, whatever the plugins (issue 18).
+
+1. the record, with the settings every page reads (custom fields, edited choice lists), in one
+   statement;
+2. the writes: "recently viewed" (and the access log's entry, written when the request ends);
+3. every other read in one statement (``kernel.onepass``): the history, the rows of each panel,
+   the favourites and recent views with their records, the bell's count, the users' names and the
+   records the record points at.
+
+Rendering then sends nothing more.
+"""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from kernel import access_log, choices, custom_fields, form_sections, navigation
+from kernel.db import db
+from kernel.display import Lookups, display_value, remember_users
+from kernel.history import RecordChange
+from kernel.notifications import Notification
+from kernel.onepass import OnePass
+from kernel.panels import add_reads, build_panels, panels_for
+from kernel.registry import entities, plugins
+from kernel.related import remember_record, split
+from kernel.users import User
+
+
+def show(entity, record_id: int, *, position=None):
+    """The detail page of ``record_id`` (``position``: a function of the record giving its place in
+    the list it was opened from, or None)."""
+    record = record_with_settings(entity, record_id)
+    remember_record(entity, record)
+    navigation.record_view(current_user, entity, record, keep_older=True)
+    access_log.note_read(entity, record.id)
+    panels = panels_for(plugins(), entity, record, current_user)
+    reads = OnePass()
+    pointed = add_page_reads(reads, entity, record, current_user)
+    add_reads(panels, reads)
+    found = reads.run()
+    changes = use_page_reads(found, pointed, current_user)
+    build_panels(panels, found)
+    lookups = Lookups(entity, [record], entities())
+    user_fields = {meta.name for meta in entity.fields.values() if meta.kind == "user"}
+    lookups.add_users(
+        int(value) for change in changes if change.field in user_fields
+        for value in (change.old_value, change.new_value) if value and value.isdigit()
+    )
+    db.session.commit()
+    return render_template(
+        "records/detail.html", entity=entity, record=record, lookups=lookups, display=display_value,
+        changes=changes, is_favourite=navigation.is_favourite(current_user, entity, record),
+        panels=rendered_panels(entity, record, panels), position=position(record) if position else None,
+        section_titles=form_sections.titles(form_sections.sections_for(plugins(), entity, record, current_user)),
+    )
+
+
+def record_with_settings(entity, record_id: int):
+    """The record (404 when missing or in the trash), read with the custom fields' definitions and
+    the edited choice lists when the request has not read them yet."""
+    settings = OnePass()
+    if custom_fields._CACHE_KEY not in g:
+        settings.rows("custom_fields", select(custom_fields.CustomField).where(custom_fields.CustomField.active.is_(True))
+                      .order_by(custom_fields.CustomField.entity, custom_fields.CustomField.position,
+                                custom_fields.CustomField.id))
+    if choices._CACHE_KEY not in g:
+        option = choices.ChoiceOption
+        settings.rows("choices", select(option.list_name, option.value, option.label_en, option.label_fr,
+                                        option.position, option.active)
+                      .order_by(option.list_name, option.position, option.id))
+    found = settings.run(base=select(entity.model).where(entity.model.id == record_id))
+    if found["base"] is None or found["base"][0].deleted_at is not None:
+        abort(404)
+    if "custom_fields" in found:
+        metas: dict = {}
+        for definition in found["custom_fields"]:
+            metas.setdefault(definition.entity, {})[definition.key] = custom_fields.field_meta(definition)
+        setattr(g, custom_fields._CACHE_KEY, metas)
+    if "choices" in found:
+        stored: dict = {}
+        for list_name, *values in found["choices"]:
+            stored.setdefault(list_name, []).append(choices.StoredOption(*values))
+        setattr(g, choices._CACHE_KEY, stored)
+    return found["base"][0]
+
+
+def add_page_reads(reads: OnePass, entity, record, user) -> dict:
+    """The page's own reads; ``{read key: entity}`` of the records the record points at."""
+    reads.rows("history", select(RecordChange)
+               .where(RecordChange.entity == entity.name, RecordChange.record_id == record.id)
+               .order_by(RecordChange.changed_at.desc(), RecordChange.id.desc()))
+    reads.rows("users", select(User.id, User.name, User.email, User.active))
+    reads.scalar("unread", select(func.count()).select_from(Notification)
+                 .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+    pointed = {}
+    for meta, target, target_id in _pointed_at(entity, record):
+        pointed[f"points:{meta.name}"] = target
+        reads.rows(f"points:{meta.name}", select(target.model).where(target.model.id == target_id))
+    navigation.add_menu_reads(reads, user)
+    return pointed
+
+
+def _pointed_at(entity, record):
+    """``(field, entity, id)`` of the records the record's reference and "related to" fields name."""
+    registry = entities()
+    for meta in entity.fields.values():
+        value = getattr(record, meta.name, None)
+        if value is None:
+            continue
+        if meta.kind == "reference" and (target := registry.by_table(meta.target)) is not None:
+            yield meta, target, value
+        elif meta.kind == "related" and (parts := split(value)) and (target := registry.get(parts[0])) is not None:
+            yield meta, target, parts[1]
+
+
+def use_page_reads(found: dict, pointed: dict, user) -> list:
+    """Keep what the page's reads found for the rest of the request; the history's changes."""
+    directory = {row.id: row for row in found["users"]}
+    remember_users(directory)
+    g.unread_notifications = found["unread"]
+    for key, target in pointed.items():
+        for row in found[key]:
+            remember_record(target, row)
+    navigation.menus_from(found, user)
+    changes = found["history"]
+    for change in changes:
+        change.__dict__["user"] = directory.get(change.user_id)  # a transient row: no lazy load
+    return changes
+
+
+def rendered_panels(entity, record, panels) -> list:
+    """Each panel rendered from its template with its own context."""
+    from markupsafe import Markup
+
+    return [
+        (panel, Markup(render_template(
+            panel.template, **{"entity": entity, "record": record, "panel": panel, **panel.context}
+        )))
+        for panel in panels
+    ]
