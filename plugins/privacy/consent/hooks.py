@@ -45,10 +45,13 @@ def consent_panels(entity, record, user):
     """The "Consents" panel of every person's page: the states, the history, the forms."""
     if not entity.person or not entity.can(user, "view"):
         return []
+    from plugins.privacy.consent.state import history_statement
     from plugins.privacy.consent.views import panel_context
 
-    return [Panel("privacy.consents", _l("Consents"), "privacy/consent/_panel.html",
-                  context=panel_context(entity, record, user), order=900)]
+    # the consents are read with the page's other panels (one statement for them all)
+    return [Panel("privacy.consents", _l("Consents"), "privacy/consent/_panel.html", order=900,
+                  reads={"history": history_statement(entity.name, record.id)},
+                  build=lambda found: panel_context(entity, record, user, found["history"]))]
 
 
 @hookimpl(specname="passerelle_blueprints")
@@ -73,9 +76,9 @@ def consent_template_context():
 
 @hookimpl(specname="passerelle_record_saved")
 def consent_form_capture(entity, record, created, changes, user):
-    """Consents ticked in a form that creates a person (the registration kiosk, the helpline's new
-    profile) are recorded with the record, in the same transaction."""
-    if created and entity.person:
+    """Consents ticked in a form that creates a person or a record about one (the registration
+    kiosk, the helpline's new profile) are recorded with it, in the same transaction."""
+    if created:
         from plugins.privacy.consent.capture import capture_from_form
 
         capture_from_form(entity, record, user)
