@@ -90,3 +90,9 @@ def passerelle_template_slots():
     return [Slot("list_buttons", "volunteers/find_button.html", permission="volunteers.view",
                  entities=("client",))]
 from passerelle_volunteers.personal_data import passerelle_identifying_data, passerelle_person_data  # noqa: E402, F401
+
+
+@hookimpl
+def passerelle_consent_purposes():
+    """A purpose of its own: a client's consent to being put in touch with a volunteer."""
+    return [("volunteer_matching", _l("Being matched with a volunteer"))]
