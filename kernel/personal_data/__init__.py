@@ -48,7 +48,10 @@ class IdentifyingData:
     ``blocks``       ``function(record) -> message or None``: a reason the record may not be
                      anonymised or erased now (an open case file);
     ``events``       the events a retention rule of this entity may count from, besides the kernel's
-                     (creation, last change).
+                     (creation, last change);
+    ``linked``       ``function(entity, ids) -> ids``: the records of this entity tied to those
+                     records of ``entity`` by a table of the plugin rather than a field (documents
+                     linked to a client): they are about the same person.
     """
 
     entity: str
@@ -60,6 +63,7 @@ class IdentifyingData:
     dependants: Callable | None = None
     blocks: Callable | None = None
     events: tuple[RetentionEvent, ...] = ()
+    linked: Callable | None = None
 
 
 @dataclass

@@ -28,7 +28,7 @@ def _merge(first: IdentifyingData | None, second: IdentifyingData) -> Identifyin
         coarsen={**first.coarsen, **second.coarsen}, keeps=first.keeps or second.keeps,
         persons={**first.persons, **second.persons}, detach=first.detach + second.detach,
         dependants=_both(first.dependants, second.dependants), blocks=_either(first.blocks, second.blocks),
-        events=first.events + second.events)
+        events=first.events + second.events, linked=first.linked or second.linked)
 
 
 def _both(first, second):

@@ -121,6 +121,12 @@ def _dependants(result: Plan, target, ids: set, how: str, registry, known):
                 result.detach[(link.entity.name, link.name)].update(found)
             continue
         yield link.entity, found, (DELETE if how == DELETE and not link.nullable else ANONYMISE)
+    for name, declared in known.items():
+        dependant = registry.get(name) if declared.linked else None
+        if dependant is not None and dependant.name != target.name:
+            found = set(declared.linked(target, sorted(ids)) or ())
+            if found:
+                yield dependant, found, how
 
 
 def _people_of(result: Plan, entity, ids: set, known, candidates) -> None:

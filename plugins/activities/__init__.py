@@ -115,4 +115,7 @@ def passerelle_menu_placements():
     icons = {"task": "square-check", "calendar": "calendar", "call": "phone", "meeting": "users",
              "note": "notebook-pen", "document": "file-text", "cv": "file-user"}
     return [ModulePlacement(module, "activities", icon) for module, icon in icons.items()]
-from plugins.activities.personal_data import passerelle_identifying_data  # noqa: E402, F401  what identifies a person (docs/privacy.md)
+from plugins.activities.personal_data import (  # noqa: E402, F401  a person's data (docs/privacy.md)
+    passerelle_identifying_data,
+    passerelle_person_data,
+)

@@ -27,3 +27,22 @@ def a_client_with_data(user, first="Zoé", last="Tremblay", *, file_status="clos
                             outcome="employed" if file_status == "closed" else None))
     db.session.commit()
     return client
+
+
+def a_document_about(client, text="Zoé Tremblay's CV", name="CV of Zoé Tremblay"):
+    """A document linked to the client, with one file on disk."""
+    import secrets
+
+    from plugins.activities.documents import upload_folder
+    from plugins.activities.models import Document, DocumentLink, DocumentRevision
+
+    document = Document(name=name, category=None)
+    db.session.add(document)
+    db.session.flush()
+    stored = secrets.token_hex(20)
+    (upload_folder() / stored).write_bytes(text.encode())
+    db.session.add(DocumentRevision(document_id=document.id, stored_name=stored, original_name="cv.txt",
+                                    content_type="text/plain", size=len(text.encode())))
+    db.session.add(DocumentLink(document_id=document.id, related=f"client:{client.id}"))
+    db.session.commit()
+    return document, upload_folder() / stored

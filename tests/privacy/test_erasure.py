@@ -102,3 +102,21 @@ def test_only_administrators_erase(app, staff, staff_client):
                              data={"action": "anonymise", "reason": "Request"}).status_code in (400, 403)
     db.session.expire_all()
     assert db.session.get(Client, zoe.id).last_name == "Tremblay"
+
+
+def test_the_documents_linked_to_the_person_lose_their_name_and_their_files(app, staff, admin_client):
+    from plugins.activities.models import Document, DocumentRevision
+    from tests.privacy.person_helpers import a_document_about
+
+    zoe = a_client_with_data(staff)
+    document, path = a_document_about(zoe)
+    document_id = document.id
+    done = admin_client.post(f"/privacy/people/clients/{zoe.id}/erase",
+                             data={"action": "anonymise", "reason": "Request received 2026-11-30"})
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Document, document_id).name == "—"
+    assert db.session.scalar(select(func.count()).select_from(DocumentRevision)) == 0
+    assert not path.exists()
+    run = db.session.scalar(select(RetentionRun))
+    assert run.counts["document"]["anonymised"] == 1

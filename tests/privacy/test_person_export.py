@@ -80,3 +80,13 @@ def test_only_managers_export_and_only_people(app, staff, staff_client, admin_cl
     page = admin_client.get(f"/clients/{zoe.id}").get_data(as_text=True)
     assert f"/privacy/people/clients/{zoe.id}/export.zip" in page
     assert f"/privacy/people/clients/{zoe.id}/export.zip" not in staff_client.get(f"/clients/{zoe.id}").get_data(as_text=True)
+
+
+def test_the_export_holds_the_files_of_the_documents_linked_to_the_person(app, staff, admin_client):
+    from tests.privacy.person_helpers import a_document_about
+
+    zoe = a_client_with_data(staff)
+    document, _path = a_document_about(zoe)
+    archive = unzip(admin_client.get(f"/privacy/people/clients/{zoe.id}/export.zip"))
+    assert archive.read(f"files/activities.document_files/{document.id}-cv.txt") == "Zoé Tremblay's CV".encode()
+    assert "activities.document.json" in archive.namelist()
