@@ -16,16 +16,17 @@ def peak_rss_mb() -> float:
 
 
 def client_lists(bench: Bench):
-    """Issue 3: list pages of a million clients, p95 of the server time of the real request."""
+    """Issue 3: list pages of a million clients, p95 of the server time of the real request
+    (issue 18 lowered the targets from 50 to 20 ms)."""
     yield Figure("clients: first list page sorted by name (p95)",
-                 bench.p95("/clients/?sort=last_name"), "ms", 50)
+                 bench.p95("/clients/?sort=last_name"), "ms", 20)
     yield Figure("clients: quick search (p95)",
                  bench.p95(["/clients/?q=tremblay", "/clients/?q=emile", "/clients/?q=kilabuk%20zoe",
-                            "/clients/?q=0012345"]), "ms", 50)
+                            "/clients/?q=0012345"]), "ms", 20)
     yield Figure("clients: advanced filter on two fields (p95)",
                  bench.p95(["/clients/?file_status__in=open&immigration_status__in=work_permit",
                             "/clients/?city__equals=Iqaluit&arrival_date__after=2024-01-01",
-                            "/clients/?client_status__in=new&country_of_origin__in=HT"]), "ms", 50)
+                            "/clients/?client_status__in=new&country_of_origin__in=HT"]), "ms", 20)
 
 
 def duplicate_check(bench: Bench):
@@ -67,6 +68,18 @@ def csv_export(bench: Bench):
     yield Figure("clients: CSV export, growth of the peak during the export", after - before, "MB", 200)
 
 
+def create_and_save(bench: Bench):
+    from bench.writes import create_and_save as run
+
+    yield from run(bench)
+
+
+def export_over_http(bench: Bench):
+    from bench.writes import export_over_http as run
+
+    yield from run(bench)
+
+
 def csv_import(bench: Bench):
     from bench.imports import csv_import as run
 
@@ -95,6 +108,8 @@ ALL = {
     "lists": client_lists,
     "duplicates": duplicate_check,
     "export": csv_export,
+    "export_http": export_over_http,
+    "create": create_and_save,
     "import": csv_import,
     "resource_search": resource_search,
     "calendar": calendar_month,
