@@ -53,10 +53,10 @@ def _a_busy_client(user, client):
     _create("meeting", {"subject": "Entrevue", "related_to": link, "start": "2026-03-03T10:00",
                         "end": "2026-03-03T11:00"}, user)
     _upload(client, link)
-    if "case_file" in entities():
+    if entities().get("case_file") is not None:
         _create("case_file", {"file_number": "SAE-2026-0001", "client_id": person.id, "status": "active",
                               "intake_date": "2026-01-12"}, user)
-    if "volunteer" in entities():
+    if entities().get("volunteer") is not None:
         _create("volunteer", {"name": "Vera", "client_id": person.id}, user)
     return person
 
@@ -76,7 +76,7 @@ def _within_budget(sent):
 def test_a_clients_page_with_every_panel_stays_within_the_budget(admin, admin_client):
     person = _a_busy_client(admin, admin_client)
     page = admin_client.get(f"/clients/{person.id}").get_data(as_text=True)
-    assert "Suivi" in page and "CV" in page
+    assert "Suivi" in page and "CV" in page and "SAE-2026-0001" in page
     _within_budget(_page_statements(admin_client, f"/clients/{person.id}"))
 
 
@@ -92,9 +92,28 @@ def test_a_partners_page_with_its_contacts_stays_within_the_budget(admin, admin_
 
 
 def test_a_caller_profiles_page_stays_within_the_budget(admin, admin_client):
-    if "caller_profile" not in entities():
+    if entities().get("caller_profile") is None:
         return
     profile = _create("caller_profile", {"name": "Émile Noël", "phone": "(867) 979-1234"}, admin)
     page = admin_client.get(f"/caller-profiles/{profile.id}")
     assert page.status_code == 200
     _within_budget(_page_statements(admin_client, f"/caller-profiles/{profile.id}"))
+
+
+EVERY_PLUGIN_AND_VOLUNTEERS = ("activities", "clients", "contactcenter", "directory", "partners", "privacy", "programs",
+                               "reports", "sae", "sms_gateway", "volunteers")
+
+
+def test_the_example_volunteers_module_adds_a_panel_and_no_statement(settings, migrated, make_app, make_user):
+    from kernel.testing import login, migrated_plugins
+
+    with migrated_plugins(settings, EVERY_PLUGIN_AND_VOLUNTEERS):
+        app = make_app(plugins=EVERY_PLUGIN_AND_VOLUNTEERS)
+        with app.app_context():
+            admin = make_user("administrator", email="ada@example.org")
+            client = login(app.test_client(), admin)
+            person = _a_busy_client(admin, client)
+            page = client.get(f"/clients/{person.id}").get_data(as_text=True)
+            assert "Vera" in page and "Suivi" in page, page[page.find("<main"):][:3000]
+            _within_budget(_page_statements(client, f"/clients/{person.id}"))
+            db.session.remove()

@@ -55,15 +55,15 @@ def passerelle_record_panels(entity, record, user):
     if entity.name != "client" or not user.can("volunteers.view"):
         return None
     volunteer = entities().get("volunteer")
-    helping = db.session.scalars(volunteer.active().where(volunteer.model.client_id == record.id)
-                                 .order_by(volunteer.model.name)).all()
+    helping = volunteer.active().where(volunteer.model.client_id == record.id).order_by(volunteer.model.name)
     actions = []
     if user.can("volunteers.create"):
         actions.append((_l("Add a volunteer"), url_for("records.create_record", plural="volunteers",
                                                        client_id=record.id)))
-    return [Panel("volunteers", _l("Volunteers helping"), "volunteers/panel.html",
-                  {"volunteers": helping, "availability": AVAILABILITY},
-                  actions=actions, replaces=("linked-volunteer-client_id",))]
+    # the panel names its read; the kernel sends it with the page's others (one statement)
+    return [Panel("volunteers", _l("Volunteers helping"), "volunteers/panel.html", {"availability": AVAILABILITY},
+                  actions=actions, replaces=("linked-volunteer-client_id",), reads={"volunteers": helping},
+                  build=lambda found: {"volunteers": found["volunteers"]})]
 
 
 @hookimpl
