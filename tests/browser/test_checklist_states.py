@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from kernel import records
 from kernel.db import db
 from kernel.registry import entities
+from kernel.testing import give_consent
 from plugins.contactcenter import messages, workflow
 from plugins.contactcenter.models import ChecklistSettings, Contact
 from plugins.directory.models import Agency, Resource
@@ -39,6 +40,7 @@ def contact_with_a_queued_referral(live_app, agent) -> int:
             "name": "Aputi Kilabuk", "phone": "867-979-5555", "email": "aputi@example.org"}, agent)
         contact = workflow.start_contact(agent, channel="phone", line=None, caller_number="867-979-5555", agent=agent)
         workflow.choose_profile(contact, profile, agent)
+        give_consent("caller_profile", profile.id, "email_referrals", user=agent)
         db.session.flush()
         messages.send_by_email(workflow.refer(contact, resource.id, agent))
         db.session.commit()

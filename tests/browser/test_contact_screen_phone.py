@@ -12,6 +12,7 @@ from kernel import records
 from kernel.db import db
 from kernel.outbox import drain
 from kernel.registry import entities
+from kernel.testing import give_consent
 from plugins.contactcenter import workflow
 from plugins.directory import index
 from plugins.directory.models import Agency, Resource, Site, schedules, service_at_location
@@ -62,6 +63,7 @@ def phone(browser, live_app, live_server, live_user):
                 "preferred_language": language}, agent)
             contact = workflow.start_contact(agent, channel="phone", line=None, caller_number="867-979-5555", agent=agent)
             workflow.choose_profile(contact, profile, agent)
+            give_consent("caller_profile", profile.id, "sms_referrals", user=agent)
             db.session.commit()
             workflow.refer(contact, resource.id, agent)
             db.session.commit()

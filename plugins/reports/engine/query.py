@@ -12,7 +12,16 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from kernel.toolkit import Entity, FieldMeta, db, entities, filtered, month_of, people_without_consent, year_of
+from kernel.toolkit import (
+    Entity,
+    FieldMeta,
+    db,
+    entities,
+    filtered,
+    month_of,
+    people_without_consent,
+    year_of,
+)
 from kernel.toolkit import gettext as _
 from kernel.toolkit import lazy_gettext as _l
 from plugins.reports.engine.columns import Column, columns_for
