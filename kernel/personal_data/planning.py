@@ -92,9 +92,11 @@ def plan(entity, ids: Iterable[int], action: str = ANONYMISE, *,
 
 
 def _find_blockers(result: Plan, entity, ids: set, known, held) -> None:
-    for record_id in sorted(held(entity.name, ids) if held else ()):
-        record = f"{entity.label} #{record_id}"
-        result.blockers.append(Blocker(entity, record_id, _("A legal hold keeps %(record)s.", record=record)))
+    if held:
+        for record_id in sorted(held(entity.name, ids)):
+            record = f"{entity.label} #{record_id}"
+            result.blockers.append(Blocker(entity, record_id, _("A legal hold keeps %(record)s.", record=record)))
+        _people_held(result, entity, ids, held)
     blocks = declaration_of(entity, known).blocks
     if blocks is None:
         return
@@ -103,6 +105,35 @@ def _find_blockers(result: Plan, entity, ids: set, known, held) -> None:
             message = blocks(record)
             if message:
                 result.blockers.append(Blocker(entity, record.id, str(message)))
+
+
+def _people_held(result: Plan, entity, ids: set, held) -> None:
+    """A hold on a person keeps every record about them: the records pointing at a held person."""
+    from kernel.registry import entities
+
+    registry = entities()
+    people: dict = defaultdict(set)
+    for name, meta in entity.declared_fields.items():
+        if meta.kind not in ("reference", "related"):
+            continue
+        column = getattr(entity.model, name)
+        for part in chunks(sorted(ids)):
+            for value in db.session.scalars(select(column).where(entity.model.id.in_(part), column.is_not(None))):
+                person, person_id = _person_of(registry, meta, value)
+                if person is not None and person.person:
+                    people[person.name].add(person_id)
+    for person_name, person_ids in people.items():
+        for person_id in sorted(held(person_name, person_ids)):
+            person = registry.get(person_name)
+            record = f"{person.label} #{person_id}"
+            result.blockers.append(Blocker(person, person_id, _("A legal hold keeps %(record)s.", record=record)))
+
+
+def _person_of(registry, meta, value):
+    if meta.kind == "reference":
+        return registry.by_table(meta.target), value
+    name, _sep, number = str(value).partition(":")
+    return (registry.get(name), int(number)) if number.isdigit() else (None, None)
 
 
 def _dependants(result: Plan, target, ids: set, how: str, registry, known):

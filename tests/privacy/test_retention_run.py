@@ -168,3 +168,17 @@ def test_a_rule_naming_an_unknown_entity_or_event_is_refused(app, admin_client):
     created = admin_client.post("/privacy-retention-rules/new", data={
         "entity_name": "helpline_contact", "event": "closed", "months": "24", "action": "anonymise", "active": "y"})
     assert created.status_code == 302
+
+
+def test_a_hold_on_the_caller_keeps_each_of_their_contacts(app, staff):
+    profile, old = a_caller_with_a_closed_contact(staff)
+    from plugins.contactcenter import workflow
+
+    newer = workflow.start_contact(staff, channel="chat", line=None, caller_number=None, agent=staff)
+    workflow.choose_profile(newer, profile, staff)
+    db.session.add(LegalHold(entity_name="caller_profile", record_id=profile.id, reason="Inquiry"))
+    db.session.commit()
+    a_rule()
+    run = run_rules(MANUAL, now=NOW)
+    db.session.expire_all()
+    assert run.held == 1 and db.session.get(Contact, old.id).notes
