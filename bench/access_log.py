@@ -107,8 +107,9 @@ def access_log(bench: Bench):
                 entity.sensitive = logged
                 samples[("page", logged)] += [bench.server_ms(page) for _index in range(bench.repeat)]
                 samples[("api", logged)] += [api_ms(api) for _index in range(bench.repeat)]
-                statements[("page", logged)] = counter.during(lambda: bench.server_ms(page))
-                statements[("api", logged)] = counter.during(lambda: api_ms(api))
+                # the fewest of five: the last-seen time, written once a minute, is not the log's
+                statements[("page", logged)] = min(counter.during(lambda: bench.server_ms(page)) for _i in range(5))
+                statements[("api", logged)] = min(counter.during(lambda: api_ms(api)) for _i in range(5))
     finally:
         entity.sensitive = True
     for kind, label in (("page", "a client's page"), ("api", "an API read of a client")):
