@@ -64,9 +64,9 @@ class RetentionRule(Record):
 
     entity_name: Mapped[str] = field(label=_l("Records"), required=True, list=True, index=True,
                                      help=_l("The kind of record, by its name: helpline_contact, client, "
-                                             "sae_case_file… (the dry run page lists them)."))
+                                             "case_file… (the dry run page lists them)."))
     event: Mapped[str] = field(label=_l("Counted from"), required=True, list=True,
-                               help=_l("The event after which the period runs: closed, created, last_change…"))
+                               help=_l("The event after which the period runs (the dry run page lists those of each kind of record)."))
     months: Mapped[int] = field("integer", label=_l("Months"), required=True, list=True)
     action: Mapped[str] = field("choice", label=_l("Then"), choices=ACTIONS, required=True, list=True,
                                 default="anonymise")
