@@ -64,7 +64,7 @@ def test_an_agent_takes_a_call_from_ring_to_close(live_app, live_server, live_us
     form = page.locator("form.create-profile")
     form.get_by_label("Name").fill("Zoé Kilabuk")
     expect(form.get_by_label("Phone number")).to_have_value("(514) 555-0199")
-    form.get_by_label("E-mail").fill("zoe@example.org")
+    form.get_by_label("E-mail", exact=True).fill("zoe@example.org")
     form.get_by_label("Postal code").fill("H2X 1Y4")
     form.get_by_label("Referrals by e-mail").check()  # the caller consents, asked as the profile is made
     form.get_by_role("button", name="Create a new profile").click()
