@@ -30,7 +30,21 @@ from dataclasses import dataclass, field
 from itertools import permutations
 
 from rapidfuzz.distance import OSA
-from sqlalchemy import Index, String, and_, case, delete, event, func, insert, inspect, or_, select
+from sqlalchemy import (
+    Index,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base, db, insert_many
@@ -375,22 +389,42 @@ def _candidate_ids(entity: Entity, keys: set[tuple[str, str]], excluded: set[int
     """Records sharing the most keys with the probe, exact fields first (from the index only)."""
     if not keys:
         return []
-    table = DuplicateKey.__table__
     by_kind: dict[str, list[str]] = {}
     for kind, key in keys:
         by_kind.setdefault(kind, []).append(key)
+    kinds = tuple(sorted(by_kind))
+    parameters = {f"keys_{index}": sorted(by_kind[kind]) for index, kind in enumerate(kinds)}
+    parameters.update(entity=entity.name, limit=limit)
+    if excluded:
+        parameters["excluded"] = sorted(excluded)
+    return list(db.session.scalars(_candidate_statement(kinds, bool(excluded)), parameters))
+
+
+_candidate_statements: dict[tuple, object] = {}
+
+
+def _candidate_statement(kinds: tuple[str, ...], with_excluded: bool):
+    """The look-up of ``_candidate_ids`` for these kinds of keys, built once (building it cost more
+    than running it): the keys, the entity and the limit are bound parameters."""
+    statement = _candidate_statements.get((kinds, with_excluded))
+    if statement is not None:
+        return statement
+    table = DuplicateKey.__table__
     weight = func.sum(case((table.c.kind.in_(EXACT_KINDS), 100), else_=1))
+    matching = [and_(table.c.kind == kind, table.c.key.in_(bindparam(f"keys_{index}", expanding=True)))
+                for index, kind in enumerate(kinds)]
     statement = (
         select(table.c.record_id)
-        .where(table.c.entity == entity.name)
-        .where(or_(*(and_(table.c.kind == kind, table.c.key.in_(sorted(values))) for kind, values in by_kind.items())))
+        .where(table.c.entity == bindparam("entity"))
+        .where(or_(*matching))
         .group_by(table.c.record_id)
         .order_by(weight.desc(), table.c.record_id)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
-    if excluded:
-        statement = statement.where(table.c.record_id.not_in(sorted(excluded)))
-    return list(db.session.scalars(statement))
+    if with_excluded:
+        statement = statement.where(table.c.record_id.not_in(bindparam("excluded", expanding=True)))
+    _candidate_statements[(kinds, with_excluded)] = statement
+    return statement
 
 
 def _matches_among(entity: Entity, rule: DuplicateRule, probe: Probe, ids: list[int]) -> list[DuplicateMatch]:
