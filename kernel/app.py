@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 from flask import (
@@ -28,7 +27,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, ValidationError
 
 from kernel import config as settings_module
-from kernel import access_log, consent, menu, notifications, outbox, slots
+from kernel import access_log, consent, menu, notifications, outbox, slots, timing
 from kernel.countries import country_options
 from kernel.db import db
 from kernel.personal_data.declarations import check as check_identifying_data
@@ -113,7 +112,7 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     _register_cli(app, plugin_set)
     _register_error_handlers(app)
     _unknown_paths_answer_404(app)
-    _time_requests(app)
+    timing.install(app)  # Server-Timing by layer (issue 18)
     _trust_proxies(app)
     return app
 
@@ -126,22 +125,6 @@ def _trust_proxies(app: Flask) -> None:
     if count > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count,
                                 x_prefix=count)
-
-
-def _time_requests(app: Flask) -> None:
-    """``Server-Timing: app;dur=…`` on every response: the server's own time, for benchmarks and
-    browser developer tools."""
-
-    @app.before_request
-    def start_timer():
-        g.request_started = time.perf_counter()
-
-    @app.after_request
-    def add_server_timing(response):
-        started = g.get("request_started")
-        if started is not None:
-            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-        return response
 
 
 def _set_up_messaging(app: Flask, plugin_set) -> None:
