@@ -47,19 +47,42 @@ def a_caller_with_a_closed_contact(user, **contact):
     return profile, contact
 
 
-def test_a_run_leaves_no_trace_of_the_caller_anywhere_and_the_monthly_counts_unchanged(app, staff):
+MONTHLY_REPORTS = (
+    "/reports/export.csv?entity=helpline_contact&group=started_at:month&group=line_id&group=channel&agg=count",
+    "/reports/export.csv?entity=service_need&group=created_at:month&group=term_id&agg=count",
+    "/reports/export.csv?entity=caller_profile&group=postal_code&agg=count",
+)
+
+
+def monthly_reports(client) -> list[str]:
+    """The report builder's CSV of contacts by month, line and channel, needs by type, callers by area."""
+    texts = []
+    for path in MONTHLY_REPORTS:
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        texts.append(answer.get_data(as_text=True))  # read before the next request: the CSV is streamed
+    return texts
+
+
+def test_a_run_leaves_no_trace_of_the_caller_anywhere_and_the_monthly_counts_unchanged(app, staff, admin_client):
     profile, contact = a_caller_with_a_closed_contact(staff)
     assert traces_of(), "the test's caller is not in the database to begin with"
     assert search_index_finds("tremblay")
     before = monthly_counts()
+    reports = monthly_reports(admin_client)
+    assert "X0A" in reports[2] and "Main line" in reports[0]
+    db.session.expire_all()
     a_rule()
 
-    run = run_rules(MANUAL, now=NOW)
+    counts = run_rules(MANUAL, now=NOW).counts
 
     db.session.expire_all()
     assert traces_of() == []
     assert not search_index_finds("tremblay") and not search_index_finds("okpik")
     assert monthly_counts() == before
+    after = monthly_reports(admin_client)
+    assert after[:2] == reports[:2]
+    assert after[2].replace("X0A 0H0", "X0A") == reports[2].replace("X0A 0H0", "X0A")
     kept = db.session.get(Contact, contact.id)
     assert (kept.status, kept.channel, kept.started_at, kept.caller_number, kept.profile_id) == (
         "closed", "phone", datetime(2024, 3, 5, 14, 0), None, None)
@@ -67,7 +90,7 @@ def test_a_run_leaves_no_trace_of_the_caller_anywhere_and_the_monthly_counts_unc
     assert (caller.postal_code, caller.preferred_language, caller.email) == ("X0A", "fr", None)
     assert db.session.scalar(select(func.count()).select_from(DuplicateKey)) == 0
     assert db.session.scalar(select(OutboxMessage.body)) == "—"
-    assert run.counts["helpline_contact"]["anonymised"] == 1 and run.counts["caller_profile"]["anonymised"] == 1
+    assert counts["helpline_contact"]["anonymised"] == 1 and counts["caller_profile"]["anonymised"] == 1
     assert db.session.scalar(select(func.count()).select_from(Anonymised)) >= 2
     assert db.session.scalar(select(func.count()).select_from(RecordChange).where(
         RecordChange.action == "updated", RecordChange.new_value.is_not(None), RecordChange.entity == "caller_profile")) == 0
