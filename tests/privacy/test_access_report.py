@@ -181,3 +181,12 @@ def test_only_administrators_read_the_report(make_user, login_as, staff_client):
 def test_the_report_is_listed_in_the_administration_area(admin_client, staff_client):
     assert "/privacy/access/" in admin_client.get("/administration/").get_data(as_text=True)
     assert "/privacy/access/" not in staff_client.get("/administration/").get_data(as_text=True)
+
+
+def test_refusals_are_translated(make_user, login_as):
+    client = a_client()
+    french_staff = login_as(make_user("staff", language="fr"))
+    for path in (f"/privacy/access/records/clients/{client.id}", "/privacy/access/", "/privacy-incidents/"):
+        response = french_staff.get(path)
+        assert response.status_code == 403, path
+        assert "Vous n'avez pas l'autorisation de voir cette page." in response.get_data(as_text=True), path
