@@ -24,6 +24,7 @@ from kernel.choices import (
     forget_stored_options,
     stored_options,
 )
+from kernel.consent import PURPOSES, consents_kept
 from kernel.custom_fields import KINDS, CustomField, forget_definitions, key_problem
 from kernel.db import db
 from kernel.i18n import gettext as _
@@ -58,6 +59,8 @@ def editable_lists(registry) -> list[EditableList]:
             if meta.kind == "choice" and meta.choices is not None:
                 found.setdefault(meta.choices.name, EditableList(meta.choices)).uses.append(
                     f"{entity.label_plural} · {meta.label}")
+    if any(entity.person for entity in registry) and consents_kept():  # not a field's list: consents' purposes
+        found.setdefault(PURPOSES.name, EditableList(PURPOSES)).uses.append(_("Consents · Purpose"))
     for entity, definition in custom_choice_definitions(registry):
         found[definition.list_name] = EditableList(
             ChoiceList(definition.list_name, register=False),
