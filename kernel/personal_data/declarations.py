@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kernel.personal_data import CREATED_EVENT, LAST_CHANGE_EVENT, IdentifyingData
 
@@ -50,9 +50,11 @@ def declaration_of(entity, known: dict | None = None) -> IdentifyingData:
     """The entity's declaration, or the kernel's default one (a person entity's identifying kinds)."""
     known = declarations() if known is None else known
     declared = known.get(entity.name)
-    if declared is not None:
-        return declared
-    return IdentifyingData(entity=entity.name, fields=default_fields(entity))
+    if declared is None:
+        return IdentifyingData(entity=entity.name, fields=default_fields(entity))
+    if not declared.fields and entity.person:  # a plugin adding only dependants to a person entity
+        return replace(declared, fields=default_fields(entity))
+    return declared
 
 
 def default_fields(entity) -> tuple[str, ...]:
@@ -121,7 +123,9 @@ def check(app, plugin_set) -> None:
     from kernel.plugins import PluginError
 
     registry = app.extensions["passerelle.entities"]
-    for declaration in plugin_set.collect("passerelle_identifying_data"):
+    with app.app_context():
+        declared = plugin_set.collect("passerelle_identifying_data")
+    for declaration in declared:
         entity = registry.get(declaration.entity)
         if entity is None:
             continue

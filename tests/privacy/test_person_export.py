@@ -90,3 +90,21 @@ def test_the_export_holds_the_files_of_the_documents_linked_to_the_person(app, s
     archive = unzip(admin_client.get(f"/privacy/people/clients/{zoe.id}/export.zip"))
     assert archive.read(f"files/activities.document_files/{document.id}-cv.txt") == "Zoé Tremblay's CV".encode()
     assert "activities.document.json" in archive.namelist()
+
+
+def test_the_export_holds_the_persons_consents_and_anonymising_empties_their_notes(app, staff, admin_client):
+    from kernel.toolkit import personal_data
+    from kernel.registry import entities
+    from plugins.privacy.consent.models import Consent
+    from kernel.testing import give_consent
+
+    zoe = a_client_with_data(staff)
+    give_consent("client", zoe.id, "sms_referrals", user=staff)
+    db.session.execute(Consent.__table__.update().values(note="Zoé said yes on the phone"))
+    db.session.commit()
+    archive = unzip(admin_client.get(f"/privacy/people/clients/{zoe.id}/export.zip"))
+    consents = json.loads(archive.read("privacy.consents.json"))
+    assert len(consents) == 1 and "Zoé said yes on the phone" in consents[0].values()
+    personal_data.apply(personal_data.plan(entities().get("client"), [zoe.id]))
+    db.session.commit()
+    assert db.session.scalar(select(Consent.note)) is None and db.session.scalar(select(Consent.given)) is True

@@ -6,7 +6,7 @@ from kernel.toolkit import ADMINISTRATOR, MANAGERS, Permission, Slot, hookimpl
 from kernel.toolkit import lazy_gettext as _l
 from plugins.privacy.person_data.views import ERASE, EXPORT
 
-__all__ = ["person_blueprints", "person_permissions", "person_slots"]
+__all__ = ["person_blueprints", "person_consents", "person_identifying_data", "person_permissions", "person_slots"]
 
 
 @hookimpl(specname="passerelle_permissions")
@@ -27,3 +27,17 @@ def person_blueprints():
 @hookimpl(specname="passerelle_template_slots")
 def person_slots():
     return [Slot("record_header_buttons", "privacy/person/_buttons.html", order=80, permission=EXPORT)]
+
+
+@hookimpl(specname="passerelle_identifying_data")
+def person_identifying_data():
+    from plugins.privacy.person_data.consents import consent_declarations
+
+    return consent_declarations()
+
+
+@hookimpl(specname="passerelle_person_data")
+def person_consents(entity, record_id):
+    from plugins.privacy.person_data.consents import consent_rows
+
+    return consent_rows(entity, record_id)
