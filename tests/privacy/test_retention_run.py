@@ -205,3 +205,19 @@ def test_a_hold_on_the_caller_keeps_each_of_their_contacts(app, staff):
     run = run_rules(MANUAL, now=NOW)
     db.session.expire_all()
     assert run.held == 1 and db.session.get(Contact, old.id).notes
+
+
+def test_a_run_that_fails_is_recorded_and_the_administrator_told(app, staff, admin_client, monkeypatch):
+    from plugins.privacy.retention import run as running
+
+    a_caller_with_a_closed_contact(staff)
+    a_rule()
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(running, "_apply_rule", broken)
+    answer = admin_client.post("/privacy/retention/run")
+    assert answer.status_code == 303 and answer.location.endswith("/privacy/retention/runs/")
+    assert db.session.scalar(select(RetentionRun.error)) == "RuntimeError"
+    assert "The run stopped on an error" in admin_client.get(answer.location).get_data(as_text=True)

@@ -3,14 +3,18 @@ rules now, and the log of runs."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+import logging
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from kernel.toolkit import db, entities, personal_data, require, users_by_id
+from kernel.toolkit import gettext as _
 from plugins.privacy.retention.models import RULES, RetentionRun
 from plugins.privacy.retention.run import MANUAL, dry_run, run_rules
 
+log = logging.getLogger(__name__)
 bp = Blueprint("privacy_retention", __name__, url_prefix="/privacy/retention")
 RUNS_PER_PAGE = 50
 VIEW, RUN = f"{RULES}.view", f"{RULES}.edit"
@@ -33,7 +37,12 @@ def dry_run_page():
 @bp.route("/run", methods=["POST"])
 @require(RUN)
 def run_now():
-    run = run_rules(MANUAL, user=current_user)
+    try:
+        run = run_rules(MANUAL, user=current_user)
+    except Exception:  # noqa: BLE001 - recorded in the run's log; the administrator is told, not shown a 500
+        log.exception("retention run failed")
+        flash(_("The run stopped on an error; what it had done is kept and shown in the log of runs."), "error")
+        return redirect(url_for("privacy_retention.runs_page"), code=303)
     return redirect(url_for("privacy_retention.run_page", run_id=run.id), code=303)
 
 
