@@ -166,10 +166,12 @@ def _people_of(result: Plan, entity, ids: set, known, candidates) -> None:
     model = entity.model
     for name, person_name in declaration_of(entity, known).persons.items():
         column = getattr(model, name)
+        nullable = model.__table__.columns[name].nullable  # a required link stays; the record is anonymised anyway
         for part in chunks(sorted(ids)):
             for record_id, person_id in db.session.execute(
                     select(model.id, column).where(model.id.in_(part), column.is_not(None))):
-                result.detach[(entity.name, name)].add(record_id)
+                if nullable:
+                    result.detach[(entity.name, name)].add(record_id)
                 candidates[person_name].add(person_id)
 
 
