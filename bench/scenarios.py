@@ -98,6 +98,12 @@ def access_log(bench: Bench):
     yield from run(bench)
 
 
+def pages(bench: Bench):
+    from bench.pages import pages as run
+
+    yield from run(bench)
+
+
 def resource_search(bench: Bench):
     from bench.directory import resource_search as run
 
@@ -106,6 +112,7 @@ def resource_search(bench: Bench):
 
 ALL = {
     "lists": client_lists,
+    "pages": pages,
     "duplicates": duplicate_check,
     "export": csv_export,
     "export_http": export_over_http,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import g, url_for
-from sqlalchemy import ForeignKey, Index, String, delete, func, select, union_all
+from sqlalchemy import ForeignKey, Index, String, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -145,37 +145,64 @@ def menus_for(user) -> NavigationMenus:
     return cached[1]
 
 
-def add_menu_reads(onepass, user) -> None:
-    """The menus' reads, sent with the page's others in one statement (``kernel.onepass``): the
-    favourites, the recent views, their number, and the records of each module they name."""
+def add_shortcut_reads(onepass, user) -> None:
+    """The user's favourites and recent views, and how many views are kept: read before the page
+    notes its own view (``shortcuts_with``), with the record in one statement (``kernel.onepass``)."""
     onepass.rows("nav:favourites", select(Favourite.entity, Favourite.record_id).where(Favourite.user_id == user.id))
     onepass.rows("nav:recent", select(RecentView.entity, RecentView.record_id).where(RecentView.user_id == user.id)
                  .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT))
     onepass.scalar("nav:recent_count", select(func.count()).select_from(RecentView)
                    .where(RecentView.user_id == user.id))
-    for entity in entities():
-        if not entity.can(user, "view"):
-            continue
-        named = union_all(
-            select(Favourite.record_id).where(Favourite.user_id == user.id, Favourite.entity == entity.name),
-            select(RecentView.record_id).where(RecentView.user_id == user.id, RecentView.entity == entity.name))
-        onepass.rows(f"nav:records:{entity.name}", entity.active().where(entity.model.id.in_(named)))
 
 
-def menus_from(found: dict, user) -> NavigationMenus:
-    """The menus from what ``add_menu_reads`` found (kept for the rest of the request); forgets the
-    user's older views when there are more than ``RECENT_LIMIT``."""
+def shortcuts_with(found: dict, entity: Entity, record) -> tuple[list, list, bool]:
+    """``(favourites, recent, too many)``: the shortcuts ``add_shortcut_reads`` found, the record
+    being viewed now first among the recent ones; whether older views are now to forget."""
+    viewed = (entity.name, record.id)
+    earlier = [(name, record_id) for name, record_id in found["nav:recent"]]
+    recent = [viewed, *(pair for pair in earlier if pair != viewed)][:RECENT_LIMIT]
+    kept = found["nav:recent_count"] + (0 if viewed in earlier else 1)
+    return [(name, record_id) for name, record_id in found["nav:favourites"]], recent, kept > RECENT_LIMIT
+
+
+def add_title_reads(onepass, user, pairs) -> None:
+    """The records the shortcuts name, one read per module present (the page's record excepted:
+    the request holds it already)."""
+    from kernel.related import known_record
+
+    ids_by_entity: dict[str, set[int]] = defaultdict(set)
+    for entity_name, record_id in pairs:
+        if known_record(entity_name, record_id) is None:
+            ids_by_entity[entity_name].add(record_id)
+    registry = entities()
+    for entity_name, ids in ids_by_entity.items():
+        entity = registry.get(entity_name)
+        if entity is not None and entity.can(user, "view"):
+            onepass.rows(f"nav:records:{entity_name}", entity.active().where(entity.model.id.in_(ids)))
+
+
+def menus_from(found: dict, user, favourites, recent) -> NavigationMenus:
+    """The menus from the shortcuts and what ``add_title_reads`` found, kept for the request."""
+    from kernel.related import known_record
+
     registry = entities()
     titles = {}
+    for entity_name, record_id in [*favourites, *recent]:
+        entity = registry.get(entity_name)
+        record = known_record(entity_name, record_id)
+        if entity is not None and record is not None and entity.can(user, "view"):
+            titles[(entity_name, record_id)] = (entity, entity.title_of(record))
     for key, rows in found.items():
         if key.startswith("nav:records:"):
             entity = registry.get(key.removeprefix("nav:records:"))
-            titles.update({(entity.name, record.id): (entity, entity.title_of(record)) for record in rows})
-    menus = _menus(found["nav:favourites"], found["nav:recent"], titles)
-    if found["nav:recent_count"] > RECENT_LIMIT:
-        _forget_older_views(user)
+            titles.update({(entity.name, row.id): (entity, entity.title_of(row)) for row in rows})
+    menus = _menus(favourites, recent, titles)
     g.navigation_menus = (user.id, menus)
     return menus
+
+
+def forget_older_views(user) -> None:
+    _forget_older_views(user)
 
 
 def _forget_cached_menus() -> None:

@@ -19,8 +19,21 @@ import json
 from collections import namedtuple
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, TypeDecorator, func, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Numeric,
+    TypeDecorator,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kernel.db import db
@@ -36,9 +49,7 @@ class OnePass:
 
     def rows(self, key: str, statement) -> None:
         """Read the rows of ``statement`` (a ``select`` of one model, or of columns)."""
-        model = _single_model(statement)
-        subquery = statement.subquery()
-        self._rows[key] = (model, subquery)
+        self._rows[key] = (_single_model(statement), statement)
 
     def scalar(self, key: str, statement) -> None:
         """Read the single value of ``statement`` (a count, say)."""
@@ -49,8 +60,8 @@ class OnePass:
         one row, say a record), the reads ride on it: its row is under ``"base"`` (None when it
         found nothing, and then nothing else was read)."""
         postgresql = db.session.get_bind().dialect.name == "postgresql"
-        columns = [_as_json_array(subquery, postgresql).label(f"r{index}")
-                   for index, (_model, subquery) in enumerate(self._rows.values())]
+        columns = [_as_json_array(statement, f"r{index}", postgresql).label(f"r{index}")
+                   for index, (_model, statement) in enumerate(self._rows.values())]
         columns += [value.label(f"s{index}") for index, value in enumerate(self._scalars.values())]
         if base is None and not columns:
             return {}
@@ -62,8 +73,8 @@ class OnePass:
                 return {"base": None}
             leading = len(row) - len(columns)
             found, results = row[leading:], {"base": row[:leading]}
-        for index, (key, (model, subquery)) in enumerate(self._rows.items()):
-            results[key] = _decoded(found[index], model, subquery)
+        for index, (key, (model, statement)) in enumerate(self._rows.items()):
+            results[key] = _decoded(found[index], model, statement)
         offset = len(self._rows)
         for index, key in enumerate(self._scalars):
             results[key] = found[offset + index]
@@ -77,21 +88,33 @@ def _single_model(statement):
     return None
 
 
-def _as_json_array(subquery, postgresql: bool):
+def _as_json_array(statement, alias: str, postgresql: bool):
+    """The rows of ``statement`` as one JSON array (of objects on PostgreSQL: json_build_array
+    stops at 100 columns; of arrays on SQLite). Its columns are named, not proxied: building a
+    subquery's column collection costs more than the rest of a page."""
+    subquery = statement.subquery(alias)
     if postgresql:
-        # whole rows as objects: json_build_array would stop at 100 columns
-        return select(func.json_agg(subquery.table_valued())).select_from(subquery).scalar_subquery()
-    return select(func.json_group_array(func.json_array(*subquery.c))).select_from(subquery).scalar_subquery()
+        rows = func.json_agg(literal_column(alias))
+    else:
+        quote = db.session.get_bind().dialect.identifier_preparer.quote
+        rows = func.json_group_array(func.json_array(
+            *(literal_column(f"{alias}.{quote(column.name)}") for column in statement.selected_columns)))
+    return select(rows).select_from(subquery).scalar_subquery()
 
 
-def _decoded(text, model, subquery) -> list:
+def _decoded(text, model, statement) -> list:
     values = json.loads(text) if isinstance(text, str) else (text or [])
-    columns = list(subquery.c)
+    columns = list(statement.selected_columns)
     if model is not None:
         return [_instance(model, columns, row) for row in values]
-    Row = namedtuple("Row", [column.key for column in columns], rename=True)
+    Row = _row_type(tuple(column.name for column in columns))
     return [Row(*(_python_value(column.type, value) for column, value in zip(columns, _values(columns, row), strict=True)))
             for row in values]
+
+
+@cache
+def _row_type(names: tuple[str, ...]):
+    return namedtuple("Row", names, rename=True)
 
 
 def _instance(model, columns, row):

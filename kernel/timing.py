@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, before_render_template, g, has_request_context, template_rendered
+from flask import Flask, before_render_template, g, has_request_context, request_started, template_rendered
 from sqlalchemy import event
 
 
 def install(app: Flask) -> None:
-    @app.before_request
-    def start_timer():
-        g.setdefault("timing", _Timing())
-
+    request_started.connect(_request_starts, app)
     original_preprocess = app.preprocess_request
 
     def preprocess_then_note_the_view_start():
@@ -62,6 +59,10 @@ class _Timing:
         route = ((self.view_started or self.started) - self.started) * 1000
         return (f'app;dur={total:.1f}, route;dur={route:.1f}, db;dur={self.db_seconds * 1000:.1f};'
                 f'desc="{self.statements} statements", render;dur={self.render_seconds * 1000:.1f}')
+
+
+def _request_starts(_app, **_extra) -> None:
+    g.timing = _Timing()
 
 
 def _current() -> _Timing:

@@ -31,16 +31,21 @@ from kernel.users import User
 def show(entity, record_id: int, *, position=None):
     """The detail page of ``record_id`` (``position``: a function of the record giving its place in
     the list it was opened from, or None)."""
-    record = record_with_settings(entity, record_id)
+    record, first = record_with_settings(entity, record_id)
     remember_record(entity, record)
+    favourites, recent, too_many = navigation.shortcuts_with(first, entity, record)
     navigation.record_view(current_user, entity, record, keep_older=True)
+    if too_many:
+        navigation.forget_older_views(current_user)
     access_log.note_read(entity, record.id)
     panels = panels_for(plugins(), entity, record, current_user)
     reads = OnePass()
     pointed = add_page_reads(reads, entity, record, current_user)
+    navigation.add_title_reads(reads, current_user, [*favourites, *recent])
     add_reads(panels, reads)
     found = reads.run()
     changes = use_page_reads(found, pointed, current_user)
+    navigation.menus_from(found, current_user, favourites, recent)
     build_panels(panels, found)
     lookups = Lookups(entity, [record], entities())
     user_fields = {meta.name for meta in entity.fields.values() if meta.kind == "user"}
@@ -58,9 +63,11 @@ def show(entity, record_id: int, *, position=None):
 
 
 def record_with_settings(entity, record_id: int):
-    """The record (404 when missing or in the trash), read with the custom fields' definitions and
-    the edited choice lists when the request has not read them yet."""
+    """The record (404 when missing or in the trash) and what was read with it: the custom fields'
+    definitions and the edited choice lists when the request has not read them yet, the user's
+    favourites and recent views."""
     settings = OnePass()
+    navigation.add_shortcut_reads(settings, current_user)
     if custom_fields._CACHE_KEY not in g:
         settings.rows("custom_fields", select(custom_fields.CustomField).where(custom_fields.CustomField.active.is_(True))
                       .order_by(custom_fields.CustomField.entity, custom_fields.CustomField.position,
@@ -83,7 +90,7 @@ def record_with_settings(entity, record_id: int):
         for list_name, *values in found["choices"]:
             stored.setdefault(list_name, []).append(choices.StoredOption(*values))
         setattr(g, choices._CACHE_KEY, stored)
-    return found["base"][0]
+    return found["base"][0], found
 
 
 def add_page_reads(reads: OnePass, entity, record, user) -> dict:
@@ -98,7 +105,6 @@ def add_page_reads(reads: OnePass, entity, record, user) -> dict:
     for meta, target, target_id in _pointed_at(entity, record):
         pointed[f"points:{meta.name}"] = target
         reads.rows(f"points:{meta.name}", select(target.model).where(target.model.id == target_id))
-    navigation.add_menu_reads(reads, user)
     return pointed
 
 
@@ -123,7 +129,6 @@ def use_page_reads(found: dict, pointed: dict, user) -> list:
     for key, target in pointed.items():
         for row in found[key]:
             remember_record(target, row)
-    navigation.menus_from(found, user)
     changes = found["history"]
     for change in changes:
         change.__dict__["user"] = directory.get(change.user_id)  # a transient row: no lazy load

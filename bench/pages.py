@@ -1,0 +1,111 @@
+"""Issue 18: where the time of a page goes. For a client's page (with its panels) and the list
+page: the p95 of the server's time, the number of SQL statements, and the median time by layer
+read from the kernel's ``Server-Timing`` (route: before the view; db: in the driver; render: the
+page's template, its own queries included; view: the rest of the view's Python). And the layout
+(sidebar, top bar, menus) rendered alone, in the process, around an empty page."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+import urllib.error
+
+from sqlalchemy import event, select
+
+from bench.harness import Bench, Figure
+from kernel.db import db
+
+ENTRY = re.compile(r'(\w+);dur=([0-9.]+)(?:;desc="(\d+) statements")?')
+
+
+class Profile:
+    """A line of the profile (printed, never failing the run)."""
+
+    failed = False
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def timings(bench: Bench, path: str) -> dict:
+    """``{"app": ms, "route": ms, "db": ms, "statements": n, "render": ms}`` of one request."""
+    try:
+        response = bench.opener.open(bench.base + path)
+    except urllib.error.HTTPError as error:
+        raise RuntimeError(f"{path} answered {error.code}") from error
+    with response:
+        response.read()
+        header = response.headers.get("Server-Timing", "")
+    found = {}
+    for name, duration, statements in ENTRY.findall(header):
+        found[name] = float(duration)
+        if statements:
+            found["statements"] = int(statements)
+    return found
+
+
+def statements_of(bench: Bench, path: str) -> int:
+    """Counted by the benchmark itself (the server runs in this process), whatever the kernel says."""
+    sent = []
+
+    def remember(*_args):
+        sent.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        timings(bench, path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    return len(sent)
+
+
+def profile(bench: Bench, name: str, paths: list[str], target_ms: float, statement_budget: int | None):
+    for index in range(3):
+        timings(bench, paths[index % len(paths)])
+    runs = [timings(bench, paths[index % len(paths)]) for index in range(bench.repeat)]
+    counted = max(statements_of(bench, path) for path in paths[:5])
+    yield Figure(f"{name} (p95)", statistics.quantiles([run["app"] for run in runs], n=20)[-1], "ms", target_ms)
+    if statement_budget is not None:
+        yield Figure(f"{name}: SQL statements (most of 5 pages)", counted, "stmts", statement_budget)
+
+    def median(key):
+        return statistics.median(run.get(key, 0.0) for run in runs)
+
+    if "render" in runs[0]:
+        view = median("app") - median("route") - median("db") - median("render")
+        yield Profile(f"#   profile, medians: app {median('app'):.1f} ms = route {median('route'):.1f} + "
+                      f"queries {median('db'):.1f} ({counted} statements) + render {median('render'):.1f} "
+                      f"+ view's Python {max(view, 0):.1f} ms")
+
+
+def layout_alone_ms(bench: Bench, repeat: int) -> float:
+    """p95 of rendering the layout around an empty page, in a request of the signed-in user (its
+    per-request reads, favourites, recent views and the bell, included)."""
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from kernel.users import User
+
+    user = db.session.get(User, bench.staff.id)
+    times = []
+    for _index in range(repeat + 3):
+        with bench.app.test_request_context("/clients/"):
+            login_user(user)
+            started = time.perf_counter()
+            render_template_string('{% extends "layout.html" %}{% block content %}{% endblock %}')
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.quantiles(times[3:], n=20)[-1]
+
+
+def pages(bench: Bench):
+    from plugins.clients.models import Client
+
+    last = db.session.scalar(select(Client.id).order_by(Client.id.desc()).limit(1))
+    ids = [1 + (last - 1) * index // 40 for index in range(40)]  # spread over the table
+    yield from profile(bench, "clients: a client's page with its panels", [f"/clients/{id_}" for id_ in ids], 15, 8)
+    yield from profile(bench, "clients: list page sorted by name", ["/clients/?sort=last_name"], 20, None)
+    yield Figure("layout alone (sidebar, top bar, menus) (p95)", layout_alone_ms(bench, bench.repeat), "ms", 2)
