@@ -28,10 +28,15 @@ def cluster(request, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def cluster_storage():
-    """The object storage settings every server and worker shares (none yet: the instance
-    folders)."""
-    return {}
+def cluster_storage(request):
+    """The object storage settings every server and worker shares: those of the testing kit's
+    local S3 server (``s3_server``), or none (each machine's instance folder) without it."""
+    try:
+        server = request.getfixturevalue("s3_server")
+    except pytest.FixtureLookupError:
+        return {}
+    settings = dict(getattr(server, "settings", server))
+    return {name: str(value) for name, value in settings.items() if name.isupper() and value is not None}
 
 
 @pytest.hookimpl(hookwrapper=True)
