@@ -15,9 +15,11 @@ each request only filters it by the user's permissions and the page shown: no qu
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from threading import Lock
 
 from flask import current_app, request, url_for
 from markupsafe import Markup
@@ -350,3 +352,43 @@ def settings_groups(user, menu: Catalogue) -> list[tuple[MenuSection, list[Modul
             groups.setdefault(module.section, []).append(module)
     ordered = sorted(groups, key=lambda key: (key != SETTINGS, menu.sections[key].order, key))
     return [(menu.sections[key], groups[key]) for key in ordered]
+
+
+# -- the sidebar's HTML, rendered once per kind of page and set of rights (issue 18) -------------
+SIDEBAR_CACHE_SIZE = 512
+_sidebars_lock = Lock()
+
+
+def cached_sidebar() -> Markup:
+    """The sidebar's HTML (``navigation/_sidebar.html``). It depends only on the language, the
+    user's rights and workspace, and the page's module and address, so it is rendered once for
+    each of those and kept (the least used forgotten past ``SIDEBAR_CACHE_SIZE``): a page then
+    pays a dictionary look-up for it."""
+    from flask import render_template
+    from flask_login import current_user
+
+    key = _sidebar_key(current_user)
+    with _sidebars_lock:  # kept with the application: another app (tests) has other modules
+        _sidebars = current_app.extensions.setdefault("passerelle.sidebars", OrderedDict())
+        html = _sidebars.get(key)
+        if html is not None:
+            _sidebars.move_to_end(key)
+            return html
+    html = Markup(render_template("navigation/_sidebar.html"))
+    with _sidebars_lock:
+        _sidebars[key] = html
+        while len(_sidebars) > SIDEBAR_CACHE_SIZE:
+            _sidebars.popitem(last=False)
+    return html
+
+
+def _sidebar_key(user) -> tuple:
+    from flask_babel import get_locale
+
+    from kernel.permissions import granted_permissions
+
+    view_args = request.view_args or {}
+    plural = view_args.get("plural")
+    # a record's page marks its module only; any other page may be one of the modules' links
+    where = (plural, "record") if isinstance(plural, str) and "record_id" in view_args else request.full_path
+    return (str(get_locale()), user.role, granted_permissions(user), user.workspace, where)
