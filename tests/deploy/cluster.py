@@ -5,6 +5,8 @@ secret key, Redis, object storage)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import sys
@@ -33,6 +35,9 @@ REDIS = ("127.0.0.1", 6379)
 LOGIN_LIMIT = 6  # failed password checks per account and per address, in a window of a year
 PASSWORD = "a long shared secret 42"
 STAFF_EMAIL = "sam@example.org"
+TARGET_EMAIL = "target@example.org"  # the account whose failed logins are counted
+COUNTED = [("account", STAFF_EMAIL), ("account", TARGET_EMAIL), ("address", "127.0.0.1"),
+           *[("address", f"198.51.100.{number}") for number in range(1, 10)]]  # the tests' addresses
 CLEARED_ENVIRONMENT = ("DATABASE_URL", "PASSERELLE_CONFIG", "PASSERELLE_INSTANCE", "SMTP_HOST", "SECRET_KEY")
 
 
@@ -114,6 +119,33 @@ def redis_running() -> bool:
     return port_is_open(*REDIS)
 
 
+def redis_keys(env: dict, kind: str, value: str) -> list[bytes]:
+    """The Redis keys of one throttling counter (kernel.security.throttle's names)."""
+    import redis
+    from limits import parse
+
+    period = int(parse(env["LOGIN_RATE_LIMIT"]).get_expiry())
+    key = hmac.new(env["SECRET_KEY"].encode(), f"throttle:{kind}:{period}:{value}".encode(),
+                   hashlib.sha256).hexdigest()
+    return list(redis.Redis(*REDIS).scan_iter(f"passerelle:throttle:{key}:*"))
+
+
+def redis_count(env: dict, kind: str, value: str) -> int:
+    import redis
+
+    client = redis.Redis(*REDIS)
+    return sum(int(client.get(name) or 0) for name in redis_keys(env, kind, value))
+
+
+def forget_throttle_counters(env: dict) -> None:
+    """The counters kept in Redis for a year's window would outlive the test by two."""
+    import redis
+
+    keys = [name for kind, value in COUNTED for name in redis_keys(env, kind, value)]
+    if keys:
+        redis.Redis(*REDIS).delete(*keys)
+
+
 def shared_settings(database_url: str, smtp_port: int, storage: dict) -> dict:
     env = {name: value for name, value in os.environ.items() if name not in CLEARED_ENVIRONMENT}
     env.update({
@@ -143,6 +175,7 @@ def start_cluster(stack: ExitStack, folder: Path, session_url: str, storage: dic
     stack.callback(drop_database, database_url)
     cluster = Cluster(folder, database_url, shared_settings(database_url, controller.port, storage), storage,
                       mail=sink)
+    stack.callback(forget_throttle_counters, cluster.env)
     start_servers(stack, cluster)
     cluster.run("users", "create", "--email", STAFF_EMAIL, "--role", "staff", "--name", "Sam Staff",
                 "--language", "en", "--password", PASSWORD)

@@ -8,14 +8,12 @@ Runs in the PostgreSQL run only (``--database-url``), in a database of its own
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 from collections import Counter
 
 import pytest
 
-from tests.deploy.cluster import LOGIN_LIMIT, PASSWORD, REDIS, STAFF_EMAIL
+from tests.deploy.cluster import LOGIN_LIMIT, PASSWORD, STAFF_EMAIL, TARGET_EMAIL, redis_count
 from tests.deploy.processes import wait_for
 from tests.deploy.web import Browser, csrf_token
 
@@ -64,7 +62,7 @@ def test_the_load_balancer_spreads_one_session_over_both_servers(cluster):
 
 
 def test_failed_logins_on_both_servers_add_up(cluster):
-    email, address = "target@example.org", "198.51.100.2"
+    email, address = TARGET_EMAIL, "198.51.100.2"
     on_a = Browser(cluster.servers["server-a"], address)
     on_b = on_a.on(cluster.servers["server-b"])
     for attempt in range(LOGIN_LIMIT):
@@ -74,20 +72,7 @@ def test_failed_logins_on_both_servers_add_up(cluster):
     # Three failures on each server: the next attempt is refused on both.
     assert on_a.login(email, "not the password").status == 429
     assert on_b.login(email, "not the password").status == 429
-    assert redis_count(cluster, "account", email) == LOGIN_LIMIT + 2
-
-
-def redis_count(cluster, kind: str, value: str) -> int:
-    """The count Redis holds for one counter (kernel.security.throttle's key)."""
-    import redis
-    from limits import parse
-
-    period = int(parse(cluster.env["LOGIN_RATE_LIMIT"]).get_expiry())
-    key = hmac.new(cluster.env["SECRET_KEY"].encode(), f"throttle:{kind}:{period}:{value}".encode(),
-                   hashlib.sha256).hexdigest()
-    client = redis.Redis(*REDIS)
-    counts = [int(client.get(name)) for name in client.scan_iter(f"passerelle:throttle:{key}:*")]
-    return sum(counts)
+    assert redis_count(cluster.env, "account", email) == LOGIN_LIMIT + 2  # counted in Redis
 
 
 def test_each_outbox_message_is_sent_once(cluster):
