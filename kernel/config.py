@@ -42,6 +42,13 @@ SETTINGS = {
     "IMPORT_CACHE_MB": (256, int),  # SQLite page cache of an import's connection (the usual one is 32 MB)
     "SECURITY_LOG_RETENTION_DAYS": (365, int),  # older security events are deleted by the worker (at least 30)
     "ACCESS_LOG_RETENTION_DAYS": (365, int),  # older reads of sensitive records are deleted (at least 30)
+    # object storage (kernel.storage): documents and imports' files in an S3 bucket when one is named
+    "STORAGE_S3_BUCKET": (None, str),
+    "STORAGE_S3_ENDPOINT_URL": (None, str),  # an S3-compatible service's URL; none for Amazon S3
+    "STORAGE_S3_REGION": (None, str),
+    "STORAGE_S3_ACCESS_KEY_ID": (None, str),  # none: the standard AWS variables, files or roles
+    "STORAGE_S3_SECRET_ACCESS_KEY": (None, str),
+    "STORAGE_S3_PREFIX": ("", str),  # the keys' common beginning, e.g. "passerelle/"
 }
 
 

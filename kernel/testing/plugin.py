@@ -2,7 +2,8 @@
 
 Fixtures: a migrated database (SQLite in a temporary folder, or the PostgreSQL database of
 ``--database-url``), apps with chosen plugins, users of each role, logged-in clients, API tokens,
-a stopped clock; the browser fixtures are in ``kernel.testing.browser``. Kernel modules are
+a stopped clock; the browser fixtures are in ``kernel.testing.browser``, the local S3 server
+(``s3_server``) in ``kernel.testing.s3``. Kernel modules are
 imported inside the fixtures, so that loading the plugin costs nothing to a test run that does
 not use them.
 """
@@ -13,7 +14,7 @@ import pytest
 
 from kernel.testing import TEST_PASSWORD, login
 
-pytest_plugins = ["kernel.testing.browser"]
+pytest_plugins = ["kernel.testing.browser", "kernel.testing.s3"]
 
 
 def pytest_addoption(parser):
