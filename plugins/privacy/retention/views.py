@@ -28,8 +28,10 @@ def entity_label(name: str) -> str:
 @bp.route("/")
 @require(VIEW)
 def dry_run_page():
-    offered = [(entity, personal_data.events_of(entity), personal_data.declaration_of(entity))
-               for entity in entities() if entity.person or personal_data.declaration_of(entity).fields]
+    known = personal_data.declarations()
+    offered = [(entity, personal_data.events_of(entity, known), personal_data.declaration_of(entity, known))
+               for entity in entities()]
+    offered = [(entity, events, declared) for entity, events, declared in offered if entity.person or declared.fields]
     return render_template("privacy/retention/dry_run.html", previews=dry_run(), offered=offered,
                            may_run=current_user.can(RUN), entity_label=entity_label)
 
