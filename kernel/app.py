@@ -170,7 +170,7 @@ def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
     app.jinja_env.globals.update(
         country_options=country_options, history_value=history_value, history_action=history_action,
         conditions_json=conditions_json, entities=app.extensions["passerelle.entities"], fixed_url=fixed_url,
-        icon=menu.icon, cached_sidebar=menu.cached_sidebar,
+        icon=menu.icon, cached_fragment=menu.cached_fragment,
     )
     app.jinja_env.filters["safe_url"] = safe_url  # every href made of a stored address goes through it
 

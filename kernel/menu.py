@@ -145,8 +145,13 @@ def _icon_svg(folder: Path, name: str) -> str:
 def icon(value: str | None) -> Markup:
     """The SVG of an icon, decorative (its text label is always next to it), read once. Inline,
     so that a page carries its few dozen icons, not the set's 500 kB sprite."""
-    node_modules = current_app.config.get("NODE_MODULES") or Path(current_app.root_path).parent / "node_modules"
-    return Markup(_icon_svg(Path(node_modules) / ICON_SET, icon_name(value)))
+    return _icon_markup(current_app.config.get("NODE_MODULES"), current_app.root_path, value)
+
+
+@cache
+def _icon_markup(configured, root_path: str, value: str | None) -> Markup:
+    node_modules = Path(configured or Path(root_path).parent / "node_modules")
+    return Markup(_icon_svg(node_modules / ICON_SET, icon_name(value)))
 
 
 # -- what plugins declared, built once --------------------------------------------------------
@@ -354,41 +359,42 @@ def settings_groups(user, menu: Catalogue) -> list[tuple[MenuSection, list[Modul
     return [(menu.sections[key], groups[key]) for key in ordered]
 
 
-# -- the sidebar's HTML, rendered once per kind of page and set of rights (issue 18) -------------
-SIDEBAR_CACHE_SIZE = 512
-_sidebars_lock = Lock()
+# -- the layout's fixed parts, rendered once per language and set of rights (issue 18) ----------
+FRAGMENT_CACHE_SIZE = 512
+_fragments_lock = Lock()
 
 
-def cached_sidebar() -> Markup:
-    """The sidebar's HTML (``navigation/_sidebar.html``). It depends only on the language, the
-    user's rights and workspace, and the page's module and address, so it is rendered once for
-    each of those and kept (the least used forgotten past ``SIDEBAR_CACHE_SIZE``): a page then
-    pays a dictionary look-up for it."""
+def cached_fragment(template: str, page: bool = False) -> Markup:
+    """The HTML of a part of the layout that depends only on the language, the user's rights and
+    workspace (``page``: and the page's module and address, as the sidebar): rendered once for
+    each and kept with the application (the least used forgotten past ``FRAGMENT_CACHE_SIZE``)."""
     from flask import render_template
     from flask_login import current_user
 
-    key = _sidebar_key(current_user)
-    with _sidebars_lock:  # kept with the application: another app (tests) has other modules
-        _sidebars = current_app.extensions.setdefault("passerelle.sidebars", OrderedDict())
-        html = _sidebars.get(key)
+    key = (template, *_rights_key(current_user), _page_key() if page else None)
+    with _fragments_lock:  # kept with the application: another app (tests) has other modules
+        fragments = current_app.extensions.setdefault("passerelle.fragments", OrderedDict())
+        html = fragments.get(key)
         if html is not None:
-            _sidebars.move_to_end(key)
+            fragments.move_to_end(key)
             return html
-    html = Markup(render_template("navigation/_sidebar.html"))
-    with _sidebars_lock:
-        _sidebars[key] = html
-        while len(_sidebars) > SIDEBAR_CACHE_SIZE:
-            _sidebars.popitem(last=False)
+    html = Markup(render_template(template))
+    with _fragments_lock:
+        fragments[key] = html
+        if len(fragments) > FRAGMENT_CACHE_SIZE:
+            fragments.popitem(last=False)
     return html
 
 
-def _sidebar_key(user) -> tuple:
+def _rights_key(user) -> tuple:
     from flask_babel import get_locale
 
     from kernel.permissions import granted_permissions
 
+    return str(get_locale()), user.role, user.active, granted_permissions(user), user.workspace
+
+
+def _page_key():  # a record's page marks its module only; any other page may be one of their links
     view_args = request.view_args or {}
     plural = view_args.get("plural")
-    # a record's page marks its module only; any other page may be one of the modules' links
-    where = (plural, "record") if isinstance(plural, str) and "record_id" in view_args else request.full_path
-    return (str(get_locale()), user.role, granted_permissions(user), user.workspace, where)
+    return (plural, "record") if isinstance(plural, str) and "record_id" in view_args else request.full_path
