@@ -221,3 +221,29 @@ def test_a_run_that_fails_is_recorded_and_the_administrator_told(app, staff, adm
     assert answer.status_code == 303 and answer.location.endswith("/privacy/retention/runs/")
     assert db.session.scalar(select(RetentionRun.error)) == "RuntimeError"
     assert "The run stopped on an error" in admin_client.get(answer.location).get_data(as_text=True)
+
+
+def test_a_client_rule_passes_by_a_client_whose_case_file_is_open(app, staff):
+    from plugins.clients.models import Client
+    from tests.privacy.person_helpers import a_client_with_data
+
+    open_file = a_client_with_data(staff, file_status="active")
+    closed = a_client_with_data(staff, "Marc", "Roy", email="marc.roy@example.org", number="SAE-0002",
+                                phone="(514) 555-0202")
+    open_id, closed_id = open_file.id, closed.id
+    a_rule(entity_name="client", event="last_change", months=1)
+    run = run_rules(MANUAL, now=datetime(2099, 1, 1))
+    db.session.expire_all()
+    assert run.held == 1
+    assert db.session.get(Client, open_id).last_name == "Tremblay"
+    assert db.session.get(Client, closed_id).last_name == "—"
+
+
+def test_a_person_page_offers_a_legal_hold_to_administrators(app, staff, admin_client):
+    from tests.privacy.person_helpers import a_client_with_data
+
+    zoe = a_client_with_data(staff)
+    page = admin_client.get(f"/clients/{zoe.id}").get_data(as_text=True)
+    assert f"/privacy-legal-holds/new?entity_name=client&amp;record_id={zoe.id}" in page
+    form = admin_client.get(f"/privacy-legal-holds/new?entity_name=client&record_id={zoe.id}").get_data(as_text=True)
+    assert 'value="client"' in form
