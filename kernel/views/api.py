@@ -105,6 +105,9 @@ def list_parameters(entity) -> list[dict]:
         {"name": "sort", "in": "query", "schema": {"type": "string"},
          "description": "A sortable field, or -field for the reverse order."},
         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+        {"name": "count", "in": "query", "schema": {"type": "string", "enum": ["exact"]},
+         "description": f"Counting stops after {listing.COUNT_CAP:,} records (total_is_exact false) unless "
+                        "count=exact: an exact count reads every matching row."},
         {"name": "per_page", "in": "query", "schema": {
             "type": "integer", "minimum": 1, "maximum": listing.MAX_PAGE_SIZE, "default": listing.DEFAULT_PAGE_SIZE}},
     ] + [
@@ -117,6 +120,7 @@ def list_parameters(entity) -> list[dict]:
 def record_page(entity) -> dict:
     return {"type": "object", "required": ["items", "total", "page", "per_page", "pages"], "properties": {
         "items": {"type": "array", "items": entity_ref(entity)}, "total": {"type": "integer"},
+        "total_is_exact": {"type": "boolean"},
         "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"}}}
 
 
@@ -152,10 +156,12 @@ def list_records(plural):
     page = listing.paginate(
         entity, statement, sort=request.args.get("sort"), page=request.args.get("page", 1, type=int),
         per_page=request.args.get("per_page", listing.DEFAULT_PAGE_SIZE, type=int),
+        exact_count=request.args.get("count") == "exact",
     )
     return jsonify(
         items=[dump(entity, record) for record in page.records],
-        total=page.total, page=page.page, per_page=page.per_page, pages=page.pages,
+        total=page.total, total_is_exact=page.total_is_exact, page=page.page, per_page=page.per_page,
+        pages=page.pages,
     )
 
 

@@ -142,7 +142,7 @@ def list_records(plural):
     state = listing.list_state_for(entity, request.args, current_user)
     page = listing.paginate(
         entity, state.statement(entity, current_user), sort=state.sort, page=state.page, per_page=state.per_page,
-        exact_count=state.exact_count, unfiltered=state.unfiltered, state=state,
+        exact_count=state.exact_count, state=state,
     )
     labels = {name: str(meta.label) for name, meta in entity.fields.items()}  # translated once, used often
     people = active_users()  # the assignees (all but read-only) and the user filter's options: one query
