@@ -30,7 +30,6 @@ from sqlalchemy import (
     Integer,
     Numeric,
     TypeDecorator,
-    func,
     literal_column,
     select,
 )
@@ -90,16 +89,19 @@ def _single_model(statement):
 
 def _as_json_array(statement, alias: str, postgresql: bool):
     """The rows of ``statement`` as one JSON array (of objects on PostgreSQL: json_build_array
-    stops at 100 columns; of arrays on SQLite). Its columns are named, not proxied: building a
-    subquery's column collection costs more than the rest of a page."""
-    subquery = statement.subquery(alias)
+    stops at 100 columns; of arrays on SQLite). The aggregate is one piece of SQL text, made once
+    per shape: building it of column objects cost more than the rest of a page."""
+    names = tuple(column.name for column in statement.selected_columns)
+    rows = literal_column(_aggregate_sql(alias, names, postgresql))
+    return select(rows).select_from(statement.subquery(alias)).scalar_subquery()
+
+
+@cache
+def _aggregate_sql(alias: str, names: tuple[str, ...], postgresql: bool) -> str:
     if postgresql:
-        rows = func.json_agg(literal_column(alias))
-    else:
-        quote = db.session.get_bind().dialect.identifier_preparer.quote
-        rows = func.json_group_array(func.json_array(
-            *(literal_column(f"{alias}.{quote(column.name)}") for column in statement.selected_columns)))
-    return select(rows).select_from(subquery).scalar_subquery()
+        return f"json_agg({alias})"
+    quote = db.session.get_bind().dialect.identifier_preparer.quote
+    return f"json_group_array(json_array({', '.join(f'{alias}.{quote(name)}' for name in names)}))"
 
 
 def _decoded(text, model, statement) -> list:
