@@ -82,10 +82,10 @@ CREATED_EVENT = RetentionEvent("created", _l("Creation of the record"), lambda m
 LAST_CHANGE_EVENT = RetentionEvent("last_change", _l("Last change to the record (last activity)"),
                                    lambda model: model.updated_at)
 
-from kernel.personal_data.declarations import declaration_of, events_of, identifying_fields  # noqa: E402
-from kernel.personal_data.planning import Plan, plan  # noqa: E402
 from kernel.personal_data.applying import apply  # noqa: E402
 from kernel.personal_data.collecting import person_data  # noqa: E402
+from kernel.personal_data.declarations import declaration_of, events_of, identifying_fields  # noqa: E402
+from kernel.personal_data.planning import Plan, plan  # noqa: E402
 
 __all__ = [
     "ANONYMISED", "IdentifyingData", "PersonData", "RetentionEvent", "CREATED_EVENT", "LAST_CHANGE_EVENT",

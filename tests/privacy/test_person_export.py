@@ -93,10 +93,10 @@ def test_the_export_holds_the_files_of_the_documents_linked_to_the_person(app, s
 
 
 def test_the_export_holds_the_persons_consents_and_anonymising_empties_their_notes(app, staff, admin_client):
-    from kernel.toolkit import personal_data
     from kernel.registry import entities
-    from plugins.privacy.consent.models import Consent
     from kernel.testing import give_consent
+    from kernel.toolkit import personal_data
+    from plugins.privacy.consent.models import Consent
 
     zoe = a_client_with_data(staff)
     give_consent("client", zoe.id, "sms_referrals", user=staff)

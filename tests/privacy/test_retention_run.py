@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from kernel import records
 from kernel.db import db
 from kernel.duplicates import DuplicateKey
 from kernel.history import RecordChange
 from kernel.outbox import OutboxMessage
 from kernel.registry import entities
-from kernel import records
 from plugins.contactcenter.models import Contact, Profile
 from plugins.privacy.retention.models import Anonymised, LegalHold, RetentionRule, RetentionRun
 from plugins.privacy.retention.run import MANUAL, dry_run, run_rules, scheduled_job

@@ -11,8 +11,8 @@ import zipfile
 from flask import current_app
 from flask_babel import force_locale
 
-from kernel.toolkit import personal_data
 from kernel.toolkit import gettext as _
+from kernel.toolkit import personal_data
 
 LANGUAGES = ("fr", "en")
 
