@@ -26,11 +26,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, ValidationError
 
-from kernel import config as settings_module
 from kernel import access_log, consent, menu, notifications, outbox, slots, timing
+from kernel import config as settings_module
 from kernel.countries import country_options
 from kernel.db import db
-from kernel.personal_data.declarations import check as check_identifying_data
 from kernel.display import history_action, history_value
 from kernel.entities import EntityRegistry
 from kernel.filters import conditions_json
@@ -38,10 +37,13 @@ from kernel.i18n import LANGUAGES, init_i18n
 from kernel.i18n import lazy_gettext as _l
 from kernel.linked import LinkedRecordsPanels
 from kernel.menu import fixed_url
+from kernel.navigation import record_url
 from kernel.permissions import KERNEL_PERMISSIONS, ROLES, PermissionRegistry
+from kernel.personal_data.declarations import check as check_identifying_data
 from kernel.plugins import load_plugins
 from kernel.ratelimit import limiter
 from kernel.search_index import mark_indexed
+from kernel.storage import StorageUnavailable
 from kernel.validators import safe_url
 
 KERNEL_DIR = Path(__file__).parent
@@ -170,7 +172,7 @@ def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
     app.jinja_env.globals.update(
         country_options=country_options, history_value=history_value, history_action=history_action,
         conditions_json=conditions_json, entities=app.extensions["passerelle.entities"], fixed_url=fixed_url,
-        icon=menu.icon, cached_fragment=menu.cached_fragment,
+        icon=menu.icon, cached_fragment=menu.cached_fragment, record_url=record_url,
     )
     app.jinja_env.filters["safe_url"] = safe_url  # every href made of a stored address goes through it
 
@@ -368,6 +370,10 @@ def _register_error_handlers(app: Flask) -> None:
     def value_out_of_range(error):
         log.warning("the database refused a value: %s", error)
         return _error_answer(400, _l("A value sent is too large or not valid: nothing was saved."))
+
+    @app.errorhandler(StorageUnavailable)
+    def storage_unavailable(error):
+        return _error_answer(503, error.description)
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):

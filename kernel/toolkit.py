@@ -84,6 +84,7 @@ from kernel.security.events import (
 )
 from kernel.security.passwords import FORCE_CLOSE, KIOSK_EXIT, verify_password
 from kernel.slots import SLOT_NAMES, Slot
+from kernel.storage import StorageUnavailable, StoredFileMissing, storage
 from kernel.text import digits, fold
 from kernel.users import User, active_users, users_by_id
 from kernel.validators import NotAWebAddress, end_not_before_start, web_address
@@ -91,7 +92,7 @@ from kernel.views.api import problem, token_required
 from kernel.views.auth import safe_next
 from kernel.views.records import filter_fields
 
-TOOLKIT_VERSION = (1, 2)
+TOOLKIT_VERSION = (1, 3)
 
 
 class ToolkitVersionError(PluginError):
@@ -196,6 +197,8 @@ __all__ = [
     "verify_password", "FORCE_CLOSE", "KIOSK_EXIT",
     # web: API answers, token authentication, CSRF, redirects, private files
     "problem", "token_required", "csrf_exempt", "safe_next", "private_folder", "write_private",
+    # users' files kept in the instance folder or object storage (kernel.storage)
+    "storage", "StoredFileMissing", "StorageUnavailable",
     # who saw what: reads of sensitive records (docs/privacy.md)
     "note_read", "RecordRead",
     # consent by purpose: messages about a person, refused without their consent (docs/privacy.md)

@@ -1,5 +1,6 @@
 """Document storage: uploads checked by their content, kept outside the web root under random
-names, with every revision; links to clients, contacts and partners; CVs."""
+names (in the instance folder or object storage: ``kernel.storage``), with every revision; links
+to clients, contacts and partners; CVs."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ from kernel.toolkit import (
     records,
     related_titles,
     split_related,
-    write_private,
+    storage,
 )
 from kernel.toolkit import gettext as _
 from kernel.toolkit import lazy_gettext as _l
 from plugins.activities.models import RELATED_TO, Document, DocumentLink, DocumentRevision
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+UPLOADS = "uploads"
 ZIP_TYPES = {
     "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -46,7 +48,13 @@ def max_upload_bytes() -> int:
 
 
 def upload_folder() -> Path:
-    return private_folder(Path(current_app.instance_path) / "uploads")
+    """The documents' folder when files are kept in the instance folder (not with object storage)."""
+    return private_folder(Path(current_app.instance_path) / UPLOADS)
+
+
+def file_key(revision: DocumentRevision) -> str:
+    """Where a revision's file is kept (``instance/uploads/<name>`` in the instance folder)."""
+    return f"{UPLOADS}/{revision.stored_name}"
 
 
 # -- recognising content -----------------------------------------------------------------------
@@ -114,7 +122,7 @@ def add_revision(document: Document, file_storage, user) -> DocumentRevision:
     """Check and store an uploaded file as the document's new current revision."""
     content, content_type = checked_upload(file_storage)
     stored_name = secrets.token_hex(20)
-    write_private(upload_folder() / stored_name, content)
+    storage().save(f"{UPLOADS}/{stored_name}", content)  # before the row: no row without its file
     revision = DocumentRevision(
         document_id=document.id, stored_name=stored_name, content_type=content_type, size=len(content),
         original_name=Path(file_storage.filename or "file").name[:255], uploaded_by_id=getattr(user, "id", None),

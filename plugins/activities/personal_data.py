@@ -8,7 +8,7 @@ import logging
 from flask import has_app_context
 from sqlalchemy import delete, select
 
-from kernel.toolkit import IdentifyingData, PersonData, db, hookimpl
+from kernel.toolkit import IdentifyingData, PersonData, StoredFileMissing, db, hookimpl, storage
 from kernel.toolkit import lazy_gettext as _l
 
 __all__ = ["passerelle_identifying_data", "passerelle_person_data"]
@@ -26,14 +26,13 @@ def documents_linked_to(entity, ids) -> list[int]:
 
 def forget_files(ids, deleting) -> dict:
     """A document's files say who it is about: they are deleted, with their revisions."""
-    from plugins.activities.documents import upload_folder
+    from plugins.activities.documents import file_key
     from plugins.activities.models import DocumentRevision
 
     revisions = list(db.session.scalars(select(DocumentRevision).where(DocumentRevision.document_id.in_(ids))))
-    folder = upload_folder() if has_app_context() and revisions else None
-    for revision in revisions:
+    for revision in revisions if has_app_context() else ():
         try:
-            (folder / revision.stored_name).unlink(missing_ok=True)
+            storage().delete(file_key(revision))
         except OSError as error:  # the row goes anyway; the file is named in the log for a hand clean-up
             log.error("document file not deleted: %s (%s)", revision.stored_name, error)
     db.session.execute(delete(DocumentRevision).where(DocumentRevision.document_id.in_(ids)))
@@ -55,7 +54,7 @@ def passerelle_identifying_data():
 @hookimpl
 def passerelle_person_data(entity, record_id):
     """The files of the documents linked to the person (the latest version of each)."""
-    from plugins.activities.documents import upload_folder
+    from plugins.activities.documents import file_key
     from plugins.activities.models import DocumentRevision
 
     document_ids = documents_linked_to(entity, [record_id])
@@ -67,7 +66,8 @@ def passerelle_person_data(entity, record_id):
         latest[revision.document_id] = revision
     files = {}
     for document_id, revision in sorted(latest.items()):
-        path = upload_folder() / revision.stored_name
-        if path.is_file():
-            files[f"{document_id}-{revision.original_name}"] = path.read_bytes()
+        try:
+            files[f"{document_id}-{revision.original_name}"] = storage().read(file_key(revision))
+        except StoredFileMissing:
+            continue
     return [PersonData("activities.document_files", _l("Documents"), files=files)] if files else None

@@ -25,6 +25,7 @@ from sqlalchemy import or_, select
 
 from kernel.toolkit import (
     Panel,
+    StoredFileMissing,
     User,
     active_users,
     clock,
@@ -35,6 +36,7 @@ from kernel.toolkit import (
     related_titles,
     require,
     safe_next,
+    storage,
     users_by_id,
     utcnow,
 )
@@ -316,12 +318,14 @@ def download(revision_id):
         abort(404)
     if not documents.may_view_document(current_user, revision.document_id):
         abort(403)
-    path = documents.upload_folder() / revision.stored_name
-    if not path.is_file():  # lost from the disk (a restore without the uploads, a hand clean-up)
-        log.error("document file missing: %s (revision %s)", path, revision.id)
+    key = documents.file_key(revision)
+    try:
+        stream = storage().open(key)  # streamed, from the instance folder or object storage
+    except StoredFileMissing:  # lost (a restore without the uploads, a hand clean-up)
+        log.error("document file missing: %s (revision %s)", key, revision.id)
         abort(404)
     note_read("document", revision.document_id)  # who saw what: a document's file is read when downloaded
-    return send_file(path, mimetype=revision.content_type, as_attachment=True,
+    return send_file(stream, mimetype=revision.content_type, as_attachment=True,
                      download_name=revision.original_name)
 
 
