@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import g, url_for
+from flask import g
 from sqlalchemy import ForeignKey, Index, String, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
@@ -72,7 +72,15 @@ class RecordLink:
 
     @property
     def url(self) -> str:
-        return url_for("records.show_record", plural=self.entity.plural, record_id=self.record_id)
+        return record_url(self.entity.plural, self.record_id)
+
+
+def record_url(plural: str, record_id: int) -> str:
+    """``url_for("records.show_record", …)`` for the many links of a page (a menu's, a panel's
+    rows): the module's list address, built once per application, and the id."""
+    from kernel.menu import fixed_url
+
+    return fixed_url("records.list_records", plural=plural) + str(int(record_id))
 
 
 @dataclass
