@@ -45,8 +45,12 @@ class State:
 
 def history_of(entity_name: str, record_id: int) -> list[Consent]:
     """Every decision about the person, newest first (one query)."""
-    return list(db.session.scalars(select(Consent).where(Consent.entity == entity_name, Consent.record_id == record_id)
-                                   .order_by(Consent.id.desc())))
+    return list(db.session.scalars(history_statement(entity_name, record_id)))
+
+
+def history_statement(entity_name: str, record_id: int):
+    return (select(Consent).where(Consent.entity == entity_name, Consent.record_id == record_id)
+            .order_by(Consent.id.desc()))
 
 
 def states_from(history: list[Consent], today: date | None = None) -> dict[tuple[str, str], State]:

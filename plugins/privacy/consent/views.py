@@ -23,10 +23,10 @@ def may_record(entity, user) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and entity.can(user, "edit")
 
 
-def panel_context(entity, record, user) -> dict:
+def panel_context(entity, record, user, history: list | None = None) -> dict:
     """What the "Consents" panel shows, from one query of the person's consents (and one of the
-    users who recorded them, when there is a history)."""
-    history = state.history_of(entity.name, record.id)
+    users who recorded them, when there is a history); ``history``: those consents, already read."""
+    history = state.history_of(entity.name, record.id) if history is None else history
     recorders = users_by_id({row.recorded_by_id for row in history if row.recorded_by_id})
     return {"consent_states": list(state.states_from(history).values()), "consent_history": history,
             "consent_recorders": recorders, "consent_may_record": may_record(entity, user),
