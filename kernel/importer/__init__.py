@@ -38,9 +38,11 @@ from kernel.importer.files import (
     ImportFileError,
     RejectedRows,
     copy_rejected,
+    delete_rejected,
+    has_rejected,
     journal_path,
     max_bytes,
-    rejected_path,
+    open_rejected,
 )
 from kernel.importer.jobs import (
     CREATE,
@@ -77,6 +79,7 @@ __all__ = [
     "Planner", "ProgressBoard", "RejectedRows", "RowPlan", "RowValidator", "action_text", "as_user",
     "can_restart", "claim", "copy_rejected", "current_counters", "entity_named", "fail_if_stale",
     "fail_stale_imports", "guess_mapping", "importable_fields", "is_stale", "journal_path", "mapping_problems",
-    "max_bytes", "new_job", "open_file", "open_job_file", "preview", "reason_text", "rejected_path", "restart",
+    "max_bytes", "new_job", "open_file", "open_job_file", "preview", "reason_text", "restart",
+    "has_rejected", "open_rejected", "delete_rejected",
     "rule_labels", "run_import", "set_job", "shell_mapping", "start", "unmapped_headers",
 ]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from kernel.entities import Entity
 from kernel.i18n import lazy_gettext as _l
-from kernel.importer.files import ImportFileError, absolute_path
+from kernel.importer.files import ImportFileError, read_stored
 from kernel.importer.mapping import guess_mapping
 
 if TYPE_CHECKING:
@@ -164,4 +164,4 @@ def open_file(entity: Entity, data: bytes) -> CsvFile:
 
 
 def open_job_file(job: Import) -> CsvFile:
-    return read_csv(absolute_path(job.path).read_bytes())
+    return read_csv(read_stored(job.path))

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from kernel.db import bulk_writing, db, utcnow
 from kernel.i18n import gettext as _
-from kernel.importer.files import ImportFileError, RejectedRows, journal_path, rejected_path
+from kernel.importer.files import ImportFileError, RejectedRows, journal_path, rejected_key
 from kernel.importer.jobs import DONE, FAILED, QUEUED, RUNNING, Counters, Import, entity_of, set_job, user_of
 from kernel.importer.journal import undo
 from kernel.importer.reading import open_job_file
 from kernel.importer.writing import ImportRun
+from kernel.storage import StorageUnavailable
 
 log = logging.getLogger("passerelle.import")
 
@@ -122,11 +123,14 @@ def _run(job: Import, user, on_progress) -> None:
         csv_file = open_job_file(job)
     except ImportFileError as error:
         raise ImportFailed(None, str(error.message)) from error
+    except StorageUnavailable as error:
+        raise ImportFailed(None, _("The file storage does not answer: nothing was imported. "
+                                   "Run the import again in a moment.")) from error
     except OSError as error:
         raise ImportFailed(None, _("The file of this import is missing.")) from error
     run = ImportRun(job, entity, csv_file, user, on_progress)
     set_job(job.id, total=run.counters.total)
-    rejected = RejectedRows(rejected_path(job), csv_file.headers, csv_file.delimiter)
+    rejected = RejectedRows(rejected_key(job), csv_file.headers, csv_file.delimiter)
     try:
         with bulk_writing(current_app.config["IMPORT_CACHE_MB"]):
             run.execute(rejected)

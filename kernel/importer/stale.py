@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from kernel.db import db, utcnow
 from kernel.i18n import gettext as _
-from kernel.importer.files import rejected_path
+from kernel.importer.files import delete_rejected
 from kernel.importer.jobs import FAILED, RUNNING, Import, user_of
 from kernel.importer.journal import undo
 from kernel.importer.running import as_user
@@ -48,7 +48,7 @@ def fail_if_stale(job_id: int) -> bool:
         return False
     log.warning("import %s stopped heart-beating; marked failed", job_id)
     undo(job)
-    rejected_path(job).unlink(missing_ok=True)
+    delete_rejected(job)
     db.session.expire_all()
     return True
 

@@ -195,7 +195,7 @@ def progress_context(job: Import) -> dict:
     entity = entities().get(job.entity)
     return {
         "job": job, "entity": entity, "counters": importer.current_counters(job),
-        "has_rejected_file": job.status == importer.DONE and importer.rejected_path(job).exists(),
+        "has_rejected_file": job.status == importer.DONE and importer.has_rejected(job),
         "can_restart": importer.can_restart(job) and entity is not None and entity.can(current_user, "create"),
     }
 
@@ -204,9 +204,9 @@ def progress_context(job: Import) -> dict:
 @login_required
 def rejected(job_id):
     job = job_for(job_id)
-    path = importer.rejected_path(job)
-    if job.status != importer.DONE or not path.exists():
+    stream = importer.open_rejected(job) if job.status == importer.DONE else None
+    if stream is None:
         abort(404)
     stem = job.filename.rsplit(".", 1)[0] or "import"
-    return send_file(path, mimetype="text/csv", as_attachment=True, download_name=f"{stem}.rejected.csv",
+    return send_file(stream, mimetype="text/csv", as_attachment=True, download_name=f"{stem}.rejected.csv",
                      max_age=0)
