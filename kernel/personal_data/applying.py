@@ -4,7 +4,7 @@ notifications, and the messages of the outbox sent to the person. The caller com
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, String, Text, delete, or_, select, text, update
+from sqlalchemy import JSON, String, Text, delete, func, or_, select, text, update
 
 from kernel.db import db
 from kernel.personal_data import ANONYMISED
@@ -58,7 +58,8 @@ def _anonymise_records(entity, ids: set, known, detached: dict) -> set[str]:
     addresses: set[str] = set()
     for part in chunks(sorted(ids)):
         for record in db.session.scalars(select(entity.model).where(entity.model.id.in_(part))):
-            addresses.update(str(getattr(record, name)) for name in contact_fields if getattr(record, name, None))
+            for name in contact_fields:
+                addresses.update(spellings(getattr(record, name, None)))
             for name in names:
                 setattr(record, name, _blank(columns[name], record.id))
             for name, reduce in declared.coarsen.items():
@@ -90,7 +91,21 @@ def _clean_kernel_traces(entity, ids: set, known, addresses: set[str]) -> None:
         db.session.execute(delete(Notification).where(Notification.entity == entity.name,
                                                       Notification.record_id.in_(part)))
     if addresses:
-        scrub_outbox(select(OutboxMessage.id).where(OutboxMessage.recipient.in_(sorted(addresses))))
+        scrub_outbox(select(OutboxMessage.id).where(func.lower(OutboxMessage.recipient).in_(sorted(addresses))))
+
+
+def spellings(value) -> set[str]:
+    """The ways a message's recipient may spell an e-mail address or a phone number (lower case;
+    a phone as typed, as digits, and in international form)."""
+    if not value:
+        return set()
+    text_value = str(value).strip().lower()
+    found = {text_value}
+    number = "".join(character for character in text_value if character.isdigit())
+    if "@" not in text_value and len(number) >= 7:
+        local = number[1:] if len(number) == 11 and number.startswith("1") else number
+        found.update({number, local, f"+{number}", f"+1{local}", f"1{local}"})
+    return found
 
 
 def scrub_outbox(message_ids) -> int:

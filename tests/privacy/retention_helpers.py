@@ -63,7 +63,8 @@ def a_closed_contact(user, profile, line, term, resource, *, started=datetime(20
     contact.notes = note
     db.session.add(Need(contact_id=contact.id, term_id=term.id, is_primary=True))
     message = OutboxMessage(channel="sms", recipient=profile.phone or "", body=f"{CALLER}: {resource.name}, 555-0100")
-    db.session.add(message)
+    reminder = OutboxMessage(channel="sms", recipient="+18679795555", body=f"Reminder for {CALLER}: call us back")
+    db.session.add_all([message, reminder])
     db.session.flush()
     db.session.add(Referral(contact_id=contact.id, resource_id=resource.id, profile_id=profile.id,
                             sms_message_id=message.id))

@@ -89,7 +89,7 @@ def test_a_run_leaves_no_trace_of_the_caller_anywhere_and_the_monthly_counts_unc
     caller = db.session.get(Profile, profile.id)
     assert (caller.postal_code, caller.preferred_language, caller.email) == ("X0A", "fr", None)
     assert db.session.scalar(select(func.count()).select_from(DuplicateKey)) == 0
-    assert db.session.scalar(select(OutboxMessage.body)) == "—"
+    assert set(db.session.scalars(select(OutboxMessage.body))) == {"—"}
     assert counts["helpline_contact"]["anonymised"] == 1 and counts["caller_profile"]["anonymised"] == 1
     assert db.session.scalar(select(func.count()).select_from(Anonymised)) >= 2
     assert db.session.scalar(select(func.count()).select_from(RecordChange).where(
