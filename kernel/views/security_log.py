@@ -56,6 +56,8 @@ EVENT_LABELS = {
     events.DELETED: _l("Records moved to the trash"),
     events.LOG_PURGED: _l("Old security events deleted"),
     "access_log.purged": _l("Old reads of the access log deleted"),
+    "retention_run": _l("Retention rules applied"),  # the privacy plugin's runs (docs/privacy.md)
+    "person_erased": _l("A person's data erased on request"),
 }
 
 

@@ -247,3 +247,13 @@ def test_a_person_page_offers_a_legal_hold_to_administrators(app, staff, admin_c
     assert f"/privacy-legal-holds/new?entity_name=client&amp;record_id={zoe.id}" in page
     form = admin_client.get(f"/privacy-legal-holds/new?entity_name=client&record_id={zoe.id}").get_data(as_text=True)
     assert 'value="client"' in form
+
+
+def test_every_run_is_in_the_security_log(app, staff, admin):
+    from kernel.security.models import SecurityEvent
+
+    a_caller_with_a_closed_contact(staff)
+    a_rule()
+    run = run_rules(MANUAL, user=admin, now=NOW)
+    event = db.session.scalar(select(SecurityEvent).where(SecurityEvent.event == "retention_run"))
+    assert (event.user_id, event.target_id, event.details["counts"]["helpline_contact"]) == (admin.id, str(run.id), 1)

@@ -11,12 +11,13 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from kernel.toolkit import clock, db, entities, personal_data, utcnow
+from kernel.toolkit import clock, db, entities, personal_data, record_event, utcnow
 from plugins.privacy.retention.models import Anonymised, LegalHold, RetentionRule, RetentionRun
 
 BATCH = 200  # records planned and applied per transaction
 PREVIEW_LIMIT = 1000  # records a dry run plans per rule (it counts them all)
 SCHEDULED, MANUAL, ERASURE = "scheduled", "manual", "erasure"
+RETENTION_RUN = "retention_run"  # the security log's event
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -163,6 +164,8 @@ def run_rules(kind: str = MANUAL, *, user=None, run_key: str | None = None,
         db.session.commit()
         raise
     run.finished_at = utcnow()
+    record_event(RETENTION_RUN, user=user, target_type="privacy_retention_run", target_id=str(run.id), kind=kind,
+                 held=run.held or 0, counts={name: sum(numbers.values()) for name, numbers in (run.counts or {}).items()})
     db.session.commit()
     return run
 
