@@ -50,30 +50,31 @@ def linked_count(link: Link) -> int:
 
 def linked_panel(link: Link, *, closed: bool = False) -> Panel:
     """The records pointing at a record; "Add" is not offered on a closed record (``Entity.closing``).
-    Its rows and their number are read with the page's other panels (``kernel.panels``)."""
+    Its rows and their number are read with the page's other panels (``kernel.panels``); nothing
+    of it is made when another panel replaces it."""
     other = link.entity
-    columns = [meta for meta in other.list_fields if meta.name != link.field.name][:5]
-    actions = []
-    if not closed and other.can(_current_user(), "create"):
-        actions.append((other.create_label or _("Add"),
-                        url_for("records.create_record", plural=other.plural, **{link.field.name: link.value})))
-    filter_key = f"{link.field.name}__equals" if link.field.kind == "related" else f"{link.field.name}__in"
 
     def build(found) -> dict:
         return {"rows": found["rows"], "total": found["total"],
                 "lookups": Lookups(other, found["rows"], entities())}
 
+    def prepare(panel: Panel) -> None:
+        if not closed and other.can(_current_user(), "create"):
+            panel.actions.append((other.create_label or _("Add"), url_for(
+                "records.create_record", plural=other.plural, **{link.field.name: link.value})))
+        filter_key = f"{link.field.name}__equals" if link.field.kind == "related" else f"{link.field.name}__in"
+        panel.context.update({
+            "other": other, "columns": [meta for meta in other.list_fields if meta.name != link.field.name][:5],
+            "display": display_value,
+            "all_url": url_for("records.list_records", plural=other.plural) + f"?{filter_key}={link.value}"})
+        panel.reads["rows"] = linked_statement(link).order_by(other.model.id.desc()).limit(PANEL_ROWS)
+        panel.counts["total"] = linked_statement(link).with_only_columns(func.count()).order_by(None)
+
     return Panel(
         key=f"linked-{other.name}-{link.field.name}",
         title=other.label_plural if link.field.kind == "related" or _single_link(other) else
         f"{other.label_plural} ({link.field.label})",
-        template="panels/linked_records.html",
-        context={"other": other, "columns": columns, "display": display_value,
-                 "all_url": url_for("records.list_records", plural=other.plural) + f"?{filter_key}={link.value}"},
-        actions=actions, order=50,
-        reads={"rows": linked_statement(link).order_by(other.model.id.desc()).limit(PANEL_ROWS)},
-        counts={"total": linked_statement(link).with_only_columns(func.count()).order_by(None)},
-        build=build,
+        template="panels/linked_records.html", order=50, build=build, prepare=prepare,
     )
 
 

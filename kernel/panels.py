@@ -21,7 +21,8 @@ class Panel:
     call" already linked to the record. ``replaces`` names the keys of panels this one stands for
     (a plugin gathering several of the kernel's linked-record panels into one). ``reads`` and
     ``counts`` are the panel's queries (rows, single values), ``build(found)`` turns what they
-    found (``{name: rows or value}``) into more ``context``."""
+    found (``{name: rows or value}``) into more ``context``; ``prepare(panel)``, when given, fills
+    the rest of the panel only if it is shown (not replaced by another)."""
 
     key: str
     title: object
@@ -33,13 +34,18 @@ class Panel:
     reads: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
     build: Callable[[dict], dict] | None = None
+    prepare: Callable[[Panel], None] | None = None
 
 
 def panels_for(plugin_set, entity, record, user) -> list[Panel]:
     """The page's panels in order, without those another replaces; their reads not sent yet."""
     found = plugin_set.collect("passerelle_record_panels", entity=entity, record=record, user=user)
     replaced = {key for panel in found for key in panel.replaces}
-    return sorted((panel for panel in found if panel.key not in replaced), key=lambda panel: panel.order)
+    shown = sorted((panel for panel in found if panel.key not in replaced), key=lambda panel: panel.order)
+    for panel in shown:
+        if panel.prepare is not None:
+            panel.prepare(panel)
+    return shown
 
 
 def add_reads(panels: list[Panel], onepass) -> None:
