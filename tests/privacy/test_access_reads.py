@@ -158,3 +158,14 @@ def test_a_report_s_csv_export_of_clients_is_one_entry(staff_client, staff):
     response.get_data()
     assert [(read.entity, read.record_id, read.via, read.user_id) for read in reads()] == [
         ("client", None, "report_export", staff.id)]
+
+
+def test_a_read_outside_a_request_is_written_at_once(app):
+    """A background job that shows a record to someone (a person's export built by the worker)."""
+    from kernel.access_log import note_read
+
+    note_read("client", 5, via="person_export", count=3)
+    note_read("partner", 6)  # not sensitive: nothing
+    db.session.commit()
+    assert [(read.entity, read.record_id, read.via, read.count, read.user_id) for read in reads()] == [
+        ("client", 5, "person_export", 3, None)]
