@@ -16,6 +16,7 @@ with a clear message, and nothing is saved.
 from __future__ import annotations
 
 import re
+import threading
 from typing import BinaryIO, Protocol
 
 from flask import current_app
@@ -24,6 +25,7 @@ from werkzeug.exceptions import ServiceUnavailable
 from kernel.i18n import lazy_gettext as _l
 
 EXTENSION = "passerelle.storage"
+_MAKING = threading.Lock()  # one client per application, even when its first requests come together
 KEY = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$")
 
 
@@ -69,7 +71,10 @@ def storage() -> Storage:
     app = current_app._get_current_object()
     found = app.extensions.get(EXTENSION)
     if found is None:
-        found = app.extensions[EXTENSION] = make_storage(app.config, app.instance_path)
+        with _MAKING:
+            found = app.extensions.get(EXTENSION)
+            if found is None:
+                found = app.extensions[EXTENSION] = make_storage(app.config, app.instance_path)
     return found
 
 
