@@ -31,7 +31,7 @@ def access_panels(entity, record, user):
     """"Who has seen this record", loaded when it comes into view (it costs the page nothing)."""
     from plugins.privacy.access.readers import may_see_readers, readers_url
 
-    if not may_see_readers(user, entity, record):
+    if not entity.sensitive or not may_see_readers(user, record):
         return []
     return [Panel("privacy.readers", _l("Who has seen this record"), "privacy/access/_readers_panel.html",
                   context={"readers_url": readers_url(entity, record)}, order=950)]

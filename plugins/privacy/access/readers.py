@@ -11,14 +11,14 @@ from plugins.privacy.access.hooks import SEE_READERS
 SHOWN_READERS = 50
 
 
-def may_see_readers(user, entity, record) -> bool:
-    """Supervisors and administrators (``privacy.access_log``) see any sensitive record's readers;
-    the user the record is assigned to (a case file's counsellor) sees its own record's."""
-    if not entity.sensitive or not getattr(user, "is_authenticated", False):
+def may_see_readers(user, record) -> bool:
+    """Supervisors and administrators (``privacy.access_log``) see any record's readers; the user
+    the record is assigned to (a client's caseworker, a case file's counsellor) sees its own's."""
+    if not getattr(user, "is_authenticated", False):
         return False
-    if user.can(SEE_READERS):
+    if record is not None and getattr(record, "assigned_user_id", None) == user.id:
         return True
-    return bool(record is not None and getattr(record, "assigned_user_id", None) == user.id)
+    return user.can(SEE_READERS)
 
 
 def readers_url(entity, record) -> str:

@@ -14,19 +14,22 @@ from plugins.privacy.access.readers import may_see_readers, readers_of
 bp = Blueprint("privacy_access", __name__, url_prefix="/privacy/access")
 
 
-@bp.route("/records/<plural>/<int:record_id>")
+@bp.route("/records/<entity:plural>/<int:record_id>")
 @login_required
 def readers(plural, record_id):
+    """Who has seen a record: a fragment of its page (htmx), or a page of its own. A record of an
+    entity whose reads are not logged says so."""
     entity = entities().by_plural(plural)
-    if entity is None or not entity.sensitive or not entity.can(current_user, "view"):
+    if not entity.can(current_user, "view"):
         abort(404)
     record = records.get(entity, record_id, include_deleted=True)
     if record is None:
         abort(404)
-    if not may_see_readers(current_user, entity, record):
+    if not may_see_readers(current_user, record):
         abort(403)
     template = "privacy/access/_readers.html" if request.headers.get("HX-Request") else "privacy/access/readers.html"
-    return render_template(template, entity=entity, record=record, readers=readers_of(entity, record.id),
+    found = readers_of(entity, record.id) if entity.sensitive else None
+    return render_template(template, entity=entity, record=record, readers=found,
                            may_see_report=current_user.can(REPORT))
 
 

@@ -6,7 +6,7 @@ from kernel.toolkit import ADMINISTRATOR, ModulePlacement, Permission, hookimpl
 from kernel.toolkit import lazy_gettext as _l
 from plugins.privacy.incidents.models import PERMISSION
 
-__all__ = ["incident_entities", "incident_menu_placements", "incident_permissions"]
+__all__ = ["incident_demo_data", "incident_entities", "incident_menu_placements", "incident_permissions"]
 
 ADMINISTRATORS = (ADMINISTRATOR,)
 
@@ -31,3 +31,10 @@ def incident_permissions():
 @hookimpl(specname="passerelle_menu_placements")
 def incident_menu_placements():
     return [ModulePlacement("privacy_incident", "settings", "shield-alert", settings=True)]
+
+
+@hookimpl(specname="passerelle_demo_data")
+def incident_demo_data(session, users):
+    from plugins.privacy.incidents.demo import demo_incidents
+
+    session.add_all(demo_incidents(users))
