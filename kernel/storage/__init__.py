@@ -11,6 +11,9 @@ One small interface, the same for both backends; a file is named by a key such a
 
 When the storage does not answer, ``StorageUnavailable`` is raised: the application answers 503
 with a clear message, and nothing is saved.
+
+Not here: CSV exports (streamed to the client, no file written), the SQLite import journal (SQLite
+runs on one machine), the secret key and the config file (the instance folder of each machine).
 """
 
 from __future__ import annotations
