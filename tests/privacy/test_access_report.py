@@ -191,3 +191,10 @@ def test_refusals_are_translated(make_user, login_as):
         response = french_staff.get(path)
         assert response.status_code == 403, path
         assert "Vous n'avez pas l'autorisation de voir cette page." in response.get_data(as_text=True), path
+
+
+def test_numbers_beyond_an_sql_integer_match_nothing(admin_client):
+    assert admin_client.get("/privacy/access/records/clients/99999999999999999").status_code == 404
+    page = admin_client.get("/privacy/access/?user=999999999999&record=999999999999")
+    assert page.status_code == 200 and "0 reads" in page.get_data(as_text=True)
+    assert admin_client.get("/privacy/access/?page=99999999999999999999").status_code in (200, 400)
