@@ -325,8 +325,10 @@ def download(revision_id):
         log.error("document file missing: %s (revision %s)", key, revision.id)
         abort(404)
     note_read("document", revision.document_id)  # who saw what: a document's file is read when downloaded
-    return send_file(stream, mimetype=revision.content_type, as_attachment=True,
-                     download_name=revision.original_name)
+    response = send_file(stream, mimetype=revision.content_type, as_attachment=True,
+                         download_name=revision.original_name)
+    response.content_length = revision.size  # files are never rewritten: the size saved is theirs
+    return response
 
 
 # -- meeting invitees --------------------------------------------------------------------------

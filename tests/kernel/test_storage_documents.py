@@ -28,6 +28,7 @@ def test_uploaded_then_downloaded(staff_client):
     response = staff_client.get(f"/documents/files/{revision.id}")
     assert response.status_code == 200 and response.data == PDF
     assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["Content-Length"] == str(len(PDF))
     assert storage().read(documents.file_key(revision)) == PDF
 
 
