@@ -193,8 +193,10 @@ def test_refusals_are_translated(make_user, login_as):
         assert "Vous n'avez pas l'autorisation de voir cette page." in response.get_data(as_text=True), path
 
 
-def test_numbers_beyond_an_sql_integer_match_nothing(admin_client):
+def test_numbers_beyond_an_sql_integer_are_refused_clearly(admin_client):
     assert admin_client.get("/privacy/access/records/clients/99999999999999999").status_code == 404
-    page = admin_client.get("/privacy/access/?user=999999999999&record=999999999999")
-    assert page.status_code == 200 and "0 reads" in page.get_data(as_text=True)
+    for query in ("user=2147483648", "record=999999999999"):
+        page = admin_client.get(f"/privacy/access/?{query}")
+        assert page.status_code == 400 and "Enter a whole number." in page.get_data(as_text=True)
+    assert "0 reads" in admin_client.get("/privacy/access/?record=2147483647").get_data(as_text=True)
     assert admin_client.get("/privacy/access/?page=99999999999999999999").status_code in (200, 400)

@@ -18,6 +18,7 @@ from kernel.toolkit import COUNT_CAP, RecordRead, User, clock, db, entities, get
 from kernel.toolkit import lazy_gettext as _l
 
 PER_PAGE = 50
+SQL_INTEGER_MAX = 2_147_483_647  # ids and user ids are SQL integers
 EXPORT_BATCH = 2000
 
 VIA_LABELS = {
@@ -78,7 +79,7 @@ def _number(value: str | None) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdigit() or len(value) > 10 or int(value) > SQL_INTEGER_MAX:
         raise FilterError(gettext("Enter a whole number."))
     return int(value)
 
