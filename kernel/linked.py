@@ -30,14 +30,22 @@ class Link:
 
 
 def links_to(entity, record, registry) -> list[Link]:
-    links = []
-    for other in registry:
-        for meta in other.fields.values():
-            if meta.kind == "reference" and meta.target == entity.model.__tablename__:
-                links.append(Link(other, meta, record.id))
-            elif meta.kind == "related" and entity.relatable and (meta.targets is None or entity.name in meta.targets):
-                links.append(Link(other, meta, f"{entity.name}:{record.id}"))
-    return links
+    return [Link(other, meta, record.id if meta.kind == "reference" else f"{entity.name}:{record.id}")
+            for other, meta in _pointing_fields(entity, registry)]
+
+
+def _pointing_fields(entity, registry) -> list[tuple]:
+    """``(entity, field)`` of the declared fields that may point at ``entity``'s records, found once
+    per application (custom fields are never references: ``kernel.custom_fields.KINDS``)."""
+    from flask import current_app, has_app_context
+
+    known = current_app.extensions.setdefault("passerelle.pointing_fields", {}) if has_app_context() else {}
+    if entity.name not in known:
+        known[entity.name] = [
+            (other, meta) for other in registry for meta in other.declared_fields.values()
+            if (meta.kind == "reference" and meta.target == entity.model.__tablename__)
+            or (meta.kind == "related" and entity.relatable and (meta.targets is None or entity.name in meta.targets))]
+    return known[entity.name]
 
 
 def linked_statement(link: Link):
