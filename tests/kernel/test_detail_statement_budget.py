@@ -117,3 +117,17 @@ def test_the_example_volunteers_module_adds_a_panel_and_no_statement(settings, m
             assert "Vera" in page and "Suivi" in page, page[page.find("<main"):][:3000]
             _within_budget(_page_statements(client, f"/clients/{person.id}"))
             db.session.remove()
+
+
+def test_a_first_view_with_a_full_recent_list_stays_within_the_budget(admin, admin_client):
+    """The worst case: the page is new to the user's recent views, whose oldest one then goes."""
+    from kernel.navigation import RECENT_LIMIT
+
+    person = _a_busy_client(admin, admin_client)
+    for index in range(RECENT_LIMIT):
+        other = _create("client", {"first_name": f"P{index}", "last_name": "Roy"}, admin)
+        admin_client.get(f"/clients/{other.id}")
+    with statements_sent() as sent:
+        assert admin_client.get(f"/clients/{person.id}").status_code == 200
+    _within_budget(sent)
+    assert any(statement.startswith("DELETE FROM recent_views") for statement in sent)
