@@ -136,12 +136,16 @@ def use_page_reads(found: dict, pointed: dict, user) -> list:
 
 
 def rendered_panels(entity, record, panels) -> list:
-    """Each panel rendered from its template with its own context."""
+    """Each panel rendered from its template with its own context, on the template context of
+    the request made once (the context processors ran for every panel before: a fifth of the page)."""
+    from flask import current_app
     from markupsafe import Markup
 
+    base: dict = {}
+    current_app.update_template_context(base)
+    environment = current_app.jinja_env
     return [
-        (panel, Markup(render_template(
-            panel.template, **{"entity": entity, "record": record, "panel": panel, **panel.context}
-        )))
+        (panel, Markup(environment.get_template(panel.template).render(
+            {**base, "entity": entity, "record": record, "panel": panel, **panel.context})))
         for panel in panels
     ]
