@@ -200,3 +200,12 @@ def test_numbers_beyond_an_sql_integer_are_refused_clearly(admin_client):
         assert page.status_code == 400 and "Enter a whole number." in page.get_data(as_text=True)
     assert "0 reads" in admin_client.get("/privacy/access/?record=2147483647").get_data(as_text=True)
     assert admin_client.get("/privacy/access/?page=99999999999999999999").status_code in (200, 400)
+
+
+def test_the_report_says_how_long_reads_are_kept(make_app, make_user, login_as):
+    app = make_app(ACCESS_LOG_RETENTION_DAYS=730)
+    with app.app_context():
+        from kernel.testing import login
+
+        page = login(app.test_client(), make_user("administrator")).get("/privacy/access/")
+        assert "they are kept 730 days, then deleted by the worker." in page.get_data(as_text=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
 from flask_babel import to_user_timezone
 from sqlalchemy import func, select
 
@@ -18,6 +19,7 @@ from kernel.toolkit import COUNT_CAP, RecordRead, User, clock, db, entities, get
 from kernel.toolkit import lazy_gettext as _l
 
 PER_PAGE = 50
+DEFAULT_RETENTION_DAYS = 365  # as the kernel's ACCESS_LOG_RETENTION_DAYS
 SQL_INTEGER_MAX = 2_147_483_647  # ids and user ids are SQL integers
 EXPORT_BATCH = 2000
 
@@ -184,7 +186,11 @@ def context(filters: Filters) -> dict:
     choices = sorted(((name, str(entity.label_plural)) for name, entity in sensitive_entities().items()),
                      key=lambda pair: pair[1])
     return {"filters": filters, "users": users, "entity_choices": choices, "via_label": via_label,
-            "entity_label": entity_label, "plural_of": _plural_of}
+            "entity_label": entity_label, "plural_of": _plural_of, "retention_days": retention_days()}
+
+
+def retention_days() -> int:
+    return int(current_app.config.get("ACCESS_LOG_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
 
 
 def _plural_of(name: str) -> str | None:
