@@ -61,6 +61,12 @@ class _Timing:
                 f'desc="{self.statements} statements", render;dur={self.render_seconds * 1000:.1f}')
 
 
+def add_render_time(seconds: float) -> None:
+    """Count as rendering what a view renders without ``render_template`` (a record's panels)."""
+    if has_request_context():
+        _current().render_seconds += seconds
+
+
 def _request_starts(_app, **_extra) -> None:
     g.timing = _Timing()
 

@@ -12,11 +12,13 @@ Rendering then sends nothing more.
 
 from __future__ import annotations
 
+import time
+
 from flask import abort, g, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from kernel import access_log, choices, custom_fields, form_sections, navigation
+from kernel import access_log, choices, custom_fields, form_sections, navigation, timing
 from kernel.db import db
 from kernel.display import Lookups, display_value, remember_users
 from kernel.history import RecordChange
@@ -141,11 +143,14 @@ def rendered_panels(entity, record, panels) -> list:
     from flask import current_app
     from markupsafe import Markup
 
+    started = time.perf_counter()
     base: dict = {}
     current_app.update_template_context(base)
     environment = current_app.jinja_env
-    return [
+    rendered = [
         (panel, Markup(environment.get_template(panel.template).render(
             {**base, "entity": entity, "record": record, "panel": panel, **panel.context})))
         for panel in panels
     ]
+    timing.add_render_time(time.perf_counter() - started)
+    return rendered
