@@ -110,6 +110,12 @@ def resource_search(bench: Bench):
     yield from run(bench)
 
 
+def province(bench: Bench):
+    from bench.province import province as run
+
+    yield from run(bench)
+
+
 ALL = {
     "lists": client_lists,
     "pages": pages,
@@ -125,4 +131,5 @@ ALL = {
     "sae": sae,
     "load": load,
     "access_log": access_log,
+    "province": province,
 }
