@@ -8,6 +8,7 @@ from kernel.dashboard import DashboardLayout
 from kernel.duplicates import DuplicateKey
 from kernel.history import RecordChange
 from kernel.importer import Import
+from kernel.jobs import JobRun
 from kernel.navigation import Favourite, RecentView
 from kernel.notifications import Notification
 from kernel.outbox import OutboxMessage
@@ -16,7 +17,7 @@ from kernel.security.models import SecurityEvent, ThrottleCounter, UserSession
 from kernel.users import ApiToken, User
 
 __all__ = [
-    "ApiToken", "ChoiceOption", "CustomField", "DashboardLayout", "DuplicateKey", "Favourite", "Import",
+    "ApiToken", "ChoiceOption", "CustomField", "DashboardLayout", "DuplicateKey", "Favourite", "Import", "JobRun",
     "ListPreference", "Notification", "OutboxMessage", "RecentView", "RecordChange", "RecordRead", "SavedFilter",
     "SecurityEvent", "ThrottleCounter", "User", "UserSession",
 ]

@@ -20,7 +20,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from kernel import clock as _clock
-from kernel import hookimpl
+from kernel import hookimpl, jobs
 from kernel import records as _records
 from kernel.access_log import RecordRead, note_read
 from kernel.choices import PROVINCES, ChoiceList
@@ -92,7 +92,7 @@ from kernel.views.api import problem, token_required
 from kernel.views.auth import safe_next
 from kernel.views.records import filter_fields
 
-TOOLKIT_VERSION = (1, 3)
+TOOLKIT_VERSION = (1, 4)
 
 
 class ToolkitVersionError(PluginError):
@@ -175,6 +175,8 @@ __all__ = [
     "EmailNotValidError", "normalized_email", "PhoneNotValid", "formatted_phone", "digits", "fold",
     # database and saving records
     "db", "Base", "utcnow", "stream_all", "records", "clock",
+    # background work across several workers: exclusive jobs, claimed rows (toolkit 1.4)
+    "jobs",
     # what is enabled
     "entities", "enabled_plugins",
     # permissions and users

@@ -3,8 +3,8 @@
 Each pass sends the due messages of the outbox, then calls every job of the
 ``passerelle_worker_jobs`` hook. Between passes the worker sleeps ``interval`` seconds. SIGTERM
 or Ctrl-C stop it cleanly: the message in hand is finished and recorded, no new one is claimed.
-A worker killed harder loses nothing either (see ``kernel.outbox``). Run one or several: claims
-never overlap.
+A worker killed harder loses nothing either (see ``kernel.outbox``). Run one or several, on any
+machines: claims never overlap, and the periodic jobs run in one worker at a time (``kernel.jobs``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import signal
 import time
 from collections.abc import Callable
 
-from kernel import outbox
+from kernel import jobs, outbox
 from kernel.db import db
 from kernel.registry import plugins
 
@@ -45,7 +45,9 @@ def plugin_jobs() -> list[Callable[[], object]]:
     from kernel.importer import fail_stale_imports
     from kernel.security.events import purge_expired_events
 
-    return [fail_stale_imports, purge_expired_events, purge_expired_reads,
+    return [jobs.run_exclusive("kernel.fail_stale_imports", fail_stale_imports),
+            jobs.run_exclusive("kernel.purge_expired_events", purge_expired_events),
+            jobs.run_exclusive("kernel.purge_expired_reads", purge_expired_reads),
             *plugins().collect("passerelle_worker_jobs")]
 
 

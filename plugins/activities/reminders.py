@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import force_locale, format_datetime
 from sqlalchemy import select
 
-from kernel.toolkit import db, entities, notify, queue_email, users_by_id, utcnow
+from kernel.toolkit import db, entities, jobs, notify, queue_email, users_by_id, utcnow
 from kernel.toolkit import lazy_gettext as _l
 from plugins.activities.models import Call, Meeting
 
@@ -42,8 +42,13 @@ def _minutes(record, fallback: int) -> int:
 
 
 def send_due_reminders(now=None) -> int:
-    """The worker's job: remind the assigned users of what starts soon; returns how many."""
-    now = now or utcnow()
+    """The worker's job: remind the assigned users of what starts soon; returns how many. One
+    worker at a time sends them (the others skip the pass), so each reminder goes once."""
+    with jobs.exclusive("activities.reminders") as mine:
+        return _send_due_reminders(now or utcnow()) if mine else 0
+
+
+def _send_due_reminders(now) -> int:
     due = [(entities().get("call"), call) for call in due_reminders(Call, now)]
     due += [(entities().get("meeting"), meeting) for meeting in due_reminders(Meeting, now)]
     users = users_by_id({record.assigned_user_id for _entity, record in due})

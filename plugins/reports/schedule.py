@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from kernel.toolkit import EXPORTED, db, queue_email, record_event, utcnow
+from kernel.toolkit import EXPORTED, db, jobs, queue_email, record_event, utcnow
 from kernel.toolkit import gettext as _
 from plugins.reports.engine import ReportError, ReportSpec, missing_columns
 from plugins.reports.exporting import report_csv_bytes
@@ -19,6 +19,7 @@ from plugins.reports.models import MONTHLY, NEVER, WEEKLY, SavedReport
 
 log = logging.getLogger("passerelle.reports")
 SEND_AT = time(6, 0)  # UTC: reports are in the inbox at the start of the day
+REPORTS_LEASE = timedelta(hours=1)  # long reports: another worker waits this long after a crash
 
 
 def next_run(schedule: str, after: datetime) -> datetime | None:
@@ -42,8 +43,13 @@ def spec_of(report: SavedReport) -> ReportSpec:
 
 
 def send_due_reports(now: datetime | None = None) -> int:
-    """The worker job: queue the e-mails of every due report; returns how many reports were sent."""
-    now = now or utcnow()
+    """The worker job: queue the e-mails of every due report; returns how many reports were sent.
+    One worker at a time sends them (the others skip the pass), so each report goes once."""
+    with jobs.exclusive("reports.scheduled", lease=REPORTS_LEASE) as mine:
+        return _send_due_reports(now or utcnow()) if mine else 0
+
+
+def _send_due_reports(now: datetime) -> int:
     due = db.session.scalars(
         select(SavedReport).where(SavedReport.next_run_at <= now, SavedReport.schedule != NEVER)
         .order_by(SavedReport.next_run_at)
