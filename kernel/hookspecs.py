@@ -461,3 +461,23 @@ def passerelle_person_data(entity: Entity, record_id: int) -> list[PersonData] |
 
     Not firstresult: every plugin's implementation is called.
     """
+
+
+from kernel.inbound_sms import InboundSms  # noqa: E402  the argument type of the hook below, appended with it
+
+
+@hookspec
+def passerelle_inbound_sms(message: InboundSms) -> bool | None:
+    """Take an SMS a person sent to the organisation.
+
+    Called by ``kernel.inbound_sms.receive_sms`` (toolkit ``receive_sms``) when an SMS gateway
+    plugin's webhook has received and authenticated a message, inside that request, before it
+    commits. ``message`` is a ``kernel.inbound_sms.InboundSms`` (sender, recipient, body,
+    received_at in UTC, and the gateway's id, the same when the gateway sends it again).
+
+    Returns True when the plugin took the message (or had already taken that gateway id: a plugin
+    must be idempotent on it, gateways retry), else ``None``. The contact centre opens a text
+    contact or continues the open one from that number.
+
+    Not firstresult: every plugin's implementation is called.
+    """

@@ -41,6 +41,7 @@ from kernel.menu import MenuItem, MenuSection, ModulePlacement
 from kernel.migration_ops import rename_tables
 from kernel.notifications import notify
 from kernel.openapi import ApiSchema, api_operation
+from kernel.inbound_sms import InboundSms, receive_sms
 from kernel.outbox import EMAIL, OutboxMessage, queue_email, queue_sms
 from kernel.panels import Panel
 from kernel.personal_data import ANONYMISED, IdentifyingData, PersonData, RetentionEvent
@@ -195,6 +196,8 @@ __all__ = [
     "month_of", "year_of",
     # messages, notifications, security log
     "notify", "queue_email", "queue_sms", "OutboxMessage", "EMAIL",
+    # SMS received from people (toolkit 1.4)
+    "InboundSms", "receive_sms",
     "record_event", "record_export", "EXPORTED", "PERMISSIONS_CHANGED", "FORCE_CLOSE_APPROVED",
     "verify_password", "FORCE_CLOSE", "KIOSK_EXIT",
     # web: API answers, token authentication, CSRF, redirects, private files

@@ -72,8 +72,16 @@ def passerelle_dashlets():
 @hookimpl
 def passerelle_template_context():
     from plugins.contactcenter.referring import refer_target
+    from plugins.contactcenter.texting.conversation import thread
 
-    return {"contactcenter_refer_target": refer_target}
+    return {"contactcenter_refer_target": refer_target, "contactcenter_text_thread": thread}
+
+
+@hookimpl
+def passerelle_inbound_sms(message):
+    from plugins.contactcenter.texting.conversation import take_inbound
+
+    return take_inbound(message)
 
 
 @hookimpl

@@ -166,7 +166,7 @@ class Contact(Record, Assignable):
     )
 
     channel: Mapped[str] = field("choice", label=_l("Channel"), choices=CHANNELS, required=True, list=True,
-                                 default="phone")
+                                 default="phone", index=True)
     line_id: Mapped[int | None] = field("reference", label=_l("Contact source"), target="contactcenter_lines",
                                         list=True)
     caller_number: Mapped[str | None] = field("phone", label=_l("Caller number"), searchable=True, list=True)
@@ -351,4 +351,4 @@ class AgentLine(Base):
                                          index=True)
 
 
-
+from plugins.contactcenter.texting.models import TextMessage  # noqa: E402, F401  the conversations of text contacts

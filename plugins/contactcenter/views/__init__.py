@@ -13,6 +13,7 @@ from plugins.contactcenter.views import (  # noqa: F401  importing a module regi
     screen,
     settings,
 )
+from plugins.contactcenter.texting import views as texting_views  # noqa: F401, E402  the reply to a text contact
 from plugins.contactcenter.views.common import blueprint
 
 __all__ = ["blueprint"]
