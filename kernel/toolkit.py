@@ -26,7 +26,14 @@ from kernel.access_log import RecordRead, note_read
 from kernel.choices import PROVINCES, ChoiceList
 from kernel.config import private_folder, write_private
 from kernel.consent import PURPOSES as CONSENT_PURPOSES
-from kernel.consent import MessageRefused, OutgoingMessage, consents_kept, people_without_consent, person_ref, split_person
+from kernel.consent import (
+    MessageRefused,
+    OutgoingMessage,
+    consents_kept,
+    people_without_consent,
+    person_ref,
+    split_person,
+)
 from kernel.contact_values import EmailNotValidError, PhoneNotValid, formatted_phone, normalized_email
 from kernel.dashboard import Dashlet, DashletDefault
 from kernel.db import Base, db, stream_all, utcnow
@@ -36,15 +43,14 @@ from kernel.export import BATCH, ReferenceTitles, stream_csv, value_formatter
 from kernel.filters import FilterError, parse_conditions
 from kernel.form_sections import FormSection
 from kernel.i18n import gettext, lazy_gettext, ngettext
+from kernel.inbound_sms import InboundSms, receive_sms
 from kernel.listing import COUNT_CAP, count_capped, filtered, quick_search
 from kernel.menu import MenuItem, MenuSection, ModulePlacement
 from kernel.migration_ops import rename_tables
 from kernel.notifications import notify
 from kernel.openapi import ApiSchema, api_operation
-from kernel.inbound_sms import InboundSms, receive_sms
 from kernel.outbox import EMAIL, OutboxMessage, queue_email, queue_sms
 from kernel.panels import Panel
-from kernel.personal_data import ANONYMISED, IdentifyingData, PersonData, RetentionEvent
 from kernel.permissions import (
     ADMINISTRATOR,
     EVERYONE,
@@ -59,6 +65,7 @@ from kernel.permissions import (
     record_permissions,
     require,
 )
+from kernel.personal_data import ANONYMISED, IdentifyingData, PersonData, RetentionEvent
 from kernel.plugins import PluginError
 from kernel.registry import entities
 from kernel.registry import plugins as enabled_plugins

@@ -100,6 +100,8 @@ def spy_plugin(called: set[str]) -> types.ModuleType:
 def called_hooks(make_app, make_user, tmp_path):
     """Start an application with every plugin from an empty database, and use it: the hooks the
     spy saw."""
+    from kernel.db import utcnow
+    from kernel.inbound_sms import InboundSms, receive_sms
     from kernel.setup import ADMIN_EMAIL, first_start
     from kernel.worker import plugin_jobs
 
@@ -118,6 +120,8 @@ def called_hooks(make_app, make_user, tmp_path):
             drive_main_pages(client, last_name=f"Contract-{number}")
         # a message queued (every one is checked: passerelle_outbox_check)
         assert app.test_client().post("/password/forgot", data={"email": staff.email}).status_code == 302
+        # an SMS received from a person (a gateway's webhook hands it over: passerelle_inbound_sms)
+        receive_sms(InboundSms("+18679791234", "+18675550000", "Hello", utcnow(), "SMcontract"))
         db.session.remove()
     return called
 
