@@ -43,11 +43,13 @@ def plugin_jobs() -> list[Callable[[], object]]:
     """The kernel's own jobs, then the plugins'."""
     from kernel.access_log import purge_expired_reads
     from kernel.importer import fail_stale_imports
+    from kernel.importer.running import run_queued_imports
     from kernel.security.events import purge_expired_events
 
     return [jobs.run_exclusive("kernel.fail_stale_imports", fail_stale_imports),
             jobs.run_exclusive("kernel.purge_expired_events", purge_expired_events),
             jobs.run_exclusive("kernel.purge_expired_reads", purge_expired_reads),
+            run_queued_imports,  # each import is claimed by one worker; several run side by side
             *plugins().collect("passerelle_worker_jobs")]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text, update
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from kernel.db import Base, db, utcnow
@@ -35,6 +35,7 @@ class Import(Base):
     """One import: the stored file, how to read it, where it stands."""
 
     __tablename__ = "imports"
+    __table_args__ = (Index("ix_imports_status_run_requested_at", "status", "run_requested_at"),)  # the worker's queue
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -55,6 +56,7 @@ class Import(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]  # a running import's last sign of life
+    run_requested_at: Mapped[datetime | None]  # queued for a worker (any machine) to claim
 
     user: Mapped[User | None] = relationship()
 

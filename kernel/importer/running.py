@@ -1,10 +1,9 @@
-"""Running a job: claimed once, run in a background thread (or here), to its end: done, or failed
-with nothing left behind and a message that says where and why."""
+"""Running a job: queued for the workers, claimed once by one of them (or run here), to its end:
+done, or failed with nothing left behind and a message that says where and why."""
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -60,7 +59,8 @@ def claim(job_id: int) -> bool:
     with Session(db.engine) as session:
         result = session.execute(
             update(Import).where(Import.id == job_id, Import.status == QUEUED)
-            .values(status=RUNNING, started_at=utcnow(), heartbeat_at=utcnow(), processed=0, error=None)
+            .values(status=RUNNING, started_at=utcnow(), heartbeat_at=utcnow(), processed=0, error=None,
+                    run_requested_at=None)
         )
         session.commit()
     if result.rowcount == 1:
@@ -166,29 +166,43 @@ def failure_message(failure: ImportFailed) -> str:
              line=failure.line, cause=cause)
 
 
-def run_in_background(app, job_id: int) -> threading.Thread:
-    """Start the job in a thread with its own app context (and so its own database session)."""
-
-    def work():
-        with app.app_context():
-            try:
-                run_import(job_id)
-            except Exception:  # noqa: BLE001 - a thread must not die silently
-                log.exception("import %s could not run", job_id)
-                set_job(job_id, status=FAILED, finished_at=utcnow(), error=_("The import could not run."))
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=work, name=f"import-{job_id}", daemon=True)
-    thread.start()
-    return thread
+def request_run(job_id: int) -> bool:
+    """Queue a job for the workers: any ``passerelle worker``, on any machine, may claim it."""
+    with Session(db.engine) as session:
+        result = session.execute(update(Import).where(Import.id == job_id, Import.status == QUEUED)
+                                 .values(run_requested_at=utcnow()))
+        session.commit()
+    return result.rowcount == 1
 
 
-def start(job_id: int) -> threading.Thread | None:
-    """Run a queued job: in a background thread, or here when ``IMPORT_IN_BACKGROUND`` is off."""
-    if not claim(job_id):
-        return None
+def run_queued_imports() -> int:
+    """The worker's job: claim the oldest import waiting for a worker and run it to its end (one
+    per pass, so that the outbox and the other jobs are not held up); returns how many ran. The
+    claim is a conditional update, so two workers never run the same import."""
+    waiting = select(Import.id).where(Import.status == QUEUED, Import.run_requested_at.is_not(None)) \
+        .order_by(Import.run_requested_at).limit(5)
+    for job_id in db.session.scalars(waiting).all():
+        db.session.rollback()  # the claim and the run use their own transactions
+        if claim(job_id):
+            run_claimed(job_id)
+            return 1
+    return 0
+
+
+def run_claimed(job_id: int) -> None:
+    try:
+        run_import(job_id)
+    except Exception:  # noqa: BLE001 - the worker goes on with its other jobs
+        log.exception("import %s could not run", job_id)
+        db.session.rollback()
+        set_job(job_id, status=FAILED, finished_at=utcnow(), error=_("The import could not run."))
+
+
+def start(job_id: int) -> None:
+    """Run a queued job: queued for the worker (``IMPORT_IN_BACKGROUND``, the default; progress
+    is in the database, so any server shows it), or here and now when it is off (tests, shell)."""
     if current_app.config.get("IMPORT_IN_BACKGROUND", True):
-        return run_in_background(current_app._get_current_object(), job_id)
-    run_import(job_id)
-    return None
+        request_run(job_id)
+        return
+    if claim(job_id):
+        run_import(job_id)
