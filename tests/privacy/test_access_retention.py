@@ -72,10 +72,15 @@ def test_the_purge_runs_once_a_day_whichever_worker_asks(app):
     assert count() == 0
 
 
-def test_the_worker_runs_the_purge(app):
-    from kernel.worker import plugin_jobs
+def test_a_worker_pass_runs_the_purge(app):
+    from kernel import worker
 
-    assert purge_expired_reads in plugin_jobs()
+    app.config["ACCESS_LOG_RETENTION_DAYS"] = 30
+    logged(40)
+    logged(2)
+    worker.run_once()
+    assert count() == 1
+    assert db.session.scalar(select(func.count()).where(SecurityEvent.event == access_log.PURGED)) == 1
 
 
 @pytest.mark.parametrize("days", [1, 29, "soon"])
