@@ -47,8 +47,36 @@ def referrals_to_resource(period):
                                                   period.contains(Referral.created_at)).scalar_subquery())
 
 
+def channel_of_contact(model):
+    """The channel of the contact a need or referral belongs to (call, SMS, chat, e-mail, walk-in)."""
+    def expression(period):
+        from plugins.contactcenter.models import Contact
+
+        return select(Contact.channel).where(Contact.id == model().contact_id).scalar_subquery()
+
+    return expression
+
+
+def _referral():
+    from plugins.contactcenter.models import Referral
+
+    return Referral
+
+
+def _need():
+    from plugins.contactcenter.models import Need
+
+    return Need
+
+
 def report_columns() -> list[ReportColumn]:
+    from plugins.contactcenter.models import CHANNELS
+
     return [
+        ReportColumn("referral", "contact_channel", _l("Channel of the contact"), channel_of_contact(_referral),
+                     kind="choice", choices=CHANNELS, permission="contactcenter.view"),
+        ReportColumn("service_need", "contact_channel", _l("Channel of the contact"), channel_of_contact(_need),
+                     kind="choice", choices=CHANNELS, permission="contactcenter.view"),
         ReportColumn("helpline_contact", "primary_need", _l("Primary service need"), primary_need, kind="text",
                      permission="contactcenter.view"),
         ReportColumn("helpline_contact", "needs", _l("Service needs"), all_needs, kind="text",
@@ -69,6 +97,16 @@ def standard_reports() -> list[StandardReport]:
             description=_l("Contacts started in the period, by source line and channel."),
             entity="helpline_contact", group_by=["line_id", "channel"], aggregates=["count"],
             period="this_month", period_field="started_at", chart="bar"),
+        StandardReport(
+            key="contactcenter_contacts_by_channel", title=_l("Contacts per channel"),
+            description=_l("Contacts started in the period, by channel: calls, SMS, chat, e-mail and walk-ins."),
+            entity="helpline_contact", group_by=["channel"], aggregates=["count"], period="this_month",
+            period_field="started_at", chart="pie"),
+        StandardReport(
+            key="contactcenter_referrals_by_channel", title=_l("Referrals per channel"),
+            description=_l("Referrals made in the period, by the channel of their contact."),
+            entity="referral", group_by=["contactcenter.contact_channel"], aggregates=["count"], period="this_month",
+            period_field="created_at", chart="bar"),
         StandardReport(
             key="contactcenter_top_needs", title=_l("Top service needs"),
             description=_l("Service needs recorded in the period, by service type."),

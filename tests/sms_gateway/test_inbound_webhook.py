@@ -27,7 +27,9 @@ def form(sid="SM1", sender="+18679791234", body="I need a place to sleep tonight
 
 
 def post(app, data, token=TOKEN, url=BASE_URL + URL):
-    headers = {"X-Twilio-Signature": signature(url, data, token)} if token else {}
+    headers = {"Accept-Language": "en"}
+    if token:
+        headers["X-Twilio-Signature"] = signature(url, data, token)
     return app.test_client().post(URL, data=data, headers=headers)
 
 
