@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from contextlib import contextmanager
+from datetime import timedelta
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from kernel import jobs
 from kernel.db import bulk_writing, db, utcnow
 from kernel.i18n import gettext as _
 from kernel.importer.files import ImportFileError, RejectedRows, journal_path, rejected_key
@@ -22,6 +24,7 @@ from kernel.importer.writing import ImportRun
 from kernel.storage import StorageUnavailable
 
 log = logging.getLogger("passerelle.import")
+SQLITE_IMPORT_LEASE = timedelta(hours=2)  # after a crash, the next import waits this long at most
 
 
 class ImportFailed(Exception):
@@ -178,7 +181,15 @@ def request_run(job_id: int) -> bool:
 def run_queued_imports() -> int:
     """The worker's job: claim the oldest import waiting for a worker and run it to its end (one
     per pass, so that the outbox and the other jobs are not held up); returns how many ran. The
-    claim is a conditional update, so two workers never run the same import."""
+    claim is a conditional update, so two workers never run the same import. SQLite has one
+    writer, and imports there number their rows themselves: one import at a time."""
+    if not db.is_sqlite:
+        return _run_next_import()
+    with jobs.exclusive("kernel.imports.sqlite", lease=SQLITE_IMPORT_LEASE) as mine:
+        return _run_next_import() if mine else 0
+
+
+def _run_next_import() -> int:
     waiting = select(Import.id).where(Import.status == QUEUED, Import.run_requested_at.is_not(None)) \
         .order_by(Import.run_requested_at).limit(5)
     for job_id in db.session.scalars(waiting).all():
