@@ -16,6 +16,7 @@ DEFAULT_INSTANCE = Path(os.environ.get("PASSERELLE_INSTANCE", Path.cwd() / "inst
 SETTINGS = {
     # name: (default, type)
     "DATABASE_URL": (None, str),
+    "DATABASE_REPLICA_URL": ("", str),  # a read replica for reports and CSV exports; empty: the primary
     "SECRET_KEY": (None, str),
     "PASSERELLE_PLUGINS": (None, str),
     "BASE_URL": ("http://127.0.0.1:5000", str),

@@ -106,8 +106,9 @@ def _private_sqlite_file(url: str) -> None:
 def stream_all(statement):
     """Execute a statement whose every row will be read, batch by batch (exports), as plain rows.
     PostgreSQL plans a streamed query (a cursor) for its first rows by default, which for a sorted
-    export can mean walking a whole index; it is told that every row will be read."""
-    connection = db.session.connection()
+    export can mean walking a whole index; it is told that every row will be read. Read from the
+    replica when there is one (``DATABASE_REPLICA_URL``)."""
+    connection = db.reading.connection()
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
     return connection.execute(statement.execution_options(stream_results=True))
@@ -157,21 +158,37 @@ def text_pairs(pairs: list[tuple[str, str]], names: tuple[str, str]):
 
 
 class Database:
-    """Holds the engine and a scoped session; one per application."""
+    """Holds the engine and a scoped session; one per application. With ``DATABASE_REPLICA_URL``
+    a second engine and session read from a replica what reports and CSV exports read
+    (``db.reading``); without it ``db.reading`` is the usual session."""
 
     def __init__(self):
         self.engine: Engine | None = None
         self.session = scoped_session(sessionmaker(expire_on_commit=False))
+        self.replica_engine: Engine | None = None
+        self.replica = scoped_session(sessionmaker(expire_on_commit=False))
 
     def init_app(self, app) -> None:
         self.engine = make_engine(app.config["DATABASE_URL"])
         self.session.remove()
         self.session.configure(bind=self.engine)
+        self._init_replica(app.config.get("DATABASE_REPLICA_URL") or "")
         app.extensions["passerelle.db"] = self
 
         @app.teardown_appcontext
         def end_session(_exc):
             self.session.remove()  # closing rolls back whatever was not committed
+            self.replica.remove()
+
+    def _init_replica(self, url: str) -> None:
+        self.replica.remove()
+        self.replica_engine = make_engine(url) if url else None
+        self.replica.configure(bind=self.replica_engine)
+
+    @property
+    def reading(self):
+        """The session reports and exports read with: the replica's when there is one."""
+        return self.replica if self.replica_engine is not None else self.session
 
     @property
     def is_sqlite(self) -> bool:

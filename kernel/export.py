@@ -81,7 +81,7 @@ def value_formatter(meta: FieldMeta, registry):
         yes, no = _("Yes"), _("No")
         return lambda value: yes if value else no
     if meta.kind == "user":
-        names = dict(db.session.execute(select(User.id, User.name)).all())
+        names = dict(db.reading.execute(select(User.id, User.name)).all())
         return lambda value: names.get(value, "") if value else ""
     if meta.kind == "reference":
         return ReferenceTitles(meta, registry)
@@ -107,7 +107,7 @@ class ReferenceTitles:
         if self.target is None or not ids:
             self.titles = {}
             return
-        rows = db.session.scalars(select(self.target.model).where(self.target.model.id.in_(ids)))
+        rows = db.reading.scalars(select(self.target.model).where(self.target.model.id.in_(ids)))
         self.titles = {row.id: self.target.title_of(row) for row in rows}
 
     def __call__(self, value) -> str:

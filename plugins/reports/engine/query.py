@@ -105,7 +105,7 @@ def _without_people_who_refused(spec, entity, base):
     if refused is None:
         return base, None
     model = entity.model
-    excluded = db.session.scalar(base.where(model.id.in_(refused)).with_only_columns(func.count())
+    excluded = db.reading.scalar(base.where(model.id.in_(refused)).with_only_columns(func.count())
                                  .select_from(model).order_by(None))
     return base.where(model.id.not_in(refused)), excluded or 0
 

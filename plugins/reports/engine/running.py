@@ -32,7 +32,7 @@ class Result:
 
 def grouped_rows(checked: Plan) -> list:
     """The groups of a grouped report, sorted by the chosen column, then by the groups."""
-    rows = db.session.execute(checked.statement.limit(package.MAX_GROUPS + 1)).all()
+    rows = db.reading.execute(checked.statement.limit(package.MAX_GROUPS + 1)).all()
     if len(rows) > package.MAX_GROUPS:
         raise ReportError(_("This report has more than %(num)s groups: group by fewer or coarser fields, or "
                             "filter it.", num=f"{package.MAX_GROUPS:,}"))
@@ -61,6 +61,6 @@ def run(spec: ReportSpec, user, *, per_page: int = PAGE_SIZE, today: date | None
                                per_page=max(len(rows), 1), excluded=checked.excluded)
     total, exact = count_capped(checked.base, COUNT_CAP)
     offset = (spec.page - 1) * per_page
-    rows = db.session.execute(checked.statement.limit(per_page).offset(offset)).all()
+    rows = db.reading.execute(checked.statement.limit(per_page).offset(offset)).all()
     return checked, Result(checked.headings, format_rows(checked.headings, rows), total=total,
                            total_is_exact=exact, page=spec.page, per_page=per_page, excluded=checked.excluded)
