@@ -58,7 +58,7 @@ def inbound():
         return refused(403, _("The message is not signed by the SMS gateway."))
     sender, sid = params.get("From", "").strip(), params.get("MessageSid", "").strip()
     if not sender or not sid or len(sid) > 64 or len(sender) > 255:
-        return refused(400, _("An SMS needs its sender (From) and its identifier (MessageSid)."))
+        return refused(400, _("An SMS needs its sender and its identifier."))
     message = InboundSms(sender=sender, recipient=params.get("To", "").strip()[:255],
                          body=params.get("Body", "")[:MAX_BODY], received_at=utcnow(), gateway_id=sid)
     receive_sms(message)

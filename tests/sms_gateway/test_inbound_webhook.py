@@ -78,7 +78,7 @@ def test_without_a_token_configured_every_message_is_refused(make_app):
 
 def test_a_message_without_sender_or_id_gets_a_clear_400(gateway_app):
     response = post(gateway_app, form(sender=""))
-    assert response.status_code == 400 and "MessageSid" in response.get_json()["error"]
+    assert response.status_code == 400 and "its sender and its identifier" in response.get_json()["error"]
     response = post(gateway_app, form(sid="x" * 65))
     assert response.status_code == 400
     assert counts() == (0, 0)
