@@ -36,6 +36,21 @@ def referral_messages(ids, deleting):
     return {_l("Messages emptied"): personal_data.scrub_outbox(sorted(message_ids))} if message_ids else {}
 
 
+def text_messages(ids, deleting):
+    """A text contact's conversation (what the caller wrote, their number): deleted, and the replies'
+    outbox messages emptied."""
+    from plugins.contactcenter.texting.models import TextMessage
+
+    of_contacts = TextMessage.contact_id.in_(ids)
+    outbox_ids = sorted(db.session.scalars(select(TextMessage.outbox_message_id)
+                                           .where(of_contacts, TextMessage.outbox_message_id.is_not(None))))
+    deleted = db.session.execute(TextMessage.__table__.delete().where(of_contacts)).rowcount
+    done = {_l("SMS of the conversation deleted"): deleted} if deleted else {}
+    if outbox_ids:
+        done[_l("Messages emptied")] = personal_data.scrub_outbox(outbox_ids)
+    return done
+
+
 @hookimpl
 def passerelle_identifying_data():
     return [
@@ -44,7 +59,7 @@ def passerelle_identifying_data():
                         keeps=_l("The preferred language and the area (first three characters of the postal code).")),
         IdentifyingData(
             "helpline_contact", fields=("caller_number", "call_id", "notes", "incomplete_reason"),
-            persons={"profile_id": CALLER},
+            persons={"profile_id": CALLER}, dependants=text_messages,
             keeps=_l("When it started and ended, the line, channel, status, service delivery and tags, with its "
                      "needs and referrals: the monthly counts by line, need and area stay right."),
             events=(RetentionEvent("closed", _l("Closing of the contact"), contact_closed),)),
