@@ -299,7 +299,7 @@ def test_an_import_in_the_background_is_polled_until_done(app, staff_client, sta
     confirm_mapping(staff_client, job_id)
     staff_client.post(f"/imports/{job_id}/run")
     page = staff_client.get(f"/imports/{job_id}").get_data(as_text=True)
-    assert f'hx-get="/imports/{job_id}/progress"' in page or "The import is finished" in page
+    assert f'hx-get="/imports/{job_id}/progress"' in page and "Import waiting to start" in page
     worker = threading.Thread(target=run_worker_pass, args=(app,))  # `passerelle serve` runs a worker
     worker.start()
     deadline = time.monotonic() + 60
