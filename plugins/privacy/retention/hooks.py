@@ -6,7 +6,7 @@ from kernel.toolkit import ADMINISTRATOR, MenuItem, ModulePlacement, Permission,
 from kernel.toolkit import lazy_gettext as _l
 from plugins.privacy.retention.models import HOLDS, RULES
 
-__all__ = ["retention_blueprints", "retention_entities", "retention_jobs", "retention_menu_items",
+__all__ = ["retention_blueprints", "retention_demo_data", "retention_entities", "retention_jobs", "retention_menu_items",
            "retention_menu_placements", "retention_permissions"]
 
 ADMINISTRATORS = (ADMINISTRATOR,)
@@ -58,3 +58,11 @@ def retention_menu_placements():
     return [ModulePlacement("privacy.retention", "settings", settings=True),
             ModulePlacement("privacy_retention_rule", "settings", "timer", settings=True),
             ModulePlacement("privacy_legal_hold", "settings", "lock", settings=True)]
+
+
+@hookimpl(specname="passerelle_demo_data", trylast=True)  # after the clients are made
+def retention_demo_data(session, users):
+    from plugins.privacy.retention.demo import demo_holds, demo_rules
+
+    session.add_all(demo_rules())
+    session.add_all(demo_holds(session))
