@@ -157,3 +157,20 @@ def test_a_reply_the_caller_did_not_consent_to_is_refused_and_the_text_kept(app,
     assert response.status_code == 422
     assert "Kept text" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_the_screen_asks_for_new_messages_and_gets_them_only_when_the_caller_wrote(app, admin, login_as):
+    text(body="First", sid="SM1")
+    contact_id = contacts()[0].id
+    latest = db.session.scalar(select(func.max(TextMessage.id)))
+    agent = login_as(admin)
+    url = f"/contactcenter/contacts/{contact_id}/text-messages"
+    assert agent.get(f"{url}?after={latest}").status_code == 204
+    text(body="Second", sid="SM2")
+    again = agent.get(f"{url}?after={latest}")
+    assert again.status_code == 200
+    html = again.get_data(as_text=True)
+    assert "First" in html and "Second" in html and f"after={latest + 1}" in html
+    for bad in ("x", "-1", "9" * 40, ""):
+        assert agent.get(f"{url}?after={bad}").status_code == 200
+    assert agent.get("/contactcenter/contacts/999999/text-messages?after=1").status_code == 404

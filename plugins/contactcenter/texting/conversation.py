@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from kernel.toolkit import InboundSms, OutboxMessage, db, person_ref, phone_key, queue_sms, utcnow
@@ -86,6 +86,10 @@ def send_reply(contact: Contact, body: str, user) -> TextMessage:
     db.session.add(reply)
     db.session.flush()
     return reply
+
+
+def latest_message_id(contact: Contact) -> int:
+    return db.session.scalar(select(func.max(TextMessage.id)).where(TextMessage.contact_id == contact.id)) or 0
 
 
 def thread(contact: Contact) -> list[tuple[TextMessage, tuple[str, str] | None]]:
