@@ -57,6 +57,8 @@ def passerelle_menu_items():
 
     return [
         MenuItem(_l("Start a contact"), "contactcenter.start", "contactcenter.create", "phone", "helpline_contact"),
+        MenuItem(_l("Follow-ups"), "contactcenter.followup_queue", "contactcenter.view", "calendar-check",
+                 "helpline_contact"),
         MenuItem(_l("Closing checklist"), "contactcenter.checklist_settings", "contactcenter_setup.checklist", "list-checks",
                  "helpline_contact", settings=True),
     ]
@@ -65,8 +67,9 @@ def passerelle_menu_items():
 @hookimpl
 def passerelle_dashlets():
     from plugins.contactcenter.dashlets import contactcenter_dashlets
+    from plugins.contactcenter.followups.dashlet import followup_dashlets
 
-    return contactcenter_dashlets()
+    return contactcenter_dashlets() + followup_dashlets()
 
 
 @hookimpl

@@ -12,7 +12,7 @@ from kernel.db import db
 
 CASEWORKER = ["clients:new-client", "activities:overdue-tasks", "activities:upcoming", "activities:open-tasks",
               "mine:client"]
-AGENT = ["contactcenter:waiting", "contactcenter:my-open", "activities:overdue-tasks", "activities:upcoming",
+AGENT = ["contactcenter:waiting", "contactcenter:my-open", "contactcenter:my-followups", "activities:overdue-tasks", "activities:upcoming",
          "activities:open-tasks"]
 
 
@@ -33,6 +33,7 @@ def user_with(make_user, role, workspace=None):
     ("staff", "contact_centre", AGENT),
     ("supervisor", None, ["activities:overdue-tasks", "activities:upcoming", "sae:caseload", "figures:client"]),
     ("supervisor", "contact_centre", ["contactcenter:waiting", "contactcenter:my-open", "contactcenter:today",
+                                      "contactcenter:my-followups",
                                       "activities:overdue-tasks", "activities:upcoming"]),
     ("administrator", None, ["figures:client"]),
     ("readonly", None, ["figures:client"]),

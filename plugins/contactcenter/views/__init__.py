@@ -3,6 +3,7 @@
 ``referrals``, ``programmes``) until it is closed (``closing``); the closing checklist's settings
 (``settings``). Every module adds its routes to the one blueprint of ``common``."""
 
+from plugins.contactcenter.followups import views as followup_views  # noqa: F401, E402  the follow-up screens
 from plugins.contactcenter.texting import views as texting_views  # noqa: F401, E402  the reply to a text contact
 from plugins.contactcenter.views import (  # noqa: F401  importing a module registers its routes
     api,
