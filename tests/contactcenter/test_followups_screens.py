@@ -9,6 +9,7 @@ from kernel.db import db, utcnow
 from plugins.contactcenter import workflow
 from plugins.contactcenter.followups import service
 from plugins.contactcenter.followups.models import DONE, FollowUp, FollowUpOutcome
+from plugins.contactcenter.models import Contact
 from tests.contactcenter.helpers import make_contact, make_profile, make_resource, make_term
 
 
@@ -65,3 +66,14 @@ def test_the_queue_and_the_dashlet_in_french(app, make_user, login_as):
     page = client.get("/contactcenter/followups").get_data(as_text=True)
     assert "Suivis" in page and "En retard" in page and "Rappel" in page
     assert "Mes suivis" in client.get("/").get_data(as_text=True)
+
+
+def test_the_follow_up_needed_tag_suggests_scheduling(app, staff, staff_client):
+    contact = make_contact(staff, profile=make_profile(staff))
+    url = f"/contactcenter/contacts/{contact.id}/followups/new"
+    assert url in staff_client.get(f"/contactcenter/contacts/{contact.id}").get_data(as_text=True)
+    db.session.expire_all()
+    db.session.get(Contact, contact.id).tags = "follow_up"
+    db.session.commit()
+    page = staff_client.get(f"/contactcenter/contacts/{contact.id}").get_data(as_text=True)
+    assert "followup-suggestion" in page and "Schedule the follow-up" in page
