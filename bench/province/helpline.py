@@ -132,7 +132,7 @@ def derive_needs_and_referrals(first_contact: int, first_profile: int, user_id: 
                            f"{scope} AND c.id %% 3 = 0", {"terms": terms, "count": len(terms), "user": user_id})
             needs += cursor.rowcount
             cursor.execute(f"INSERT INTO contactcenter_referrals (contact_id, resource_id, profile_id, {common}) "
-                           f"SELECT c.id, %(low)s + (c.id * 7919) %% %(span)s, c.profile_id, {stamp} "
+                           f"SELECT c.id, %(low)s + (c.id::bigint * 7919) %% %(span)s, c.profile_id, {stamp} "
                            f"{scope} AND (c.id %% 2 = 0 OR c.profile_id = %(repeat)s)",
                            {"low": low, "span": high - low + 1, "user": user_id, "repeat": first_profile})
             referrals = cursor.rowcount
