@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import case, func, select
 
-from kernel.toolkit import IdentifyingData, RetentionEvent, db, hookimpl, personal_data
+from kernel.toolkit import IdentifyingData, PersonData, RetentionEvent, db, hookimpl, personal_data
 from kernel.toolkit import lazy_gettext as _l
 
-__all__ = ["passerelle_identifying_data"]
+__all__ = ["passerelle_identifying_data", "passerelle_person_data"]
 
 CALLER = "caller_profile"
 
@@ -71,3 +71,18 @@ def passerelle_identifying_data():
         IdentifyingData("service_gap", fields=("note",), coarsen={"postal_code": area},
                         keeps=_l("The service type and the area.")),
     ]
+
+
+@hookimpl
+def passerelle_person_data(entity, record_id):
+    """A caller's SMS conversations: the messages of their contacts, in and out."""
+    if entity.name != CALLER:
+        return None
+    from plugins.contactcenter.models import Contact
+    from plugins.contactcenter.texting.models import TextMessage
+
+    rows = [{"contact_id": text.contact_id, "direction": text.direction, "at": text.at.isoformat(), "body": text.body}
+            for text in db.session.scalars(select(TextMessage).join(Contact, Contact.id == TextMessage.contact_id)
+                                           .where(Contact.profile_id == record_id)
+                                           .order_by(TextMessage.at, TextMessage.id))]
+    return [PersonData("contactcenter.sms", _l("SMS conversations"), rows=rows)] if rows else None

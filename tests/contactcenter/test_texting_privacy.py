@@ -28,3 +28,19 @@ def test_the_conversation_goes_with_the_caller(app, admin, action):
     db.session.expire_all()
     assert db.session.scalar(select(func.count(TextMessage.id))) == 0
     assert "Aputi" not in (db.session.scalars(select(OutboxMessage.body)).one() or "")
+
+
+def test_a_callers_export_holds_their_sms_conversations_and_nobody_elses(app, admin, admin_client):
+    from tests.contactcenter.helpers import make_profile
+    from tests.privacy.test_person_export import everything_in, unzip
+
+    profile = make_profile(admin, name="Aputi Kilabuk", phone="867 979 4444")
+    receive_sms(InboundSms("+18679794444", "+18675550000", "Aputi here, I need a coat", utcnow(), "SMa"))
+    receive_sms(InboundSms("+18672223333", "+18675550000", "Somebody else entirely", utcnow(), "SMb"))
+    mine = db.session.scalars(select(Contact).where(Contact.caller_number == "(867) 979-4444")).one()
+    workflow.choose_profile(mine, profile, admin)
+    db.session.commit()
+    archive = unzip(admin_client.get(f"/privacy/people/caller-profiles/{profile.id}/export.zip"))
+    assert any(name.startswith("contactcenter.sms") for name in archive.namelist()), archive.namelist()
+    text = everything_in(archive)
+    assert "I need a coat" in text and "Somebody else entirely" not in text
