@@ -146,4 +146,4 @@ def passerelle_menu_placements():
     return [ModulePlacement(module, "contact_centre", icon) for module, icon in daily.items()] + [
         ModulePlacement(module, "contact_centre", icon, settings=True) for module, icon in settings.items()
     ]
-from plugins.contactcenter.personal_data import passerelle_identifying_data  # noqa: E402, F401  what identifies a person (docs/privacy.md)
+from plugins.contactcenter.personal_data import passerelle_identifying_data, passerelle_person_data  # noqa: E402, F401  what identifies a person (docs/privacy.md)
