@@ -70,9 +70,10 @@ def _need():
 
 
 def report_columns() -> list[ReportColumn]:
+    from plugins.contactcenter.followups.reports import followup_columns
     from plugins.contactcenter.models import CHANNELS
 
-    return [
+    return followup_columns() + [
         ReportColumn("referral", "contact_channel", _l("Channel of the contact"), channel_of_contact(_referral),
                      kind="choice", choices=CHANNELS, permission="contactcenter.view"),
         ReportColumn("service_need", "contact_channel", _l("Channel of the contact"), channel_of_contact(_need),
@@ -91,7 +92,9 @@ def report_columns() -> list[ReportColumn]:
 
 
 def standard_reports() -> list[StandardReport]:
-    return [
+    from plugins.contactcenter.followups.reports import followup_reports
+
+    return followup_reports() + [
         StandardReport(
             key="contactcenter_contacts_by_line_and_channel", title=_l("Contacts per line and channel"),
             description=_l("Contacts started in the period, by source line and channel."),

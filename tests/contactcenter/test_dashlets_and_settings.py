@@ -54,7 +54,8 @@ def test_report_columns_and_standard_reports_are_declared_on_existing_fields(app
     mine = [report for report in reports if isinstance(report, StandardReport) and report.key.startswith("contactcenter")]
     assert {report.key for report in mine} == {
         "contactcenter_contacts_by_line_and_channel", "contactcenter_top_needs", "contactcenter_service_gaps",
-        "contactcenter_referrals_by_resource", "contactcenter_incomplete_contacts"}
+        "contactcenter_referrals_by_resource", "contactcenter_incomplete_contacts", "contactcenter_contacts_by_channel",
+        "contactcenter_referrals_by_channel", "contactcenter_followups_by_resource", "contactcenter_followups_by_need_type"}
     for report in mine:
         entity = entities().get(report.entity)
         for name in report.group_by + report.columns:
