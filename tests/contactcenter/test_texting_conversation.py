@@ -174,3 +174,16 @@ def test_the_screen_asks_for_new_messages_and_gets_them_only_when_the_caller_wro
     for bad in ("x", "-1", "9" * 40, ""):
         assert agent.get(f"{url}?after={bad}").status_code == 200
     assert agent.get("/contactcenter/contacts/999999/text-messages?after=1").status_code == 404
+
+
+def test_the_agent_who_has_the_contact_is_told_when_the_caller_writes_again(app, make_user):
+    from kernel.notifications import Notification
+
+    agent = make_user("staff", language="fr")
+    text(sid="SM1")
+    contact = contacts()[0]
+    assert workflow.take(contact, agent)
+    db.session.commit()
+    text(body="Hello?", sid="SM2")
+    [notification] = db.session.scalars(select(Notification).where(Notification.user_id == agent.id)).all()
+    assert notification.text == f"L’appelant du contact n°\u00a0{contact.id} a écrit de nouveau."

@@ -9,8 +9,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from kernel.toolkit import InboundSms, OutboxMessage, db, person_ref, phone_key, queue_sms, utcnow
+from kernel.toolkit import InboundSms, OutboxMessage, db, notify, person_ref, phone_key, queue_sms, utcnow
 from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 from plugins.contactcenter import workflow
 from plugins.contactcenter.messages import delivery
 from plugins.contactcenter.models import OPEN, Contact
@@ -40,13 +41,23 @@ def take_inbound(message: InboundSms) -> bool:
     key = phone_key(message.sender) or None
     try:
         with db.session.begin_nested():
-            contact = open_contact_of(key, message.received_at) or start_text_contact(message)
+            contact = open_contact_of(key, message.received_at)
+            if contact is None:
+                contact = start_text_contact(message)
+            elif contact.assigned_user_id:
+                tell_the_agent(contact)
             db.session.add(TextMessage(contact_id=contact.id, direction=INBOUND, body=message.body or "",
                                        at=message.received_at, phone_key=key, gateway_id=gateway_id))
             db.session.flush()
     except IntegrityError:  # the same message, taken at the same moment by another request
         return True
     return True
+
+
+def tell_the_agent(contact: Contact) -> None:
+    """The caller wrote again: the agent who has the contact is told, wherever they are."""
+    notify(contact.assigned_user_id, "contactcenter_sms", _l("The caller of contact #%(id)s wrote again.", id=contact.id),
+           "helpline_contact", contact)
 
 
 def already_taken(gateway_id: str) -> bool:
