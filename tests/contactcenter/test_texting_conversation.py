@@ -187,3 +187,11 @@ def test_the_agent_who_has_the_contact_is_told_when_the_caller_writes_again(app,
     text(body="Hello?", sid="SM2")
     [notification] = db.session.scalars(select(Notification).where(Notification.user_id == agent.id)).all()
     assert notification.text == f"L’appelant du contact n°\u00a0{contact.id} a écrit de nouveau."
+
+
+def test_a_call_is_not_answered_by_sms_from_its_screen(app, admin, login_as):
+    call = workflow.start_contact(admin, channel="phone", line=None, caller_number="867 979 1234", agent=admin)
+    db.session.commit()
+    response = login_as(admin).post(f"/contactcenter/contacts/{call.id}/reply", data={"reply_body": "hi"})
+    assert response.status_code == 422 and "Only a contact by SMS" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0

@@ -82,6 +82,8 @@ def start_text_contact(message: InboundSms) -> Contact:
 
 def send_reply(contact: Contact, body: str, user) -> TextMessage:
     body = (body or "").strip()
+    if contact.channel != "sms":
+        raise ReplyRefused(_("Only a contact by SMS is answered here."))
     if not body:
         raise ReplyRefused(_("Write the reply first."))
     if len(body) > MAX_REPLY:

@@ -23,6 +23,8 @@ def reply(contact_id: int):
         send_reply(contact, request.form.get("reply_body", ""), current_user)
     except (ReplyRefused, MessageRefused) as error:
         db.session.rollback()
+        if contact.channel != "sms":  # no conversation on its screen to show the reason next to
+            flash(str(error), "error")
         return render_screen(contact, errors={"reply_body": [str(error)]}, status=422)
     db.session.commit()
     if not messages.sms_configured():
