@@ -28,6 +28,7 @@ silently. Every hook is listed in ``docs/plugins.md`` and called by the test sui
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, Protocol
 
 import click
@@ -35,6 +36,7 @@ import pluggy
 from flask import Blueprint
 from sqlalchemy.orm import Session
 
+from kernel.calendar_items import CalendarItem
 from kernel.dashboard import Dashlet, DashletDefault
 from kernel.entities import Entity, Record
 from kernel.form_sections import FormSection
@@ -260,6 +262,18 @@ def passerelle_profile_panels(user: User) -> list[Panel] | None:
 
     Called when the profile page is rendered. Returns a list of ``kernel.panels.Panel`` (or
     ``None``), rendered in ``order`` like a record's panels, with ``user`` in their context.
+
+    Not firstresult: every plugin's implementation is called.
+    """
+
+
+@hookspec
+def passerelle_calendar_items(owner_ids: set[int], start: datetime, end: datetime) -> list[CalendarItem] | None:
+    """Put a module's dated work on its owners' calendars (the contact centre's follow-ups).
+
+    Called by the calendar for the users ``owner_ids`` whose calendar is shown, from ``start`` to
+    ``end`` (UTC). Returns ``kernel.calendar_items.CalendarItem`` (toolkit ``CalendarItem``) in one
+    query, or ``None``. The calendar shows them read-only (no drag), linked to their ``url``.
 
     Not firstresult: every plugin's implementation is called.
     """

@@ -35,6 +35,7 @@ from kernel.consent import (
     split_person,
 )
 from kernel.contact_values import EmailNotValidError, PhoneNotValid, formatted_phone, normalized_email
+from kernel.calendar_items import CalendarItem
 from kernel.dashboard import Dashlet, DashletDefault
 from kernel.db import Base, db, stream_all, utcnow
 from kernel.duplicates import REASON_NAME, DuplicateRule, company_name_key, find_duplicates, phone_key
@@ -192,7 +193,7 @@ __all__ = [
     "ADMINISTRATOR", "SUPERVISOR", "STAFF", "READONLY", "EVERYONE", "MANAGERS", "WRITERS",
     "User", "active_users", "users_by_id",
     # screens: menus, panels, form sections, dashlets, template slots
-    "MenuItem", "MenuSection", "ModulePlacement", "Panel", "FormSection", "Dashlet", "DashletDefault",
+    "MenuItem", "MenuSection", "ModulePlacement", "Panel", "FormSection", "Dashlet", "DashletDefault", "CalendarItem",
     "Slot", "SLOT_NAMES",
     # lists, filters, exports, links between records
     "COUNT_CAP", "count_capped", "filtered", "quick_search", "FilterError", "parse_conditions",

@@ -195,6 +195,22 @@ def events_between(owner_ids, start: datetime, end: datetime, zone: ZoneInfo) ->
     return events
 
 
+def other_modules_items(owner_ids, start: datetime, end: datetime, zone: ZoneInfo) -> list[dict]:
+    """What other modules put on these calendars (passerelle_calendar_items), read-only; the
+    calendar page shows them, the API's events stay calls, meetings and tasks."""
+    from kernel.toolkit import enabled_plugins
+
+    utc_start, utc_end = local_to_utc(start, zone), local_to_utc(end, zone)
+
+    def wall_clock(moment: datetime) -> str:
+        return moment.replace(tzinfo=UTC).astimezone(zone).isoformat()[:19]
+
+    return [{"title": item.title, "start": wall_clock(item.start), "end": wall_clock(item.end), "kind": item.kind,
+             "url": item.url, "editable": False}
+            for item in enabled_plugins().collect("passerelle_calendar_items", owner_ids=set(owner_ids),
+                                                  start=utc_start, end=utc_end)]
+
+
 def dropped_start(kind: str, record, text: str, zone: ZoneInfo) -> datetime:
     """Where a drag puts an activity's start, as wall-clock time in ``zone``. A bare date (a day of
     the month view, the all-day row) keeps a call's or meeting's time of day."""
@@ -204,11 +220,13 @@ def dropped_start(kind: str, record, text: str, zone: ZoneInfo) -> datetime:
     return start
 
 
-def period_events(user_id: int, args, zone: ZoneInfo) -> list[dict]:
+def period_events(user_id: int, args, zone: ZoneInfo, other_modules: bool = False) -> list[dict]:
     """The events the calendar asks for: ``start`` and ``end`` of the period, ``owner`` (see
     ``chosen_owners``). KeyError or ValueError when the period is missing or not a date."""
     start, end = to_local_naive(args["start"], zone), to_local_naive(args["end"], zone)
     owners = chosen_owners(visible_owner_ids(user_id), user_id, args.get("owner", ""))
+    if other_modules:
+        return events_between(owners, start, end, zone) + other_modules_items(owners, start, end, zone)
     return events_between(owners, start, end, zone)
 
 

@@ -154,7 +154,7 @@ def calendar_page():
 @require("activities.view")
 def calendar_events():
     try:
-        events = calendar.period_events(current_user.id, request.args, calendar.user_zone())
+        events = calendar.period_events(current_user.id, request.args, calendar.user_zone(), other_modules=True)
     except (KeyError, ValueError):
         return jsonify(error=_("Give a start and an end.")), 400
     return Response(json.dumps(events, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")

@@ -88,6 +88,13 @@ def passerelle_inbound_sms(message):
 
 
 @hookimpl
+def passerelle_calendar_items(owner_ids, start, end):
+    from plugins.contactcenter.followups.service import calendar_items
+
+    return calendar_items(owner_ids, start, end)
+
+
+@hookimpl
 def passerelle_template_slots():
     from kernel.toolkit import Slot
 

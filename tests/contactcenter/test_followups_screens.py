@@ -77,3 +77,16 @@ def test_the_follow_up_needed_tag_suggests_scheduling(app, staff, staff_client):
     db.session.commit()
     page = staff_client.get(f"/contactcenter/contacts/{contact.id}").get_data(as_text=True)
     assert "followup-suggestion" in page and "Schedule the follow-up" in page
+
+
+def test_a_follow_up_is_on_its_assignees_calendar_read_only(app, staff, staff_client):
+    from datetime import datetime
+
+    contact = make_contact(staff)
+    followup = service.schedule(contact, staff, due_at=datetime(2026, 3, 10, 15, 0), channel="phone",
+                                reason="Food bank?", consent=True)
+    db.session.commit()
+    events = staff_client.get("/activities/calendar/events?start=2026-03-09&end=2026-03-16").get_json()
+    [item] = [event for event in events if event["kind"] == "followup"]
+    assert item["url"] == f"/contactcenter/followups/{followup.id}" and item["editable"] is False
+    assert "Food bank?" in item["title"]

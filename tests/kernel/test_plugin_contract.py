@@ -120,6 +120,8 @@ def called_hooks(make_app, make_user, tmp_path):
             drive_main_pages(client, last_name=f"Contract-{number}")
         # a message queued (every one is checked: passerelle_outbox_check)
         assert app.test_client().post("/password/forgot", data={"email": staff.email}).status_code == 302
+        # the calendar's events, with what other modules put on it (passerelle_calendar_items)
+        assert staff_client.get("/activities/calendar/events?start=2026-03-09&end=2026-03-16").status_code == 200
         # an SMS received from a person (a gateway's webhook hands it over: passerelle_inbound_sms)
         receive_sms(InboundSms("+18679791234", "+18675550000", "Hello", utcnow(), "SMcontract"))
         db.session.remove()

@@ -99,6 +99,7 @@
       selectable: mayCreate,
       nowIndicator: true,
       eventDataTransform: function (event) {  /* colour, address and what may change, from the kind */
+        if (!recordUrls[event.kind]) { return event; }  /* another module's item: its own url, read-only */
         event.color = colours[event.kind];
         event.url = recordUrls[event.kind].replace("{}", event.recordId);
         if (event.kind === "task") { event.durationEditable = false; }

@@ -130,3 +130,20 @@ def record_gap(followup: FollowUp, term_id: int, note: str | None, user) -> None
         postal_code = getattr(profile, "postal_code", None)
     db.session.add(ServiceGap(contact_id=followup.contact_id, term_id=term_id, postal_code=postal_code,
                               note=(note or "")[:2000] or None, created_by_id=getattr(user, "id", None)))
+
+
+def calendar_items(owner_ids: set[int], start: datetime, end: datetime) -> list:
+    """The follow-ups to do of these assignees due from ``start`` to ``end``, half an hour each."""
+    from datetime import timedelta
+
+    from flask import url_for
+
+    from kernel.toolkit import CalendarItem
+    from kernel.toolkit import gettext as _
+
+    followups = db.session.scalars(select(FollowUp).where(FollowUp.status == DUE, FollowUp.assignee_id.in_(owner_ids),
+                                                          FollowUp.due_at >= start, FollowUp.due_at < end))
+    return [CalendarItem(title=_("Follow-up") + (f" — {followup.reason[:60]}" if followup.reason else ""),
+                         start=followup.due_at, end=followup.due_at + timedelta(minutes=30), kind="followup",
+                         url=url_for("contactcenter.work_followup", followup_id=followup.id))
+            for followup in followups]
