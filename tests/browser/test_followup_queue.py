@@ -1,0 +1,80 @@
+"""The agent's follow-up queue (issue 20): the agent opens their follow-ups, filters the overdue ones,
+works one (the caller reached, the referral's outcome) and finds the queue without it; in English and
+French, at desktop and phone width, with no axe violation on the queue and the follow-up."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from kernel.db import db, utcnow
+from plugins.contactcenter import workflow
+from plugins.contactcenter.followups import service
+from tests.browser.test_picker_server_matches import log_in
+from tests.contactcenter.helpers import make_resource, make_term
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+WORDS = {
+    "en": {"overdue": "Overdue", "reached": "Yes", "helped": "Did they get help?", "record": "Record the attempt",
+           "done": "Attempt recorded.", "empty": "No follow-up to do."},
+    "fr": {"overdue": "En retard", "reached": "Oui", "helped": "A-t-elle reçu de l’aide\u00a0?",
+           "record": "Enregistrer la tentative", "done": "Tentative enregistrée.", "empty": "Aucun suivi à faire."},
+}
+
+
+def axe_violations(page) -> list[str]:
+    if not AXE.is_file():
+        return []
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                           "resultTypes: ['violations']})", AXE_TAGS)
+    return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
+
+
+def overdue_followup(live_app, agent, reason):
+    with live_app.app_context():
+        food = make_term(f"food-{reason}", "Food pantries", "Banques alimentaires")
+        contact = workflow.start_contact(agent, channel="phone", line=None, caller_number="867-979-5555", agent=None)
+        workflow.refer(contact, make_resource("Food bank", food, "Banque alimentaire").id, agent)
+        workflow.force_close(contact, agent, "test")
+        service.schedule(contact, agent, due_at=utcnow() - timedelta(days=1), channel="phone", reason=reason,
+                         consent=True)
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_agent_works_a_follow_up_from_the_queue(browser, live_app, live_server, live_user, language, size):
+    words = WORDS[language]
+    email = f"followup-{language}-{size}@example.org"
+    agent = live_user("staff", email=email, language=language, workspace="contact_centre")
+    reason = f"Food bank {language} {size}"
+    overdue_followup(live_app, agent, reason)
+    context = browser.new_context(viewport=SIZES[size], locale="fr-CA" if language == "fr" else "en-CA")
+    context.set_default_timeout(15_000)
+    if AXE.is_file():
+        context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        log_in(page, live_server, email, language)
+        page.goto(f"{live_server}/contactcenter/followups?which=mine")
+        page.get_by_role("link", name=words["overdue"]).click()
+        row = page.get_by_role("row").filter(has_text=reason)
+        expect(row).to_be_visible()
+        assert axe_violations(page) == []
+        row.get_by_role("link").first.click()
+        page.get_by_role("radio", name=words["reached"]).check()
+        page.get_by_label(words["helped"]).select_option("yes")
+        assert axe_violations(page) == []
+        page.get_by_role("button", name=words["record"]).click()
+        expect(page.get_by_text(words["done"])).to_be_visible()
+        page.goto(f"{live_server}/contactcenter/followups?which=mine")
+        expect(page.get_by_text(reason)).to_have_count(0)
+        assert errors == []
+    finally:
+        context.close()
