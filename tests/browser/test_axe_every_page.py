@@ -119,8 +119,11 @@ def _missing_records(admin) -> dict:
     note = entities().get("note")
     records.delete(note, records.get(note, _first_id("note")), admin)  # something in the trash
     db.session.flush()
+    from plugins.contactcenter.followups.service import schedule as schedule_followup
+
+    followup = schedule_followup(contact, admin, due_at=utcnow(), channel="phone", reason="Food bank?", consent=True)
     return {"helpline_contact": contact.id, "new_helpline_contact": waiting.id,
-            "referral_token": referral.link_token}
+            "referral_token": referral.link_token, "followup": followup.id}
 
 
 def _other_objects(admin) -> dict:
@@ -187,7 +190,7 @@ def _fixed_values(ids: dict, language: str) -> dict:
     return {
         "user_id": ids["user"], "job_id": ids["import"], "field_id": ids["custom_field"],
         "report_id": ids["saved_report"], "revision_id": ids["revision"], "contact_id": ids["helpline_contact"],
-        "meeting_id": _first_id("meeting"), "entity_name": "client", "code": language, "language": language,
+        "meeting_id": _first_id("meeting"), "followup_id": ids["followup"], "entity_name": "client", "code": language, "language": language,
         "key": _standard_report_key(),
         # a referral's link; elsewhere (password reset, iCal feed) an unknown token's answer is the page
         "token": {"contactcenter.public_referral": ids["referral_token"]},

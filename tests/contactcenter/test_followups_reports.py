@@ -10,6 +10,7 @@ from tests.conftest import login
 from tests.contactcenter.helpers import make_contact, make_resource, make_term
 from tests.reports.helpers import cells
 
+
 def number(text: str) -> float:
     return float(text.replace("\u202f", "").replace("\xa0", "").replace(",", "."))
 
