@@ -23,6 +23,7 @@ from kernel import clock as _clock
 from kernel import hookimpl, jobs
 from kernel import records as _records
 from kernel.access_log import RecordRead, note_read
+from kernel.calendar_items import CalendarItem
 from kernel.choices import PROVINCES, ChoiceList
 from kernel.config import private_folder, write_private
 from kernel.consent import PURPOSES as CONSENT_PURPOSES
@@ -35,7 +36,6 @@ from kernel.consent import (
     split_person,
 )
 from kernel.contact_values import EmailNotValidError, PhoneNotValid, formatted_phone, normalized_email
-from kernel.calendar_items import CalendarItem
 from kernel.dashboard import Dashlet, DashletDefault
 from kernel.db import Base, db, stream_all, utcnow
 from kernel.duplicates import REASON_NAME, DuplicateRule, company_name_key, find_duplicates, phone_key
