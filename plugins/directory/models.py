@@ -32,6 +32,9 @@ class Agency(Record):
     description_fr: Mapped[str | None] = field("longtext", label=_l("Description in French"))
     email: Mapped[str | None] = field("email", label=_l("E-mail"), list=True)
     website: Mapped[str | None] = field("url", label=_l("Web site"))
+    public: Mapped[bool] = field("boolean", label=_l("Shown in the public directory"), list=True,
+                                 index=True, default=False,
+                                 help=_l("Off by default: only what is marked public is shown to the public"))
 
 
 class Resource(Record):
@@ -64,6 +67,9 @@ class Resource(Record):
     accreditations: Mapped[str | None] = field("longtext", label=_l("Accreditations"))
     licenses: Mapped[str | None] = field(label=_l("Licences"))
     alert: Mapped[str | None] = field("longtext", label=_l("Alert"))
+    public: Mapped[bool] = field("boolean", label=_l("Shown in the public directory"), list=True,
+                                 index=True, default=False,
+                                 help=_l("Off by default: only what is marked public is shown to the public"))
 
 
 class Site(Record):
@@ -97,6 +103,9 @@ class Site(Record):
     accessibility: Mapped[str | None] = field("longtext", label=_l("Accessibility"))
     latitude: Mapped[float | None] = mapped_column(Float, index=True)
     longitude: Mapped[float | None] = mapped_column(Float, index=True)
+    public: Mapped[bool] = field("boolean", label=_l("Shown in the public directory"), list=True,
+                                 index=True, default=False,
+                                 help=_l("Off by default: only what is marked public is shown to the public"))
 
 
 class TaxonomyTerm(Record):
