@@ -12,7 +12,7 @@ from kernel.toolkit import lazy_gettext as _l
 
 DUE, DONE, UNREACHABLE, CANCELLED = "due", "done", "unreachable", "cancelled"
 STATUSES = ChoiceList("contactcenter_followup_status", [
-    (DUE, _l("To do")), (DONE, _l("Done")), (UNREACHABLE, _l("Unreachable")), (CANCELLED, _l("Cancelled")),
+    (DUE, _l("To do")), (DONE, _l("Done")), (UNREACHABLE, _l("Unreachable")), (CANCELLED, _l("Follow-up cancelled")),
 ])
 WHY_NOT = ChoiceList("contactcenter_followup_why_not", [
     ("no_answer", _l("No answer")), ("not_eligible", _l("Not eligible")), ("waiting_list", _l("Waiting list")),
