@@ -31,6 +31,7 @@ def replica_url(settings):
     if primary.get_backend_name() != "postgresql":
         pytest.skip("a read replica is a PostgreSQL setting")
     url = primary.set(database=f"{primary.database}r").render_as_string(hide_password=False)
+    create_database_if_missing(primary, f"{primary.database}r")
     with replica_app(settings, url).app_context():
         migrate.upgrade()
         empty_tables()
@@ -40,6 +41,20 @@ def replica_url(settings):
         db.session.remove()
         empty_tables()
     create_app(settings)  # the kernel's db on the primary again, for the tests' own clean-up
+
+
+def create_database_if_missing(primary, name: str) -> None:
+    """The replica's database, made beside the tests' own on first use (CI has only that one)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(primary, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
 
 
 def seed_replica():
