@@ -42,9 +42,13 @@ def retention_blueprints():
 
 @hookimpl(specname="passerelle_worker_jobs")
 def retention_jobs():
+    from datetime import timedelta
+
+    from kernel.toolkit import jobs
     from plugins.privacy.retention.run import scheduled_job
 
-    return [scheduled_job]
+    # one worker at a time (kernel.jobs' lease); the run's key of the day stays a second guard
+    return [jobs.run_exclusive("privacy.retention", scheduled_job, lease=timedelta(hours=2))]
 
 
 @hookimpl(specname="passerelle_menu_items")
