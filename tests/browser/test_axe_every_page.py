@@ -138,7 +138,15 @@ def _other_objects(admin) -> dict:
     db.session.add_all([job, field, report])
     db.session.flush()
     return {"import": job.id, "custom_field": field.id, "saved_report": report.id,
-            "revision": db.session.scalar(select(func.min(DocumentRevision.id))), "user": admin.id}
+            "revision": db.session.scalar(select(func.min(DocumentRevision.id))), "user": admin.id,
+            "retention_run": _retention_run(admin)}
+
+
+def _retention_run(admin) -> int:
+    """A run of the retention rules started by hand (the demo's rules are inactive: it changes nothing)."""
+    from plugins.privacy.retention.run import run_rules
+
+    return run_rules("manual", user=admin).id
 
 
 def _import_job(admin):
@@ -172,9 +180,14 @@ def page_urls(app, ids: dict, language: str) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
+# Pages about a person (their consents, their erasure) answer 404 for other records, as they should.
+PERSON_PAGES = ("/privacy/consents/", "/privacy/people/")
+
+
 def rule_values(rule, fixed: dict) -> list[dict]:
     if "plural" in rule.arguments:  # <entity:plural>
-        return [_values_for(rule, fixed, entity) for entity in entities()]
+        person_only = rule.rule.startswith(PERSON_PAGES)
+        return [_values_for(rule, fixed, entity) for entity in entities() if entity.person or not person_only]
     return [_values_for(rule, fixed, _entity_in_path(rule))]
 
 
@@ -190,7 +203,7 @@ def _fixed_values(ids: dict, language: str) -> dict:
     return {
         "user_id": ids["user"], "job_id": ids["import"], "field_id": ids["custom_field"],
         "report_id": ids["saved_report"], "revision_id": ids["revision"], "contact_id": ids["helpline_contact"],
-        "meeting_id": _first_id("meeting"), "followup_id": ids["followup"], "entity_name": "client", "code": language, "language": language,
+        "meeting_id": _first_id("meeting"), "followup_id": ids["followup"], "run_id": ids["retention_run"], "entity_name": "client", "code": language, "language": language,
         "key": _standard_report_key(),
         # a referral's link; elsewhere (password reset, iCal feed) an unknown token's answer is the page
         "token": {"contactcenter.public_referral": ids["referral_token"]},
