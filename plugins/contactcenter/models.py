@@ -351,5 +351,5 @@ class AgentLine(Base):
                                          index=True)
 
 
-from plugins.contactcenter.texting.models import TextMessage  # noqa: E402, F401  the conversations of text contacts
 from plugins.contactcenter.followups.models import FollowUp, FollowUpOutcome  # noqa: E402, F401  follow-ups of contacts
+from plugins.contactcenter.texting.models import TextMessage  # noqa: E402, F401  the conversations of text contacts

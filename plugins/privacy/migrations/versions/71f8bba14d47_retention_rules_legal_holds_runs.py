@@ -5,9 +5,8 @@ Revises: c3f1a9d2e7b4
 Create Date: 2026-12-04 11:06:31.182064
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '71f8bba14d47'
 down_revision = 'c3f1a9d2e7b4'
