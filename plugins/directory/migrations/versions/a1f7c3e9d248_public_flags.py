@@ -18,10 +18,11 @@ TABLES = ('directory_organizations', 'directory_services', 'directory_locations'
 
 
 def upgrade():
+    # A plain ADD COLUMN on both engines: a batch "move and copy" on SQLite would drop the agencies'
+    # table, which foreign keys forbid once resources point at it.
     for table in TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('public', sa.Boolean(), nullable=False, server_default=sa.false()))
-            batch_op.create_index(batch_op.f(f'ix_{table}_public'), ['public'], unique=False)
+        op.add_column(table, sa.Column('public', sa.Boolean(), nullable=False, server_default=sa.false()))
+        op.create_index(op.f(f'ix_{table}_public'), table, ['public'], unique=False)
 
 
 def downgrade():
