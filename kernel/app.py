@@ -341,7 +341,7 @@ def _register_error_handlers(app: Flask) -> None:
         if _wants_json():
             response = jsonify({"error": error.name, "message": error.description}), error.code
         else:
-            response = _error_page(error.code, error=error)
+            response = _error_page(error.code, error=error, message=getattr(error, "shown_message", None))
         retry_after = getattr(error, "retry_after", None)  # 429, 503: when to come back
         return (*response, {"Retry-After": str(retry_after)}) if retry_after else response
 

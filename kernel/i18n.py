@@ -32,6 +32,8 @@ def select_locale() -> str:
     chosen = session.get("language")
     if chosen in LANGUAGES:
         return chosen
+    if g.get("page_language") in LANGUAGES:  # a page opened through a secure link, in the link's language
+        return g.page_language
     return request.accept_languages.best_match(list(LANGUAGES)) or current_app.config["DEFAULT_LANGUAGE"]
 
 

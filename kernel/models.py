@@ -13,11 +13,12 @@ from kernel.navigation import Favourite, RecentView
 from kernel.notifications import Notification
 from kernel.outbox import OutboxMessage
 from kernel.saved_views import ListPreference, SavedFilter
+from kernel.secure_links import SecureLink
 from kernel.security.models import SecurityEvent, ThrottleCounter, UserSession
 from kernel.users import ApiToken, User
 
 __all__ = [
     "ApiToken", "ChoiceOption", "CustomField", "DashboardLayout", "DuplicateKey", "Favourite", "Import", "JobRun",
     "ListPreference", "Notification", "OutboxMessage", "RecentView", "RecordChange", "RecordRead", "SavedFilter",
-    "SecurityEvent", "ThrottleCounter", "User", "UserSession",
+    "SecureLink", "SecurityEvent", "ThrottleCounter", "User", "UserSession",
 ]

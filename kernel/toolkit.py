@@ -20,7 +20,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from kernel import clock as _clock
-from kernel import hookimpl, jobs
+from kernel import hookimpl, jobs, secure_links
 from kernel import records as _records
 from kernel.access_log import RecordRead, note_read
 from kernel.calendar_items import CalendarItem
@@ -101,7 +101,7 @@ from kernel.views.api import problem, token_required
 from kernel.views.auth import safe_next
 from kernel.views.records import filter_fields
 
-TOOLKIT_VERSION = (1, 4)
+TOOLKIT_VERSION = (1, 5)
 
 
 class ToolkitVersionError(PluginError):
@@ -186,6 +186,8 @@ __all__ = [
     "db", "Base", "utcnow", "stream_all", "records", "clock",
     # background work across several workers: exclusive jobs, claimed rows (toolkit 1.4)
     "jobs",
+    # a record's page opened without an account, by a token sent by e-mail (toolkit 1.5)
+    "secure_links",
     # what is enabled
     "entities", "enabled_plugins",
     # permissions and users
