@@ -45,6 +45,15 @@ def pick(page, select_id: str, typed: str, label: str) -> None:
     page.keyboard.press("Escape")
 
 
+def assert_no_field_refused(page) -> None:
+    """Fail with the fields the server refused and their values, rather than only its flash."""
+    refused = page.locator("[aria-invalid=true]")
+    if refused.count():
+        fields = {refused.nth(i).get_attribute("name"): refused.nth(i).input_value() for i in range(refused.count())}
+        messages = page.locator("p.error").all_inner_texts()
+        raise AssertionError(f"the server refused {fields}: {messages}")
+
+
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_fill_every_part_of_a_resource_and_read_it(live_app, live_server, live_user, page, browser_errors, language):
     words = LANGUAGES[language]
@@ -79,6 +88,8 @@ def test_fill_every_part_of_a_resource_and_read_it(live_app, live_server, live_u
     page.locator("#location-new-latitude").fill("63.7467")
     page.locator("#location-new-longitude").fill("-68.517")
     page.locator(".page-head button.primary[type=submit]").click()
+    expect(page.locator(".flashes")).to_be_visible(timeout=TIMEOUT)
+    assert_no_field_refused(page)
     expect(page.locator(".flashes")).to_contain_text(words["saved"], timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(r"/resources/\d+$"))
 
