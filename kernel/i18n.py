@@ -27,6 +27,8 @@ def select_locale() -> str:
 
     if not has_request_context():  # the shell, the worker, a background import
         return current_app.config["DEFAULT_LANGUAGE"]
+    if g.get("url_language") in LANGUAGES:  # a public page's ?lang= switch (set by that page's blueprint only)
+        return g.url_language
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     chosen = session.get("language")

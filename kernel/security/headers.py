@@ -61,6 +61,7 @@ def apply_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers["Referrer-Policy"] = "no-referrer" if _carries_secret_in_url() else "same-origin"
     if not _is_static_file():
-        headers["Cache-Control"] = "no-store"
+        shared_for = g.get("shared_cache_seconds")  # a page the same for every visitor (the public directory)
+        headers["Cache-Control"] = f"public, max-age={int(shared_for)}" if shared_for else "no-store"
         headers.pop("Expires", None)
     return response

@@ -26,9 +26,10 @@ def passerelle_permissions():
 
 @hookimpl
 def passerelle_blueprints():
+    from plugins.directory.public.views import blueprint as public_blueprint
     from plugins.directory.views import blueprint
 
-    return [blueprint]
+    return [blueprint, public_blueprint]
 
 
 @hookimpl

@@ -35,7 +35,9 @@ from plugins.directory.models import (
     SEARCH_FTS,
     SEARCH_NAME_TSV,
     SEARCH_TSV,
+    Agency,
     Resource,
+    Site,
     TaxonomyTerm,
     languages,
     phones,
@@ -67,6 +69,7 @@ class Criteria:
     phone: str = ""
     page: int = 1
     exact_count: bool = False  # count every match, not only up to COUNT_CAP
+    public_only: bool = False  # the public directory: public services of public agencies, at public places
 
     @property
     def start(self) -> int:
@@ -150,6 +153,8 @@ def criteria_conditions(service, criteria: Criteria) -> list:
     """Each criterion as a condition on ``service``: ``IN`` a short list read from a narrow index, or
     a probe of an index per candidate (``EXISTS``) where the list would be long."""
     conditions = [service.not_in(select(Resource.id).where(Resource.deleted_at.is_not(None)))]  # the trash is small
+    if criteria.public_only:
+        conditions.append(service.in_(public_services()))
     if criteria.area:
         conditions.append(service.in_(select(service_areas.c.service_id).where(
             service_areas.c.folded_name.like(f"%{fold(criteria.area)}%"))))
@@ -164,6 +169,18 @@ def criteria_conditions(service, criteria: Criteria) -> list:
     if criteria.phone:
         conditions.append(phone_condition(service, criteria.phone))
     return conditions
+
+
+def public_services():
+    """SELECT id of the services shown to the public: marked public, and their agency too (both
+    ``public`` columns are indexed)."""
+    return (select(Resource.id).join(Agency, Agency.id == Resource.organization_id)
+            .where(Resource.public.is_(True), Agency.public.is_(True), Agency.deleted_at.is_(None)))
+
+
+def public_places():
+    """SELECT id of the locations shown to the public."""
+    return select(Site.id).where(Site.public.is_(True), Site.deleted_at.is_(None))
 
 
 def type_terms(code: str) -> list[int]:
@@ -312,11 +329,12 @@ def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
     if criteria.radius_km or by_relevance:
         cap = None if criteria.exact_count else COUNT_CAP
         service_ids, total, outcome.facets = page_count_and_facets(page, select(found.c.service_id).distinct(), cap)
-        outcome.hits = _nearest_hits(service_ids, latitude, longitude)
+        outcome.hits = _nearest_hits(service_ids, latitude, longitude, criteria.public_only)
         outcome.total_is_exact = total <= COUNT_CAP or criteria.exact_count
         outcome.total = total if outcome.total_is_exact else COUNT_CAP
         return None
-    outcome.hits = _nearest_hits([row.service_id for row in db.session.execute(page)], latitude, longitude)
+    outcome.hits = _nearest_hits([row.service_id for row in db.session.execute(page)], latitude, longitude,
+                                 criteria.public_only)
     return _matching_places(criteria, keywords, (latitude, longitude), None).distinct()
 
 
@@ -329,6 +347,8 @@ def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radi
     conditions = ([service.in_(matching_services(criteria, keywords))] if keywords is not None
                   else criteria_conditions(service, criteria))
     places = select(search_rows.c.service_id).where(search_rows.c.latitude.is_not(None), *conditions)
+    if criteria.public_only:
+        places = places.where(search_rows.c.location_id.in_(public_places()))
     if radius_km is None:
         return places
     latitude, longitude = origin
@@ -339,14 +359,17 @@ def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radi
                         <= geo.nearness_limit(radius_km))
 
 
-def _nearest_hits(service_ids: list[int], latitude: float, longitude: float) -> list[Hit]:
+def _nearest_hits(service_ids: list[int], latitude: float, longitude: float, public_only: bool = False) -> list[Hit]:
     """The page's services, each at its nearest place (within the radius, if any, since the service
     has a place there), in the page's order."""
     if not service_ids:
         return []
-    rows = db.session.execute(select(
+    query = select(
         search_rows.c.service_id, search_rows.c.location_id, search_rows.c.latitude, search_rows.c.longitude,
-    ).where(search_rows.c.service_id.in_(service_ids), search_rows.c.latitude.is_not(None)))
+    ).where(search_rows.c.service_id.in_(service_ids), search_rows.c.latitude.is_not(None))
+    if public_only:
+        query = query.where(search_rows.c.location_id.in_(public_places()))
+    rows = db.session.execute(query)
     nearest: dict[int, Hit] = {}
     for row in rows:
         distance = geo.distance_km(latitude, longitude, row.latitude, row.longitude)
