@@ -66,7 +66,7 @@ def query_from(args) -> PublicQuery:
         raise BadQuery(_l("The language is not a valid language name or code."))
     open_value = args.get("open") or ""
     if open_value not in ("", "now"):
-        raise BadQuery(_l("The opening filter can only be “now”."))
+        raise BadQuery(_l("The opening filter is not valid."))
     return PublicQuery(keywords=_text(args, "q", 200).casefold(), near=near, service_type=service_type,
                        open_now=open_value == "now", language=language, page=_page(args.get("page")))
 
