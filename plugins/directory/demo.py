@@ -192,6 +192,9 @@ SERVICES = [
      [(WEEKDAYS, "09:00", "17:00")], ("iu", "en"), "Building 400, Kiiqiqtaa Street"),
 ]
 
+# Shown to agents only, not in the public directory (issue 20): the demo has both kinds.
+INTERNAL_TYPES = {"ND"}
+
 LANGUAGE_NAMES = {"iu": "Inuktitut", "ikt": "Inuinnaqtun", "en": "English", "fr": "French"}
 
 
@@ -205,7 +208,7 @@ def load_demo(session) -> None:
          spoken, address) in SERVICES:
         postal_code, latitude, longitude, exchange = COMMUNITIES[community]
         if agency_name not in agencies:
-            agencies[agency_name] = Agency(name=agency_name, email=_email(agency_name))
+            agencies[agency_name] = Agency(name=agency_name, email=_email(agency_name), public=True)
             session.add(agencies[agency_name])
             session.flush()
         agency = agencies[agency_name]
@@ -214,11 +217,11 @@ def load_demo(session) -> None:
             sites[(agency_name, address)] = Site(
                 name=agency_name, organization_id=agency.id, address_1=address, city=community,
                 state_province="NU", postal_code=postal_code, country="CA", latitude=latitude + offset,
-                longitude=longitude - offset)
+                longitude=longitude - offset, public=True)
             session.add(sites[(agency_name, address)])
             session.flush()
         service = Resource(name=name, name_fr=name_fr, description=description, description_fr=description_fr,
-                           organization_id=agency.id, status="active")
+                           organization_id=agency.id, status="active", public=code not in INTERNAL_TYPES)
         session.add(service)
         session.flush()
         service_ids.append(service.id)

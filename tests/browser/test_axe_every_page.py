@@ -417,3 +417,12 @@ def test_axe_finds_no_violation_in_the_dynamic_states(live_app, live_server, liv
              **open_calendar_and_kanban(page, live_server), **open_contact_screen(page, live_server, ids),
              **open_kiosk(page, live_server)}
     assert not any(found.values()), report(found)
+
+
+# -- the public directory (issue 20) ---------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def public_directory_on(live_app):
+    """The public directory is off unless configured: the crawl visits it on, with the demo's public
+    records (its resource page opens for the first resource, which the demo marks public)."""
+    live_app.config["DIRECTORY_PUBLIC"] = True

@@ -47,7 +47,9 @@ def test_a_bad_number_is_refused_and_nothing_is_sent(app, public):
 
 
 def test_sharing_needs_a_search(app, public):
-    assert app.test_client().post(SHARE, data={"phone": "514 555 0199"}).status_code == 400
+    client = app.test_client()
+    assert client.post(SHARE, data={"phone": "514 555 0199"}).status_code == 400
+    assert "Search first" in client.get(SHARE, query_string={"lang": "en"}).get_data(as_text=True)
     assert messages() == []
 
 

@@ -170,8 +170,10 @@ def share():
     """Send the first results of a search to the visitor's own phone. The number goes into the
     outbox message only (sent, then kept as the outbox keeps messages); nothing else records it."""
     query = query_or_400()
-    if query.is_empty:
-        abort(400, description=_("Search first, then share the results."))
+    if query.is_empty:  # nothing to share: the page says so; sending is refused
+        if request.method == "POST":
+            abort(400, description=_("Search first, then share the results."))
+        return render_share(query, [], nothing_searched=True)
     results = search_results(query)
     shared = results["cards"][:SHARED_RESULTS]
     if request.method == "POST":
@@ -207,6 +209,6 @@ def sms_body(query: PublicQuery, shared: list[dict]) -> str:
 
 
 def render_share(query: PublicQuery, shared: list[dict], *, error: str | None = None, typed: str = "",
-                 sent: bool = False, status: int = 200):
+                 sent: bool = False, nothing_searched: bool = False, status: int = 200):
     return render_template("directory_public/share.html", query=query, shared=shared, error=error, typed=typed,
-                           sent=sent, language_urls=language_urls()), status
+                           sent=sent, nothing_searched=nothing_searched, language_urls=language_urls()), status
