@@ -119,8 +119,10 @@ def _missing_records(admin) -> dict:
     note = entities().get("note")
     records.delete(note, records.get(note, _first_id("note")), admin)  # something in the trash
     db.session.flush()
+    from kernel.testing import give_consent
     from plugins.contactcenter.followups.service import schedule as schedule_followup
 
+    give_consent("caller_profile", profile.id, "follow_up_calls", user=admin)  # a follow-up needs it
     followup = schedule_followup(contact, admin, due_at=utcnow(), channel="phone", reason="Food bank?", consent=True)
     return {"helpline_contact": contact.id, "new_helpline_contact": waiting.id,
             "referral_token": referral.link_token, "followup": followup.id}

@@ -9,10 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from kernel.db import db, utcnow
+from kernel.testing import give_consent
 from plugins.contactcenter import workflow
 from plugins.contactcenter.followups import service
 from tests.browser.test_picker_server_matches import log_in
-from tests.contactcenter.helpers import make_resource, make_term
+from tests.contactcenter.helpers import make_profile, make_resource, make_term
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -37,6 +38,9 @@ def overdue_followup(live_app, agent, reason):
     with live_app.app_context():
         food = make_term(f"food-{reason}", "Food pantries", "Banques alimentaires")
         contact = workflow.start_contact(agent, channel="phone", line=None, caller_number="867-979-5555", agent=None)
+        profile = make_profile(agent, name=f"Caller {reason}", phone="867-979-5555")
+        give_consent("caller_profile", profile.id, "follow_up_calls", user=agent)
+        workflow.choose_profile(contact, profile, agent)
         workflow.refer(contact, make_resource("Food bank", food, "Banque alimentaire").id, agent)
         workflow.force_close(contact, agent, "test")
         service.schedule(contact, agent, due_at=utcnow() - timedelta(days=1), channel="phone", reason=reason,

@@ -12,13 +12,14 @@ from plugins.contactcenter import workflow
 from plugins.contactcenter.followups import service
 from plugins.contactcenter.followups.models import DONE, DUE, UNREACHABLE, FollowUpOutcome
 from plugins.contactcenter.models import ServiceGap
-from tests.contactcenter.helpers import make_contact, make_resource, make_term
+from tests.contactcenter.followup_helpers import consenting_contact
+from tests.contactcenter.helpers import make_contact, make_profile, make_resource, make_term
 
 
 def referred_contact(user):
     food = make_term("food", "Food", "Alimentation")
     resource = make_resource("Food bank", food, "Banque alimentaire")
-    contact = make_contact(user)
+    contact = consenting_contact(user)
     referral = workflow.refer(contact, resource.id, user)
     db.session.commit()
     return contact, referral, food
@@ -33,15 +34,15 @@ def schedule(contact, user, days=2, **fields):
 
 
 def test_a_follow_up_needs_the_callers_consent_and_a_known_channel(app, admin):
-    contact = make_contact(admin)
+    for contact in (make_contact(admin), make_contact(admin, profile=make_profile(admin))):
+        with pytest.raises(service.FollowUpRefused):
+            schedule(contact, admin)  # anonymous, then no consent to follow-up calls: the agent's tick is not enough
     with pytest.raises(service.FollowUpRefused):
-        schedule(contact, admin, consent=False)
-    with pytest.raises(service.FollowUpRefused):
-        schedule(contact, admin, channel="pigeon")
+        schedule(consenting_contact(admin), admin, channel="pigeon")
 
 
 def test_the_queue_filters_due_mine_and_overdue(app, admin, staff):
-    contact = make_contact(admin)
+    contact = consenting_contact(admin)
     late = schedule(contact, admin, days=-1)
     later = schedule(contact, admin, days=5, assignee_id=staff.id)
     today = schedule(contact, admin, due_at=service.end_of_day(utcnow()))
@@ -67,7 +68,7 @@ def test_reaching_the_caller_records_each_referrals_outcome_and_closes_it(app, a
 
 def test_after_the_allowed_failed_attempts_it_closes_as_unreachable(app, admin):
     app.config["CONTACTCENTER_FOLLOWUP_MAX_ATTEMPTS"] = 2
-    followup = schedule(make_contact(admin), admin)
+    followup = schedule(consenting_contact(admin), admin)
     assert service.record_attempt(followup, [], admin) == DUE
     assert service.record_attempt(followup, [], admin) == UNREACHABLE
     assert followup.attempts == 2 and followup.closed_at is not None

@@ -7,6 +7,7 @@ from kernel.db import db, utcnow
 from plugins.contactcenter import workflow
 from plugins.contactcenter.followups import service
 from tests.conftest import login
+from tests.contactcenter.followup_helpers import consenting_contact
 from tests.contactcenter.helpers import make_contact, make_resource, make_term
 from tests.reports.helpers import cells
 
@@ -21,7 +22,7 @@ KEYS = ["contactcenter_followups_by_resource", "contactcenter_followups_by_need_
 def seed(user):
     food = make_term("food", "Food pantries", "Banques alimentaires")
     bank, kitchen = make_resource("Food bank", food), make_resource("Soup kitchen", food)
-    helped = make_contact(user)
+    helped = consenting_contact(user)
     referral = workflow.refer(helped, bank.id, user)
     workflow.refer(make_contact(user, caller="867 979 2222"), kitchen.id, user)
     followup = service.schedule(helped, user, due_at=utcnow(), channel="phone", reason="", consent=True)

@@ -10,11 +10,12 @@ from plugins.contactcenter import workflow
 from plugins.contactcenter.followups import service
 from plugins.contactcenter.followups.models import DONE, FollowUp, FollowUpOutcome
 from plugins.contactcenter.models import Contact
+from tests.contactcenter.followup_helpers import consenting_contact
 from tests.contactcenter.helpers import make_contact, make_profile, make_resource, make_term
 
 
 def test_scheduling_from_a_contact_lands_in_the_queue(app, staff, staff_client):
-    contact = make_contact(staff, profile=make_profile(staff))
+    contact = consenting_contact(staff)
     page = staff_client.get(f"/contactcenter/contacts/{contact.id}/followups/new")
     assert page.status_code == 200
     answer = staff_client.post(f"/contactcenter/contacts/{contact.id}/followups/new",
@@ -28,11 +29,11 @@ def test_scheduling_from_a_contact_lands_in_the_queue(app, staff, staff_client):
 
 
 def test_bad_input_is_refused_with_a_message(app, staff, staff_client):
-    contact = make_contact(staff)
+    contact = consenting_contact(staff)
     url = f"/contactcenter/contacts/{contact.id}/followups/new"
     for data in ({"due_at": "yesterday", "channel": "phone", "consent": "1"},
                  {"due_at": "2026-01-05T10:30", "channel": "pigeon", "consent": "1"},
-                 {"due_at": "2026-01-05T10:30", "channel": "phone"}):
+                 {"due_at": "2026-01-05T10:30", "channel": "phone", "assignee_id": "x"}):
         answer = staff_client.post(url, data=data)
         assert answer.status_code == 422
     assert db.session.scalar(select(FollowUp.id)) is None
@@ -42,7 +43,7 @@ def test_bad_input_is_refused_with_a_message(app, staff, staff_client):
 
 def test_working_a_follow_up_records_the_outcome(app, staff, staff_client):
     food = make_term("food", "Food", "Alimentation")
-    contact = make_contact(staff)
+    contact = consenting_contact(staff)
     referral = workflow.refer(contact, make_resource("Food bank", food).id, staff)
     followup = service.schedule(contact, staff, due_at=utcnow() - timedelta(hours=1), channel="phone", reason="",
                                 consent=True)
@@ -60,7 +61,7 @@ def test_working_a_follow_up_records_the_outcome(app, staff, staff_client):
 
 def test_the_queue_and_the_dashlet_in_french(app, make_user, login_as):
     agent = make_user("staff", email="fr@example.org", language="fr", workspace="contact_centre")
-    service.schedule(make_contact(agent), agent, due_at=utcnow(), channel="phone", reason="Rappel", consent=True)
+    service.schedule(consenting_contact(agent), agent, due_at=utcnow(), channel="phone", reason="Rappel", consent=True)
     db.session.commit()
     client = login_as(agent)
     page = client.get("/contactcenter/followups").get_data(as_text=True)
@@ -82,7 +83,7 @@ def test_the_follow_up_needed_tag_suggests_scheduling(app, staff, staff_client):
 def test_a_follow_up_is_on_its_assignees_calendar_read_only(app, staff, staff_client):
     from datetime import datetime
 
-    contact = make_contact(staff)
+    contact = consenting_contact(staff)
     followup = service.schedule(contact, staff, due_at=datetime(2026, 3, 10, 15, 0), channel="phone",
                                 reason="Food bank?", consent=True)
     db.session.commit()

@@ -27,6 +27,7 @@ class FollowUp(Base):
         Index("ix_contactcenter_followups_status_due", "status", "due_at"),
         Index("ix_contactcenter_followups_assignee_status_due", "assignee_id", "status", "due_at"),
         Index("ix_contactcenter_followups_contact", "contact_id"),
+        Index("ix_contactcenter_followups_due", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +42,7 @@ class FollowUp(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class FollowUpOutcome(Base):
@@ -64,3 +66,23 @@ class FollowUpOutcome(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+SCHEDULED, EDITED, CANCELLED_EVENT, ATTEMPTED = "scheduled", "edited", "cancelled", "attempted"
+
+
+class FollowUpChange(Base):
+    """The follow-up's history: scheduled, each field edited (from what to what), cancelled (why),
+    each attempt."""
+
+    __tablename__ = "contactcenter_followup_changes"
+    __table_args__ = (Index("ix_contactcenter_followup_changes_followup", "followup_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    followup_id: Mapped[int] = mapped_column(ForeignKey("contactcenter_followups.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(20))
+    field: Mapped[str | None] = mapped_column(String(20))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
