@@ -110,6 +110,12 @@ def resource_search(bench: Bench):
     yield from run(bench)
 
 
+def public_directory(bench: Bench):
+    from bench.public_directory import public_directory as run
+
+    yield from run(bench)
+
+
 def province(bench: Bench):
     from bench.province import province as run
 
@@ -132,4 +138,5 @@ ALL = {
     "load": load,
     "access_log": access_log,
     "province": province,
+    "public_directory": public_directory,
 }

@@ -154,7 +154,7 @@ def criteria_conditions(service, criteria: Criteria) -> list:
     a probe of an index per candidate (``EXISTS``) where the list would be long."""
     conditions = [service.not_in(select(Resource.id).where(Resource.deleted_at.is_not(None)))]  # the trash is small
     if criteria.public_only:
-        conditions.append(service.in_(public_services()))
+        conditions.append(is_public_service(service))
     if criteria.area:
         conditions.append(service.in_(select(service_areas.c.service_id).where(
             service_areas.c.folded_name.like(f"%{fold(criteria.area)}%"))))
@@ -171,16 +171,18 @@ def criteria_conditions(service, criteria: Criteria) -> list:
     return conditions
 
 
-def public_services():
-    """SELECT id of the services shown to the public: marked public, and their agency too (both
-    ``public`` columns are indexed)."""
+def is_public_service(service_column):
+    """SQL: the service is shown to the public (it and its agency are marked public). A probe of
+    the two primary keys per candidate: most services are usually public, so a list of them
+    would be long to build for every search."""
     return (select(Resource.id).join(Agency, Agency.id == Resource.organization_id)
-            .where(Resource.public.is_(True), Agency.public.is_(True), Agency.deleted_at.is_(None)))
+            .where(Resource.id == service_column, Resource.public.is_(True), Agency.public.is_(True),
+                   Agency.deleted_at.is_(None)).exists())
 
 
-def public_places():
-    """SELECT id of the locations shown to the public."""
-    return select(Site.id).where(Site.public.is_(True), Site.deleted_at.is_(None))
+def is_public_place(location_column):
+    """SQL: the location is shown to the public (a probe of its primary key)."""
+    return select(Site.id).where(Site.id == location_column, Site.public.is_(True), Site.deleted_at.is_(None)).exists()
 
 
 def type_terms(code: str) -> list[int]:
@@ -348,7 +350,7 @@ def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radi
                   else criteria_conditions(service, criteria))
     places = select(search_rows.c.service_id).where(search_rows.c.latitude.is_not(None), *conditions)
     if criteria.public_only:
-        places = places.where(search_rows.c.location_id.in_(public_places()))
+        places = places.where(is_public_place(search_rows.c.location_id))
     if radius_km is None:
         return places
     latitude, longitude = origin
@@ -368,7 +370,7 @@ def _nearest_hits(service_ids: list[int], latitude: float, longitude: float, pub
         search_rows.c.service_id, search_rows.c.location_id, search_rows.c.latitude, search_rows.c.longitude,
     ).where(search_rows.c.service_id.in_(service_ids), search_rows.c.latitude.is_not(None))
     if public_only:
-        query = query.where(search_rows.c.location_id.in_(public_places()))
+        query = query.where(is_public_place(search_rows.c.location_id))
     rows = db.session.execute(query)
     nearest: dict[int, Hit] = {}
     for row in rows:

@@ -1,4 +1,4 @@
-"""A small in-process cache of the public directory's pages.
+"""A small in-process cache of the public directory's pages (and of the few lists they share).
 
 Each entry is a rendered page, keyed by the page, its normalised query and the language; it lives
 ``DIRECTORY_PUBLIC_CACHE_SECONDS`` and the cache holds at most ``MAX_ENTRIES`` pages (least
@@ -26,10 +26,10 @@ class PageCache:
     def __init__(self, max_entries: int = MAX_ENTRIES):
         self.max_entries = max_entries
         self.generation = 0
-        self._entries: OrderedDict[tuple, tuple[int, float, str]] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[int, float, object]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> str | None:
+    def get(self, key: tuple):
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -41,7 +41,7 @@ class PageCache:
             self._entries.move_to_end(key)
             return page
 
-    def put(self, key: tuple, page: str, seconds: float) -> None:
+    def put(self, key: tuple, page, seconds: float) -> None:
         with self._lock:
             self._entries[key] = (self.generation, time.monotonic() + seconds, page)
             self._entries.move_to_end(key)

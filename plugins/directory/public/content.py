@@ -15,7 +15,6 @@ from sqlalchemy import select
 from kernel.toolkit import db
 from plugins.directory.cards import cards_for, full_resource
 from plugins.directory.models import Agency, Resource, Site, service_at_location
-from plugins.directory.search import public_places
 
 SHORT_DESCRIPTION = 240
 OSM = "https://www.openstreetmap.org"
@@ -36,7 +35,7 @@ def public_sites_of(service_ids: list[int]) -> dict[int, list[Site]]:
     rows = db.session.execute(
         select(service_at_location.c.service_id, Site)
         .join(Site, Site.id == service_at_location.c.location_id)
-        .where(service_at_location.c.service_id.in_(service_ids), Site.id.in_(public_places()))
+        .where(service_at_location.c.service_id.in_(service_ids), Site.public.is_(True), Site.deleted_at.is_(None))
         .order_by(service_at_location.c.id))
     sites = defaultdict(list)
     for service_id, site in rows:

@@ -28,7 +28,7 @@ from plugins.directory.models import languages
 from plugins.directory.public.cache import pages
 from plugins.directory.public.content import public_cards, public_resource, public_service
 from plugins.directory.public.query import BadQuery, PublicQuery, query_from
-from plugins.directory.search import has_next_page, public_services, run
+from plugins.directory.search import has_next_page, is_public_service, run
 from plugins.directory.views import unknown_place_message, user_now
 
 blueprint = Blueprint("directory_public", __name__, url_prefix="/directory/public", template_folder="templates")
@@ -125,14 +125,24 @@ def search_results(query: PublicQuery) -> dict:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """(value, label) of the languages the public services are offered in."""
+    """(value, label) of the languages the public services are offered in; read once per cache
+    lifetime and language (it reads every language row)."""
+    key = ("language_choices", current_language())
+    choices = pages.get(key)
+    if choices is None:
+        choices = _read_language_choices()
+        pages.put(key, choices, cache_seconds())
+    return choices
+
+
+def _read_language_choices() -> list[tuple[str, str]]:
     from plugins.directory.resource_form import language_name
 
-    rows = db.session.execute(
-        select(func.lower(func.coalesce(languages.c.code, languages.c.name)), func.min(languages.c.name))
-        .where(languages.c.service_id.in_(public_services()))
-        .group_by(func.lower(func.coalesce(languages.c.code, languages.c.name))).limit(LANGUAGE_CHOICES))
-    choices = [(value, language_name(value, name)) for value, name in rows if value]
+    value = func.lower(func.coalesce(languages.c.code, languages.c.name))
+    rows = db.session.execute(select(value, func.min(languages.c.name))
+                              .where(is_public_service(languages.c.service_id))
+                              .group_by(value).limit(LANGUAGE_CHOICES))
+    choices = [(code, language_name(code, name)) for code, name in rows if code]
     return sorted(choices, key=lambda choice: choice[1].casefold())
 
 
