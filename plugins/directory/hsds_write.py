@@ -51,6 +51,84 @@ def _string(value) -> str:
     return str(value)
 
 
+# -- one record → one HSDS object (flat: its one-to-one fields), shared by the export and the API --
+SERVICE_FIELDS = ("name", "alternate_name", "description", "url", "email", "interpretation_services",
+                  "application_process", "fees_description", "wait_time", "accreditations", "eligibility_description",
+                  "minimum_age", "maximum_age", "licenses", "alert", "name_fr", "description_fr")
+LOCATION_FIELDS = ("location_type", "url", "name", "alternate_name", "description", "transportation", "latitude",
+                   "longitude")
+ADDRESS_FIELDS = ("attention", "address_1", "address_2", "city", "region", "state_province", "postal_code", "country",
+                  "address_type")
+# plain table → (its HSDS kind for stable ids, the columns that point at records, the columns left out)
+PLAIN_TABLES = {
+    "service_at_location": (service_at_location, ("service_id", "location_id"), ()),
+    "phones": (phones, ("service_id", "location_id", "organization_id"), ("digits",)),
+    "schedules": (schedules, ("service_id", "location_id"), ()),
+    "service_areas": (service_areas, ("service_id",), ("folded_name",)),
+    "languages": (languages, ("service_id", "location_id"), ()),
+    "taxonomies": (taxonomies, (), ()),
+}
+
+
+def hsds_id_of(record, kind: str) -> str:
+    """A record's HSDS id: the one it was imported with, else one derived from its database id."""
+    return record.hsds_id or stable_id(kind, record.id)
+
+
+def organization_object(agency, agency_id: str) -> dict:
+    return {"id": agency_id, "name": agency.name, "alternate_name": agency.alternate_name,
+            "description": agency.description or "", "email": agency.email, "website": agency.website,
+            "name_fr": agency.name_fr, "description_fr": agency.description_fr}
+
+
+def service_object(service, service_id: str, organization_id: str | None) -> dict:
+    return {"id": service_id, "organization_id": organization_id, "status": service.status or "active",
+            **{name: getattr(service, name) for name in SERVICE_FIELDS}}
+
+
+def location_object(site, site_id: str, organization_id: str | None) -> dict:
+    return {"id": site_id, "organization_id": organization_id, **{name: getattr(site, name) for name in LOCATION_FIELDS}}
+
+
+def address_object(site, site_id: str) -> dict | None:
+    if not (site.address_1 or site.city or site.postal_code):
+        return None
+    return {"id": site.address_hsds_id or stable_id("address", site.id), "location_id": site_id,
+            **{name: getattr(site, name) or "" for name in ADDRESS_FIELDS}}
+
+
+def accessibility_object(site, site_id: str) -> dict | None:
+    if not site.accessibility:
+        return None
+    return {"id": stable_id("accessibility", site_id), "location_id": site_id, "description": site.accessibility}
+
+
+def term_object(term, term_id: str) -> dict:
+    return {"id": term_id, "code": term.code, "name": term.name, "description": term.description or "",
+            "parent_id": term.parent_hsds_id, "taxonomy": term.taxonomy, "language": term.language,
+            "taxonomy_id": term.taxonomy_hsds_id, "term_uri": term.term_uri, "name_fr": term.name_fr}
+
+
+def attribute_object(link, service_id: str, term_id: str) -> dict:
+    """A service's link to a taxonomy term (``directory_service_taxonomy`` row)."""
+    return {"id": link.hsds_id or stable_id("attribute", link.id), "link_id": service_id,
+            "taxonomy_term_id": term_id, "link_type": "service_type", "link_entity": "service"}
+
+
+def plain_object(row, kind: str, references: dict[str, dict], skip=()) -> dict | None:
+    """A row of a plain table, its record columns as HSDS ids (``references``: column → {db id: HSDS id});
+    None when it points at records of which none is known (in the trash, or not public)."""
+    values = dict(row._mapping)
+    exported = {"id": values.pop("hsds_id") or stable_id(kind, values["id"])}
+    values.pop("id")
+    for column, id_map in references.items():
+        values[column] = id_map.get(values[column]) if values.get(column) is not None else None
+    if references and not any(values.get(column) for column in references):
+        return None
+    exported.update({name: value for name, value in values.items() if name not in skip})
+    return exported
+
+
 class Exporter:
     def __init__(self):
         self.agency_ids = self._hsds_ids(Agency, "organizations")
@@ -61,20 +139,19 @@ class Exporter:
     @staticmethod
     def _hsds_ids(model, kind) -> dict[int, str]:
         rows = db.session.execute(select(model.id, model.hsds_id).where(model.deleted_at.is_(None)))
-        return {row.id: row.hsds_id or stable_id(kind, row.id) for row in rows}
+        return {row.id: hsds_id_of(row, kind) for row in rows}
+
+    def references(self, columns) -> dict[str, dict]:
+        maps = {"service_id": self.service_ids, "location_id": self.site_ids, "organization_id": self.agency_ids}
+        return {column: maps[column] for column in columns}
 
     def tables(self) -> dict[str, list[dict]]:
         return {
             "organizations": self.organizations(), "services": self.services(), "locations": self.locations(),
             "addresses": self.addresses(), "accessibility": self.accessibility(),
-            "service_at_location": self.plain(service_at_location, "service_at_location",
-                                              {"service_id": self.service_ids, "location_id": self.site_ids}),
-            "phones": self.phones(), "schedules": self.plain(
-                schedules, "schedules", {"service_id": self.service_ids, "location_id": self.site_ids}),
-            "service_areas": self.plain(service_areas, "service_areas", {"service_id": self.service_ids},
-                                        skip=("folded_name",)),
-            "languages": self.plain(languages, "languages", {"service_id": self.service_ids, "location_id": self.site_ids}),
-            "taxonomies": self.plain(taxonomies, "taxonomies", {}),
+            "service_at_location": self.plain("service_at_location"), "phones": self.plain("phones"),
+            "schedules": self.plain("schedules"), "service_areas": self.plain("service_areas"),
+            "languages": self.plain("languages"), "taxonomies": self.plain("taxonomies"),
             "taxonomy_terms": self.terms(), "attributes": self.attributes(),
         }
 
@@ -82,64 +159,35 @@ class Exporter:
         return db.session.scalars(select(model).where(model.deleted_at.is_(None)).order_by(model.id))
 
     def organizations(self):
-        return [{"id": self.agency_ids[a.id], "name": a.name, "alternate_name": a.alternate_name,
-                 "description": a.description or "", "email": a.email, "website": a.website,
-                 "name_fr": a.name_fr, "description_fr": a.description_fr} for a in self._records(Agency)]
+        return [organization_object(a, self.agency_ids[a.id]) for a in self._records(Agency)]
 
     def services(self):
-        names = ("name", "alternate_name", "description", "url", "email", "interpretation_services",
-                 "application_process", "fees_description", "wait_time", "accreditations", "eligibility_description",
-                 "minimum_age", "maximum_age", "licenses", "alert", "name_fr", "description_fr")
-        return [{"id": self.service_ids[s.id], "organization_id": self.agency_ids.get(s.organization_id),
-                 "status": s.status or "active", **{name: getattr(s, name) for name in names}} for s in self._records(Resource)]
+        return [service_object(s, self.service_ids[s.id], self.agency_ids.get(s.organization_id))
+                for s in self._records(Resource)]
 
     def locations(self):
-        names = ("location_type", "url", "name", "alternate_name", "description", "transportation", "latitude",
-                 "longitude")
-        return [{"id": self.site_ids[s.id], "organization_id": self.agency_ids.get(s.organization_id),
-                 **{name: getattr(s, name) for name in names}} for s in self._records(Site)]
+        return [location_object(s, self.site_ids[s.id], self.agency_ids.get(s.organization_id))
+                for s in self._records(Site)]
 
     def addresses(self):
-        names = ("attention", "address_1", "address_2", "city", "region", "state_province", "postal_code", "country",
-                 "address_type")
-        return [{"id": s.address_hsds_id or stable_id("address", s.id), "location_id": self.site_ids[s.id],
-                 **{name: getattr(s, name) or "" for name in names}}
-                for s in self._records(Site) if s.address_1 or s.city or s.postal_code]
+        return [row for s in self._records(Site) if (row := address_object(s, self.site_ids[s.id]))]
 
     def accessibility(self):
-        return [{"id": stable_id("accessibility", self.site_ids[s.id]), "location_id": self.site_ids[s.id],
-                 "description": s.accessibility} for s in self._records(Site) if s.accessibility]
-
-    def phones(self):
-        references = {"service_id": self.service_ids, "location_id": self.site_ids, "organization_id": self.agency_ids}
-        return self.plain(phones, "phones", references, skip=("digits",))
+        return [row for s in self._records(Site) if (row := accessibility_object(s, self.site_ids[s.id]))]
 
     def terms(self):
-        return [{"id": self.term_ids[t.id], "code": t.code, "name": t.name, "description": t.description or "",
-                 "parent_id": t.parent_hsds_id, "taxonomy": t.taxonomy, "language": t.language,
-                 "taxonomy_id": t.taxonomy_hsds_id, "term_uri": t.term_uri, "name_fr": t.name_fr}
-                for t in self._records(TaxonomyTerm)]
+        return [term_object(t, self.term_ids[t.id]) for t in self._records(TaxonomyTerm)]
 
     def attributes(self):
         rows = db.session.execute(select(service_taxonomy).order_by(service_taxonomy.c.id))
-        return [{"id": row.hsds_id or stable_id("attribute", row.id), "link_id": self.service_ids.get(row.service_id),
-                 "taxonomy_term_id": self.term_ids.get(row.term_id), "link_type": "service_type",
-                 "link_entity": "service"} for row in rows
+        return [attribute_object(row, self.service_ids[row.service_id], self.term_ids[row.term_id]) for row in rows
                 if row.service_id in self.service_ids and row.term_id in self.term_ids]
 
-    def plain(self, table, kind: str, references: dict, skip=()):
-        rows = []
-        for row in db.session.execute(select(table).order_by(table.c.id)):
-            values = dict(row._mapping)
-            exported = {"id": values.pop("hsds_id") or stable_id(kind, values["id"])}
-            values.pop("id")
-            for column, id_map in references.items():
-                values[column] = id_map.get(values[column]) if values.get(column) is not None else None
-            if references and not any(values.get(column) for column in references):
-                continue  # its service or place is in the trash
-            exported.update({name: value for name, value in values.items() if name not in skip})
-            rows.append(exported)
-        return rows
+    def plain(self, kind: str):
+        table, columns, skip = PLAIN_TABLES[kind]
+        references = self.references(columns)
+        rows = (plain_object(row, kind, references, skip) for row in db.session.execute(select(table).order_by(table.c.id)))
+        return [row for row in rows if row is not None]
 
 
 # -- checking against the schemas ---------------------------------------------------------
