@@ -95,3 +95,17 @@ def test_too_many_requests_from_one_address_get_a_translated_429(make_app, tmp_p
         assert refused.status_code == 429
         assert "Trop de requêtes" in refused.get_data(as_text=True)
         db.session.remove()
+
+
+def test_the_cache_is_bounded_and_entries_expire(monkeypatch):
+    from plugins.directory.public import cache
+
+    small = cache.PageCache(max_entries=2)
+    for key in ("a", "b", "c"):
+        small.put((key,), key, 60)
+    assert small.get(("a",)) is None and small.get(("c",)) == "c" and len(small) == 2
+    clock = [1000.0]
+    monkeypatch.setattr(cache.time, "monotonic", lambda: clock[0])
+    small.put(("d",), "d", 60)
+    clock[0] += 61
+    assert small.get(("d",)) is None

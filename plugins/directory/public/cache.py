@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -28,6 +29,7 @@ class PageCache:
         self.generation = 0
         self._entries: OrderedDict[tuple, tuple[int, float, object]] = OrderedDict()
         self._lock = threading.Lock()
+        self._rendering: dict[tuple, threading.Lock] = {}
 
     def get(self, key: tuple):
         with self._lock:
@@ -47,6 +49,20 @@ class PageCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+    @contextmanager
+    def rendering(self, key: tuple):
+        """One render of a page at a time in this process: visitors asking for a page being
+        rendered wait for it instead of rendering it again (a popular search when the cache is cold)."""
+        with self._lock:
+            lock = self._rendering.setdefault(key, threading.Lock())
+        try:
+            with lock:
+                yield
+        finally:
+            with self._lock:
+                if self._rendering.get(key) is lock and not lock.locked():
+                    del self._rendering[key]
 
     def drop_all(self) -> None:
         with self._lock:

@@ -70,9 +70,20 @@ def only_when_on():
 @blueprint.errorhandler(404)
 @blueprint.errorhandler(429)
 def public_error(error):
+    if error.code == 429:  # what a crawler gets many times a second: rendered once per language
+        return too_many_requests_page(), 429
     message = getattr(error, "description", None) if error.code == 400 else None
     return render_template("directory_public/error.html", code=error.code, message=message,
                            language_urls=language_urls()), error.code
+
+
+def too_many_requests_page() -> str:
+    key = ("too_many_requests", current_language())
+    page = pages.get(key)
+    if page is None:
+        page = render_template("directory_public/error.html", code=429, message=None, language_urls=None)
+        pages.put(key, page, cache_seconds())
+    return page
 
 
 def current_language() -> str:
@@ -91,9 +102,12 @@ def cached_page(name: str, key: tuple, render) -> Response:
     full_key = (name, key, current_language())
     page = pages.get(full_key)
     if page is None:
-        page = render()
-        db.session.rollback()  # read-only: end the transaction before the page goes out
-        pages.put(full_key, page, cache_seconds())
+        with pages.rendering(full_key):
+            page = pages.get(full_key)  # rendered by another visitor meanwhile
+            if page is None:
+                page = render()
+                db.session.rollback()  # read-only: end the transaction before the page goes out
+                pages.put(full_key, page, cache_seconds())
     g.shared_cache_seconds = cache_seconds()
     response = Response(page, mimetype="text/html")
     response.vary.update(("Accept-Language", "Cookie"))
