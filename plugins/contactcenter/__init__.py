@@ -59,6 +59,8 @@ def passerelle_menu_items():
         MenuItem(_l("Start a contact"), "contactcenter.start", "contactcenter.create", "phone", "helpline_contact"),
         MenuItem(_l("Follow-ups"), "contactcenter.followup_queue", "contactcenter.view", "calendar-check",
                  "helpline_contact"),
+        MenuItem(_l("Warm referrals"), "contactcenter.warm_referral_queue", "contactcenter.view", "handshake",
+                 "helpline_contact"),
         MenuItem(_l("Closing checklist"), "contactcenter.checklist_settings", "contactcenter_setup.checklist", "list-checks",
                  "helpline_contact", settings=True),
     ]
@@ -76,8 +78,10 @@ def passerelle_dashlets():
 def passerelle_template_context():
     from plugins.contactcenter.referring import refer_target
     from plugins.contactcenter.texting.conversation import thread
+    from plugins.contactcenter.warm_referrals.context import warm_referral_context
 
-    return {"contactcenter_refer_target": refer_target, "contactcenter_text_thread": thread}
+    return {"contactcenter_refer_target": refer_target, "contactcenter_text_thread": thread,
+            **warm_referral_context()}
 
 
 @hookimpl

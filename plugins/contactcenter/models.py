@@ -353,3 +353,4 @@ class AgentLine(Base):
 
 from plugins.contactcenter.followups.models import FollowUp, FollowUpOutcome  # noqa: E402, F401  follow-ups of contacts
 from plugins.contactcenter.texting.models import TextMessage  # noqa: E402, F401  the conversations of text contacts
+from plugins.contactcenter.warm_referrals.models import WarmReferral, WarmReferralEvent  # noqa: E402, F401  warm referrals

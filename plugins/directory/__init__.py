@@ -26,6 +26,7 @@ def passerelle_permissions():
 
 @hookimpl
 def passerelle_blueprints():
+    from plugins.directory.capacity import views as _capacity_views  # noqa: F401  its routes on the blueprint
     from plugins.directory.public.views import blueprint as public_blueprint
     from plugins.directory.views import blueprint
 
@@ -88,3 +89,11 @@ def passerelle_menu_placements():
         ModulePlacement("resource_location", "directory", "map-pin"),
         ModulePlacement("taxonomy_term", "directory", "tags", settings=True),
     ]
+
+
+@hookimpl
+def passerelle_template_context():
+    from plugins.directory.capacity.service import capacities_of_cards, capacity_of, updated_by_label
+
+    return {"directory_capacities": capacities_of_cards, "directory_capacity_of": capacity_of,
+            "directory_capacity_updated_by": updated_by_label}

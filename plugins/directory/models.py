@@ -325,3 +325,6 @@ class CommunityRow(Base):
 
 class SearchRow(Base):
     __table__ = search_rows
+
+
+from plugins.directory.capacity.models import Capacity  # noqa: E402, F401  programmes' capacity (issue 20)

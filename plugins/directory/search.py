@@ -30,6 +30,7 @@ from sqlalchemy import (
 
 from kernel.toolkit import COUNT_CAP, db, digits, fold
 from plugins.directory import geo
+from plugins.directory.capacity.service import not_accepting_services
 from plugins.directory.hours import open_at_condition
 from plugins.directory.models import (
     SEARCH_FTS,
@@ -69,6 +70,7 @@ class Criteria:
     phone: str = ""
     page: int = 1
     exact_count: bool = False  # count every match, not only up to COUNT_CAP
+    hide_full: bool = False  # leave out the programmes that accept no new referrals (their capacity)
     public_only: bool = False  # the public directory: public services of public agencies, at public places
 
     @property
@@ -155,6 +157,8 @@ def criteria_conditions(service, criteria: Criteria) -> list:
     conditions = [service.not_in(select(Resource.id).where(Resource.deleted_at.is_not(None)))]  # the trash is small
     if criteria.public_only:
         conditions.append(is_public_service(service))
+    if criteria.hide_full:  # the few full programmes, read from the capacity's (accepting, service) index
+        conditions.append(service.not_in(not_accepting_services()))
     if criteria.area:
         conditions.append(service.in_(select(service_areas.c.service_id).where(
             service_areas.c.folded_name.like(f"%{fold(criteria.area)}%"))))

@@ -88,6 +88,7 @@ def criteria_from(args) -> tuple[Criteria, list[str]]:
         taxonomy=(args.get("type") or "").strip()[:100], language=(args.get("language") or "").strip()[:50],
         open_at=moment, phone=(args.get("phone") or "").strip()[:50], page=page,
         exact_count=args.get("count") == "exact",
+        hide_full=args.get("full") == "hide",
     )
     return criteria, [error for error in (moment_error, radius_error) if error]
 

@@ -18,3 +18,4 @@ from plugins.contactcenter.views import (  # noqa: F401  importing a module regi
 from plugins.contactcenter.views.common import blueprint
 
 __all__ = ["blueprint"]
+from plugins.contactcenter.warm_referrals import views as warm_referral_views  # noqa: F401, E402  warm referrals
