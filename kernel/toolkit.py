@@ -68,6 +68,7 @@ from kernel.permissions import (
 )
 from kernel.personal_data import ANONYMISED, IdentifyingData, PersonData, RetentionEvent
 from kernel.plugins import PluginError
+from kernel.ratelimit import limiter
 from kernel.registry import entities
 from kernel.registry import plugins as enabled_plugins
 from kernel.related import related_titles
@@ -186,8 +187,9 @@ __all__ = [
     "db", "Base", "utcnow", "stream_all", "records", "clock",
     # background work across several workers: exclusive jobs, claimed rows (toolkit 1.4)
     "jobs",
-    # a record's page opened without an account, by a token sent by e-mail (toolkit 1.5)
-    "secure_links",
+    # a record's page opened without an account, by a token sent by e-mail, and the rate limit of
+    # such pages (``@limiter.limit("30 per minute")``) (toolkit 1.5)
+    "secure_links", "limiter",
     # what is enabled
     "entities", "enabled_plugins",
     # permissions and users

@@ -223,3 +223,10 @@ def test_sending_needs_the_edit_permission_and_the_queue_an_account(app, make_us
     assert reader.post(f"/contactcenter/referrals/{referral[0].id}/warm").status_code == 403
     assert reader.get("/contactcenter/warm-referrals").status_code == 200
     assert app.test_client().get("/contactcenter/warm-referrals").status_code == 302  # to the login page
+
+
+def test_the_partners_pages_are_rate_limited(make_app):
+    limited = make_app(RATELIMIT_ENABLED=True, CONTACTCENTER_WARM_REFERRAL_RATE_LIMIT="2 per minute")
+    client = limited.test_client()
+    answers = [client.get("/contactcenter/warm/made-up-token").status_code for _ in range(3)]
+    assert answers == [404, 404, 429]

@@ -3,11 +3,11 @@ partner organisation answers through its secure link (no account)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
-from kernel.toolkit import MessageRefused, db, require
+from kernel.toolkit import MessageRefused, db, limiter, require
 from kernel.toolkit import gettext as _
 from kernel.toolkit import lazy_gettext as _l
 from plugins.contactcenter.messages import CannotSend
@@ -50,6 +50,13 @@ def warm_referral_queue():
                            stale_days=service.stale_days(), limit=service.QUEUE_LIMIT)
 
 # -- the partner (no account: the link's token) --------------------------------------------------
+PARTNER_RATE_LIMIT = "60 per minute"  # default of CONTACTCENTER_WARM_REFERRAL_RATE_LIMIT, per address
+
+
+def partner_rate_limit() -> str:
+    return current_app.config.get("CONTACTCENTER_WARM_REFERRAL_RATE_LIMIT") or PARTNER_RATE_LIMIT
+
+
 def _french() -> bool:
     return str(get_locale() or "fr") == "fr"
 
@@ -63,6 +70,7 @@ def render_partner_page(token: str, link, warm, referral, errors: dict | None = 
                            language=str(get_locale() or "fr"), french=_french(), link_days=service.link_days()), status
 
 @blueprint.route("/contactcenter/warm/<token>")
+@limiter.limit(partner_rate_limit)
 def warm_referral_page(token: str):
     link, warm, referral = service.open_for_partner(token)
     service.mark_opened(warm)
@@ -87,10 +95,12 @@ def _answer(token: str, act):
     return redirect(url_for("contactcenter.warm_referral_page", token=token))
 
 @blueprint.route("/contactcenter/warm/<token>/accept", methods=["POST"])
+@limiter.limit(partner_rate_limit)
 def warm_referral_accept(token: str):
     return _answer(token, lambda warm: service.accept(warm))
 
 @blueprint.route("/contactcenter/warm/<token>/decline", methods=["POST"])
+@limiter.limit(partner_rate_limit)
 def warm_referral_decline(token: str):
     def act(warm):
         reason, note, errors = service.parse_decline(request.form)
@@ -101,6 +111,7 @@ def warm_referral_decline(token: str):
     return _answer(token, act)
 
 @blueprint.route("/contactcenter/warm/<token>/outcome", methods=["POST"])
+@limiter.limit(partner_rate_limit)
 def warm_referral_outcome(token: str):
     def act(warm):
         outcome, note, errors = service.parse_outcome(request.form)
@@ -111,6 +122,7 @@ def warm_referral_outcome(token: str):
     return _answer(token, act)
 
 @blueprint.route("/contactcenter/warm/<token>/capacity/<int:service_id>", methods=["POST"])
+@limiter.limit(partner_rate_limit)
 def warm_referral_capacity(token: str, service_id: int):
     link, warm, referral = service.open_for_partner(token)
     programme = service.partner_service(warm, service_id)
