@@ -27,10 +27,11 @@ def passerelle_permissions():
 @hookimpl
 def passerelle_blueprints():
     from plugins.directory.capacity import views as _capacity_views  # noqa: F401  its routes on the blueprint
+    from plugins.directory.hsds_api.views import blueprint as hsds_api_blueprint
     from plugins.directory.public.views import blueprint as public_blueprint
     from plugins.directory.views import blueprint
 
-    return [blueprint, public_blueprint]
+    return [blueprint, public_blueprint, hsds_api_blueprint]
 
 
 @hookimpl
@@ -97,3 +98,6 @@ def passerelle_template_context():
 
     return {"directory_capacities": capacities_of_cards, "directory_capacity_of": capacity_of,
             "directory_capacity_updated_by": updated_by_label}
+
+
+from plugins.directory.verification.hooks import *  # noqa: E402, F401, F403  the verification cycle (verification/)

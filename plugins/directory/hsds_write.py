@@ -59,6 +59,7 @@ LOCATION_FIELDS = ("location_type", "url", "name", "alternate_name", "descriptio
                    "longitude")
 ADDRESS_FIELDS = ("attention", "address_1", "address_2", "city", "region", "state_province", "postal_code", "country",
                   "address_type")
+ADDRESS_TYPES = ("physical", "postal", "virtual")
 # plain table → (its HSDS kind for stable ids, the columns that point at records, the columns left out)
 PLAIN_TABLES = {
     "service_at_location": (service_at_location, ("service_id", "location_id"), ()),
@@ -93,8 +94,11 @@ def location_object(site, site_id: str, organization_id: str | None) -> dict:
 def address_object(site, site_id: str) -> dict | None:
     if not (site.address_1 or site.city or site.postal_code):
         return None
-    return {"id": site.address_hsds_id or stable_id("address", site.id), "location_id": site_id,
-            **{name: getattr(site, name) or "" for name in ADDRESS_FIELDS}}
+    values = {name: getattr(site, name) or "" for name in ADDRESS_FIELDS}
+    # The schema requires one of its types: a place typed by staff without one is at its place's type.
+    values["address_type"] = values["address_type"] or (
+        site.location_type if site.location_type in ADDRESS_TYPES else "physical")
+    return {"id": site.address_hsds_id or stable_id("address", site.id), "location_id": site_id, **values}
 
 
 def accessibility_object(site, site_id: str) -> dict | None:
