@@ -98,3 +98,6 @@ def passerelle_template_context():
 
     return {"directory_capacities": capacities_of_cards, "directory_capacity_of": capacity_of,
             "directory_capacity_updated_by": updated_by_label}
+
+
+from plugins.directory.verification.hooks import *  # noqa: E402, F401, F403  the verification cycle (verification/)

@@ -7,6 +7,8 @@ languages) and the link tables are plain tables, written by the HSDS import."""
 
 
 
+from datetime import datetime
+
 from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +37,13 @@ class Agency(Record):
     public: Mapped[bool] = field("boolean", label=_l("Shown in the public directory"), list=True,
                                  index=True, default=False,
                                  help=_l("Off by default: only what is marked public is shown to the public"))
+    # When the record was last confirmed current (issue 20, plugins/directory/verification): by a
+    # user, or by the agency through its verification link (last_verified_via "agency").
+    last_verified_at: Mapped[datetime | None] = field("datetime", label=_l("Last verified"), editable=False,
+                                                      index=True)
+    # No foreign key: SQLite's plain ADD COLUMN cannot carry one (accounts are deactivated, not deleted).
+    last_verified_by_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    last_verified_via: Mapped[str | None] = mapped_column(String(16))
 
 
 class Resource(Record):
@@ -70,6 +79,13 @@ class Resource(Record):
     public: Mapped[bool] = field("boolean", label=_l("Shown in the public directory"), list=True,
                                  index=True, default=False,
                                  help=_l("Off by default: only what is marked public is shown to the public"))
+    # When the record was last confirmed current (issue 20, plugins/directory/verification): by a
+    # user, or by the agency through its verification link (last_verified_via "agency").
+    last_verified_at: Mapped[datetime | None] = field("datetime", label=_l("Last verified"), editable=False,
+                                                      index=True)
+    # No foreign key: SQLite's plain ADD COLUMN cannot carry one (accounts are deactivated, not deleted).
+    last_verified_by_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    last_verified_via: Mapped[str | None] = mapped_column(String(16))
 
 
 class Site(Record):
