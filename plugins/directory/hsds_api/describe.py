@@ -52,7 +52,7 @@ def parameters_of(endpoint: str) -> list[dict]:
 
 def hsds_object(kind: str) -> dict:
     return {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}},
-            "description": f"An HSDS 3 {kind} object ({SPECIFICATION}; schema/{kind}.json)."}
+            "title": f"An HSDS 3 {kind} object ({SPECIFICATION}; schema/{kind}.json)"}
 
 
 def page_schema(kind: str) -> dict:
