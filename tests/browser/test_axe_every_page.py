@@ -125,7 +125,21 @@ def _missing_records(admin) -> dict:
     give_consent("caller_profile", profile.id, "follow_up_calls", user=admin)  # a follow-up needs it
     followup = schedule_followup(contact, admin, due_at=utcnow(), channel="phone", reason="Food bank?", consent=True)
     return {"helpline_contact": contact.id, "new_helpline_contact": waiting.id,
-            "referral_token": referral.link_token, "followup": followup.id}
+            "referral_token": referral.link_token, "followup": followup.id,
+            "warm_referral_token": _warm_referral_token(referral)}
+
+
+def _warm_referral_token(referral) -> str:
+    """The referral sent as a warm referral: the token of the partner's page."""
+    from kernel import secure_links
+    from plugins.contactcenter.warm_referrals.models import WarmReferral
+
+    token = secure_links.issue("warm_referral", entity="referral", record_id=referral.id, days=7, language="fr")
+    db.session.flush()
+    link = secure_links.links_for("referral", referral.id)[0]
+    db.session.add(WarmReferral(referral_id=referral.id, contact_id=referral.contact_id, email="intake@example.org",
+                                language="fr", note="Axe", sent_at=utcnow(), link_id=link.id))
+    return token
 
 
 def _other_objects(admin) -> dict:
@@ -208,7 +222,8 @@ def _fixed_values(ids: dict, language: str) -> dict:
         "meeting_id": _first_id("meeting"), "followup_id": ids["followup"], "run_id": ids["retention_run"], "entity_name": "client", "code": language, "language": language,
         "key": _standard_report_key(),
         # a referral's link; elsewhere (password reset, iCal feed) an unknown token's answer is the page
-        "token": {"contactcenter.public_referral": ids["referral_token"]},
+        "token": {"contactcenter.public_referral": ids["referral_token"],
+                  "contactcenter.warm_referral_page": ids["warm_referral_token"]},
     }
 
 
