@@ -6,13 +6,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from sqlalchemy import column, func, literal, select, table, text
+from sqlalchemy import column, func, literal, or_, select, table, text
 
 from kernel.db import db
 from kernel.entities import Entity
 from kernel.filters import Condition, FilterError, apply_conditions, parse_conditions
-from kernel.search_index import MIN_TRIGRAM, fts_query
-from kernel.text import fold
+from kernel.search_index import MIN_TRIGRAM, PHONE_DIGITS, fts_query, phone_digits, phone_fields
+from kernel.text import digits, fold
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
@@ -53,7 +53,13 @@ def quick_search(entity: Entity, statement, q: str | None):
     """Every word of ``q`` must appear in the record's searchable fields, ignoring case and accents.
 
     Words of three letters or more go through the entity's trigram index when it has one
-    (``kernel.search_index``); shorter words, and entities without the index, use LIKE."""
+    (``kernel.search_index``); shorter words, and entities without the index, use LIKE. A whole
+    phone number alone finds, on PostgreSQL, the records with that number in a phone field."""
+    number = whole_phone_number(entity, q)
+    if number and not db.is_sqlite:
+        return statement.where(or_(*(phone_digits(entity.column(meta.name)) == number
+                                     for meta in phone_fields(entity))))
+    q = number or q  # SQLite: the digits, which the record's search text holds as a word
     words = fold(q).split()
     indexed = indexed_words(entity, q)
     if indexed:  # joined, not "id IN (…)": the index then yields its matches one by one, in id order
@@ -67,10 +73,23 @@ def quick_search(entity: Entity, statement, q: str | None):
     return statement
 
 
+def whole_phone_number(entity: Entity, q: str | None) -> str | None:
+    """The ten digits of ``q`` when it is a North-American phone number and nothing else
+    ("(613) 200-1234", "+1 613 200 1234") and the entity has phone fields; otherwise None (the
+    number is then searched as words)."""
+    if not q or any(char.isalpha() for char in q) or not phone_fields(entity):
+        return None
+    number = digits(q)
+    if len(number) == PHONE_DIGITS + 1 and number.startswith("1"):
+        number = number[1:]
+    return number if len(number) == PHONE_DIGITS else None
+
+
 def indexed_words(entity: Entity, q: str | None) -> list[str]:
     """The words of a quick search that the entity's trigram index can find."""
     if not entity.fts_table or not q:
         return []
+    q = whole_phone_number(entity, q) or q
     return [word for word in fold(q).split() if len(word) >= MIN_TRIGRAM]
 
 

@@ -75,7 +75,9 @@ class StandardReport:
     ``group_by`` one or two of them (a date or date-time with ``:month`` or ``:year``);
     ``aggregates`` are ``"count"`` or ``"sum:<column>"``, ``"avg:…"``, ``"min:…"``, ``"max:…"``;
     ``period`` a preset of ``kernel.reporting.PERIOD_PRESETS`` applied to ``period_field``;
-    ``filters`` a list filter query (``"file_status__in=open"``); ``chart`` bar, line or pie."""
+    ``filters`` a list filter query (``"file_status__in=open"``); ``chart`` bar, line or pie.
+    ``top`` keeps only the first groups in the report's ``sort`` order (``sort="-count", top=100``:
+    the hundred largest), for a grouping with more groups than a report shows (one per resource)."""
 
     key: str
     title: object
@@ -89,6 +91,7 @@ class StandardReport:
     filters: str = ""
     sort: str = ""
     chart: str = ""
+    top: int = 0
 
 
 PERIOD_PRESETS = ("all", "this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year",

@@ -15,6 +15,11 @@ holds the rowid, which is the id, so it serves both; a PostgreSQL index does not
 ``last_name, id`` would read every client of the first name in the alphabet: on PostgreSQL every
 indexed sortable field gets an index on ``(<column>, id)``.
 
+A quick search for a whole phone number (``(613) 200-1234``, ``6132001234``) would have the trigram
+index intersect long lists of digit trigrams (a second on five million contacts): on PostgreSQL
+every searchable phone field gets an index on its last ten digits, which ``kernel.listing`` uses
+for such a search.
+
 ``ensure_search_indexes`` runs after the migrations (``passerelle db upgrade``); it is idempotent
 and fills the index of a table that already has rows.
 """
@@ -23,13 +28,16 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import inspect, text
+from sqlalchemy import String, inspect, text
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 log = logging.getLogger(__name__)
 MIN_TRIGRAM = 3
 
 
-KERNEL_INDEX_SUFFIXES = ("_search_trgm", "_lower", "_sort")
+KERNEL_INDEX_SUFFIXES = ("_search_trgm", "_lower", "_sort", "_digits")
+PHONE_DIGITS = 10  # a North-American number without its leading 1
 
 
 def made_by_kernel(index_name: str | None) -> bool:
@@ -55,6 +63,7 @@ def ensure_search_indexes(engine, entities) -> None:
             _ensure_lowercase_indexes(connection, entity)
             if connection.dialect.name == "postgresql":
                 _ensure_sort_indexes(connection, entity)
+                _ensure_phone_indexes(connection, entity)
     mark_indexed(engine, entities)
 
 
@@ -73,6 +82,32 @@ def _ensure_sort_indexes(connection, entity) -> None:
             connection.exec_driver_sql(
                 f"CREATE INDEX IF NOT EXISTS ix_{table}_{meta.name}_sort ON {table} ({meta.name}, id)"
             )
+
+
+def phone_fields(entity) -> list:
+    return [meta for meta in entity.searchable_fields if meta.kind == "phone"]
+
+
+class phone_digits(FunctionElement):  # noqa: N801 - reads as a SQL function
+    """PostgreSQL: the last ten digits of a phone column, written exactly as its index says
+    (constants inline, not bound parameters, so that the planner matches the index's expression)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(phone_digits, "postgresql")
+def _phone_digits_postgresql(element, compiler, **kw):
+    return f"right(regexp_replace({compiler.process(element.clauses, **kw)}, '[^0-9]', '', 'g'), {PHONE_DIGITS})"
+
+
+def _ensure_phone_indexes(connection, entity) -> None:
+    table = entity.model.__tablename__
+    for meta in phone_fields(entity):
+        connection.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_{table}_{meta.name}_digits ON {table} "
+            f"(right(regexp_replace({meta.name}, '[^0-9]', '', 'g'), {PHONE_DIGITS}))"
+        )
 
 
 def _ensure_lowercase_indexes(connection, entity) -> None:

@@ -124,7 +124,7 @@ def standard_reports() -> list[StandardReport]:
             key="contactcenter_referrals_by_resource", title=_l("Referrals per resource"),
             description=_l("Referrals made in the period, by resource."),
             entity="referral", group_by=["resource_id"], aggregates=["count"], period="this_month",
-            period_field="created_at", chart="bar"),
+            period_field="created_at", chart="bar", sort="-count", top=100),
         StandardReport(
             key="contactcenter_incomplete_contacts", title=_l("Contacts closed incomplete"),
             description=_l("Contacts forced closed in the period, with the reason and who approved."),

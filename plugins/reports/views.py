@@ -74,7 +74,7 @@ def standard_query_items(report: StandardReport) -> list[tuple[str, str]]:
     items += [("agg", key) for key in report.aggregates]
     items += parse_qsl(report.filters or "", keep_blank_values=True)
     items += [("period", report.period), ("period_field", report.period_field or ""), ("sort", report.sort),
-              ("chart", report.chart)]
+              ("chart", report.chart), ("top", str(report.top or ""))]
     return [(key, value) for key, value in items if value != ""]
 
 

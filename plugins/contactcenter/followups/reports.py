@@ -64,7 +64,7 @@ def followup_reports() -> list[StandardReport]:
             description=_l("Referrals made in the period, by resource: the share followed up, the share whose "
                            "caller was reached and the share that met the need."),
             entity="referral", group_by=["resource_id"], aggregates=RATES, period="this_quarter",
-            period_field="created_at", chart="bar"),
+            period_field="created_at", chart="bar", sort="-count", top=100),
         StandardReport(
             key="contactcenter_followups_by_need_type", title=_l("Follow-up outcomes per need type"),
             description=_l("Referrals made in the period, by need type: the share followed up, the share whose "

@@ -39,6 +39,7 @@ class ReportSpec:
     errors: dict = field(default_factory=dict)
     page: int = 1
     consent: str = ""  # "statistics": leave out the people who did not consent to statistics
+    top: int = 0  # a grouped report: only its first groups in the sort order (``StandardReport.top``)
 
     @classmethod
     def from_args(cls, args) -> ReportSpec:
@@ -53,6 +54,7 @@ class ReportSpec:
             chart=args.get("chart") if args.get("chart") in CHARTS else "",
             page=_positive(args.get("page")),
             consent=CONSENT_STATISTICS if args.get("consent") == CONSENT_STATISTICS else "",
+            top=_top(args.get("top")),
         )
         spec.start, spec.end = _date(args.get("from"), spec.errors), _date(args.get("to"), spec.errors)
         if spec.group_by and not spec.aggregates:
@@ -98,6 +100,8 @@ class ReportSpec:
             items.append(("chart", self.chart))
         if self.consent:
             items.append(("consent", self.consent))
+        if self.top:
+            items.append(("top", str(self.top)))
         if page and self.page > 1:
             items.append(("page", str(self.page)))
         return items
@@ -124,6 +128,17 @@ def _positive(value) -> int:
         return max(1, int(value))
     except (TypeError, ValueError):
         return 1
+
+
+def _top(value) -> int:
+    """``top=`` of the query string: a number of groups, at most ``MAX_GROUPS``; anything else none."""
+    from plugins.reports import engine
+
+    try:
+        top = int(value)
+    except (TypeError, ValueError):
+        return 0
+    return min(top, engine.MAX_GROUPS) if top > 0 else 0
 
 
 def _date(value, errors: dict):

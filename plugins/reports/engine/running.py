@@ -32,6 +32,8 @@ class Result:
 
 def grouped_rows(checked: Plan) -> list:
     """The groups of a grouped report, sorted by the chosen column, then by the groups."""
+    if checked.spec.top:
+        return first_groups(checked)
     rows = db.reading.execute(checked.statement.limit(package.MAX_GROUPS + 1)).all()
     if len(rows) > package.MAX_GROUPS:
         raise ReportError(_("This report has more than %(num)s groups: group by fewer or coarser fields, or "
@@ -45,6 +47,22 @@ def grouped_rows(checked: Plan) -> list:
         position = keys.index(sort_key)
         rows.sort(key=lambda row: _sortable(row[position]), reverse=spec.sort.startswith("-"))
     return rows
+
+
+def first_groups(checked: Plan) -> list:
+    """The report's first ``spec.top`` groups in its sort order, sorted and cut by the database:
+    a report by resource has a group per resource (tens of thousands at a province's scale)."""
+    spec = checked.spec
+    columns = list(checked.statement.selected_columns)
+    groups = columns[:len(spec.group_by)]
+    keys = [heading.key for heading in checked.headings]
+    sort_key = spec.sort.lstrip("-")
+    order = []
+    if sort_key in keys:
+        column = columns[keys.index(sort_key)]
+        order.append(column.desc().nulls_last() if spec.sort.startswith("-") else column.asc().nulls_last())
+    order += [group.asc().nulls_last() for group in groups]
+    return db.reading.execute(checked.statement.order_by(*order).limit(spec.top)).all()
 
 
 def _sortable(value) -> tuple:
