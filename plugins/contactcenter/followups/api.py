@@ -32,7 +32,19 @@ def refused_unless(permission: str):
 
 
 def invalid(error: ValidationError):
-    return problem(422, _("Some fields are not valid."), errors=error.normalized_messages())
+    messages = error.normalized_messages()
+    return problem(422, _("Some fields are not valid."),
+                   errors={str(name): as_strings(value) for name, value in messages.items()})
+
+
+def as_strings(messages) -> list[str]:
+    """A field's messages as a list of strings (lazy translations are not strings to marshmallow,
+    which then does not wrap them in a list)."""
+    if isinstance(messages, dict):
+        return [text for value in messages.values() for text in as_strings(value)]
+    if isinstance(messages, list | tuple):
+        return [text for value in messages for text in as_strings(value)]
+    return [str(messages)]
 
 
 def refused(error: service.FollowUpRefused):

@@ -175,7 +175,7 @@ def render_work(followup: FollowUp, contact: Contact, referrals, errors: dict, s
                            history=history_rows(service.history_of(followup))), status
 
 
-ACTIONS = {"scheduled": _l("Scheduled"), "edited": _l("Changed"), "cancelled": _l("Cancelled"),
+ACTIONS = {"scheduled": _l("Scheduled"), "edited": _l("Changed"), "cancelled": _l("Follow-up cancelled"),
            "attempted": _l("Attempt recorded")}
 FIELDS = {"due_at": _l("When"), "channel": _l("Channel"), "reason": _l("Why"), "assignee_id": _l("Assigned to"),
           "cancel_reason": _l("Reason"), "attempts": _l("Attempts")}
