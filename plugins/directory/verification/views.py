@@ -134,7 +134,7 @@ def decide_proposal(proposal_id: int):
         maintenance.review(proposal, record, decisions, current_user)
     except ValidationError as error:
         db.session.rollback()
-        messages = [f"{field_label(proposal.entity, name)}{_(': ')}{' '.join(map(str, text))}"
+        messages = [f"{field_label(proposal.entity, name)} — {' '.join(map(str, text))}"
                     for name, text in error.normalized_messages().items()]
         return _render_review(proposal, record, messages, 422)
     db.session.commit()
