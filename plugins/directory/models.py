@@ -344,3 +344,7 @@ class SearchRow(Base):
 
 
 from plugins.directory.capacity.models import Capacity  # noqa: E402, F401  programmes' capacity (issue 20)
+
+# The HSDS API's modified_after filter (plugins.directory.hsds_api) reads these (migration d9f1b3c5e7a9).
+Index("ix_directory_services_updated_at", Resource.updated_at)
+Index("ix_directory_locations_updated_at", Site.updated_at)
