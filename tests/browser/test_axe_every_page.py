@@ -77,6 +77,7 @@ def seed(app) -> dict:
         admin = db.session.scalar(select(User).where(User.role == "administrator"))
         ids = _missing_records(admin)
         ids.update(_other_objects(admin))
+        ids.update(_directory_verification_records())
         db.session.commit()
         db.session.remove()
     return ids
@@ -223,7 +224,9 @@ def _fixed_values(ids: dict, language: str) -> dict:
         "key": _standard_report_key(),
         # a referral's link; elsewhere (password reset, iCal feed) an unknown token's answer is the page
         "token": {"contactcenter.public_referral": ids["referral_token"],
-                  "contactcenter.warm_referral_page": ids["warm_referral_token"]},
+                  "contactcenter.warm_referral_page": ids["warm_referral_token"],
+                  "directory.verification_form": ids["verification_token"]},
+        "proposal_id": ids["verification_proposal"],
     }
 
 
@@ -443,3 +446,23 @@ def public_directory_on(live_app):
     """The public directory is off unless configured: the crawl visits it on, with the demo's public
     records (its resource page opens for the first resource, which the demo marks public)."""
     live_app.config["DIRECTORY_PUBLIC"] = True
+
+
+def _directory_verification_records() -> dict:
+    """An agency's verification request (its form's token) and a change it proposed (the review page)."""
+    from kernel import secure_links
+    from plugins.directory.verification.models import PURPOSE, VerificationProposal, VerificationRequest
+
+    agency, resource = _first_id("agency"), _first_id("resource")
+    token = secure_links.issue(PURPOSE, entity="agency", record_id=agency, days=30, language="fr")
+    db.session.flush()
+    request = VerificationRequest(organization_id=agency, email="info@example.org", language="fr",
+                                  sent_at=utcnow(), reminders_sent=0,
+                                  link_id=secure_links.links_for("agency", agency)[0].id)
+    db.session.add(request)
+    db.session.flush()
+    proposal = VerificationProposal(request_id=request.id, organization_id=agency, entity="resource",
+                                    record_id=resource, changes={"fees_description": "Free"}, comment="Axe")
+    db.session.add(proposal)
+    db.session.flush()
+    return {"verification_token": token, "verification_proposal": proposal.id}

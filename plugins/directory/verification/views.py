@@ -9,8 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from kernel.ratelimit import limiter
-from kernel.toolkit import db, require, users_by_id
+from kernel.toolkit import db, limiter, require, users_by_id
 from kernel.toolkit import gettext as _
 from plugins.directory.models import Resource
 from plugins.directory.verification import agency_form, maintenance

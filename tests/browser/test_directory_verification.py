@@ -1,0 +1,150 @@
+"""The directory's verification cycle (issue 20) in a browser: the agency opens its verification form
+from the link (no account) on a phone, in French and in English, and proposes a correction; a
+resource manager reviews it side by side and accepts or rejects it field by field. No axe violation,
+nothing wider than the phone."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from kernel import secure_links
+from kernel.db import db, utcnow
+from plugins.directory.models import Agency, Resource
+from plugins.directory.verification.models import PURPOSE, VerificationProposal, VerificationRequest
+from tests.conftest import TEST_PASSWORD
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PHONE = {"width": 390, "height": 844}
+TIMEOUT = 15_000
+WORDS = {
+    "en": {"title": "Your listing in our resource directory", "fees": "Fees", "send": "Send my corrections",
+           "done": "your proposed changes were received", "other": "Français",
+           "other_title": "Votre inscription dans notre répertoire des ressources"},
+    "fr": {"title": "Votre inscription dans notre répertoire des ressources", "fees": "Frais",
+           "send": "Envoyer mes corrections", "done": "vos corrections ont bien été reçues", "other": "English",
+           "other_title": "Your listing in our resource directory"},
+}
+
+
+def axe_violations(page) -> list[str]:
+    if not AXE.is_file():
+        return []
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                           "resultTypes: ['violations']})", AXE_TAGS)
+    return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
+
+
+def fits_the_phone(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def verification_link(language: str) -> tuple[str, int]:
+    """A stale agency with one service, asked to verify: the path of its link and the service's id."""
+    long_ago = utcnow() - timedelta(days=500)
+    agency = Agency(name="Community Help Network", email="intake@help.example.org", created_at=long_ago)
+    db.session.add(agency)
+    db.session.flush()
+    service = Resource(name="Night shelter", name_fr="Refuge de nuit", organization_id=agency.id,
+                       fees_description="Free", eligibility_description="Adults", created_at=long_ago)
+    db.session.add(service)
+    token = secure_links.issue(PURPOSE, entity="agency", record_id=agency.id, days=30, language=language,
+                               email=agency.email)
+    db.session.flush()
+    db.session.add(VerificationRequest(organization_id=agency.id, email=agency.email, language=language,
+                                       sent_at=utcnow(), reminders_sent=0,
+                                       link_id=secure_links.links_for("agency", agency.id)[0].id))
+    db.session.commit()
+    return f"/directory/verification/{token}", service.id
+
+
+def phone_page(browser, language):
+    context = browser.new_context(viewport=PHONE, locale="en-CA" if language == "fr" else "fr-CA")
+    context.set_default_timeout(TIMEOUT)
+    if AXE.is_file():
+        context.add_init_script(path=str(AXE))
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_an_agency_proposes_a_correction_on_a_phone(browser, live_app, live_server, language):
+    words = WORDS[language]
+    with live_app.app_context():
+        path, service_id = verification_link(language)
+        db.session.remove()
+    context, page = phone_page(browser, language)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(f"{live_server}{path}")  # the browser prefers the other language: the link's wins
+        expect(page.get_by_role("heading", level=1)).to_have_text(words["title"])
+        expect(page.get_by_text("Adults")).to_be_visible()
+        assert axe_violations(page) == [] and fits_the_phone(page)
+        page.locator(f"#resource-{service_id}-fees_description").fill("5 $")
+        page.get_by_role("button", name=words["send"]).click()
+        expect(page.locator("#verification-done")).to_contain_text(words["done"])
+        assert axe_violations(page) == [] and fits_the_phone(page)
+        page.get_by_role("link", name=words["other"]).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(words["other_title"])
+        assert axe_violations(page) == [] and fits_the_phone(page)
+        assert errors == []
+    finally:
+        context.close()
+    with live_app.app_context():
+        proposal = db.session.scalar(select(VerificationProposal))
+        assert proposal.changes == {"fees_description": "5 $"}
+        assert db.session.get(Resource, service_id).fees_description == "Free"
+        db.session.remove()
+
+
+def log_in(page, live_server, email):
+    page.goto(f"{live_server}/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(TEST_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/login"), timeout=TIMEOUT)
+
+
+def test_a_manager_reviews_a_proposal_side_by_side(browser, live_app, live_server, live_user):
+    with live_app.app_context():
+        _path, service_id = verification_link("en")
+        request = db.session.scalar(select(VerificationRequest))
+        proposal = VerificationProposal(request_id=request.id, organization_id=request.organization_id,
+                                        entity="resource", record_id=service_id,
+                                        changes={"fees_description": "5 $", "eligibility_description": "Everyone"},
+                                        comment="New phone: 867-555-0100")
+        db.session.add(proposal)
+        db.session.commit()
+        proposal_id = proposal.id
+        db.session.remove()
+    live_user("staff", email="manager@example.org", language="en")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    if AXE.is_file():
+        context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    try:
+        log_in(page, live_server, "manager@example.org")
+        page.goto(f"{live_server}/directory/maintenance?which=proposals")
+        assert axe_violations(page) == []
+        page.get_by_role("link", name=re.compile("Review")).first.click()
+        expect(page).to_have_url(re.compile(rf"/directory/maintenance/proposals/{proposal_id}$"))
+        row = page.locator("tr", has=page.get_by_role("rowheader", name="Fees"))
+        expect(row.locator(".current-value")).to_have_text("Free")
+        expect(row.locator(".proposed-value")).to_have_text("5 $")
+        assert axe_violations(page) == []
+        row.get_by_label("Accept").check()
+        page.locator("tr", has=page.get_by_role("rowheader", name="Eligibility")).get_by_label("Reject").check()
+        page.get_by_role("button", name="Save the decisions").click()
+        expect(page.get_by_text("Proposal reviewed")).to_be_visible()
+    finally:
+        context.close()
+    with live_app.app_context():
+        service = db.session.get(Resource, service_id)
+        assert (service.fees_description, service.eligibility_description) == ("5 $", "Adults")
+        assert service.last_verified_at is not None
+        db.session.remove()
