@@ -35,6 +35,8 @@ def test_staff_declare_a_programmes_capacity_from_its_page(sample, staff):
 @pytest.mark.parametrize("form, message", [
     ({"accepting": "yes", "open_spots": "-1"}, "Enter a whole number between 0 and 100"),
     ({"accepting": "yes", "waiting_list": "lots"}, "Enter a whole number between 0 and 100"),
+    ({"accepting": "yes", "waiting_list": "²"}, "Enter a whole number between 0 and 100"),
+    ({"accepting": "yes", "open_spots": "100001"}, "Enter a whole number between 0 and 100"),
     ({"open_spots": "3"}, "Say whether the programme accepts new referrals."),
 ])
 def test_bad_values_are_refused_with_a_message_and_nothing_saved(sample, form, message):

@@ -79,6 +79,8 @@ def send(referral: Referral, user, *, note: str = "", language: str | None = Non
     if profile is None:
         raise CannotSend(_("The referral has no caller profile: choose the caller's profile first."))
     resource, agency = organisation_of(referral)
+    if resource is None or resource.deleted_at is not None:
+        raise CannotSend(_("This resource is no longer in the directory."))
     address = referral_address(resource, agency)
     if not address:
         raise CannotSend(_("The organisation has no e-mail address: the warm referral cannot be sent to it."))
@@ -164,6 +166,8 @@ def mark_opened(warm: WarmReferral) -> None:
 
 def partner_view(warm: WarmReferral, referral: Referral, french: bool) -> PartnerView:
     profile = db.session.get(Profile, referral.profile_id) if referral.profile_id else None
+    if profile is not None and profile.deleted_at is not None:  # in the trash: nothing of it is shown
+        profile = None
     resource = db.session.get(Resource, referral.resource_id)
     agency = db.session.get(Agency, warm.agency_id) if warm.agency_id else None
     services = list(db.session.scalars(select(Resource).where(

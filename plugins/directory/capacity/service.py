@@ -46,7 +46,7 @@ def _count(raw, errors: dict, name: str):
     text = (raw or "").strip()
     if not text:
         return None
-    if not text.isdigit() or int(text) > LARGEST_COUNT:
+    if not (text.isascii() and text.isdigit()) or int(text) > LARGEST_COUNT:
         errors[name] = _l("Enter a whole number between 0 and %(max)s.", max=f"{LARGEST_COUNT:,}".replace(",", " "))
         return None
     return int(text)
