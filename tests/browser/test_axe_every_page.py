@@ -227,6 +227,7 @@ def _fixed_values(ids: dict, language: str) -> dict:
                   "contactcenter.warm_referral_page": ids["warm_referral_token"],
                   "directory.verification_form": ids["verification_token"]},
         "proposal_id": ids["verification_proposal"],
+        "hsds_id": "unknown",  # the HSDS API's objects: JSON, not a page (its answer is not checked)
     }
 
 
