@@ -23,6 +23,8 @@ class SearchQuerySchema(ApiSchema):
     page = fields.Integer(validate=validate.Range(min=1), metadata={"description": "20 results a page."})
     count = fields.String(validate=validate.OneOf(("exact",)), metadata={
         "description": "Count every match (by default the count stops at 1,000)."})
+    full = fields.String(validate=validate.OneOf(("hide",)), metadata={
+        "description": "Leave out the programmes that declared they accept no new referrals (their capacity)."})
 
 
 class ResourceHitSchema(ApiSchema):

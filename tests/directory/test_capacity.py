@@ -99,3 +99,11 @@ def test_the_cards_capacity_takes_one_query_whatever_the_page(app, sample):
 def test_a_resource_without_capacity_says_so(sample):
     page = sample.get(f"/resources/{service_id_of(SHELTER)}/full").get_data(as_text=True)
     assert "No capacity declared." in page
+
+
+def test_the_search_api_hides_full_programmes_too(app, sample, staff, token_for):
+    declare(sample, SHELTER, accepting="no")
+    answer = app.test_client().get("/api/v1/directory/search", headers=token_for(staff),
+                                   query_string={"area": "o", "full": "hide"})
+    names = [hit["name"] for hit in answer.get_json()["results"]]
+    assert names and "Emergency shelter" not in names
