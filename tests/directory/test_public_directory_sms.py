@@ -64,3 +64,16 @@ def test_sending_is_rate_limited_hard(make_app, tmp_path):
         assert len(messages()) == 2
         assert client.get(SHARE, query_string={"q": "shelter", "lang": "en"}).status_code == 200  # reading is not sending
         db.session.remove()
+
+
+def test_a_form_without_its_csrf_token_gets_the_public_page_in_the_visitors_language(make_app, tmp_path):
+    app = make_app(DIRECTORY_PUBLIC=True, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        load_public_sample(app, tmp_path)
+        refused = app.test_client().post(SHARE, query_string={"q": "shelter", "lang": "fr"},
+                                         data={"phone": "514 555 0199"})
+        assert refused.status_code == 400
+        page = refused.get_data(as_text=True)
+        assert "Le formulaire a expiré" in page and 'class="public-page"' in page
+        assert messages() == []
+        db.session.remove()

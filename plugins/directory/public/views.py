@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
 from kernel.i18n import LANGUAGES
@@ -35,6 +36,8 @@ blueprint = Blueprint("directory_public", __name__, url_prefix="/directory/publi
 SHARED_RESULTS = 5  # an SMS names the first few results: a few parts, not a dozen
 SMS_NAME_LENGTH = 60
 LANGUAGE_CHOICES = 60
+EXPIRED_FORM = ("The form expired or was sent twice. Go back, reload the page and try again: "
+                "nothing was saved.")  # the kernel's message, translated in its catalogue
 
 
 def is_on() -> bool:
@@ -73,6 +76,9 @@ def public_error(error):
     if error.code == 429:  # what a crawler gets many times a second: rendered once per language
         return too_many_requests_page(), 429
     message = getattr(error, "description", None) if error.code == 400 else None
+    if isinstance(error, CSRFError):  # the kernel's message (and its translation), on this page
+        g.csrf_failed = True
+        message = _(EXPIRED_FORM)
     return render_template("directory_public/error.html", code=error.code, message=message,
                            language_urls=language_urls()), error.code
 
