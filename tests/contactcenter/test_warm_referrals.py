@@ -230,3 +230,17 @@ def test_the_partners_pages_are_rate_limited(make_app):
     client = limited.test_client()
     answers = [client.get("/contactcenter/warm/made-up-token").status_code for _ in range(3)]
     assert answers == [404, 404, 429]
+
+
+def test_the_agent_who_sent_it_is_notified_of_each_answer(app, staff, staff_client, referral):
+    from kernel.notifications import Notification
+
+    path = sent_link(staff, staff_client, referral)
+    partner = app.test_client()
+    partner.post(f"{path}/accept")
+    partner.post(f"{path}/outcome", data={"outcome": "unreachable"})
+    texts = [note.text for note in db.session.scalars(select(Notification).where(Notification.user_id == staff.id)
+                                                      .order_by(Notification.id))]
+    contact_id = referral[2].id
+    assert texts == [f"Warm referral of contact #{contact_id}: Accepted",
+                     f"Warm referral of contact #{contact_id}: Outcome reported"]

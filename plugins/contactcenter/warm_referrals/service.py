@@ -9,8 +9,9 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from kernel.toolkit import db, note_read, person_ref, queue_email, secure_links, utcnow
+from kernel.toolkit import db, note_read, notify, person_ref, queue_email, secure_links, utcnow
 from kernel.toolkit import gettext as _
+from kernel.toolkit import lazy_gettext as _l
 from plugins.contactcenter.messages import CannotSend
 from plugins.contactcenter.models import Contact, Need, Profile, Referral
 from plugins.contactcenter.warm_referrals.models import (
@@ -21,6 +22,7 @@ from plugins.contactcenter.warm_referrals.models import (
     OPENED,
     OUTCOMES,
     SENT,
+    STATUSES,
     WAITING,
     WarmReferral,
     WarmReferralEvent,
@@ -57,6 +59,14 @@ def is_stale(warm: WarmReferral) -> bool:
 def record_event(warm: WarmReferral, kind: str, detail: str | None = None, user=None) -> None:
     db.session.add(WarmReferralEvent(warm_referral_id=warm.id, at=utcnow(), kind=kind, detail=detail,
                                      by_user_id=getattr(user, "id", None)))
+
+
+def tell_the_agent(warm: WarmReferral) -> None:
+    """The agent who sent it learns of the partner's answer (a notification linking to the contact)."""
+    if warm.sent_by_id:
+        notify(warm.sent_by_id, "contactcenter_warm_referral",
+               _l("Warm referral of contact #%(id)s: %(status)s", id=warm.contact_id, status=STATUSES[warm.status]),
+               entity="helpline_contact", record=warm.contact_id)
 
 
 # -- sending -------------------------------------------------------------------------------------
@@ -204,6 +214,7 @@ def accept(warm: WarmReferral) -> None:
         raise Refused(_("This referral was already answered."))
     warm.status, warm.answered_at = ACCEPTED, utcnow()
     record_event(warm, "accepted")
+    tell_the_agent(warm)
 
 
 def parse_decline(form) -> tuple[str | None, str | None, dict]:
@@ -224,6 +235,7 @@ def decline(warm: WarmReferral, reason: str, note: str | None) -> None:
         raise Refused(_("This referral was already answered."))
     warm.status, warm.answered_at, warm.decline_reason, warm.decline_note = DECLINED, utcnow(), reason, note
     record_event(warm, "declined", note)
+    tell_the_agent(warm)
 
 
 def parse_outcome(form) -> tuple[str | None, str | None, dict]:
@@ -242,6 +254,7 @@ def report_outcome(warm: WarmReferral, outcome: str, note: str | None) -> None:
         raise Refused(_("Accept the referral before reporting its outcome."))
     warm.status, warm.outcome, warm.outcome_note, warm.outcome_at = CLOSED, outcome, note, utcnow()
     record_event(warm, "outcome", note)
+    tell_the_agent(warm)
 
 
 def partner_service(warm: WarmReferral, service_id: int) -> Resource | None:
