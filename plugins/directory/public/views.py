@@ -28,7 +28,7 @@ from kernel.toolkit import gettext as _
 from plugins.directory.models import languages
 from plugins.directory.public.cache import pages
 from plugins.directory.public.content import public_cards, public_resource, public_service
-from plugins.directory.public.query import BadQuery, PublicQuery, query_from
+from plugins.directory.public.query import MAX_PAGE, BadQuery, PublicQuery, query_from
 from plugins.directory.search import has_next_page, is_public_service, run
 from plugins.directory.views import unknown_place_message, user_now
 
@@ -141,7 +141,8 @@ def search_results(query: PublicQuery) -> dict:
     criteria = query.criteria(user_now())
     outcome = run(criteria)
     cards = public_cards(outcome.hits, user_now(), outcome.approximate_origin)
-    return {"outcome": outcome, "cards": cards, "has_next": has_next_page(criteria, outcome)}
+    return {"outcome": outcome, "cards": cards,
+            "has_next": query.page < MAX_PAGE and has_next_page(criteria, outcome)}
 
 
 def language_choices() -> list[tuple[str, str]]:
