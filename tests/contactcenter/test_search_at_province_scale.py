@@ -74,3 +74,13 @@ def test_postgresql_reads_the_digits_index(app, callers):
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(row[0] for row in db.session.execute(text(f"EXPLAIN {compiled}")))
     assert "ix_contactcenter_contacts_caller_number_digits" in plan
+
+
+def test_a_search_with_few_matches_lists_them_newest_first(app, supervisor):
+    """On PostgreSQL a search counted under the cap sorts its few matches (``id + 0``) rather
+    than walk the primary key to meet them: the order is the same, newest first."""
+    for name in ("Zoé Kilabuk 12345", "Marie Roy 5", "Léa Kilabuk 123456"):
+        make_profile(supervisor, name=name, phone=None)
+    html = listed_callers(login(app.test_client(), supervisor), "/caller-profiles/?q=kilabuk%2012345")
+    assert "Marie Roy" not in html
+    assert html.index("Léa Kilabuk 123456") < html.index("Zoé Kilabuk 12345")
