@@ -11,7 +11,16 @@ from kernel.db import db
 from plugins.directory.hsds_write import stable_id
 from plugins.directory.models import Agency, Resource
 from tests.directory.hsds_api_helpers import API, get_json, load_api_directory
-from tests.directory.package import FOOD, HOUSING_HELP, ORG, SHELTER, SOCIAL_HOUSING, TERM_FOOD, TERM_HOUSING, uid
+from tests.directory.package import (
+    FOOD,
+    HOUSING_HELP,
+    ORG,
+    SHELTER,
+    SOCIAL_HOUSING,
+    TERM_FOOD,
+    TERM_HOUSING,
+    uid,
+)
 
 PUBLIC_SERVICES = {"Emergency shelter", "Food bank", "Social housing", "Community meals"}
 
@@ -215,3 +224,21 @@ def test_the_ids_match_the_exports(app, directory):
     ids = {item["name"]: item["id"] for item in get_json(client, "/services")["contents"]}
     assert ids["Social housing"] == SOCIAL_HOUSING
     assert ids["Community meals"] == stable_id("services", directory["staff"]["service"])
+
+
+def test_near_a_postal_code(app, directory):
+    client = app.test_client()
+    near = get_json(client, "/service_at_locations", postcode="K1P 1J1", proximity="5000")
+    assert {item["service"]["name"] for item in near["contents"]} == {"Social housing"}
+    far = get_json(client, "/service_at_locations", postcode="K1P 1J1", proximity="300000")
+    # the staff's place has no coordinates: it is near nothing
+    assert {item["service"]["name"] for item in far["contents"]} == {"Social housing", "Emergency shelter"}
+    assert get_json(client, "/service_at_locations", postcode="Z9Z 9Z9", proximity="5000", status=400)["error"]
+    assert get_json(client, "/service_at_locations", proximity="5000", status=400)["error"]
+    assert get_json(client, "/service_at_locations", postcode="K1P 1J1", proximity="-5", status=400)["error"]
+
+
+@pytest.mark.parametrize("path", ["/services/" + "a" * 300, "/organizations/a%00b", "/locations/%ED%A0%80",
+                                  "/taxonomy_terms/" + "1" * 40])
+def test_an_id_the_database_cannot_hold_is_simply_not_found(app, directory, path):
+    assert get_json(app.test_client(), path, status=404)["error"]

@@ -10,7 +10,7 @@ SERVICE_FILTERS = frozenset({"search", "taxonomy_term_id", "taxonomy_id", "organ
 # endpoint → the parameters it takes (besides ``lang`` and ``format=json``)
 LIST_PARAMETERS = {
     "services": PAGING | SERVICE_FILTERS,
-    "service_at_locations": PAGING | SERVICE_FILTERS | {"postcode"},
+    "service_at_locations": PAGING | SERVICE_FILTERS | {"postcode", "proximity"},
     "organizations": PAGING | {"search", "full", "full_service"},
     "organization": frozenset({"full_service"}),
     "locations": PAGING | {"search", "organization_id", "modified_after"},
@@ -26,7 +26,8 @@ PARAMETERS = {
     "taxonomy_id": ("string", "Only the services with a term of this taxonomy."),
     "organization_id": ("string", "Only what this organisation offers."),
     "modified_after": ("string", "Only what changed on or after this date and time (ISO 8601, UTC by default)."),
-    "postcode": ("string", "Only the services at a place with this postal code."),
+    "postcode": ("string", "Only the services at a place with this postal code (or near it, with proximity)."),
+    "proximity": ("integer", "With postcode: only the services at a place within this many metres of its centre."),
     "parent_id": ("string", "Only the terms under this term."),
     "top_only": ("boolean", "true: only the terms with no parent."),
 }

@@ -12,6 +12,7 @@ DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
 MAX_SEARCH_LENGTH = 200
 MAX_ID_LENGTH = 255
+MAX_PROXIMITY_METRES = 1_000_000
 ALWAYS_ALLOWED = frozenset({"lang", "format"})
 TRUE, FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no", ""})
 
@@ -33,6 +34,7 @@ class Query:
     taxonomy_id: str = ""
     parent_id: str = ""
     postcode: str = ""
+    proximity: int | None = None  # metres from the postcode's centre
     modified_after: datetime | None = None
 
     @property
@@ -52,6 +54,8 @@ def read_query(args, allowed: frozenset[str]) -> Query:
     for name in allowed:
         if name in args:
             setattr(query, name, READERS[name](name, args.get(name)))
+    if query.proximity is not None and not query.postcode:
+        raise BadParameter(_("proximity needs a postcode: the distance is counted from its centre."))
     return query
 
 
@@ -69,6 +73,10 @@ def _page(name: str, value: str) -> int:
 
 def _per_page(name: str, value: str) -> int:
     return _whole_number(name, value, 1, MAX_PER_PAGE)
+
+
+def _proximity(name: str, value: str) -> int:
+    return _whole_number(name, value, 1, MAX_PROXIMITY_METRES)
 
 
 def _boolean(name: str, value: str) -> bool:
@@ -98,13 +106,14 @@ def _moment(name: str, value: str) -> datetime:
     """An ISO 8601 date or date and time; without a zone it is UTC (the dates the API gives are)."""
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         raise BadParameter(_("%(name)s must be a date and time such as 2026-01-31T12:00:00Z.", name=name)) from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
 READERS = {"page": _page, "per_page": _per_page, "search": _text, "full": _boolean, "full_service": _boolean,
            "top_only": _boolean, "organization_id": _identifier, "taxonomy_term_id": _identifier,
-           "taxonomy_id": _identifier, "parent_id": _identifier, "postcode": _text, "modified_after": _moment}
+           "taxonomy_id": _identifier, "parent_id": _identifier, "postcode": _text, "proximity": _proximity,
+           "modified_after": _moment}

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from kernel.toolkit import db, fold
+from kernel.toolkit import gettext as _
+from plugins.directory import geo
+from plugins.directory.hsds_api.params import BadParameter
 from plugins.directory.hsds_write import stable_id
 from plugins.directory.models import (
     Agency,
@@ -153,9 +156,24 @@ def service_at_locations_statement(query):
     link = service_at_location
     conditions = [link.c.service_id.in_(public_services()), link.c.location_id.in_(public_sites()),
                   *service_filters(link.c.service_id, query)]
-    if query.postcode:
+    if query.postcode and query.proximity:
+        conditions.append(link.c.location_id.in_(sites_near(query.postcode, query.proximity)))
+    elif query.postcode:
         conditions.append(link.c.location_id.in_(select(Site.id).where(Site.postal_code.in_(postcode_forms(query.postcode)))))
     return select(link.c.id).where(*conditions)
+
+
+def sites_near(postcode: str, metres: int):
+    """SELECT the places within ``metres`` of the postal code's centre: a box read from the
+    latitude index, then the great-circle distance."""
+    place = geo.find_place(postcode) if geo.looks_like_postal_code(postcode) else None
+    if place is None:
+        raise BadParameter(_("The postal code %(code)s is not known to this directory.", code=postcode))
+    radius_km = metres / 1000
+    low_lat, high_lat, low_lon, high_lon = geo.bounding_box(place.latitude, place.longitude, radius_km)
+    nearness = geo.nearness(Site.latitude, Site.longitude, place.latitude, place.longitude)
+    return select(Site.id).where(Site.latitude.between(low_lat, high_lat), Site.longitude.between(low_lon, high_lon),
+                                 nearness <= geo.nearness_limit(radius_km))
 
 
 def postcode_forms(postcode: str) -> list[str]:

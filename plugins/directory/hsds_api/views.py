@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from kernel.i18n import LANGUAGES
 from kernel.ratelimit import limiter
+from kernel.schemas import savable_text
 from kernel.toolkit import api_operation, db
 from kernel.toolkit import gettext as _
 from plugins.directory.hsds_api import scope
@@ -21,7 +22,7 @@ from plugins.directory.hsds_api.describe import (
     parameters_of,
 )
 from plugins.directory.hsds_api.objects import Builder, in_order
-from plugins.directory.hsds_api.params import BadParameter, Query, read_query
+from plugins.directory.hsds_api.params import MAX_ID_LENGTH, BadParameter, Query, read_query
 from plugins.directory.models import Agency, Resource, Site, TaxonomyTerm, service_at_location
 from plugins.directory.public.views import is_on, page_limit
 
@@ -47,6 +48,11 @@ def only_when_on():
 @blueprint.errorhandler(BadParameter)
 def bad_parameter(error):
     return jsonify({"error": str(error)}), 400
+
+
+def usable_id(hsds_id: str) -> bool:
+    """An id the database can be asked about (an HSDS id is at most 255 characters)."""
+    return len(hsds_id) <= MAX_ID_LENGTH and savable_text(hsds_id)
 
 
 def not_found():
@@ -103,6 +109,8 @@ def services():
 @rate_limited
 def service(hsds_id):
     read_query(request.args, frozenset())
+    if not usable_id(hsds_id):
+        return not_found()
     found = scope.record_id(Resource, "services", hsds_id, scope.public_service_conditions())
     if found is None:
         return not_found()
@@ -126,6 +134,8 @@ def organizations():
 @rate_limited
 def organization(hsds_id):
     query = read_query(request.args, LIST_PARAMETERS["organization"])
+    if not usable_id(hsds_id):
+        return not_found()
     found = scope.record_id(Agency, "organizations", hsds_id, scope.public_agency_conditions())
     if found is None:
         return not_found()
@@ -148,6 +158,8 @@ def locations():
 @rate_limited
 def location(hsds_id):
     read_query(request.args, frozenset())
+    if not usable_id(hsds_id):
+        return not_found()
     found = scope.record_id(Site, "locations", hsds_id, scope.public_site_conditions())
     if found is None:
         return not_found()
@@ -170,6 +182,8 @@ def service_at_locations():
 @rate_limited
 def service_at_location_one(hsds_id):
     read_query(request.args, frozenset())
+    if not usable_id(hsds_id):
+        return not_found()
     found = scope.link_id(hsds_id)
     if found is None:
         return not_found()
@@ -191,6 +205,8 @@ def taxonomy_terms():
 @rate_limited
 def taxonomy_term(hsds_id):
     read_query(request.args, frozenset())
+    if not usable_id(hsds_id):
+        return not_found()
     found = scope.record_id(TaxonomyTerm, "taxonomy_terms", hsds_id, scope.term_conditions())
     if found is None:
         return not_found()
