@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask_babel import to_user_timezone
 from sqlalchemy import select
@@ -129,9 +130,15 @@ class RelatedTitles(ReferenceTitles):
 
 
 def csv_lines(entity: Entity, state: ListState, user, registry, *, bom: bool = False) -> Iterator[str]:
-    """Yield the CSV text chunk by chunk: header first, then one chunk per batch of rows."""
+    """Yield the CSV text chunk by chunk: header first, then one chunk per batch of rows.
+
+    A batch is formatted a column at a time (issue 18: 100,000 rows a second): each column's
+    values go through one precomputed function, mostly a dictionary lookup run by ``map``; a
+    column is checked for formula-like text and for what needs quoting by searching its values
+    joined; the rows are put back together with ``zip`` and joined into lines, byte for byte what
+    the csv module writes (which writes the batches ``_joined_rows`` cannot)."""
     metas = [entity.fields[name] for name in state.columns]
-    formatters = [value_formatter(meta, registry) for meta in metas]
+    formatters = [column_formatter(meta, registry) for meta in metas]
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow([str(meta.label) for meta in metas])
@@ -142,34 +149,133 @@ def csv_lines(entity: Entity, state: ListState, user, registry, *, bom: bool = F
         .with_only_columns(*columns)
         .order_by(*ordering(entity, state.sort, state))
     )
-    result = stream_all(statement)  # plain rows: no ORM work per row
-    references = [(index, formatter) for index, formatter in enumerate(formatters)
-                  if isinstance(formatter, ReferenceTitles)]
-    to_format = [(index, formatter) for index, formatter in enumerate(formatters) if formatter is not None]
-    for partition in result.partitions(BATCH):
-        for index, formatter in references:
-            formatter.prepare(row[index] for row in partition)
-        writer.writer.writerows(_formatted(partition, to_format))  # made spreadsheet-safe here, in one pass
-        yield _drain(buffer)
+    batch = BATCH
+    result = stream_all(statement.execution_options(yield_per=batch))  # plain rows: no ORM work per row
+    for by_column in column_batches(result, batch):
+        cells = [format_column(values) for format_column, values in zip(formatters, by_column, strict=True)]
+        yield _joined_rows(cells) or _written_rows(writer.writer, buffer, cells)
+
+
+def column_batches(result, size: int) -> Iterator[list]:
+    """The result's rows ``size`` at a time, each batch as its columns' values. The rows are
+    taken as the driver gives them and each column's type conversion (SQLite's dates, yes/no)
+    is run over the column once: no ``Row`` per row. Through ``Result.partitions`` when this
+    SQLAlchemy's result lacks what that needs."""
+    strategy = getattr(result, "cursor_strategy", None)
+    metadata = getattr(result, "_metadata", None)
+    processors = getattr(metadata, "_processors", None)
+    plain = (strategy is not None and processors is not None and len(processors) == len(result.keys())
+             and getattr(metadata, "_tuplefilter", None) is None)
+    if not plain:
+        for partition in result.partitions(size):
+            yield list(zip(*partition, strict=True))
+        return
+    while rows := result.cursor_strategy.fetchmany(result, result.cursor, size):  # another strategy once closed
+        columns = zip(*rows, strict=True)
+        yield [list(map(convert, values)) if convert else values
+               for convert, values in zip(processors, columns, strict=True)]
+
+
+def _written_rows(plain_writer, buffer: io.StringIO, cells) -> str:
+    plain_writer.writerows(zip(*cells, strict=True))
+    return _drain(buffer)
+
+
+def _joined_rows(cells) -> str | None:
+    """The rows as the csv module writes them (minimal quoting, CRLF line ends), made by joining whole
+    columns: five times faster. None when a column holds values of another type than text,
+    numbers, dates or yes/no, or for one column (the csv module quotes an empty lone cell)."""
+    if len(cells) < 2:
+        return None
+    texts = [_as_text(values) for values in cells]
+    if any(column is None for column in texts):
+        return None
+    return "\r\n".join(map(",".join, zip(*map(_quoted_where_needed, texts), strict=True))) + "\r\n"
+
+
+NoneType = type(None)
+EMPTY_FOR_NONE = {None: ""}
+TEXT_OR_EMPTY = {str, NoneType}
+WRITTEN_AS_STR = {str, NoneType, int, float, bool, Decimal, date, datetime}  # the csv module writes str(value)
+CSV_SPECIAL = re.compile('[,"\r\n]')
+CSV_SPECIAL_CHARACTERS = (",", '"', "\r", "\n")
+
+
+def _as_text(values):
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return values
+    if kinds <= TEXT_OR_EMPTY:
+        return list(map(EMPTY_FOR_NONE.get, values, values))
+    if kinds <= WRITTEN_AS_STR:
+        return ["" if value is None else str(value) for value in values]
+    return None
+
+
+def _quoted_where_needed(texts):
+    joined = "".join(texts)
+    if not any(character in joined for character in CSV_SPECIAL_CHARACTERS):  # four scans: faster than one regex
+        return texts
+    return ['"' + text.replace('"', '""') + '"' if CSV_SPECIAL.search(text) else text for text in texts]
+
+
+def column_formatter(meta: FieldMeta, registry):
+    """A function turning one column of a batch of raw values into spreadsheet-safe CSV cells,
+    the same cells as ``value_formatter`` followed by ``spreadsheet_safe`` on each value."""
+    if meta.kind in LABELLED_KINDS:
+        cells = SafeCells(value_formatter(meta, registry))
+        return lambda values: list(map(cells.__getitem__, values))
+    formatter = value_formatter(meta, registry)
+    if formatter is None:
+        return safe_column
+    if isinstance(formatter, ReferenceTitles):
+        def titles(values):
+            formatter.prepare(values)
+            return safe_column(list(map(formatter, values)))
+        return titles
+    return lambda values: safe_column(list(map(formatter, values)))
+
+
+# kinds whose few distinct values are looked up: each value's cell is kept once made
+LABELLED_KINDS = {"choice", "country", "boolean", "user"}
+
+
+class SafeCells(dict):
+    """Raw value → its spreadsheet-safe cell, made by ``formatter`` the first time a value is met
+    (a dictionary of labels, small: choices, countries, users, yes and no)."""
+
+    def __init__(self, formatter):
+        super().__init__()
+        self.formatter = formatter
+
+    def __missing__(self, value):
+        cell = _safe_cell(self.formatter(value))
+        self[value] = cell
+        return cell
 
 
 FORMULA_FIRST_CHARACTERS = frozenset(FORMULA_STARTS)
+FORMULA_AFTER_A_SEPARATOR = tuple("\0" + start for start in FORMULA_STARTS)
+TEXT_AND_EMPTY = {str, type(None)}
 
 
-def _formatted(rows, to_format):
-    """Rows with the values that need it turned into text (labels, names, local times), each
-    cell made ``spreadsheet_safe``: in one pass, inline, as a million rows pass through here."""
-    firsts, plain_number = FORMULA_FIRST_CHARACTERS, PLAIN_NUMBER.fullmatch
-    formatted = []
-    for row in rows:
-        cells = list(row)
-        for index, formatter in to_format:
-            cells[index] = formatter(cells[index])
-        formatted.append([
-            "'" + cell if cell.__class__ is str and cell[:1] in firsts and not plain_number(cell) else cell
-            for cell in cells
-        ])
-    return formatted
+def _safe_cell(cell):
+    if cell.__class__ is str and cell[:1] in FORMULA_FIRST_CHARACTERS and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def safe_column(values):
+    """The column's values with those a spreadsheet would read as a formula quoted. Most
+    columns have none: their values joined are searched once instead of each value tested."""
+    kinds = set(map(type, values))
+    if str not in kinds:
+        return values
+    if kinds <= TEXT_AND_EMPTY:
+        joined = "\0" + "\0".join(filter(None, values))
+        if not any(start in joined for start in FORMULA_AFTER_A_SEPARATOR):  # six scans: faster than a regex
+            return values
+    return [_safe_cell(value) for value in values]
 
 
 def _drain(buffer: io.StringIO) -> str:
