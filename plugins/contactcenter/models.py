@@ -193,6 +193,7 @@ class Contact(Record, Assignable):
 
 class Need(Record):
     __tablename__ = "contactcenter_needs"
+    __table_args__ = (Index("ix_contactcenter_needs_created", "created_at"),)  # the period of the monthly reports
     __entity__ = Entity(
         name="service_need", plural="service-needs", icon="🎯", label=_l("Service need"),
         label_plural=_l("Service needs"), create_label=_l("Add a service need"), list_label=_l("View service needs"),
@@ -209,6 +210,7 @@ class Need(Record):
 
 class Referral(Record):
     __tablename__ = "contactcenter_referrals"
+    __table_args__ = (Index("ix_contactcenter_referrals_created", "created_at"),)  # the period of the monthly reports
     __entity__ = Entity(
         name="referral", plural="referrals", icon="📞", label=_l("Referral"), label_plural=_l("Referrals"),
         create_label=_l("Add a referral"), list_label=_l("View referrals"), title="#{id}", default_sort="-id",

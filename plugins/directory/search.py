@@ -132,8 +132,9 @@ class Keywords:
         """The same for PostgreSQL's ``to_tsquery('simple', …)``: stems are letters and digits."""
         return " & ".join("(" + " | ".join(sorted(group)) + ")" for group in self.groups)
 
-    def services(self, tier: str = "any"):
-        """Service ids matching: ``"any"`` where, ``"name"`` in the name, ``"other"`` not all in the name."""
+    def services(self, tier: str = "any", since: int | None = None):
+        """Service ids matching: ``"any"`` where, ``"name"`` in the name, ``"other"`` not all in the name;
+        with ``since`` (PostgreSQL), only services numbered from it on."""
         if db.is_sqlite:
             fts = table(SEARCH_FTS, column("rowid"), column(SEARCH_FTS))
             anywhere = self.fts_query()
@@ -144,10 +145,12 @@ class Keywords:
         in_words, in_name = literal_column(SEARCH_TSV).op("@@")(query), literal_column(SEARCH_NAME_TSV).op("@@")(query)
         if tier == "other":  # "NOT in the name" from the name index once: not by parsing each match's name again
             named = select(search_rows.c.service_id).where(in_name).correlate(None)
-            return select(search_rows.c.service_id.label("service_id")).where(
+            found = select(search_rows.c.service_id.label("service_id")).where(
                 in_words, search_rows.c.service_id.not_in(named))
+            return found.where(search_rows.c.service_id >= since) if since is not None else found
         condition = {"any": in_words, "name": in_name}[tier]
-        return select(search_rows.c.service_id.label("service_id")).where(condition)
+        found = select(search_rows.c.service_id.label("service_id")).where(condition)
+        return found.where(search_rows.c.service_id >= since) if since is not None else found
 
 
 # -- other criteria ------------------------------------------------------------------------
@@ -225,14 +228,15 @@ def phone_digits(number: str) -> str:
     return digits(number)[-PHONE_TAIL:]
 
 
-def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str = "any"):
-    """SELECT service_id of the services that meet every criterion but the place, one row each."""
+def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str = "any", since: int | None = None):
+    """SELECT service_id of the services that meet every criterion but the place, one row each
+    (with keywords and ``since``, on PostgreSQL: only among the services numbered from ``since`` on)."""
     if keywords is not None:
         if db.is_sqlite:  # "+ 0": else SQLite hands ``rowid IN (…)`` to FTS5, which runs the match per id
             statement = keywords.services(tier).subquery()
             service = statement.c.service_id + 0
         else:  # found once from the GIN index, rather than matched again for each row of another index
-            statement = keywords.services(tier).cte(f"keywords_{tier}").prefix_with("MATERIALIZED")
+            statement = keywords.services(tier, since).cte(f"keywords_{tier}").prefix_with("MATERIALIZED")
             service = statement.c.service_id
         return select(statement.c.service_id).where(*criteria_conditions(service, criteria))
     if criteria.taxonomy:  # the other criteria tried on the type's services, without reading a service row
@@ -284,15 +288,32 @@ def _ids(statement, limit: int, offset: int) -> list[int]:
     return list(db.session.scalars(statement.order_by(column_.desc()).limit(limit).offset(offset)))
 
 
+RECENT_SERVICES = 5_000  # the newest services, where a common keyword's first pages are looked for first
+RECENT_PAGES = 10  # beyond these pages, among all the services
+
+
+def newest_matches(criteria: Criteria, keywords: Keywords, tier: str, limit: int, offset: int) -> list[int]:
+    """``_ids`` of a keyword tier, newest first. A common keyword matches tens of thousands of
+    services, which PostgreSQL would all read from the table to keep the twenty newest: it looks
+    among the newest ``RECENT_SERVICES`` first (the GIN index and the service index combined),
+    and among all only when they hold less than the page."""
+    if not db.is_sqlite and offset + limit <= RECENT_PAGES * PAGE_SIZE:
+        newest = db.session.scalar(select(func.max(Resource.id))) or 0
+        found = _ids(matching_services(criteria, keywords, tier, since=newest - RECENT_SERVICES), limit, offset)
+        if len(found) == limit:  # a full page: every service outside the window is older
+            return found
+    return _ids(matching_services(criteria, keywords, tier), limit, offset)
+
+
 def _run_by_relevance(criteria: Criteria, keywords: Keywords, outcome: Outcome):
     """Services naming every keyword, then the others; newest first within each (index order)."""
     start = criteria.start
     in_name = matching_services(criteria, keywords, "name")
-    first = _ids(in_name, PAGE_SIZE, start)
+    first = newest_matches(criteria, keywords, "name", PAGE_SIZE, start)
     hits = [Hit(service_id, 0.0) for service_id in first]
     if len(first) < PAGE_SIZE:
         named = start + len(first) if first else count(in_name)
-        others = _ids(matching_services(criteria, keywords, "other"), PAGE_SIZE - len(first), max(start - named, 0))
+        others = newest_matches(criteria, keywords, "other", PAGE_SIZE - len(first), max(start - named, 0))
         hits += [Hit(service_id, 1.0) for service_id in others]
     outcome.hits = hits
     return matching_services(criteria, keywords)
