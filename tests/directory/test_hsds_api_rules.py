@@ -78,7 +78,8 @@ def test_it_answers_404_when_the_public_directory_is_off(app, directory):
     client = app.test_client()
     for path in ("/", "/services", f"/services/{SHELTER}", "/organizations", "/locations", "/service_at_locations",
                  "/taxonomy_terms"):
-        assert client.get(API + path).status_code == 404
+        answer = client.get(API + path, query_string={"lang": "fr"})
+        assert answer.status_code == 404 and answer.get_json()["error"] == "Ce répertoire n’est pas public."
 
 
 def test_no_login_is_needed(app, directory):

@@ -3,7 +3,7 @@ rate-limited per address with the public pages' limit."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy import select
 
 from kernel.i18n import LANGUAGES
@@ -42,7 +42,8 @@ def language_from_address(_endpoint, _values):
 @blueprint.before_request
 def only_when_on():
     if not is_on():
-        abort(404)
+        return jsonify({"error": _("This directory is not public.")}), 404
+    return None
 
 
 @blueprint.errorhandler(BadParameter)
