@@ -23,7 +23,7 @@ from plugins.directory.verification.models import (
     VerificationRequest,
     WrongReport,
 )
-from plugins.directory.verification.service import LINK_DAYS, save_verified, stale_before, stale_condition
+from plugins.directory.verification.service import save_verified, stale_before, stale_condition
 
 PAGE_SIZE = 50
 VIEWS = OrderedDict([("stale", _l("Not verified within the period")), ("never", _l("Never verified")),
@@ -54,11 +54,12 @@ def _paged(query, page: int) -> Page:
 
 
 def records_to_verify(kind: str, which: str, page: int, now: datetime | None = None) -> Page:
-    """Stale records (oldest verification first) or never verified ones (oldest first)."""
+    """Stale records (oldest verification first) or never verified ones (oldest first), sorted on
+    indexed columns."""
     model = MODELS[kind]
     query = select(model).where(model.deleted_at.is_(None))
     if which == "never":
-        query = query.where(model.last_verified_at.is_(None)).order_by(model.created_at, model.id)
+        query = query.where(model.last_verified_at.is_(None)).order_by(model.id)  # the key: oldest first
     else:
         query = query.where(stale_condition(model, stale_before(now))).order_by(
             model.last_verified_at.asc().nulls_first(), model.id)
@@ -176,7 +177,3 @@ def open_report(service: Resource, reason: str, details: str | None, user) -> Wr
 def resolve(report: WrongReport, note: str | None, user) -> None:
     report.status, report.resolved_at, report.resolved_by_id = RESOLVED, utcnow(), user.id
     report.resolution_note = note
-
-
-def link_is_valid(request: VerificationRequest, now: datetime | None = None) -> bool:
-    return (request.last_reminder_at or request.sent_at) > (now or utcnow()) - timedelta(days=LINK_DAYS)
