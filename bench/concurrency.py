@@ -46,6 +46,7 @@ TOKEN_NAME = "bench-concurrency"
 LIST_READERS = 8  # issue 18: the list page's throughput with 8 clients on 2 cores
 LIST_SECONDS = 20
 LIST_TARGET = {"sqlite": 200, "postgresql": 150}  # requests per second
+SERVER_TIME = re.compile(r"app;dur=([0-9.]+)")
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Tally:
     """What one client saw; merged at the end (no lock on the hot path)."""
 
     latencies_ms: list[float] = field(default_factory=list)
+    server_ms: list[float] = field(default_factory=list)  # each answer's Server-Timing app;dur
     statuses: Counter = field(default_factory=Counter)
     by_kind: Counter = field(default_factory=Counter)
     connection_errors: int = 0
@@ -139,6 +141,9 @@ class ApiClient:
                     self.tally.connection_errors += 1
                     return 0, {}, b""
         self.tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+        server = SERVER_TIME.match(response.getheader("Server-Timing") or "")
+        if server:
+            self.tally.server_ms.append(float(server.group(1)))
         self.tally.statuses[response.status] += 1
         self.tally.by_kind[kind] += 1
         if response.getheader("Connection", "").lower() == "close":
@@ -240,7 +245,9 @@ def concurrency(bench: Bench):
     try:
         cookie = session_cookie(port, bench.staff.email)
         readers = [PageReader(number, port, cookie) for number in range(LIST_READERS)]
+        cpu_before = cpu_seconds(process.pid)
         list_tallies, list_elapsed = run_clients(readers, min(seconds, LIST_SECONDS))
+        list_cpu = [after - before for after, before in zip(cpu_seconds(process.pid), cpu_before, strict=True)]
         people = [ApiClient(number, port, token, (low, max(last_id, low)), hot_ids)
                   for number, token in enumerate(tokens)]
         tallies, elapsed = run_clients(people, seconds)
@@ -251,6 +258,7 @@ def concurrency(bench: Bench):
         db.session.execute(delete(ApiToken).where(ApiToken.name == TOKEN_NAME))
         db.session.commit()
     yield from list_figures(list_tallies, list_elapsed, bench.dialect)
+    yield list_profile(list_tallies, list_elapsed, list_cpu)
     yield from figures(tallies, elapsed, clients, len(hot_ids), final)
 
 
@@ -294,6 +302,53 @@ def list_figures(tallies: list[Tally], elapsed: float, dialect: str):
     target = LIST_TARGET.get(dialect, 150)
     yield Figure(f"{label}: requests per second", total / elapsed, "req/s", target, higher_is_better=True)
     yield Figure(f"{label}: answers other than 200", failed, "", 0)
+
+
+@dataclass
+class Note:
+    """A line of the report without a target (where the time went)."""
+
+    text: str
+    failed: bool = False
+
+    def __str__(self) -> str:
+        return "# " + self.text
+
+
+def cpu_seconds(serve_pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by ``serve`` (its master and workers) and by this process (the
+    bench's clients): with 2 cores, what the clients take the server does not get."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    server = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if serve_pid in (pid, parent):
+            server += (int(fields[11]) + int(fields[12])) / ticks
+    own = os.times()
+    return server, own.user + own.system
+
+
+def list_profile(tallies: list[Tally], elapsed: float, cpu: list[float]) -> Note:
+    """Server time against client-observed time, and who used the cores, for the list readers."""
+    served = [ms for tally in tallies for ms in tally.server_ms]
+    seen = [ms for tally in tallies for ms in tally.latencies_ms]
+    if not served or not seen:
+        return Note("list page: no answers")
+    server_cpu, client_cpu = cpu
+    return Note(
+        f"list page: server time per request {statistics.mean(served):.1f} ms (p95 {p95(served):.1f}), "
+        f"seen by the clients {statistics.mean(seen):.1f} ms (p95 {p95(seen):.1f}); CPU over {elapsed:.0f} s: "
+        f"serve {server_cpu:.1f} s ({server_cpu / len(seen) * 1000:.1f} ms a request), the bench's clients "
+        f"{client_cpu:.1f} s, {os.cpu_count()} cores")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def figures(tallies: list[Tally], elapsed: float, clients: int, shared: int, final: dict[int, str | None]):
