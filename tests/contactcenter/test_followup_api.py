@@ -91,6 +91,7 @@ def test_read_one(app, staff, api, spec):
     assert (body["id"], body["status"], body["consent"], body["assignee_id"]) == (followup.id, "due", "given", staff.id)
     assert body["due_at"].endswith("Z") and body["url"].endswith(f"/contactcenter/followups/{followup.id}")
     assert api("GET", f"{BASE}/999999").status_code == 404
+    assert api("GET", f"{BASE}/99999999999999999999").status_code == 404
 
 
 def test_create_with_the_callers_consent(app, staff, admin, api, spec):

@@ -132,6 +132,7 @@ def test_permissions_are_those_of_working_a_follow_up(app, admin, readonly, logi
     assert reader.post(f"/contactcenter/followups/{followup.id}/cancel", data={"cancel_reason": "x"}).status_code == 403
     assert fresh(followup.id).status == DUE
     assert staff_client.get("/contactcenter/followups/999999/edit").status_code == 404
+    assert staff_client.get("/contactcenter/followups/99999999999999999999").status_code == 404
     assert staff_client.post("/contactcenter/followups/999999/cancel", data={"cancel_reason": "x"}).status_code == 404
 
 

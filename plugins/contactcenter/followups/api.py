@@ -150,7 +150,7 @@ def json_body() -> dict:
 
 
 def followup_or_problem(followup_id: int):
-    followup = db.session.get(FollowUp, followup_id)
+    followup = db.session.get(FollowUp, followup_id) if 0 < followup_id < 2**31 else None
     return (followup, None) if followup is not None else (None, problem(404, _("Not found.")))
 
 

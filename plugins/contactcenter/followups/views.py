@@ -107,7 +107,7 @@ def schedule_followup(contact_id: int):
 
 
 def followup_or_404(followup_id: int) -> FollowUp:
-    followup = db.session.get(FollowUp, followup_id)
+    followup = db.session.get(FollowUp, followup_id) if 0 < followup_id < 2**31 else None
     if followup is None:
         abort(404)
     return followup
