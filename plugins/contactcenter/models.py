@@ -150,6 +150,7 @@ class Contact(Record, Assignable):
     __table_args__ = (
         Index("ix_contactcenter_contacts_profile_started", "profile_id", "started_at"),
         Index("ix_contactcenter_contacts_status_line", "status", "line_id"),
+        Index("ix_contactcenter_contacts_agent_started", "assigned_user_id", "started_at", "id"),  # "My contacts"
     )
     __entity__ = Entity(
         name="helpline_contact", plural="helpline-contacts", icon="🎧", label=_l("Contact"),
