@@ -43,7 +43,7 @@ from kernel.entities import TEXT_MAX, Assignable, Closing, Entity, FieldMeta, Re
 from kernel.export import BATCH, ReferenceTitles, stream_csv, value_formatter
 from kernel.filters import FilterError, parse_conditions
 from kernel.form_sections import FormSection
-from kernel.i18n import gettext, lazy_gettext, ngettext
+from kernel.i18n import LANGUAGES, gettext, lazy_gettext, ngettext
 from kernel.inbound_sms import InboundSms, receive_sms
 from kernel.listing import COUNT_CAP, count_capped, filtered, quick_search
 from kernel.menu import MenuItem, MenuSection, ModulePlacement
@@ -85,6 +85,7 @@ from kernel.reporting import (
 )
 from kernel.rules import is_taken
 from kernel.schemas import load as _load
+from kernel.schemas import savable_text
 from kernel.security.events import (
     EXPORTED,
     FORCE_CLOSE_APPROVED,
@@ -177,7 +178,7 @@ __all__ = [
     # the contract and its version
     "TOOLKIT_VERSION", "require_toolkit", "ToolkitVersionError", "PluginError", "hookimpl",
     # translations (English message ids, French catalogue in the plugin's translations/)
-    "gettext", "lazy_gettext", "ngettext",
+    "gettext", "lazy_gettext", "ngettext", "LANGUAGES",
     # records: declaration, fields, choices, rules
     "Record", "Assignable", "Entity", "field", "FieldMeta", "Closing", "bilingual_title", "TEXT_MAX",
     "ChoiceList", "PROVINCES", "DuplicateRule", "company_name_key", "phone_key", "find_duplicates", "REASON_NAME",
@@ -190,6 +191,8 @@ __all__ = [
     # a record's page opened without an account, by a token sent by e-mail, and the rate limit of
     # such pages (``@limiter.limit("30 per minute")``) (toolkit 1.5)
     "secure_links", "limiter",
+    # text that the database can store (no NUL, no lone surrogate), for input read outside a form (toolkit 1.5)
+    "savable_text",
     # what is enabled
     "entities", "enabled_plugins",
     # permissions and users

@@ -6,10 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request, url_for
 from sqlalchemy import select
 
-from kernel.i18n import LANGUAGES
-from kernel.ratelimit import limiter
-from kernel.schemas import savable_text
-from kernel.toolkit import api_operation, db
+from kernel.toolkit import LANGUAGES, api_operation, db, limiter, savable_text
 from kernel.toolkit import gettext as _
 from plugins.directory.hsds_api import scope
 from plugins.directory.hsds_api.describe import (
