@@ -2,7 +2,7 @@
 caller profiles and a directory of 200,000 services at 300,000 locations.
 
 ``python -m bench --database-url postgresql://…/bench_province --only province``: the data is
-built once with COPY (about … minutes, see bench/README.md) and recorded in the table
+built once with COPY (about 45 minutes on a shared 2-core machine, see bench/README.md) and recorded in the table
 ``bench_province_built``; later runs only measure."""
 
 from __future__ import annotations
