@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from flask import g
-from sqlalchemy import ForeignKey, Index, String, delete, func, select
+from sqlalchemy import ForeignKey, Index, String, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -123,14 +124,24 @@ def record_view(user, entity: Entity, record, *, keep_older: bool = False) -> No
     """Note that ``user`` opened ``record`` now, keeping only their newest ``RECENT_LIMIT`` views
     (``keep_older``: the caller reads the menus with ``add_menu_reads`` and ``menus_from``, which
     forget the older views only when there are some)."""
-    insert = _upsert(RecentView).values(user_id=user.id, entity=entity.name, record_id=record.id,
-                                        viewed_at=utcnow())
-    db.session.execute(insert.on_conflict_do_update(
-        index_elements=["user_id", "entity", "record_id"], set_={"viewed_at": insert.excluded.viewed_at},
-    ))
+    db.session.execute(_view_upsert(db.session.get_bind().dialect.name),
+                       {"user_id": user.id, "entity": entity.name, "record_id": record.id, "viewed_at": utcnow()})
     if not keep_older:
         _forget_older_views(user)
     _forget_cached_menus()
+
+
+@cache
+def _view_upsert(dialect_name: str):
+    """The statement noting a view, built once per dialect (every record's page sends it; its
+    values are bound parameters)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    insert = dialect.insert(RecentView).values(
+        user_id=bindparam("user_id"), entity=bindparam("entity"), record_id=bindparam("record_id"),
+        viewed_at=bindparam("viewed_at"),
+    )
+    return insert.on_conflict_do_update(index_elements=["user_id", "entity", "record_id"],
+                                        set_={"viewed_at": insert.excluded.viewed_at})
 
 
 def _forget_older_views(user) -> None:
@@ -153,14 +164,16 @@ def menus_for(user) -> NavigationMenus:
     return cached[1]
 
 
-def add_shortcut_reads(onepass, user) -> None:
-    """The user's favourites and recent views, and how many views are kept: read before the page
-    notes its own view (``shortcuts_with``), with the record in one statement (``kernel.onepass``)."""
+def add_shortcut_reads(onepass, user, *, count: bool = True) -> None:
+    """The user's favourites and recent views, and (``count``) how many views are kept: read
+    before the page notes its own view (``shortcuts_with``), with the record in one statement
+    (``kernel.onepass``)."""
     onepass.rows("nav:favourites", select(Favourite.entity, Favourite.record_id).where(Favourite.user_id == user.id))
     onepass.rows("nav:recent", select(RecentView.entity, RecentView.record_id).where(RecentView.user_id == user.id)
                  .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT))
-    onepass.scalar("nav:recent_count", select(func.count()).select_from(RecentView)
-                   .where(RecentView.user_id == user.id))
+    if count:
+        onepass.scalar("nav:recent_count", select(func.count()).select_from(RecentView)
+                       .where(RecentView.user_id == user.id))
 
 
 def shortcuts_with(found: dict, entity: Entity, record) -> tuple[list, list, bool]:
@@ -218,37 +231,24 @@ def _forget_cached_menus() -> None:
 
 
 def _load_menus(user) -> NavigationMenus:
-    favourites = db.session.execute(
-        select(Favourite.entity, Favourite.record_id).where(Favourite.user_id == user.id)
-    ).all()
-    recent = db.session.execute(
-        select(RecentView.entity, RecentView.record_id).where(RecentView.user_id == user.id)
-        .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT)
-    ).all()
-    return _menus(favourites, recent, _titles(user, [*favourites, *recent]))
+    """Two statements whatever the modules present: the shortcuts, then their records' titles
+    (``kernel.onepass``: one read per module, all sent together)."""
+    from kernel.onepass import OnePass
+
+    shortcuts = OnePass()
+    add_shortcut_reads(shortcuts, user, count=False)
+    found = shortcuts.run()
+    favourites = [(name, record_id) for name, record_id in found["nav:favourites"]]
+    recent = [(name, record_id) for name, record_id in found["nav:recent"]]
+    titles = OnePass()
+    add_title_reads(titles, user, [*favourites, *recent])
+    return menus_from(titles.run(), user, favourites, recent)
 
 
 def _menus(favourites, recent, titles) -> NavigationMenus:
     favourite_links = _links(favourites, titles)
     favourite_links.sort(key=lambda link: (fold(str(link.module)), fold(link.title)))
     return NavigationMenus(favourites=favourite_links, recent=_links(recent, titles))
-
-
-def _titles(user, pairs) -> dict[tuple[str, int], tuple[Entity, str]]:
-    """``{(entity name, id): (entity, title)}`` of the listed records the user may still open:
-    one query per entity present."""
-    ids_by_entity: dict[str, set[int]] = defaultdict(set)
-    for entity_name, record_id in pairs:
-        ids_by_entity[entity_name].add(record_id)
-    found = {}
-    registry = entities()
-    for entity_name, ids in ids_by_entity.items():
-        entity = registry.get(entity_name)
-        if entity is None or not entity.can(user, "view"):
-            continue
-        for record in db.session.scalars(entity.active().where(entity.model.id.in_(ids))):
-            found[(entity_name, record.id)] = (entity, entity.title_of(record))
-    return found
 
 
 def _links(pairs, titles) -> list[RecordLink]:
