@@ -47,6 +47,7 @@ NO_BREAK = "\u00a0\u202f"
 NOT_PROSE = re.compile(
     r"[a-z][a-z0-9+.-]*://\S+"          # https://example.org/?a=1
     r"|%(?:\([^)]*\))?[-#0+]*\d*[a-zA-Z]"  # %(name)s, %(minutes)02d, %s
+    r"|\d{4}-\d{2}-\d{2}T[\d:.]+Z?"      # 2026-01-31T12:00:00Z, a format to type
     r"|\{[^{}]*\}"                      # {seq:04d}
     r"|<[^<>]*>"                        # <strong>, <jeton>
     r"|\d+:\d+"                         # 11:00, 3:1
@@ -61,7 +62,7 @@ FRENCH_AS_IN_ENGLISH = {
     "consultant", "contact", "contacts", "csv", "cv", "date", "description", "distance", "document",
     "documents", "fax", "h", "information", "inuktitut", "kanban", "km", "latitude", "longitude", "manitoba", "menu",
     "message", "messages", "mobile", "module", "modules", "note", "notes", "notification", "notifications", "nunavut", "ontario", "options",
-    "pages", "placement", "placements", "position", "programme", "programmes", "prospect", "question",
+    "page", "pages", "placement", "placements", "position", "programme", "programmes", "prospect", "question",
     "saskatchewan", "service", "services", "sms", "type", "yukon",
 }
 # Common English words of an interface that are not French words: one of them in a French

@@ -21,9 +21,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
-from kernel.i18n import LANGUAGES
-from kernel.ratelimit import limiter
-from kernel.toolkit import PhoneNotValid, db, formatted_phone, queue_sms
+from kernel.toolkit import LANGUAGES, PhoneNotValid, db, formatted_phone, limiter, queue_sms
 from kernel.toolkit import gettext as _
 from plugins.directory.models import languages
 from plugins.directory.public.cache import pages
