@@ -5,7 +5,6 @@ nothing wider than the phone."""
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,11 +14,9 @@ from kernel import secure_links
 from kernel.db import db, utcnow
 from plugins.directory.models import Agency, Resource
 from plugins.directory.verification.models import PURPOSE, VerificationProposal, VerificationRequest
+from tests.browser.helpers import AXE, PHONE, axe_violations, fits_the_phone
 from tests.conftest import TEST_PASSWORD
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-PHONE = {"width": 390, "height": 844}
 TIMEOUT = 15_000
 WORDS = {
     "en": {"title": "Your listing in our resource directory", "fees": "Fees", "send": "Send my corrections",
@@ -29,18 +26,6 @@ WORDS = {
            "send": "Envoyer mes corrections", "done": "vos corrections ont bien été reçues", "other": "English",
            "other_title": "Your listing in our resource directory"},
 }
-
-
-def axe_violations(page) -> list[str]:
-    if not AXE.is_file():
-        return []
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                           "resultTypes: ['violations']})", AXE_TAGS)
-    return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
-
-
-def fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def verification_link(language: str) -> tuple[str, int]:

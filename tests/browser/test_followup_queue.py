@@ -3,7 +3,6 @@ works one (the caller reached, the referral's outcome) and finds the queue witho
 French, at desktop and phone width, with no axe violation on the queue and the follow-up."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -12,12 +11,11 @@ from kernel.db import db, utcnow
 from kernel.testing import give_consent
 from plugins.contactcenter import workflow
 from plugins.contactcenter.followups import service
+from tests.browser.helpers import AXE, axe_violations
 from tests.browser.test_picker_server_matches import log_in
 from tests.contactcenter.followup_helpers import withdraw_consent
 from tests.contactcenter.helpers import make_profile, make_resource, make_term
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 WORDS = {
     "en": {"overdue": "Overdue", "reached": "Yes", "helped": "Did they get help?", "record": "Record the attempt",
@@ -25,14 +23,6 @@ WORDS = {
     "fr": {"overdue": "En retard", "reached": "Oui", "helped": "A-t-elle reçu de l’aide\u00a0?",
            "record": "Enregistrer la tentative", "done": "Tentative enregistrée.", "empty": "Aucun suivi à faire."},
 }
-
-
-def axe_violations(page) -> list[str]:
-    if not AXE.is_file():
-        return []
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                           "resultTypes: ['violations']})", AXE_TAGS)
-    return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
 
 
 def overdue_followup(live_app, agent, reason):

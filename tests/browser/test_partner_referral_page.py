@@ -4,7 +4,6 @@ its outcome and updates its programme's capacity; in French and in English, with
 and nothing wider than the phone."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -14,10 +13,8 @@ from kernel.db import db, utcnow
 from plugins.contactcenter.models import Contact, Profile, Referral
 from plugins.contactcenter.warm_referrals.models import WarmReferral
 from plugins.directory.models import Agency, Resource
+from tests.browser.helpers import AXE, PHONE, axe_violations, fits_the_phone
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-PHONE = {"width": 390, "height": 844}
 WORDS = {
     "en": {"title": "Referral to Night shelter", "accept": "Accept the referral", "accepted": "Accepted",
            "helped": "Helped", "report": "Report the outcome", "reported": "Outcome reported",
@@ -29,18 +26,6 @@ WORDS = {
            "full": "N’accepte pas de nouvelles orientations", "other": "English",
            "other_title": "Referral to Night shelter"},
 }
-
-
-def axe_violations(page) -> list[str]:
-    if not AXE.is_file():
-        return []
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                           "resultTypes: ['violations']})", AXE_TAGS)
-    return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
-
-
-def fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def warm_referral_link(language: str) -> str:

@@ -2,17 +2,14 @@
 searches, opens a resource (call, directions, map), switches language, and opens the SMS share
 form; in French and in English, with no axe violation and nothing wider than the phone."""
 
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from kernel.db import db
+from tests.browser.helpers import AXE, PHONE, axe_violations, fits_the_phone
 from tests.directory.public_helpers import load_public_sample
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-PHONE = {"width": 390, "height": 844}
 WORDS = {
     "en": {"what": "What are you looking for?", "search": "Search", "result": "Emergency shelter",
            "call": "Call (514) 555-0101", "directions": "Directions", "other": "Français", "other_h1": "Hébergement",
@@ -22,18 +19,6 @@ WORDS = {
            "other_h1": "Emergency shelter", "share": "Envoyer cette liste par SMS",
            "phone": "Votre numéro de téléphone mobile"},
 }
-
-
-def axe_violations(page) -> list[str]:
-    if not AXE.is_file():
-        return []
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                           "resultTypes: ['violations']})", AXE_TAGS)
-    return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
-
-
-def fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 @pytest.fixture

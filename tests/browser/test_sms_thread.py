@@ -4,7 +4,6 @@ from the contact screen, sees the reply's state, then the caller's answer appear
 English and French, at desktop and phone width, with no axe violation on the screen."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,10 +14,9 @@ from kernel.inbound_sms import InboundSms, receive_sms
 from kernel.outbox import drain
 from kernel.registry import entities
 from kernel.testing import give_consent
+from tests.browser.helpers import AXE, axe_violations
 from tests.browser.test_picker_server_matches import log_in
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 WORDS = {
     "en": {"thread": "Conversation by SMS", "reply": "Reply by SMS", "send": "Send the reply",
@@ -33,12 +31,6 @@ def text_in(live_app, body, sid):
         receive_sms(InboundSms("+1 867 979 4444", "+18675550000", body, utcnow(), sid))
         db.session.commit()
         db.session.remove()
-
-
-def axe_violations(page) -> list[str]:
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                           "resultTypes: ['violations']})", AXE_TAGS)
-    return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])

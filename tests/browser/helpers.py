@@ -1,0 +1,26 @@
+"""What several browser tests check: axe-core's verdict on the page shown, and a page that fits a
+phone's width."""
+
+from pathlib import Path
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PHONE = {"width": 390, "height": 844}
+
+
+def axe_violations(page) -> list[str]:
+    """What axe-core (WCAG 2.1 A and AA, best practices) finds on the page shown, one line per rule
+    and node. axe-core is loaded through DevTools when the page has not got it: a page's CSP does
+    not apply there."""
+    if not AXE.is_file():
+        raise AssertionError("axe-core is not installed: run `make install-test` (npm ci)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                           "resultTypes: ['violations']})", AXE_TAGS)
+    return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
+
+
+def fits_the_phone(page) -> bool:
+    """Nothing on the page is wider than the phone's screen (no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
