@@ -12,10 +12,17 @@ from datetime import datetime
 from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kernel.toolkit import Base, Entity, Record, bilingual_title, field
+from kernel.toolkit import LANGUAGES, Base, ChoiceList, Entity, Record, bilingual_title, field
 from kernel.toolkit import lazy_gettext as _l
 
 PERMISSION = "directory"
+
+# The languages the application speaks (kernel LANGUAGES): an agency's e-mails (its verification
+# link) go out in the one it chose, else in the organisation's default language.
+_LANGUAGE_NAMES = {"fr": _l("French"), "en": _l("English")}
+CORRESPONDENCE_LANGUAGES = ChoiceList("agency_language", [
+    (code, _LANGUAGE_NAMES.get(code, name)) for code, name in LANGUAGES.items()
+])
 
 
 class Agency(Record):
@@ -34,6 +41,9 @@ class Agency(Record):
     description_fr: Mapped[str | None] = field("longtext", label=_l("Description in French"))
     email: Mapped[str | None] = field("email", label=_l("E-mail"), list=True)
     website: Mapped[str | None] = field("url", label=_l("Web site"))
+    language: Mapped[str | None] = field("choice", label=_l("Correspondence language"),
+                                         choices=CORRESPONDENCE_LANGUAGES,
+                                         help=_l("The language of the e-mails sent to the agency"))
     public: Mapped[bool] = field("boolean", label=_l("Shown in the public directory"), list=True,
                                  index=True, default=False,
                                  help=_l("Off by default: only what is marked public is shown to the public"))

@@ -12,11 +12,12 @@ LONG_AGO = timedelta(days=500)
 
 
 def agency_with_services(name="Food Bank North", email="info@foodbank.example", *, age=LONG_AGO, services=2,
-                         verified_ago=None):
+                         verified_ago=None, language=None):
     """An agency created ``age`` ago (verified ``verified_ago`` ago when given) and its services."""
     created = utcnow() - age
     verified = utcnow() - verified_ago if verified_ago is not None else None
-    agency = Agency(name=name, email=email, created_at=created, updated_at=created, last_verified_at=verified)
+    agency = Agency(name=name, email=email, created_at=created, updated_at=created, last_verified_at=verified,
+                    language=language)
     db.session.add(agency)
     db.session.flush()
     for number in range(services):

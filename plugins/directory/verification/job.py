@@ -10,7 +10,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import exists, func, or_, select
 
-from kernel.toolkit import db, jobs, queue_email, secure_links, utcnow
+from kernel.toolkit import LANGUAGES, db, jobs, queue_email, secure_links, utcnow
 from kernel.toolkit import gettext as _
 from plugins.directory.models import Agency, Resource
 from plugins.directory.verification.models import PENDING, PURPOSE, VerificationProposal, VerificationRequest
@@ -40,9 +40,11 @@ def run(now: datetime | None = None) -> dict:
 
 
 def language_of(agency: Agency) -> str:
-    """The agency's language when it has one, else the organisation's default language."""
-    language = getattr(agency, "language", None)
-    return language if language in ("fr", "en") else current_app.config.get("DEFAULT_LANGUAGE") or "fr"
+    """The agency's correspondence language when it has one, else the organisation's default language."""
+    if agency.language in LANGUAGES:
+        return agency.language
+    default = current_app.config.get("DEFAULT_LANGUAGE")
+    return default if default in LANGUAGES else "fr"
 
 
 def agencies_to_ask(now: datetime, limit: int = BATCH) -> list[Agency]:
