@@ -15,6 +15,7 @@ from kernel.toolkit import db, entities, records, secure_links, utcnow
 from plugins.directory.cards import in_language
 from plugins.directory.hours import hours_text
 from plugins.directory.models import Agency, Resource, Site, languages, phones, schedules, service_at_location
+from plugins.directory.verification import structured
 from plugins.directory.verification.models import (
     CHANGES,
     CONFIRMED,
@@ -39,6 +40,8 @@ class ServiceView:
     hours: list = field(default_factory=list)
     sites: list = field(default_factory=list)
     languages: list = field(default_factory=list)
+    values: dict = field(default_factory=dict)  # phones, hours, languages as the inputs show them
+    own_sites: list = field(default_factory=list)  # the places whose address inputs this service shows
 
 
 def open_request(token: str):
@@ -60,7 +63,30 @@ def _grouped(query, key: str) -> dict[int, list[dict]]:
     return grouped
 
 
-def service_views(agency_id: int) -> list[ServiceView]:
+def sites_of_services(ids: list[int]) -> dict[int, list[Site]]:
+    """Each service's places (one query), in the order they were linked."""
+    sites = defaultdict(list)
+    if ids:
+        for service_id, site in db.session.execute(
+                select(service_at_location.c.service_id, Site).join(Site, Site.id == service_at_location.c.location_id)
+                .where(service_at_location.c.service_id.in_(ids), Site.deleted_at.is_(None))
+                .order_by(service_at_location.c.id)):
+            sites[service_id].append(site)
+    return sites
+
+
+def own_sites(services: list[Resource], sites: dict[int, list[Site]]) -> dict[int, list[Site]]:
+    """A place several services share is shown (and proposed) once, with the first of them."""
+    seen, owned = set(), {}
+    for service in services:
+        owned[service.id] = [site for site in sites.get(service.id, []) if site.id not in seen]
+        seen |= {site.id for site in owned[service.id]}
+    return owned
+
+
+def service_views(agency_id: int, form=None) -> list[ServiceView]:
+    """The agency's services as its form shows them; with ``form`` (a refused answer), the
+    structured inputs show what was typed."""
     from plugins.directory.resource_form import language_name
 
     services = services_of(agency_id)
@@ -70,14 +96,13 @@ def service_views(agency_id: int) -> list[ServiceView]:
     service_phones = _grouped(select(phones).where(phones.c.service_id.in_(ids)), "service_id")
     service_hours = _grouped(select(schedules).where(schedules.c.service_id.in_(ids)), "service_id")
     service_languages = _grouped(select(languages).where(languages.c.service_id.in_(ids)), "service_id")
-    sites = defaultdict(list)
-    for service_id, site in db.session.execute(
-            select(service_at_location.c.service_id, Site).join(Site, Site.id == service_at_location.c.location_id)
-            .where(service_at_location.c.service_id.in_(ids), Site.deleted_at.is_(None))):
-        sites[service_id].append(site)
+    sites = sites_of_services(ids)
+    owned = own_sites(services, sites)
     return [ServiceView(service, in_language(service, "name"), service_phones.get(service.id, []),
                         hours_text(service_hours.get(service.id, [])), sites.get(service.id, []),
-                        [language_name(row["code"], row["name"]) for row in service_languages.get(service.id, [])])
+                        [language_name(row["code"], row["name"]) for row in service_languages.get(service.id, [])],
+                        structured.parse(form, service)[0] if form is not None else structured.current_values(service),
+                        owned[service.id])
             for service in services]
 
 
@@ -113,9 +138,15 @@ def check_changes(kind: str, record, changes: dict) -> dict:
 def collect_proposals(form, agency: Agency, services: list[Resource]) -> tuple[list[dict], dict]:
     """(proposals, errors): one proposal per record the agency changed or commented on."""
     proposals, errors = [], {}
+    owned = own_sites(services, sites_of_services([service.id for service in services]))
     for kind, record in [("agency", agency), *(("resource", service) for service in services)]:
         changes = proposed_changes(form, kind, record)
         errors |= check_changes(kind, record, changes)
+        if kind == "resource":
+            _shown, rows_changed, rows_errors = structured.parse(form, record)
+            sites_changed, sites_errors = structured.parse_sites(form, owned[record.id])
+            changes |= rows_changed | sites_changed
+            errors |= rows_errors | sites_errors
         comment = clean_value(form.get(form_key(kind, record.id, "comment")))
         if changes or comment:
             proposals.append({"entity": kind, "record_id": record.id, "changes": changes, "comment": comment})

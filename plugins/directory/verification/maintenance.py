@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from kernel.toolkit import active_users, db, entities, notify, users_by_id, utcnow
 from kernel.toolkit import lazy_gettext as _l
-from plugins.directory.models import Agency, Resource
+from plugins.directory.models import Agency, Resource, Site
+from plugins.directory.verification import structured
 from plugins.directory.verification.models import (
     CHANGES,
     CONFIRMED,
@@ -147,11 +148,22 @@ def record_of(proposal: VerificationProposal):
     return record if record is not None and record.deleted_at is None else None
 
 
+def sites_of_proposal(proposal: VerificationProposal) -> dict[int, Site]:
+    """The places a proposal's keys name (one query)."""
+    ids = {int(match.group(1)) for match in map(structured.SITE_KEY.fullmatch, proposal.changes or {}) if match}
+    return {site.id: site for site in db.session.scalars(select(Site).where(Site.id.in_(ids)))} if ids else {}
+
+
 def review(proposal: VerificationProposal, record, decisions: dict[str, str], user) -> dict:
     """Apply the accepted fields through the normal save path (history) and mark the record verified;
     the caller commits. Raises the save's ValidationError."""
     accepted = {name: proposal.changes[name] for name, decision in decisions.items() if decision == "accepted"}
-    changes = save_verified(record, user, changes=accepted)
+    sites = {name: value for name, value in accepted.items() if structured.SITE_KEY.fullmatch(name)}
+    rows = {name: value for name, value in accepted.items() if name in structured.STRUCTURED}
+    fields = {name: value for name, value in accepted.items() if name not in sites and name not in rows}
+    changes = structured.save_sites(sites, user) if sites else {}
+    changes |= save_verified(record, user, changes=fields,
+                             sections=structured.section_writer(record, rows) if rows else None)
     proposal.decisions = decisions
     proposal.status, proposal.reviewed_at, proposal.reviewed_by_id = REVIEWED, utcnow(), user.id
     return changes

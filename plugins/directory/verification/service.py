@@ -98,13 +98,18 @@ def _stamp(record, user, via: str, now: datetime) -> dict:
 
 
 def save_verified(record, user, *, via: str = BY_USER, changes: dict | None = None,
-                  now: datetime | None = None) -> dict:
+                  now: datetime | None = None, sections=None) -> dict:
     """Apply ``changes`` (validated as a form's) and mark ``record`` verified, through the normal save
-    path: both land in its history. Raises the save's ValidationError; the caller commits."""
+    path: both land in its history. ``sections(saved)``: the resource form's section saves of the
+    accepted phones, hours or languages (their changes join the history too). Raises the save's
+    ValidationError; the caller commits."""
     entity = entities().get(ENTITY_NAMES[type(record)])
     moment = now or utcnow()
-    return records.update(entity, record, changes or {}, user,
-                          children=lambda saved: _stamp(saved, user, via, moment))
+    def children(saved) -> dict:
+        written = sections(saved) if sections is not None else {}
+        return {**(written or {}), **_stamp(saved, user, via, moment)}
+
+    return records.update(entity, record, changes or {}, user, children=children)
 
 
 def mark_agency_records_verified(agency: Agency, *, except_ids=(), now: datetime | None = None) -> int:

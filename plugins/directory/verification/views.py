@@ -12,7 +12,8 @@ from marshmallow import ValidationError
 from kernel.toolkit import db, limiter, require, users_by_id
 from kernel.toolkit import gettext as _
 from plugins.directory.models import Resource
-from plugins.directory.verification import agency_form, maintenance
+from plugins.directory.resource_form import BLANK_ROWS, PHONE_TYPES, language_choices, weekday_names
+from plugins.directory.verification import agency_form, maintenance, structured
 from plugins.directory.verification.models import OPEN, PENDING, VerificationProposal, WrongReport
 from plugins.directory.verification.service import (
     LINK_DAYS,
@@ -103,10 +104,31 @@ def _proposal_or_404(proposal_id: int):
     return proposal, record
 
 
+def _review_rows(proposal, record) -> list[dict]:
+    """Current and proposed value of each field the proposal changes, in words, side by side."""
+    names = [name for name in proposal.changes if structured.is_reviewable(proposal.entity, name, PROPOSABLE)]
+    sites = maintenance.sites_of_proposal(proposal)
+    site_labels = structured.site_labels()
+    rows = []
+    for name in names:
+        value = proposal.changes[name]
+        if name in PROPOSABLE[proposal.entity]:
+            label, current, proposed = field_label(proposal.entity, name), getattr(record, name, None), value
+        elif structured.SITE_KEY.fullmatch(name):
+            label = structured.site_label(name, sites, site_labels)
+            current, proposed = structured.current_of(name, record, sites), value
+        else:
+            label = field_label("resource", name) if name != "hours" else _("Weekly hours")
+            label = {"phones": _("Phones"), "languages": _("Languages spoken")}.get(name, label)
+            current = structured.as_text(name, structured.current_of(name, record, sites)) or None
+            proposed = structured.as_text(name, value) or None
+        rows.append({"name": name, "label": label, "current": current, "proposed": proposed,
+                     "decision": (proposal.decisions or {}).get(name)})
+    return rows
+
+
 def _render_review(proposal, record, errors=None, status: int = 200):
-    rows = [{"name": name, "label": field_label(proposal.entity, name), "current": getattr(record, name, None),
-             "proposed": value, "decision": (proposal.decisions or {}).get(name)}
-            for name, value in proposal.changes.items() if name in PROPOSABLE[proposal.entity]]
+    rows = _review_rows(proposal, record)
     reviewer = users_by_id({proposal.reviewed_by_id}).get(proposal.reviewed_by_id)
     return render_template("directory/verification/review.html", proposal=proposal, record=record, rows=rows,
                            errors=errors or [], reviewer=reviewer), status
@@ -125,7 +147,7 @@ def decide_proposal(proposal_id: int):
     proposal, record = _proposal_or_404(proposal_id)
     if proposal.status != PENDING:
         return _render_review(proposal, record, [_("This proposal was already reviewed.")], 409)
-    names = [name for name in proposal.changes if name in PROPOSABLE[proposal.entity]]
+    names = [name for name in proposal.changes if structured.is_reviewable(proposal.entity, name, PROPOSABLE)]
     decisions = {name: request.form.get(f"decision-{name}") for name in names}
     if any(decision not in ("accepted", "rejected") for decision in decisions.values()):
         return _render_review(proposal, record, [_("Accept or reject each proposed value.")], 422)
@@ -133,7 +155,8 @@ def decide_proposal(proposal_id: int):
         maintenance.review(proposal, record, decisions, current_user)
     except ValidationError as error:
         db.session.rollback()
-        messages = [f"{field_label(proposal.entity, name)} — {' '.join(map(str, text))}"
+        messages = [f"{field_label(proposal.entity, name)} — "
+                    f"{' '.join(map(str, text if isinstance(text, list) else [text]))}"
                     for name, text in error.normalized_messages().items()]
         return _render_review(proposal, record, messages, 422)
     db.session.commit()
@@ -186,9 +209,12 @@ def resolve_report(report_id: int):
 def _render_agency_form(token, agency, request_row, errors=None, status: int = 200):
     return render_template(
         "directory/verification/agency.html", token=token, agency=agency, request_row=request_row,
-        services=agency_form.service_views(agency.id), errors=errors or {}, form=request.form if errors else None,
-        proposable=PROPOSABLE, labels={kind: agency_form.labels(kind) for kind in PROPOSABLE},
-        form_key=agency_form.form_key, language=str(get_locale() or "fr"), link_days=LINK_DAYS), status
+        services=agency_form.service_views(agency.id, request.form if errors else None), errors=errors or {},
+        form=request.form if errors else None, proposable=PROPOSABLE,
+        labels={kind: agency_form.labels(kind) for kind in PROPOSABLE}, site_labels=structured.site_labels(),
+        form_key=agency_form.form_key, language=str(get_locale() or "fr"), link_days=LINK_DAYS,
+        phone_types=PHONE_TYPES, weekday_names=weekday_names, language_choices=language_choices,
+        blank_rows=BLANK_ROWS), status
 
 
 @blueprint.route("/directory/verification/<token>")

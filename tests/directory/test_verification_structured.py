@@ -1,0 +1,171 @@
+"""Issue 20, structured proposals: on its verification form an agency proposes its services' phones,
+weekly hours, languages and its places' address, postal code and community (the resource form's
+inputs and checks); a resource manager accepts or rejects each one beside the current value, and an
+accepted one is written through the normal save path (in the record's history)."""
+
+import re
+
+import pytest
+from sqlalchemy import insert, select
+
+from kernel.db import db, utcnow
+from kernel.history import RecordChange
+from kernel.outbox import OutboxMessage
+from kernel.secure_links import SecureLink
+from plugins.directory.models import Site, languages, phones, schedules, service_at_location
+from plugins.directory.verification import job
+from plugins.directory.verification.models import VerificationProposal, VerificationRequest
+from tests.directory.verification_helpers import agency_with_services, services_of
+
+
+@pytest.fixture
+def asked(app):
+    """An agency with one stale service: a phone, Monday–Friday hours, English, one place; its link."""
+    agency = agency_with_services(services=1)
+    service = services_of(agency)[0]
+    site = Site(name="Main office", address_1="12 Lake Road", city="Iqaluit", postal_code="X0A 0H0",
+                location_type="physical", organization_id=agency.id)
+    db.session.add(site)
+    db.session.flush()
+    db.session.execute(insert(service_at_location), [{"service_id": service.id, "location_id": site.id}])
+    db.session.execute(insert(phones), [{"service_id": service.id, "number": "867-979-1234", "type": "voice"}])
+    db.session.execute(insert(schedules), [{"service_id": service.id, "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR",
+                                            "opens_at": "09:00:00", "closes_at": "17:00:00"}])
+    db.session.execute(insert(languages), [{"service_id": service.id, "code": "en", "name": "English"}])
+    db.session.commit()
+    assert job.run()["sent"] == 1
+    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    path = re.search(r"http://[^\s]+(/directory/verification/[^\s]+)", message.body).group(1)
+    return agency, service, site, path
+
+
+def unchanged_form(service, site) -> dict:
+    """What the form sends when nothing is touched (the inputs' current values)."""
+    p = f"s{service.id}-"
+    return {"answer": "propose", f"{p}section": ["phones", "hours", "languages"],
+            f"{p}phone-0-id": "1", f"{p}phone-0-number": "867-979-1234", f"{p}phone-0-type": "voice",
+            f"{p}hours-0-days": ["MO", "TU", "WE", "TH", "FR"], f"{p}hours-0-opens": "09:00",
+            f"{p}hours-0-closes": "17:00", f"{p}languages": ["en"],
+            f"site-{site.id}-address_1": site.address_1, f"site-{site.id}-postal_code": site.postal_code,
+            f"site-{site.id}-city": site.city}
+
+
+def test_the_form_shows_the_current_rows_as_inputs(app, asked):
+    _agency, service, site, path = asked
+    page = app.test_client().get(path).get_data(as_text=True)
+    p = f"s{service.id}-"
+    assert f'name="{p}phone-0-number"' in page and 'value="867-979-1234"' in page
+    assert f'name="{p}hours-0-opens"' in page and 'value="09:00"' in page
+    assert '<option value="en" selected>' in page
+    assert f'name="site-{site.id}-postal_code"' in page and 'value="X0A 0H0"' in page
+    assert "Autre chose à corriger\u00a0?" in page
+
+
+def test_nothing_changed_confirms(app, asked):
+    _agency, service, site, path = asked
+    assert app.test_client().post(path, data=unchanged_form(service, site)).status_code == 302
+    proposal = db.session.scalar(select(VerificationProposal))
+    assert proposal is None, proposal.changes
+    assert db.session.scalar(select(VerificationRequest)).outcome == "confirmed"
+
+
+def test_structured_changes_are_proposed_per_field_not_applied(app, asked):
+    _agency, service, site, path = asked
+    p = f"s{service.id}-"
+    form = unchanged_form(service, site) | {
+        f"{p}phone-0-remove": "1", f"{p}phone-1-number": "8679795555", f"{p}phone-1-type": "text",
+        f"{p}hours-0-closes": "16:30", f"{p}languages": ["en", "fr", "iu"],
+        f"site-{site.id}-postal_code": "X0A 0H1", f"resource-{service.id}-comment": "We also open on Saturdays in summer"}
+    assert app.test_client().post(path, data=form).status_code == 302
+    db.session.expire_all()
+    proposal = db.session.scalar(select(VerificationProposal))
+    assert proposal.entity == "resource" and proposal.record_id == service.id
+    assert [row["number"] for row in proposal.changes["phones"]] == ["(867) 979-5555"]
+    assert proposal.changes["hours"][0]["closes"] == "16:30"
+    assert sorted(proposal.changes["languages"]) == ["en", "fr", "iu"]
+    assert proposal.changes[f"site-{site.id}-postal_code"] == "X0A 0H1"
+    assert f"site-{site.id}-city" not in proposal.changes
+    assert proposal.comment == "We also open on Saturdays in summer"
+    assert db.session.scalar(select(phones.c.number).where(phones.c.service_id == service.id)) == "867-979-1234"
+    assert db.session.get(Site, site.id).postal_code == "X0A 0H0"
+
+
+@pytest.mark.parametrize("language, message", [("en", "Enter a valid phone number"),
+                                               ("fr", "numéro de téléphone valide")])
+def test_bad_rows_are_refused_with_translated_errors_keeping_what_was_typed(app, asked, language, message):
+    _agency, service, site, path = asked
+    db.session.scalar(select(SecureLink)).language = language  # the link's language is the form's
+    db.session.commit()
+    p = f"s{service.id}-"
+    client = app.test_client()
+    form = unchanged_form(service, site) | {
+        f"{p}phone-1-number": "12", f"{p}hours-1-days": ["SA"], f"{p}hours-1-opens": "18:00",
+        f"{p}hours-1-closes": "10:00", f"{p}languages": ["en", "zz-nope"],
+        f"site-{site.id}-city": "Pangnirtung", f"resource-{service.id}-fees_description": "Two dollars"}
+    answer = client.post(path, data=form)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert message in page, page[:3000]
+    assert 'value="12"' in page and 'value="18:00"' in page and 'value="Pangnirtung"' in page
+    assert "Two dollars" in page
+    assert db.session.scalar(select(VerificationProposal)) is None
+    assert db.session.scalar(select(VerificationRequest)).answered_at is None
+
+
+def test_accepting_one_structured_field_and_rejecting_another(app, asked, staff_client, staff):
+    _agency, service, site, path = asked
+    p = f"s{service.id}-"
+    form = unchanged_form(service, site) | {
+        f"{p}phone-0-number": "867-979-7777", f"{p}languages": ["en", "fr"],
+        f"{p}hours-0-closes": "16:00", f"site-{site.id}-city": "Apex", f"site-{site.id}-postal_code": "X0A 0H2"}
+    assert app.test_client().post(path, data=form).status_code == 302
+    proposal = db.session.scalar(select(VerificationProposal))
+    review = staff_client.get(f"/directory/maintenance/proposals/{proposal.id}").get_data(as_text=True)
+    assert "867-979-1234" in review and "(867) 979-7777" in review
+    assert "English, French" in review or "English, French".lower() in review.lower()
+    assert "Apex" in review and "Iqaluit" in review
+    answer = staff_client.post(f"/directory/maintenance/proposals/{proposal.id}", data={
+        "decision-phones": "accepted", "decision-languages": "rejected", "decision-hours": "accepted",
+        f"decision-site-{site.id}-city": "accepted", f"decision-site-{site.id}-postal_code": "rejected"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert list(db.session.scalars(select(phones.c.number).where(phones.c.service_id == service.id))) == [
+        "(867) 979-7777"]
+    assert list(db.session.scalars(select(languages.c.code).where(languages.c.service_id == service.id))) == ["en"]
+    assert db.session.scalar(select(schedules.c.closes_at).where(schedules.c.service_id == service.id)) == "16:00:00"
+    site = db.session.get(Site, site.id)
+    assert (site.city, site.postal_code) == ("Apex", "X0A 0H0")
+    service_history = set(db.session.scalars(select(RecordChange.field).where(
+        RecordChange.entity == "resource", RecordChange.record_id == service.id)))
+    assert {"phones", "hours", "last_verified_at"} <= service_history and "languages" not in service_history
+    site_history = set(db.session.scalars(select(RecordChange.field).where(
+        RecordChange.entity == "resource_location", RecordChange.record_id == site.id)))
+    assert "city" in site_history and "postal_code" not in site_history
+    reviewed = db.session.get(VerificationProposal, proposal.id)
+    assert reviewed.status == "reviewed" and reviewed.decisions["languages"] == "rejected"
+    page = staff_client.get(f"/directory/maintenance/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Value accepted" in page and "Value rejected" in page
+
+
+def test_every_structured_field_needs_a_decision(app, asked, staff_client):
+    _agency, service, site, path = asked
+    form = unchanged_form(service, site) | {f"s{service.id}-languages": ["fr"]}
+    app.test_client().post(path, data=form)
+    proposal = db.session.scalar(select(VerificationProposal))
+    assert staff_client.post(f"/directory/maintenance/proposals/{proposal.id}", data={
+        "decision-languages": "maybe"}).status_code == 422
+    db.session.expire_all()
+    assert db.session.get(VerificationProposal, proposal.id).status == "pending"
+
+
+def test_a_place_gone_since_the_proposal_is_refused_cleanly(app, asked, staff_client):
+    _agency, service, site, path = asked
+    app.test_client().post(path, data=unchanged_form(service, site) | {f"site-{site.id}-city": "Apex"})
+    proposal = db.session.scalar(select(VerificationProposal))
+    db.session.get(Site, site.id).deleted_at = utcnow()
+    db.session.commit()
+    page = staff_client.get(f"/directory/maintenance/proposals/{proposal.id}")
+    assert page.status_code == 200
+    answer = staff_client.post(f"/directory/maintenance/proposals/{proposal.id}",
+                               data={f"decision-site-{site.id}-city": "accepted"})
+    assert answer.status_code == 422
