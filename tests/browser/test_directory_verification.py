@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from kernel import secure_links
 from kernel.db import db, utcnow
-from plugins.directory.models import Agency, Resource
+from plugins.directory.models import Agency, Resource, Site, phones, service_at_location
 from plugins.directory.verification.models import PURPOSE, VerificationProposal, VerificationRequest
 from tests.browser.helpers import AXE, PHONE, axe_violations, fits_the_phone
 from tests.conftest import TEST_PASSWORD
@@ -21,10 +21,12 @@ TIMEOUT = 15_000
 WORDS = {
     "en": {"title": "Your listing in our resource directory", "fees": "Fees", "send": "Send my corrections",
            "done": "your proposed changes were received", "other": "Français",
-           "other_title": "Votre inscription dans notre répertoire des ressources"},
+           "other_title": "Votre inscription dans notre répertoire des ressources",
+           "bad_phone": "Enter a valid phone number", "monday": "Mon", "postal": "Postal code"},
     "fr": {"title": "Votre inscription dans notre répertoire des ressources", "fees": "Frais",
            "send": "Envoyer mes corrections", "done": "vos corrections ont bien été reçues", "other": "English",
-           "other_title": "Your listing in our resource directory"},
+           "other_title": "Your listing in our resource directory",
+           "bad_phone": "numéro de téléphone valide", "monday": "lun.", "postal": "Code postal"},
 }
 
 
@@ -37,6 +39,13 @@ def verification_link(language: str) -> tuple[str, int]:
     service = Resource(name="Night shelter", name_fr="Refuge de nuit", organization_id=agency.id,
                        fees_description="Free", eligibility_description="Adults", created_at=long_ago)
     db.session.add(service)
+    db.session.flush()
+    site = Site(name="Main office", address_1="12 Lake Road", city="Iqaluit", postal_code="X0A 0H0",
+                location_type="physical", organization_id=agency.id)
+    db.session.add(site)
+    db.session.flush()
+    db.session.execute(service_at_location.insert(), [{"service_id": service.id, "location_id": site.id}])
+    db.session.execute(phones.insert(), [{"service_id": service.id, "number": "867-979-1234", "type": "voice"}])
     token = secure_links.issue(PURPOSE, entity="agency", record_id=agency.id, days=30, language=language,
                                email=agency.email)
     db.session.flush()
@@ -70,6 +79,18 @@ def test_an_agency_proposes_a_correction_on_a_phone(browser, live_app, live_serv
         expect(page.get_by_text("Adults")).to_be_visible()
         assert axe_violations(page) == [] and fits_the_phone(page)
         page.locator(f"#resource-{service_id}-fees_description").fill("5 $")
+        page.locator(f"#s{service_id}-phone-0-number").fill("12")  # refused, then corrected
+        page.get_by_role("button", name=words["send"]).click()
+        expect(page.locator(f"#s{service_id}-phone-0-number-error")).to_contain_text(words["bad_phone"])
+        expect(page.locator(f"#resource-{service_id}-fees_description")).to_have_value("5 $")
+        assert axe_violations(page) == [] and fits_the_phone(page)
+        page.locator(f"#s{service_id}-phone-0-number").fill("867-979-5555")
+        page.locator(f"#s{service_id}-phone-1-number").fill("867-979-6666")
+        page.locator(f"#s{service_id}-phone-1-type").select_option("fax")
+        page.get_by_role("checkbox", name=words["monday"]).first.check()
+        page.locator(f"#s{service_id}-hours-0-opens").fill("09:00")
+        page.locator(f"#s{service_id}-hours-0-closes").fill("12:00")
+        page.get_by_label(words["postal"]).fill("X0A 0H1")
         page.get_by_role("button", name=words["send"]).click()
         expect(page.locator("#verification-done")).to_contain_text(words["done"])
         assert axe_violations(page) == [] and fits_the_phone(page)
@@ -81,7 +102,13 @@ def test_an_agency_proposes_a_correction_on_a_phone(browser, live_app, live_serv
         context.close()
     with live_app.app_context():
         proposal = db.session.scalar(select(VerificationProposal))
-        assert proposal.changes == {"fees_description": "5 $"}
+        changes = dict(proposal.changes)
+        assert changes.pop("fees_description") == "5 $"
+        assert [(row["number"], row["type"]) for row in changes.pop("phones")] == [
+            ("(867) 979-5555", "voice"), ("(867) 979-6666", "fax")]
+        assert [(row["days"], row["opens"], row["closes"]) for row in changes.pop("hours")] == [
+            (["MO"], "09:00", "12:00")]
+        assert list(changes.values()) == ["X0A 0H1"]
         assert db.session.get(Resource, service_id).fees_description == "Free"
         db.session.remove()
 
@@ -100,7 +127,9 @@ def test_a_manager_reviews_a_proposal_side_by_side(browser, live_app, live_serve
         request = db.session.scalar(select(VerificationRequest))
         proposal = VerificationProposal(request_id=request.id, organization_id=request.organization_id,
                                         entity="resource", record_id=service_id,
-                                        changes={"fees_description": "5 $", "eligibility_description": "Everyone"},
+                                        changes={"fees_description": "5 $", "eligibility_description": "Everyone",
+                                                 "phones": [{"id": "", "number": "(867) 979-7777", "extension": "",
+                                                             "type": "voice", "description": ""}]},
                                         comment="New phone: 867-555-0100")
         db.session.add(proposal)
         db.session.commit()
@@ -124,6 +153,10 @@ def test_a_manager_reviews_a_proposal_side_by_side(browser, live_app, live_serve
         assert axe_violations(page) == []
         row.get_by_label("Accept").check()
         page.locator("tr", has=page.get_by_role("rowheader", name="Eligibility")).get_by_label("Reject").check()
+        phones_row = page.locator("tr", has=page.get_by_role("rowheader", name="Phones"))
+        expect(phones_row.locator(".current-value")).to_contain_text("867-979-1234")
+        expect(phones_row.locator(".proposed-value")).to_contain_text("(867) 979-7777")
+        phones_row.get_by_label("Accept").check()
         page.get_by_role("button", name="Save the decisions").click()
         expect(page.get_by_text("Proposal reviewed")).to_be_visible()
     finally:
@@ -132,4 +165,6 @@ def test_a_manager_reviews_a_proposal_side_by_side(browser, live_app, live_serve
         service = db.session.get(Resource, service_id)
         assert (service.fees_description, service.eligibility_description) == ("5 $", "Adults")
         assert service.last_verified_at is not None
+        assert list(db.session.scalars(select(phones.c.number).where(phones.c.service_id == service_id))) == [
+            "(867) 979-7777"]
         db.session.remove()

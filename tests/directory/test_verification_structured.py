@@ -169,3 +169,36 @@ def test_a_place_gone_since_the_proposal_is_refused_cleanly(app, asked, staff_cl
     answer = staff_client.post(f"/directory/maintenance/proposals/{proposal.id}",
                                data={f"decision-site-{site.id}-city": "accepted"})
     assert answer.status_code == 422
+
+
+def _statements_for(client, path) -> int:
+    from sqlalchemy import event
+
+    sent = []
+
+    def record(*_args):
+        sent.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(sent)
+
+
+def test_the_form_reads_the_same_number_of_statements_whatever_the_services(app):
+    counts = []
+    for services in (1, 4):
+        agency = agency_with_services(f"Agency {services}", f"a{services}@example.org", services=services)
+        for service in services_of(agency):
+            db.session.execute(insert(phones), [{"service_id": service.id, "number": "867-979-1234"}])
+            db.session.execute(insert(languages), [{"service_id": service.id, "code": "fr", "name": "French"}])
+        db.session.commit()
+        job.run()
+        message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        path = re.search(r"http://[^\s]+(/directory/verification/[^\s]+)", message.body).group(1)
+        client = app.test_client()
+        client.get(path)  # the first opening writes; count the next
+        counts.append(_statements_for(client, path))
+    assert counts[0] == counts[1], counts

@@ -101,7 +101,9 @@ def service_views(agency_id: int, form=None) -> list[ServiceView]:
     return [ServiceView(service, in_language(service, "name"), service_phones.get(service.id, []),
                         hours_text(service_hours.get(service.id, [])), sites.get(service.id, []),
                         [language_name(row["code"], row["name"]) for row in service_languages.get(service.id, [])],
-                        structured.parse(form, service)[0] if form is not None else structured.current_values(service),
+                        structured.parse(form, service)[0] if form is not None else structured.values_of_rows(
+                            service_phones.get(service.id, []), service_hours.get(service.id, []),
+                            service_languages.get(service.id, [])),
                         owned[service.id])
             for service in services]
 
