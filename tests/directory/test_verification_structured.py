@@ -202,3 +202,17 @@ def test_the_form_reads_the_same_number_of_statements_whatever_the_services(app)
         client.get(path)  # the first opening writes; count the next
         counts.append(_statements_for(client, path))
     assert counts[0] == counts[1], counts
+
+
+def test_hostile_values_give_a_form_error_never_a_500(app, asked):
+    _agency, service, site, path = asked
+    p = f"s{service.id}-"
+    client = app.test_client()
+    for value in ("\x00", "x" * 5000, "=1+1", "9" * 400):
+        form = unchanged_form(service, site) | {
+            f"{p}phone-0-number": value, f"{p}phone-0-type": value, f"{p}hours-0-opens": value,
+            f"{p}hours-0-days": [value], f"{p}languages": [value], f"site-{site.id}-city": value,
+            f"{p}phone-0-id": value, f"site-999999-city": value, f"{p}phone-99999-number": value}
+        answer = client.post(path, data=form)
+        assert answer.status_code in (302, 400, 422), (value[:10], answer.status_code)
+    assert db.session.scalar(select(VerificationRequest)).answered_at is None
