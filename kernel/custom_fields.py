@@ -99,9 +99,12 @@ def field_meta(definition: CustomField) -> FieldMeta:
     )
 
 
+_NONE: dict[str, FieldMeta] = {}  # an entity without custom fields: always this one (never changed)
+
+
 def custom_metas(entity_name: str) -> dict[str, FieldMeta]:
-    """``{key: FieldMeta}`` of the entity's active custom fields, in order."""
-    return _active_metas().get(entity_name, {})
+    """``{key: FieldMeta}`` of the entity's active custom fields, in order (do not change it)."""
+    return _active_metas().get(entity_name, _NONE)
 
 
 def _active_metas() -> dict[str, dict[str, FieldMeta]]:

@@ -243,6 +243,7 @@ class Entity:
         self.plugin = plugin
         self.permission = self.permission or plugin
         self.declared_fields = {}
+        self.__dict__.pop("_merged_fields", None)
         for column in model.__table__.columns:
             meta = column.info.get("field")
             if meta is None:
@@ -253,18 +254,30 @@ class Entity:
     @property
     def fields(self) -> dict[str, FieldMeta]:
         """The declared fields, then the active custom fields (read once per request)."""
-        custom = self.custom_fields
-        return {**self.declared_fields, **custom} if custom else self.declared_fields
+        return self._merged()[1]
 
     @property
     def custom_fields(self) -> dict[str, FieldMeta]:
         """The active custom fields; a field the plugin declares later wins over one of the same name."""
+        return self._merged()[0]
+
+    def _merged(self) -> tuple[dict[str, FieldMeta], dict[str, FieldMeta]]:
+        """``(custom fields, all fields)``, merged once per reading of the custom fields (once per
+        request: ``kernel.custom_fields`` keeps its reading on ``flask.g``). The reading is kept
+        with its result, so that its identity cannot be reused by another request's."""
         from kernel.custom_fields import custom_metas
 
         metas = custom_metas(self.name)
+        merged = self.__dict__.get("_merged_fields")
+        if merged is not None and merged[0] is metas:
+            return merged[1], merged[2]
         if any(name in self.declared_fields for name in metas):
-            return {name: meta for name, meta in metas.items() if name not in self.declared_fields}
-        return metas
+            custom = {name: meta for name, meta in metas.items() if name not in self.declared_fields}
+        else:
+            custom = metas
+        every = {**self.declared_fields, **custom} if custom else self.declared_fields
+        self.__dict__["_merged_fields"] = (metas, custom, every)
+        return custom, every
 
     @property
     def list_fields(self) -> list[FieldMeta]:

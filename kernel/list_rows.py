@@ -86,3 +86,27 @@ def title_function(entity: Entity):
         return template.format(id=record.id, **values).strip() or f"{fallback}{record.id}"
 
     return title_of
+
+
+def column_chooser(shown: list[str], labels: dict) -> tuple[Markup, Markup]:
+    """The column chooser's two lists: the shown columns (with their up, down and hide buttons)
+    and the others (with a show button). Each button's label is translated once, not once per
+    column (the chooser lists every field of the entity)."""
+    move_up, move_down = Markup(_("Move %(name)s up")), Markup(_("Move %(name)s down"))
+    hide, show = Markup(_("Hide %(name)s")), Markup(_("Show %(name)s"))
+    shown_items = []
+    for name in shown:
+        label = {"name": labels[name]}
+        shown_items.append(
+            f'<li data-name="{escape(name)}"><input type="hidden" name="columns" value="{escape(name)}">'
+            f'<span>{escape(labels[name])}</span>\n'
+            f'            <button type="button" data-move="up" aria-label="{move_up % label}">↑</button>\n'
+            f'            <button type="button" data-move="down" aria-label="{move_down % label}">↓</button>\n'
+            f'            <button type="button" data-move="remove" aria-label="{hide % label}">×</button></li>')
+    in_shown = set(shown)
+    other_items = [
+        f'<li data-name="{escape(name)}"><span>{escape(label)}</span>\n'
+        f'            <button type="button" data-move="add" aria-label="{show % {"name": label}}">+</button></li>'
+        for name, label in labels.items() if name not in in_shown
+    ]
+    return Markup("\n          ".join(shown_items)), Markup("\n          ".join(other_items))

@@ -16,7 +16,7 @@ from kernel.assignees import assignable_users, kept_user_ids
 from kernel.db import db
 from kernel.display import Lookups, display_value
 from kernel.i18n import gettext as _
-from kernel.list_rows import list_rows
+from kernel.list_rows import column_chooser, list_rows
 from kernel.permissions import READONLY
 from kernel.registry import entities, plugins
 from kernel.related import related_titles
@@ -148,6 +148,7 @@ def list_records(plural):
     people = active_users()  # the assignees (all but read-only) and the user filter's options: one query
     return render_template(
         "records/list.html", entity=entity, page=page, state=state, display=display_value, list_rows=list_rows,
+        column_chooser=column_chooser,
         lookups=Lookups(entity, page.records, entities()), page_sizes=listing.PAGE_SIZES,
         saved_filters=filters_for(current_user.id, entity.name),
         users=[user for user in people if user.role != READONLY],
