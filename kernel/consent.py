@@ -71,7 +71,7 @@ def person_ref(entity_name: str, record_id: int) -> str:
 
 def split_person(reference: str | None) -> tuple[str | None, int | None]:
     name, _sep, number = (reference or "").partition(":")
-    return (name, int(number)) if name and number.isdigit() else (None, None)
+    return (name, int(number)) if name and number.isascii() and number.isdigit() else (None, None)
 
 
 def install(app, plugin_set) -> None:

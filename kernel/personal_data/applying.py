@@ -101,7 +101,7 @@ def spellings(value) -> set[str]:
         return set()
     text_value = str(value).strip().lower()
     found = {text_value}
-    number = "".join(character for character in text_value if character.isdigit())
+    number = "".join(character for character in text_value if "0" <= character <= "9")
     if "@" not in text_value and len(number) >= 7:
         local = number[1:] if len(number) == 11 and number.startswith("1") else number
         found.update({number, local, f"+{number}", f"+1{local}", f"1{local}"})

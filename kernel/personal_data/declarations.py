@@ -99,7 +99,7 @@ class Link:
         if not self.related:
             return value
         name, _sep, number = str(value or "").partition(":")
-        return int(number) if number.isdigit() else None
+        return int(number) if number.isascii() and number.isdigit() else None
 
 
 def links_to(target, registry) -> list[Link]:

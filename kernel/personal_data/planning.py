@@ -133,7 +133,7 @@ def _person_of(registry, meta, value):
     if meta.kind == "reference":
         return registry.by_table(meta.target), value
     name, _sep, number = str(value).partition(":")
-    return (registry.get(name), int(number)) if number.isdigit() else (None, None)
+    return (registry.get(name), int(number)) if number.isascii() and number.isdigit() else (None, None)
 
 
 def _dependants(result: Plan, target, ids: set, how: str, registry, known):

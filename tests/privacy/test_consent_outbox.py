@@ -113,3 +113,32 @@ def test_without_the_privacy_plugin_everything_goes_as_before(make_app, staff):
         db.session.commit()
         assert outbox_count() == 1
         db.session.remove()
+
+
+@pytest.mark.parametrize("channel, purpose", [("sms", "follow_up_calls"), ("email", "follow_up_calls"),
+                                              ("sms", "newsletters"), ("email", "newsletters")])
+def test_a_reminder_or_a_newsletter_to_a_client_needs_its_consent(app, staff, channel, purpose):
+    """A module that sends a client a reminder (purpose "follow-up calls") or a newsletter names the
+    person and the purpose: refused without consent, nothing queued; with it, it goes."""
+    from kernel.consent import MessageRefused, person_ref
+    from kernel.outbox import queue_email, queue_sms
+    from tests.privacy.person_helpers import a_client_with_data
+
+    zoe = a_client_with_data(staff)
+    person = person_ref("client", zoe.id)
+
+    def send_it():
+        if channel == "sms":
+            queue_sms("(514) 555-0101", "Your appointment is tomorrow.", person=person, purpose=purpose)
+        else:
+            queue_email("zoe.tremblay@example.org", "Reminder", "Your appointment is tomorrow.", person=person,
+                        purpose=purpose)
+
+    with pytest.raises(MessageRefused):
+        send_it()
+    db.session.rollback()
+    assert outbox_count() == 0
+    give_consent("client", zoe.id, purpose, user=staff)
+    send_it()
+    db.session.commit()
+    assert outbox_count() == 1

@@ -81,7 +81,7 @@ def _number(value: str | None) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not value.isdigit() or len(value) > 10 or int(value) > SQL_INTEGER_MAX:
+    if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) > SQL_INTEGER_MAX:
         raise FilterError(gettext("Enter a whole number."))
     return int(value)
 

@@ -52,7 +52,7 @@ def run_now():
 @require(VIEW)
 def runs_page():
     page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    number = int(page) if page.isascii() and page.isdigit() and 0 < int(page) < 100000 else 1
     total = db.session.scalar(select(func.count(RetentionRun.id)))
     runs = list(db.session.scalars(select(RetentionRun).order_by(RetentionRun.id.desc())
                                    .limit(RUNS_PER_PAGE).offset((number - 1) * RUNS_PER_PAGE)))
