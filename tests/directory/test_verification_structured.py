@@ -212,7 +212,7 @@ def test_hostile_values_give_a_form_error_never_a_500(app, asked):
         form = unchanged_form(service, site) | {
             f"{p}phone-0-number": value, f"{p}phone-0-type": value, f"{p}hours-0-opens": value,
             f"{p}hours-0-days": [value], f"{p}languages": [value], f"site-{site.id}-city": value,
-            f"{p}phone-0-id": value, f"site-999999-city": value, f"{p}phone-99999-number": value}
+            f"{p}phone-0-id": value, "site-999999-city": value, f"{p}phone-99999-number": value}
         answer = client.post(path, data=form)
         assert answer.status_code in (302, 400, 422), (value[:10], answer.status_code)
     assert db.session.scalar(select(VerificationRequest)).answered_at is None
