@@ -106,3 +106,22 @@ def test_the_example_module_s_volunteers_have_consents_and_a_purpose_of_their_ow
                       data={"purpose": "newsletters", "given": "1", "channel": "form"})
     queue_email("amina@example.org", "News", "Our news", person=f"volunteer:{volunteer.id}", purpose="newsletters")
     db.session.rollback()
+
+
+def test_the_kiosk_asks_in_english_too(staff, login_as):
+    kiosk = login_as(staff)
+    kiosk.post("/sae/registration/start")
+    kiosk.get("/sae/registration/language/en")
+    form = kiosk.get("/sae/registration").get_data(as_text=True)
+    assert "Consent" in form and "Research and funder statistics" in form and "Consentement" not in form
+
+
+def test_the_contact_screen_asks_for_consent_in_french(make_user, login_as):
+    agent = make_user("staff", language="fr")
+    profile = make_profile(agent, consent=False)
+    contact = make_contact(agent, profile=profile)
+    page = login_as(agent).get(f"/contactcenter/contacts/{contact.id}?tab=details").get_data(as_text=True)
+    assert "Enregistrer un consentement verbal donné pendant cet appel" in page
+    assert "Orientations par SMS" in page
+    new_profile = login_as(agent).get(f"/contactcenter/contacts/{make_contact(agent).id}").get_data(as_text=True)
+    assert 'name="privacy_consent" value="sms_referrals"' in new_profile and "Consentement" in new_profile
