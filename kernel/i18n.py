@@ -17,6 +17,8 @@ from babel.messages.pofile import read_po
 from flask import g, has_app_context, request, session
 from flask_babel import Babel, Domain, LazyString
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 LANGUAGES = {"fr": "Français", "en": "English"}
 log = logging.getLogger(__name__)
@@ -157,3 +159,14 @@ def init_i18n(app, translation_dirs: list[Path]) -> None:
             context, singular, plural, num),
         newstyle=True,
     )
+    app.jinja_env.globals["_"] = _template_gettext
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, **variables):
+    """The templates' ``_``, as Jinja's newstyle one does it (escaped variables, always a format
+    string) without its three context calls: 2 µs a message instead of 6 (a list page has 80)."""
+    translated = request_translations().ugettext(string)
+    if eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables if variables or "%" in translated else translated

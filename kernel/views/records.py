@@ -152,18 +152,20 @@ def list_records(plural):
         lookups=Lookups(entity, page.records, entities()), page_sizes=listing.PAGE_SIZES,
         saved_filters=filters_for(current_user.id, entity.name),
         users=[user for user in people if user.role != READONLY],
-        filter_fields=filter_fields(entity, people), labels=labels,
+        filter_fields=filter_fields(entity, people, labels), labels=labels,
         columns=[(name, entity.fields[name], labels[name]) for name in state.columns],
     )
 
 
-def filter_fields(entity, people=None) -> dict:
+def filter_fields(entity, people=None, labels=None) -> dict:
     """What the advanced-filter panel needs to know of each filterable field (``people``: the
-    active users, when the caller has them)."""
+    active users, ``labels``: the fields' translated labels, when the caller has them)."""
     from kernel.countries import country_options
     from kernel.filters import OPERATOR_LABELS, operators_for
 
     fields = {}
+    operators = {}  # by kind: each label translated once, not once per field
+    user_options = None
     for meta in entity.fields.values():
         if not meta.filterable:
             continue
@@ -173,10 +175,14 @@ def filter_fields(entity, people=None) -> dict:
         elif meta.kind == "country":
             options = country_options()
         elif meta.kind == "user":
-            options = [(str(user.id), user.name) for user in (active_users() if people is None else people)]
+            if user_options is None:
+                user_options = [(str(user.id), user.name) for user in (active_users() if people is None else people)]
+            options = user_options
+        if meta.kind not in operators:
+            operators[meta.kind] = [[key, str(OPERATOR_LABELS[key])] for key in operators_for(meta)]
         fields[meta.name] = {
-            "label": str(meta.label), "kind": meta.kind, "options": options,
-            "operators": [[key, str(OPERATOR_LABELS[key])] for key in operators_for(meta)],
+            "label": labels[meta.name] if labels else str(meta.label), "kind": meta.kind, "options": options,
+            "operators": operators[meta.kind],
         }
     return fields
 
