@@ -27,6 +27,7 @@ from sqlalchemy import (
     table,
     union_all,
 )
+from sqlalchemy.orm import aliased
 
 from kernel.toolkit import COUNT_CAP, db, digits, fold
 from plugins.directory import geo
@@ -182,14 +183,18 @@ def is_public_service(service_column):
     """SQL: the service is shown to the public (it and its agency are marked public). A probe of
     the two primary keys per candidate: most services are usually public, so a list of them
     would be long to build for every search."""
-    return (select(Resource.id).join(Agency, Agency.id == Resource.organization_id)
-            .where(Resource.id == service_column, Resource.public.is_(True), Agency.public.is_(True),
-                   Agency.deleted_at.is_(None)).exists())
+    # Aliases: on the listed table itself (Resource.id), the same names would compare the probe's
+    # row with itself, and every service would pass as soon as one is public.
+    service, agency = aliased(Resource), aliased(Agency)
+    return (select(service.id).join(agency, agency.id == service.organization_id)
+            .where(service.id == service_column, service.public.is_(True), agency.public.is_(True),
+                   agency.deleted_at.is_(None)).exists())
 
 
 def is_public_place(location_column):
     """SQL: the location is shown to the public (a probe of its primary key)."""
-    return select(Site.id).where(Site.id == location_column, Site.public.is_(True), Site.deleted_at.is_(None)).exists()
+    place = aliased(Site)
+    return select(place.id).where(place.id == location_column, place.public.is_(True), place.deleted_at.is_(None)).exists()
 
 
 def type_terms(code: str) -> list[int]:
