@@ -6,6 +6,8 @@ probe must compare the listed service with its own aliased row (it once compared
 itself, and every service passed as soon as one was public)."""
 
 
+import re
+
 from tests.directory.test_public_directory import get, names_in, public  # noqa: F401 (fixture)
 
 
@@ -31,3 +33,13 @@ def test_open_now_alone_shows_only_public_services(app, public):  # noqa: F811
     client = app.test_client()
     assert set(names_in(get(client, open="now", lang="en"))) <= {"Emergency shelter", "Food bank", "Social housing"}
     assert set(names_in(get(client, open="now", language="French", lang="en"))) <= {"Emergency shelter", "Food bank"}
+
+
+def test_near_a_community_sorts_by_distance_and_an_unknown_one_says_so(app, public):  # noqa: F811
+    client = app.test_client()
+    near_laval = get(client, near="Laval", lang="en")
+    assert names_in(near_laval)[0] == "Emergency shelter" and "Food bank" not in names_in(near_laval)
+    assert re.search(r'class="distance">[^<]*km', near_laval)
+    unknown = get(client, near="Nowhere", lang="en")
+    assert "Unknown postal code or community: Nowhere" in unknown and names_in(unknown) == []
+    assert "Code postal ou communauté inconnus" in get(client, near="Nowhere", lang="fr")
