@@ -28,6 +28,7 @@ class WarmReferral(Base):
         Index("ix_contactcenter_warm_referrals_status_sent", "status", "sent_at"),
         Index("ix_contactcenter_warm_referrals_sent", "sent_at"),
         Index("ix_contactcenter_warm_referrals_contact", "contact_id"),
+        Index("ix_contactcenter_warm_referrals_agency_sent", "agency_id", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,3 +65,15 @@ class WarmReferralEvent(Base):
     kind: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(Text)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # None: the partner
+
+
+class PartnerAccount(Base):
+    """A user account of a partner organisation: it sees only the warm referrals sent to its agency."""
+
+    __tablename__ = "contactcenter_partner_accounts"
+    __table_args__ = (Index("ix_contactcenter_partner_accounts_agency", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("directory_organizations.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
