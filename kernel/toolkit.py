@@ -56,6 +56,7 @@ from kernel.permissions import (
     ADMINISTRATOR,
     EVERYONE,
     MANAGERS,
+    PARTNER,
     READONLY,
     ROLES,
     STAFF,
@@ -158,6 +159,7 @@ def _personal_data():
         person_data=_data.person_data,  # (entity, record_id) -> [PersonData]: every plugin's, for the export
         events_of=_data.events_of,  # (entity) -> {key: RetentionEvent}
         declaration_of=_data.declaration_of,  # (entity) -> IdentifyingData, the kernel's default if none
+        statistics_kept=_data.statistics_kept,  # (entity) -> {field: label}: what a rule may also empty
         declarations=_declarations.declarations,  # () -> {entity name: IdentifyingData}, merged
         scrub_outbox=_apply.scrub_outbox,  # (message ids) -> n: recipient, subject and body emptied
         ANONYMISE="anonymise", DELETE="delete",
@@ -197,7 +199,7 @@ __all__ = [
     "entities", "enabled_plugins",
     # permissions and users
     "Permission", "record_permissions", "require", "forget_granted_permissions", "ROLES",
-    "ADMINISTRATOR", "SUPERVISOR", "STAFF", "READONLY", "EVERYONE", "MANAGERS", "WRITERS",
+    "ADMINISTRATOR", "SUPERVISOR", "STAFF", "READONLY", "PARTNER", "EVERYONE", "MANAGERS", "WRITERS",
     "User", "active_users", "users_by_id",
     # screens: menus, panels, form sections, dashlets, template slots
     "MenuItem", "MenuSection", "ModulePlacement", "Panel", "FormSection", "Dashlet", "DashletDefault", "CalendarItem",

@@ -84,10 +84,15 @@ LAST_CHANGE_EVENT = RetentionEvent("last_change", _l("Last change to the record 
 
 from kernel.personal_data.applying import apply  # noqa: E402
 from kernel.personal_data.collecting import person_data  # noqa: E402
-from kernel.personal_data.declarations import declaration_of, events_of, identifying_fields  # noqa: E402
+from kernel.personal_data.declarations import (  # noqa: E402
+    declaration_of,
+    events_of,
+    identifying_fields,
+    statistics_kept,
+)
 from kernel.personal_data.planning import Plan, plan  # noqa: E402
 
 __all__ = [
     "ANONYMISED", "IdentifyingData", "PersonData", "RetentionEvent", "CREATED_EVENT", "LAST_CHANGE_EVENT",
-    "declaration_of", "events_of", "identifying_fields", "Plan", "plan", "apply", "person_data",
+    "declaration_of", "events_of", "identifying_fields", "statistics_kept", "Plan", "plan", "apply", "person_data",
 ]

@@ -25,8 +25,9 @@ def apply(plan: Plan) -> dict[str, dict[str, int]]:
     for entity in plan.order:
         ids = plan.anonymise.get(entity.name, set()) | plan.delete.get(entity.name, set())
         detached = {name: record_ids for (owner, name), record_ids in plan.detach.items() if owner == entity.name}
-        addresses = _anonymise_records(entity, ids, known, detached)
-        _clean_kernel_traces(entity, ids, known, addresses)
+        cleared = tuple(plan.cleared.get(entity.name, ()))
+        addresses = _anonymise_records(entity, ids, known, detached, cleared)
+        _clean_kernel_traces(entity, ids, known, addresses, cleared)
         _plugin_dependants(entity, ids, plan.delete.get(entity.name, set()), known, counts)
     for (owner, name), record_ids in plan.detach.items():
         _clear_links(owner, name, record_ids - plan.seen(owner))
@@ -47,12 +48,13 @@ def _blank(column, record_id: int):
     return column.default.arg if column.default is not None and not callable(column.default.arg) else None
 
 
-def _anonymise_records(entity, ids: set, known, detached: dict) -> set[str]:
-    """Empty the identifying fields of the records (the ORM way: the search text, the duplicate
-    keys and the version follow); returns the e-mail addresses and phones they held."""
+def _anonymise_records(entity, ids: set, known, detached: dict, cleared: tuple = ()) -> set[str]:
+    """Empty the identifying fields of the records, and ``cleared``, the statistics a retention
+    rule chose not to keep (the ORM way: the search text, the duplicate keys and the version
+    follow); returns the e-mail addresses and phones they held."""
     declared = declaration_of(entity, known)
     columns = entity.model.__table__.columns
-    names = [name for name in declared.fields if name in columns]
+    names = [name for name in dict.fromkeys(declared.fields + cleared) if name in columns]
     contact_fields = [name for name, meta in entity.declared_fields.items() if meta.kind in {"email", "phone"}]
     custom_text = [name for name, meta in entity.custom_fields.items() if meta.kind in IDENTIFYING_KINDS]
     addresses: set[str] = set()
@@ -63,6 +65,8 @@ def _anonymise_records(entity, ids: set, known, detached: dict) -> set[str]:
             for name in names:
                 setattr(record, name, _blank(columns[name], record.id))
             for name, reduce in declared.coarsen.items():
+                if name in cleared:
+                    continue
                 value = getattr(record, name, None)
                 setattr(record, name, reduce(value) if value not in (None, "") else value)
             for name, record_ids in detached.items():
@@ -74,13 +78,13 @@ def _anonymise_records(entity, ids: set, known, detached: dict) -> set[str]:
     return addresses
 
 
-def _clean_kernel_traces(entity, ids: set, known, addresses: set[str]) -> None:
+def _clean_kernel_traces(entity, ids: set, known, addresses: set[str], cleared: tuple = ()) -> None:
     from kernel.duplicates import DuplicateKey
     from kernel.history import RecordChange
     from kernel.notifications import Notification
     from kernel.outbox import OutboxMessage
 
-    kept = kept_in_history(entity, known)
+    kept = kept_in_history(entity, known) - set(cleared)
     for part in chunks(sorted(ids)):
         in_part = (RecordChange.entity == entity.name) & RecordChange.record_id.in_(part)
         db.session.execute(update(RecordChange).where(in_part, or_(RecordChange.field.is_(None),

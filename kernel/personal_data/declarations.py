@@ -77,6 +77,18 @@ def kept_in_history(entity, known: dict | None = None) -> set[str]:
             if meta.kind not in IDENTIFYING_KINDS and name not in identifying}
 
 
+def statistics_kept(entity, known: dict | None = None) -> dict:
+    """``{field: label}``: what an anonymised record still holds that a retention rule may also
+    empty (the counting fields, and those kept less precise); a column that cannot be empty is
+    left out."""
+    declared = declaration_of(entity, known)
+    columns = entity.model.__table__.columns
+    names = sorted(kept_in_history(entity, known) | set(declared.coarsen))
+    return {name: entity.declared_fields[name].label for name in names
+            if name in columns and columns[name].nullable and name in entity.declared_fields
+            and not columns[name].primary_key}
+
+
 def events_of(entity, known: dict | None = None) -> dict:
     declared = declaration_of(entity, known)
     return {event.key: event for event in (CREATED_EVENT, LAST_CHANGE_EVENT, *declared.events)}

@@ -42,6 +42,7 @@ class Plan:
     detach: dict = field(default_factory=lambda: defaultdict(set))  # (entity name, field) -> ids
     order: list = field(default_factory=list)  # entities, first reached first
     blockers: list = field(default_factory=list)
+    cleared: dict = field(default_factory=dict)  # entity name -> fields a retention rule also empties
 
     def seen(self, name: str) -> set:
         return self.anonymise.get(name, set()) | self.delete.get(name, set())

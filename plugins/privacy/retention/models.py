@@ -37,7 +37,18 @@ def known_entity_and_event(values: dict) -> dict:
     months = values.get("months")
     if months is not None and not 1 <= months <= LONGEST_MONTHS:
         errors["months"] = _("Between 1 and %(most)d months.", most=LONGEST_MONTHS)
+    if entity is not None and values.get("cleared_fields"):
+        offered = personal_data.statistics_kept(entity)
+        unknown = [name for name in cleared_names(values["cleared_fields"]) if name not in offered]
+        if unknown:
+            errors["cleared_fields"] = _("Not among what these records keep: %(names)s. They keep: %(kept)s.",
+                                         names=", ".join(unknown), kept=", ".join(offered) or "—")
     return errors
+
+
+def cleared_names(value: str | None) -> tuple[str, ...]:
+    """The field names of a rule's "Also empty", as typed (commas or spaces between them)."""
+    return tuple(dict.fromkeys(name for name in (value or "").replace(",", " ").split() if name))
 
 
 def held_record_exists(values: dict) -> dict:
@@ -70,6 +81,10 @@ class RetentionRule(Record):
     months: Mapped[int] = field("integer", label=_l("Months"), required=True, list=True)
     action: Mapped[str] = field("choice", label=_l("Then"), choices=ACTIONS, required=True, list=True,
                                 default="anonymise")
+    cleared_fields: Mapped[str | None] = field(
+        label=_l("Also empty when anonymising"),
+        help=_l("Names of what anonymised records would otherwise keep for statistics, separated by commas "
+                "(the dry run page lists them for each kind of record). Empty: they keep all of it."))
     active: Mapped[bool] = field("boolean", label=_l("Active"), list=True, default=True)
     note: Mapped[str | None] = field("longtext", label=_l("Why this period"),
                                      help=_l("The law, funder or policy that sets it."))

@@ -12,7 +12,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from kernel.toolkit import clock, db, entities, personal_data, record_event, utcnow
-from plugins.privacy.retention.models import Anonymised, LegalHold, RetentionRule, RetentionRun
+from plugins.privacy.retention.models import Anonymised, LegalHold, RetentionRule, RetentionRun, cleared_names
 
 BATCH = 200  # records planned and applied per transaction
 PREVIEW_LIMIT = 1000  # records a dry run plans per rule (it counts them all)
@@ -69,6 +69,12 @@ class RulePreview:
     reached: dict = field(default_factory=dict)  # entity name -> {"anonymised": n, "deleted": n}
     complete: bool = True  # False when more records are due than the preview planned
 
+    @property
+    def emptied(self) -> list[str]:
+        """The labels of what this rule empties beyond what the module declares."""
+        offered = personal_data.statistics_kept(self.entity)
+        return [str(offered[name]) for name in cleared_names(self.rule.cleared_fields) if name in offered]
+
 
 def dry_run(now: datetime | None = None) -> list[RulePreview]:
     """What the next run will do, rule by rule; changes nothing."""
@@ -82,7 +88,7 @@ def dry_run(now: datetime | None = None) -> list[RulePreview]:
         preview.due = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
         ids = list(db.session.scalars(statement.limit(PREVIEW_LIMIT)))
         preview.complete = preview.due <= PREVIEW_LIMIT
-        kept, planned = _plans(entity, ids, rule.action)
+        kept, planned = _plans(entity, ids, rule)
         preview.held = len(kept)
         for entity_plan in planned:
             for name, counts in entity_plan.counts().items():
@@ -93,22 +99,30 @@ def dry_run(now: datetime | None = None) -> list[RulePreview]:
     return previews
 
 
-def _plans(entity, ids: list[int], action: str):
+def _plans(entity, ids: list[int], rule: RetentionRule):
     """The plan of a batch, or, when something in it must be kept, one plan per record: the
     records kept, and the plans to apply."""
     if not ids:
         return set(), []
-    whole = personal_data.plan(entity, ids, action, held=held_ids)
+    whole = _plan(entity, ids, rule)
     if not whole.blockers:
         return set(), [whole]
     kept, plans = set(), []
     for record_id in ids:
-        single = personal_data.plan(entity, [record_id], action, held=held_ids)
+        single = _plan(entity, [record_id], rule)
         if single.blockers:
             kept.add(record_id)
         else:
             plans.append(single)
     return kept, plans
+
+
+def _plan(entity, ids: list[int], rule: RetentionRule):
+    """A plan of the rule's records; what the rule chose not to keep is emptied as well."""
+    plan = personal_data.plan(entity, ids, rule.action, held=held_ids)
+    offered = personal_data.statistics_kept(entity)
+    plan.cleared[entity.name] = tuple(name for name in cleared_names(rule.cleared_fields) if name in offered)
+    return plan
 
 
 def start_run(kind: str, *, user=None, run_key: str | None = None, **details) -> RetentionRun | None:
@@ -180,7 +194,7 @@ def _apply_rule(run: RetentionRun, rule: RetentionRule, now) -> None:
         ids = list(db.session.scalars(statement.where(entity.model.id.not_in(passed or {0})).limit(BATCH)))
         if not ids:
             return
-        kept, plans = _plans(entity, ids, rule.action)
+        kept, plans = _plans(entity, ids, rule)
         for plan in plans:
             apply_plan(run, plan)
         passed.update(kept)

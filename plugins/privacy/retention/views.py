@@ -33,7 +33,8 @@ def dry_run_page():
                for entity in entities()]
     offered = [(entity, events, declared) for entity, events, declared in offered if entity.person or declared.fields]
     return render_template("privacy/retention/dry_run.html", previews=dry_run(), offered=offered,
-                           may_run=current_user.can(RUN), entity_label=entity_label)
+                           may_run=current_user.can(RUN), entity_label=entity_label,
+                           statistics_kept=personal_data.statistics_kept)
 
 
 @bp.route("/run", methods=["POST"])
