@@ -19,12 +19,14 @@ ADMINISTRATOR = "administrator"
 SUPERVISOR = "supervisor"
 STAFF = "staff"
 READONLY = "readonly"
+PARTNER = "partner"  # a partner organisation's account: holds no permission; plugins grant what it may do
 
 ROLES = {
     ADMINISTRATOR: _l("Administrator"),
     SUPERVISOR: _l("Supervisor"),
     STAFF: _l("Staff"),
     READONLY: _l("Read-only"),
+    PARTNER: _l("Partner organisation (its referrals only)"),
 }
 
 EVERYONE = (ADMINISTRATOR, SUPERVISOR, STAFF, READONLY)
