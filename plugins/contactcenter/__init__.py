@@ -41,7 +41,17 @@ def passerelle_permissions():
         Permission("contactcenter_setup.edit", _l("Edit source lines, note templates and surveys"), MANAGERS),
         Permission("contactcenter_setup.delete", _l("Delete source lines, note templates and surveys"), MANAGERS),
         Permission("contactcenter_setup.checklist", _l("Set the closing checklist"), (ADMINISTRATOR, SUPERVISOR)),
+        # granted only to a partner organisation's account linked to its agency (passerelle_user_permissions)
+        Permission("contactcenter.partner_queue", _l("Answer the referrals sent to one's organisation"),
+                   (ADMINISTRATOR,)),
     ]
+
+
+@hookimpl
+def passerelle_user_permissions(user):
+    from plugins.contactcenter.warm_referrals.partner import granted
+
+    return granted(user)
 
 
 @hookimpl
@@ -61,6 +71,8 @@ def passerelle_menu_items():
                  "helpline_contact"),
         MenuItem(_l("Warm referrals"), "contactcenter.warm_referral_queue", "contactcenter.view", "handshake",
                  "helpline_contact"),
+        MenuItem(_l("Referrals to my organisation"), "contactcenter.partner_queue", "contactcenter.partner_queue",
+                 "handshake", "helpline_contact"),
         MenuItem(_l("Closing checklist"), "contactcenter.checklist_settings", "contactcenter_setup.checklist", "list-checks",
                  "helpline_contact", settings=True),
     ]
@@ -104,7 +116,10 @@ def passerelle_template_slots():
 
     # "Refer" on the resource directory's result cards and resource page, and the global search's resources
     return [Slot("result_card_actions", "contactcenter/_refer_button.html", permission="contactcenter.edit",
-                 entities=("resource",))]
+                 entities=("resource",)),
+            # the agency's page: its partner accounts (administrators)
+            Slot("record_header_buttons", "contactcenter/warm_referrals/_partner_accounts_link.html",
+                 permission="kernel.manage_users", entities=("agency",))]
 
 
 @hookimpl

@@ -153,6 +153,13 @@ class PartnerView:
     services: list[Resource] = field(default_factory=list)
 
 
+def note_partner_read(referral: Referral, via: str) -> None:
+    """The partner's visit in the access log (the contact and the caller's profile)."""
+    note_read("helpline_contact", referral.contact_id, via=via)
+    if referral.profile_id:
+        note_read("caller_profile", referral.profile_id, via=via)
+
+
 def open_for_partner(token: str):
     """The warm referral of a link (404/410 otherwise), with the visit in the access log."""
     from werkzeug.exceptions import NotFound
@@ -162,9 +169,7 @@ def open_for_partner(token: str):
     warm = db.session.scalar(select(WarmReferral).where(WarmReferral.referral_id == link.record_id))
     if referral is None or referral.deleted_at is not None or warm is None or warm.link_id != link.id:
         raise NotFound()
-    note_read("helpline_contact", referral.contact_id, via=f"link:{PURPOSE}")
-    if referral.profile_id:
-        note_read("caller_profile", referral.profile_id, via=f"link:{PURPOSE}")
+    note_partner_read(referral, f"link:{PURPOSE}")
     return link, warm, referral
 
 
@@ -209,11 +214,11 @@ def _needs_for_programme(referral: Referral, french: bool) -> list[str]:
     return [_named(term, french) for term in terms]
 
 
-def accept(warm: WarmReferral) -> None:
+def accept(warm: WarmReferral, user=None) -> None:
     if warm.status not in WAITING:
         raise Refused(_("This referral was already answered."))
     warm.status, warm.answered_at = ACCEPTED, utcnow()
-    record_event(warm, "accepted")
+    record_event(warm, "accepted", user=user)
     tell_the_agent(warm)
 
 
@@ -230,11 +235,11 @@ def parse_decline(form) -> tuple[str | None, str | None, dict]:
     return reason, note or None, errors
 
 
-def decline(warm: WarmReferral, reason: str, note: str | None) -> None:
+def decline(warm: WarmReferral, reason: str, note: str | None, user=None) -> None:
     if warm.status not in WAITING:
         raise Refused(_("This referral was already answered."))
     warm.status, warm.answered_at, warm.decline_reason, warm.decline_note = DECLINED, utcnow(), reason, note
-    record_event(warm, "declined", note)
+    record_event(warm, "declined", note, user=user)
     tell_the_agent(warm)
 
 
@@ -249,11 +254,11 @@ def parse_outcome(form) -> tuple[str | None, str | None, dict]:
     return outcome, note or None, errors
 
 
-def report_outcome(warm: WarmReferral, outcome: str, note: str | None) -> None:
+def report_outcome(warm: WarmReferral, outcome: str, note: str | None, user=None) -> None:
     if warm.status not in (ACCEPTED, CLOSED):
         raise Refused(_("Accept the referral before reporting its outcome."))
     warm.status, warm.outcome, warm.outcome_note, warm.outcome_at = CLOSED, outcome, note, utcnow()
-    record_event(warm, "outcome", note)
+    record_event(warm, "outcome", note, user=user)
     tell_the_agent(warm)
 
 

@@ -139,3 +139,8 @@ def warm_referral_capacity(token: str, service_id: int):
     db.session.commit()
     flash(_("Thank you: the capacity of %(programme)s is updated.", programme=programme.name), "success")
     return redirect(url_for("contactcenter.warm_referral_page", token=token) + "#capacity")
+
+
+from plugins.contactcenter.warm_referrals import partner  # noqa: E402  partner accounts' pages
+
+blueprint.before_app_request(partner.guard)
