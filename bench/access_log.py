@@ -5,7 +5,8 @@ indexes are as large as a busy year's. Then, alternating four times so that a bu
 machine hurts both sides alike, the median and p95 of a client's page and of an API read of a
 client with the log on and off (the client entity's ``sensitive`` flag turned off in the process
 serving them), and
-the statements each sends (counted in the process). Then the "who has seen this record" fragment
+the statements each sends (counted in the process); the same, p95 only, for the contact screen of
+a caller with 500 earlier contacts and a case file's page. Then the "who has seen this record" fragment
 of a client read 5,000 times, and the administrators' access report, unfiltered and filtered by
 user and record type.
 
@@ -121,6 +122,7 @@ def access_log(bench: Bench):
                          PAGE_TARGET_MS)
         yield Figure(f"access log: {label}, statements off → on ({statements[(kind, False)]} → "
                      f"{statements[(kind, True)]})", statements[(kind, True)] - statements[(kind, False)], "stmt", 1)
+    yield from other_pages_on_and_off(bench)
     yield Figure(f"access log: who has seen a client read {MANY_READS:,} times (p95)",
                  bench.p95(f"/privacy/access/records/clients/{client_id}"), "ms", PAGE_TARGET_MS)
     staff_opener = bench.opener
@@ -144,3 +146,37 @@ def server_ms_with_token(bench: Bench, path: str, token: str) -> float:
     with urllib.request.urlopen(request) as response:
         response.read()
         return float(re.search(r"dur=([0-9.]+)", response.headers.get("Server-Timing", "")).group(1))
+
+
+def other_pages_on_and_off(bench: Bench):
+    """The contact screen of a caller with 500 earlier contacts (every tab) and a case file's page,
+    the log on and off alternated four times: the pages issue 19 names, against their targets."""
+    from bench.contactcenter import ensure_data as a_contact
+    from bench.sae import TARGET_MS as CASE_FILE_TARGET_MS
+    from bench.sae import ensure_data as a_case_file
+    from kernel.registry import entities
+
+    contact = a_contact(bench)
+    pages = (
+        ("the contact screen", ("helpline_contact", "caller_profile"), 100,
+         [f"/contactcenter/contacts/{contact}?tab={tab}" for tab in ("details", "resources", "referrals")]),
+        ("a case file's page", ("case_file", "client"), CASE_FILE_TARGET_MS, [f"/case-files/{a_case_file(bench)}"]),
+    )
+    for label, names, target, paths in pages:
+        logged_entities = [entities().get(name) for name in names if entities().get(name) is not None]
+        samples = {True: [], False: []}
+        for path in paths * 3:
+            bench.server_ms(path)  # warm-up
+        try:
+            for _round in range(4):
+                for logged in (False, True):
+                    for entity in logged_entities:
+                        entity.sensitive = logged
+                    samples[logged] += [bench.server_ms(paths[index % len(paths)]) for index in range(bench.repeat)]
+        finally:
+            for entity in logged_entities:
+                entity.sensitive = True
+        for logged, state in ((False, "off"), (True, "on")):
+            yield Figure(f"access log: {label}, log {state} (p95)", statistics.quantiles(samples[logged], n=20)[-1],
+                         "ms", target)
+
