@@ -227,8 +227,15 @@ def _fixed_values(ids: dict, language: str) -> dict:
                   "contactcenter.warm_referral_page": ids["warm_referral_token"],
                   "directory.verification_form": ids["verification_token"]},
         "proposal_id": ids["verification_proposal"],
+        "agency_id": _first_id("agency"), "warm_id": _first_warm_referral(),  # partner accounts' pages
         "hsds_id": "unknown",  # the HSDS API's objects: JSON, not a page (its answer is not checked)
     }
+
+
+def _first_warm_referral() -> int | None:
+    from plugins.contactcenter.warm_referrals.models import WarmReferral
+
+    return db.session.scalar(select(func.min(WarmReferral.id)))
 
 
 def _values_for(rule, fixed: dict, entity) -> dict:

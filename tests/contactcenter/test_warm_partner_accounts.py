@@ -225,3 +225,10 @@ def test_the_pages_speak_french(make_user, login_as, warm):
     page = partner_client.get(f"/contactcenter/partner/referrals/{warm.id}").get_data(as_text=True)
     assert "Accepter l’orientation" in page and "Retour aux orientations vers mon organisme" in page
 
+
+
+def test_an_administrator_sees_what_the_partner_sees_without_opening_it(admin_client, warm):
+    page = admin_client.get("/contactcenter/partner/referrals")
+    assert page.status_code == 200 and "yours is not such an account" in page.get_data(as_text=True)
+    assert admin_client.get(f"/contactcenter/partner/referrals/{warm.id}").status_code == 200
+    assert warm_row().status == "sent"  # not marked opened by the administrator

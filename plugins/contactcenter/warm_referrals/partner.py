@@ -99,11 +99,13 @@ def queue_rows(agency_id: int, which: str, page: int):
 
 
 def referral_of_my_agency(warm_id: int):
-    """A warm referral sent to the account's agency, with the visit in the access log; 404 otherwise."""
-    agency = _my_agency()
+    """A warm referral sent to the account's agency, with the visit in the access log; 404 otherwise.
+    An administrator sees any (what the partner sees)."""
+    agency_id = _my_agency().id if current_user.role == PARTNER else None
     warm = db.session.get(WarmReferral, warm_id)
     referral = db.session.get(Referral, warm.referral_id) if warm is not None else None
-    if warm is None or warm.agency_id != agency.id or referral is None or referral.deleted_at is not None:
+    if warm is None or referral is None or referral.deleted_at is not None or (
+            agency_id is not None and warm.agency_id != agency_id):
         abort(404)
     service.note_partner_read(referral, VIA)
     return warm, referral
@@ -113,11 +115,14 @@ def referral_of_my_agency(warm_id: int):
 @blueprint.route("/contactcenter/partner/referrals")
 @require(PERMISSION)
 def partner_queue():
-    agency = _my_agency()
     which = request.args.get("status", "waiting")
     if which not in FILTERS:
         which = "waiting"
     page = _positive(request.args.get("page"))
+    if current_user.role != PARTNER:  # an administrator (who holds every permission) has no queue of its own
+        return render_template("contactcenter/warm_referrals/partner_queue.html", agency=None, rows=[], more=False,
+                               page=1, which=which, filters=FILTERS, statuses=STATUSES)
+    agency = _my_agency()
     rows, more = queue_rows(agency.id, which, page)
     return render_template("contactcenter/warm_referrals/partner_queue.html", agency=agency, rows=rows, more=more,
                            page=page, which=which, filters=FILTERS, statuses=STATUSES)
@@ -143,7 +148,8 @@ def _render(warm, referral, errors=None, form=None, status=200, capacity_service
 @require(PERMISSION)
 def partner_referral(warm_id: int):
     warm, referral = referral_of_my_agency(warm_id)
-    service.mark_opened(warm)  # the history says it was opened, as through the link
+    if current_user.role == PARTNER:
+        service.mark_opened(warm)  # the history says it was opened, as through the link
     db.session.commit()
     return _render(warm, referral)
 
