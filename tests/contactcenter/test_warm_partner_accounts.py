@@ -232,3 +232,11 @@ def test_an_administrator_sees_what_the_partner_sees_without_opening_it(admin_cl
     assert page.status_code == 200 and "yours is not such an account" in page.get_data(as_text=True)
     assert admin_client.get(f"/contactcenter/partner/referrals/{warm.id}").status_code == 200
     assert warm_row().status == "sent"  # not marked opened by the administrator
+
+
+def test_ids_out_of_range_are_a_404(partner_client, admin_client):
+    big = "99999999999999999999"
+    assert partner_client.get(f"/contactcenter/partner/referrals/{big}").status_code == 404
+    assert partner_client.post(f"/contactcenter/partner/referrals/{big}/capacity/{big}").status_code == 404
+    assert admin_client.get(f"/contactcenter/agencies/{big}/partner-accounts").status_code == 404
+    assert admin_client.post(f"/contactcenter/agencies/1/partner-accounts/{big}/remove").status_code == 404
