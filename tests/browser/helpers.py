@@ -24,3 +24,10 @@ def axe_violations(page) -> list[str]:
 def fits_the_phone(page) -> bool:
     """Nothing on the page is wider than the phone's screen (no sideways scrolling)."""
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def press_shortcut(page, keys: str) -> None:
+    """Press a page's keyboard shortcut once its deferred scripts have bound it: a test that types
+    right after a navigation may otherwise be faster than the script on a busy machine."""
+    page.wait_for_load_state("load")
+    page.keyboard.press(keys)

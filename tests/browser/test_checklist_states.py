@@ -13,6 +13,7 @@ from kernel.testing import give_consent
 from plugins.contactcenter import messages, workflow
 from plugins.contactcenter.models import ChecklistSettings, Contact
 from plugins.directory.models import Agency, Resource
+from tests.browser.helpers import press_shortcut
 from tests.browser.test_picker_server_matches import log_in
 
 WORDS = {
@@ -114,7 +115,7 @@ def test_pending_and_attention_appear_when_they_apply(browser, live_app, live_se
             db.session.remove()
 
         # Saved (Alt+S, the screen's shortcut): ✔, and the queued e-mail still needs attention.
-        page.keyboard.press("Alt+S")
+        press_shortcut(page, "Alt+S")
         expect(page.locator(".flash-success")).to_contain_text(words["saved"])
         served = page.locator('#checklist [data-check="requester_served"]')
         expect(served).to_have_class("check check-complete")

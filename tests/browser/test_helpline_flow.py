@@ -16,6 +16,7 @@ from kernel.db import db
 from kernel.outbox import OutboxMessage
 from kernel.users import User, create_token
 from plugins.contactcenter.models import Contact, Referral, SourceLine
+from tests.browser.helpers import press_shortcut
 from tests.conftest import TEST_PASSWORD
 from tests.directory.package import load_sample
 
@@ -72,17 +73,17 @@ def test_an_agent_takes_a_call_from_ring_to_close(live_app, live_server, live_us
     expect(page.get_by_role("heading", level=1)).to_contain_text("Zoé Kilabuk")
 
     # The agent types notes while the caller explains: they save by themselves.
-    page.keyboard.press("Alt+N")
+    press_shortcut(page, "Alt+N")
     expect(page.locator("#contact-notes")).to_be_focused()
     page.keyboard.type("Looking for help with housing.")
     expect(page.locator("#notes-status")).to_have_text("Notes saved.")
 
     # Resources tab by the keyboard: the search is pre-filled with the caller's postal code.
-    page.keyboard.press("Alt+2")
+    press_shortcut(page, "Alt+2")
     expect(page.get_by_role("tab", name=re.compile("Resources"))).to_have_attribute("aria-selected", "true")
     resources = page.locator("#panel-resources")
     expect(resources.get_by_label("Postal code")).to_have_value("H2X 1Y4")
-    page.keyboard.press("Alt+F")
+    press_shortcut(page, "Alt+F")
     expect(resources.get_by_label("Keywords")).to_be_focused()
     page.keyboard.type("logement")
     page.keyboard.press("Enter")
@@ -99,7 +100,7 @@ def test_an_agent_takes_a_call_from_ring_to_close(live_app, live_server, live_us
     expect(page.locator("#panel-referrals .deliveries")).to_contain_text("zoe@example.org")
 
     # The referral filled the primary need.
-    page.keyboard.press("Alt+1")
+    press_shortcut(page, "Alt+1")
     expect(page.locator(".needs li.primary-need")).to_contain_text("Primary")
 
     # Trying to close too early shows the checklist with what is missing.
@@ -171,7 +172,7 @@ def test_a_francophone_agent_starts_a_walk_in_contact_and_forces_its_closing(liv
 
     expect(page.get_by_role("tab", name=re.compile("Détails de l'appelant"))).to_have_attribute("aria-selected",
                                                                                              "true")
-    page.keyboard.press("Alt+3")
+    press_shortcut(page, "Alt+3")
     expect(page.get_by_role("tab", name=re.compile("Orientations"))).to_have_attribute("aria-selected", "true")
     expect(page.locator("#panel-referrals")).to_contain_text("Aucune orientation pour l'instant")
 

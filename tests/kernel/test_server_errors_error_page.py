@@ -35,6 +35,19 @@ def database_down():
     db.session.configure(bind=db.engine)
 
 
+@pytest.fixture
+def boom_without_database(failing_app, database_down):
+    """A route that fails once the database has stopped answering: the request itself got past
+    everything that runs before a view (a plugin's guard may load the user)."""
+
+    def boom():
+        database_down()
+        raise RuntimeError("a bug, and the database gone")
+
+    failing_app.add_url_rule("/boom-without-database", "boom_without_database", boom)
+    return "/boom-without-database"
+
+
 def test_a_failing_page_shows_the_themed_error_page(failing_app, staff):
     client = login(failing_app.test_client(), staff)
     response = client.get("/boom")
@@ -44,19 +57,17 @@ def test_a_failing_page_shows_the_themed_error_page(failing_app, staff):
     assert "theme.css" in page and staff.name in page  # the usual layout, with the user's menu
 
 
-def test_the_error_page_renders_when_the_database_does_not_answer(failing_app, staff, database_down):
+def test_the_error_page_renders_when_the_database_does_not_answer(failing_app, staff, boom_without_database):
     client = login(failing_app.test_client(), staff)
-    database_down()
-    response = client.get("/boom", headers={"Accept-Language": "en"})
+    response = client.get(boom_without_database, headers={"Accept-Language": "en"})
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Something went wrong. Nothing was saved." in page and "theme.css" in page
 
 
-def test_the_error_page_is_translated_when_the_database_does_not_answer(failing_app, staff, database_down):
+def test_the_error_page_is_translated_when_the_database_does_not_answer(failing_app, staff, boom_without_database):
     client = login(failing_app.test_client(), staff)
-    database_down()
-    response = client.get("/boom", headers={"Accept-Language": "fr"})
+    response = client.get(boom_without_database, headers={"Accept-Language": "fr"})
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Une erreur s'est produite. Rien n'a été sauvegardé." in page and "Retour au tableau de bord" in page
@@ -67,6 +78,14 @@ def test_a_page_needing_the_database_answers_503_when_it_does_not_answer(failing
     database_down()
     response = client.get("/clients/", headers={"Accept-Language": "en"})
     assert response.status_code == 503
+    assert "The database does not answer." in response.get_data(as_text=True)
+
+
+def test_any_page_answers_503_when_the_database_is_down_before_it_starts(failing_app, staff, database_down):
+    client = login(failing_app.test_client(), staff)
+    database_down()
+    response = client.get("/boom", headers={"Accept-Language": "en"})
+    assert response.status_code == 503  # loading the signed-in user already needs the database
     assert "The database does not answer." in response.get_data(as_text=True)
 
 
