@@ -3,10 +3,14 @@ caller profiles and a directory of 200,000 services at 300,000 locations.
 
 ``python -m bench --database-url postgresql://…/bench_province --only province``: the data is
 built once with COPY (about 45 minutes on a shared 2-core machine, see bench/README.md) and recorded in the table
-``bench_province_built``; later runs only measure."""
+``bench_province_built``; later runs only measure.
+
+``BENCH_PROVINCE_PARTS=directory`` (comma-separated parts, default every part) builds and measures
+only those parts: the directory alone takes minutes, the helpline more than 40."""
 
 from __future__ import annotations
 
+import os
 import time
 
 from bench.harness import Bench
@@ -16,13 +20,24 @@ from kernel.db import db
 SERVICES = 200_000
 LOCATIONS = 300_000
 AGENTS = 40
+PARTS = ("directory", "helpline")
+
+
+def parts() -> tuple[str, ...]:
+    """The parts to build and measure: ``BENCH_PROVINCE_PARTS`` or all of them."""
+    wanted = [part.strip() for part in os.environ.get("BENCH_PROVINCE_PARTS", "").split(",") if part.strip()]
+    unknown = set(wanted) - set(PARTS)
+    if unknown:
+        raise SystemExit(f"BENCH_PROVINCE_PARTS: unknown part(s) {', '.join(sorted(unknown))}; known: {', '.join(PARTS)}")
+    return tuple(part for part in PARTS if part in wanted) if wanted else PARTS
 
 
 def ensure_data(bench: Bench) -> None:
     done = built()
-    if "directory" not in done:
+    wanted = parts()
+    if "directory" in wanted and "directory" not in done:
         timed(bench, "directory", make_directory)
-    if "helpline" not in done:
+    if "helpline" in wanted and "helpline" not in done:
         timed(bench, "helpline", make_helpline)
 
 
@@ -80,4 +95,4 @@ def province(bench: Bench):
     ensure_data(bench)
     from bench.province.figures import figures
 
-    yield from figures(bench)
+    yield from figures(bench, parts=parts())

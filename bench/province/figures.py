@@ -28,20 +28,29 @@ SEARCHES = {
 }
 
 
-def figures(bench: Bench, only_reports: bool = False):
+def figures(bench: Bench, only_reports: bool = False, parts=("directory", "helpline")):
+    """The figures of the parts built: the helpline's screens, lists and reports, the directory's searches."""
+    if "helpline" not in parts:
+        yield from search_figures(bench)
+        return
     contact = helpline.repeat_caller_open_contact()
     paths = [f"/contactcenter/contacts/{contact}?tab={tab}" for tab in TABS]
     yield Figure(f"province: contact screen, caller with {helpline.REPEAT_CONTACTS:,} contacts (p95)",
                  bench.p95(paths), "ms", 100)
     for name, paths in LISTS.items():
         yield Figure(f"province: {name} (p95)", bench.p95(paths), "ms", 50)
-    for name, paths in SEARCHES.items():
-        yield Figure(f"province: resources, {name} (p95)", bench.p95(paths), "ms", 50)
+    if "directory" in parts:
+        yield from search_figures(bench)
     for key, path in monthly_reports(bench):
         try:
             yield Figure(f"province: report {key}, one month (worst of 5)", worst(bench, path), "ms", 2000)
         except RuntimeError as error:  # a report whose columns are not there (yet) answers 4xx
             print(f"# province: report {key} not measured: {str(error)[:120]}")
+
+
+def search_figures(bench: Bench):
+    for name, paths in SEARCHES.items():
+        yield Figure(f"province: resources, {name} (p95)", bench.p95(paths), "ms", 50)
 
 
 def monthly_reports(bench: Bench) -> list[tuple[str, str]]:

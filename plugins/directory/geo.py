@@ -205,10 +205,17 @@ def _sqlite_trigonometry(_url: str) -> bool:
 
 
 def bounding_box(latitude: float, longitude: float, radius_km: float):
-    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle, for an indexed prefilter."""
-    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
-    cos_lat = max(math.cos(math.radians(latitude)), 0.01)
-    dlon = math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat))
+    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle, for an indexed prefilter.
+
+    The circle is widest in longitude north (or south) of its centre, where a degree of longitude
+    is shorter: asin(sin(r) / cos(latitude)), not r / cos(latitude), which left out the places near
+    the east and west edges of a wide circle (699 km away at a radius of 700 km). A circle around
+    a pole spans every longitude."""
+    angle = min(radius_km / EARTH_RADIUS_KM, math.pi)
+    dlat = math.degrees(angle)
+    if abs(latitude) + dlat >= 90 or angle >= math.pi / 2:
+        return latitude - dlat, latitude + dlat, -180.0, 180.0
+    dlon = math.degrees(math.asin(min(1.0, math.sin(angle) / math.cos(math.radians(latitude)))))
     return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
 
 

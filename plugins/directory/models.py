@@ -267,6 +267,10 @@ search_rows = Table(
     Column("words", Text, nullable=False, default=""),
     # A place search reads latitude, longitude and service from the index alone.
     Index("ix_directory_search_place", "latitude", "longitude", "service_id"),
+    # The places of the rows without words (a service's other places): a keyword search near a postal
+    # code reads which services have one in the box (plugins.directory.search._keyword_places_in_circle).
+    Index("ix_directory_search_other_places", "latitude", "longitude", "service_id",
+          postgresql_where=text("words = ''"), sqlite_where=text("words = ''")),
 )
 
 # The services of each type in name order (kept by ``index.rebuild`` like ``directory_search``): a search

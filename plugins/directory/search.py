@@ -16,6 +16,8 @@ from datetime import datetime
 from sqlalchemy import (
     Integer,
     String,
+    and_,
+    any_,
     case,
     cast,
     column,
@@ -133,6 +135,12 @@ class Keywords:
         """The same for PostgreSQL's ``to_tsquery('simple', …)``: stems are letters and digits."""
         return " & ".join("(" + " | ".join(sorted(group)) + ")" for group in self.groups)
 
+    def matches(self, rows):
+        """PostgreSQL: the words of ``rows`` (``directory_search`` or an alias of it) match, in the
+        expression of the keyword index, so that the index answers it."""
+        return func.to_tsvector(literal_column("'simple'"), rows.c.words).op("@@")(
+            func.to_tsquery(literal_column("'simple'"), self.ts_query()))
+
     def services(self, tier: str = "any", since: int | None = None):
         """Service ids matching: ``"any"`` where, ``"name"`` in the name, ``"other"`` not all in the name;
         with ``since`` (PostgreSQL), only services numbered from it on."""
@@ -146,6 +154,8 @@ class Keywords:
         in_words, in_name = literal_column(SEARCH_TSV).op("@@")(query), literal_column(SEARCH_NAME_TSV).op("@@")(query)
         if tier == "other":  # "NOT in the name" from the name index once: not by parsing each match's name again
             named = select(search_rows.c.service_id).where(in_name).correlate(None)
+            if since is not None:
+                named = named.where(search_rows.c.service_id >= since)
             found = select(search_rows.c.service_id.label("service_id")).where(
                 in_words, search_rows.c.service_id.not_in(named))
             return found.where(search_rows.c.service_id >= since) if since is not None else found
@@ -240,6 +250,10 @@ def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str =
         if db.is_sqlite:  # "+ 0": else SQLite hands ``rowid IN (…)`` to FTS5, which runs the match per id
             statement = keywords.services(tier).subquery()
             service = statement.c.service_id + 0
+        elif since is not None:  # the newest services: read backwards from the service index, the words of
+            # each checked, until a page is found (a few dozen rows), or from both indexes when few match
+            statement = keywords.services(tier, since).subquery()
+            service = statement.c.service_id
         else:  # found once from the GIN index, rather than matched again for each row of another index
             statement = keywords.services(tier, since).cte(f"keywords_{tier}").prefix_with("MATERIALIZED")
             service = statement.c.service_id
@@ -252,7 +266,23 @@ def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str =
 
 
 # -- running -------------------------------------------------------------------------------
+PAGE_PLANNER_SETTINGS = {"max_parallel_workers_per_gather": "0", "jit": "off"}
+
+
+def planned_for_a_page() -> None:
+    """PostgreSQL: the search's statements run without parallel workers or JIT compiling, until the
+    transaction ends (``SET LOCAL``). Each statement reads indexes for a page or a capped count in
+    a few milliseconds; at a province's scale the planner estimated some costly enough to start two
+    workers (a bitmap scan of 50,000 keyword matches) or to compile them, and starting the workers
+    on a busy 2-core server took longer than the statement (a facet count: 11 ms alone, 100 ms with
+    its workers)."""
+    if not db.is_sqlite:
+        db.session.execute(select(*(func.set_config(name, value, True)
+                                    for name, value in PAGE_PLANNER_SETTINGS.items())))
+
+
 def run(criteria: Criteria) -> Outcome:
+    planned_for_a_page()
     outcome = Outcome()
     if criteria.postal_code:
         place = geo.find_place(criteria.postal_code)
@@ -373,6 +403,8 @@ def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
 def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radius_km: float | None):
     """SELECT service_id of the search rows with a place, of the services meeting the criteria,
     within the radius (if any)."""
+    if keywords is not None and radius_km is not None and not db.is_sqlite:
+        return _keyword_places_in_circle(criteria, keywords, origin, radius_km)
     service = search_rows.c.service_id
     if radius_km is not None:
         service = service + 0  # "+ 0": read the box from the place index, check each place's service
@@ -389,6 +421,39 @@ def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radi
                         search_rows.c.longitude.between(low_lon, high_lon),
                         geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
                         <= geo.nearness_limit(radius_km))
+
+
+def _keyword_places_in_circle(criteria: Criteria, keywords: Keywords, origin, radius_km: float):
+    """PostgreSQL: ``_matching_places`` with keywords and a radius, the place first.
+
+    A common keyword matches tens of thousands of services (50,000 for "logement" and its
+    synonyms among 200,000), and reading each of them to keep the few with a place in the circle
+    cost 50 to 90 ms. The keyword index is on each service's first search row (its words; the
+    others have none). So the words rows wanted are those that match the keywords AND either lie
+    in the box themselves or belong to a service with another place in the box (read from the
+    partial place index of the rows without words, ``ix_directory_search_other_places``): the
+    database combines the keyword index with the two place indexes (a bitmap AND of a bitmap OR)
+    and reads only the matching rows, a few thousand. The places in the circle of those services
+    come from the place index alone."""
+    latitude, longitude = origin
+    low_lat, high_lat, low_lon, high_lon = geo.bounding_box(latitude, longitude, radius_km)
+
+    def in_box(rows):
+        return and_(rows.c.latitude.between(low_lat, high_lat), rows.c.longitude.between(low_lon, high_lon))
+
+    words, others = search_rows.alias("words_rows"), search_rows.alias("other_places")
+    other_services = select(others.c.service_id).where(others.c.words == "", in_box(others))
+    found = (select(words.c.service_id).where(keywords.matches(words), or_(
+        in_box(words), words.c.service_id == any_(func.array(other_services.scalar_subquery()))))
+        .cte("keyword_places").prefix_with("MATERIALIZED"))
+    matched = select(found.c.service_id).where(*criteria_conditions(found.c.service_id, criteria))
+    places = select(search_rows.c.service_id).where(
+        search_rows.c.latitude.is_not(None), (search_rows.c.service_id + 0).in_(matched), in_box(search_rows),
+        geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
+        <= geo.nearness_limit(radius_km))
+    if criteria.public_only:
+        places = places.where(is_public_place(search_rows.c.location_id))
+    return places
 
 
 def _nearest_hits(service_ids: list[int], latitude: float, longitude: float, public_only: bool = False) -> list[Hit]:

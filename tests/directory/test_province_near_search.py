@@ -1,0 +1,125 @@
+"""Issue 18, province-scale directory: a keyword search near a postal code finds the places in the
+circle first (on PostgreSQL, the keyword index combined with the place indexes). Its results are
+those of a plain computation over every search row: the services matching the keywords with a
+place in the circle, nearest first (then by id), each at its nearest place, counted up to the cap,
+with their service types counted among them. Bench data (``bench.directory``), on a small scale:
+services at one or two places, around ten cities."""
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from bench import directory as bench_directory
+from kernel.db import db
+from plugins.directory import geo
+from plugins.directory import search as directory_search
+from plugins.directory.models import Resource, TaxonomyTerm, search_rows, service_taxonomy
+from plugins.directory.search import Criteria, Keywords, keyword_groups
+
+ORIGINS = ["H2X 1Y4", "K1P 1J1", "M5V 2T6"]
+KEYWORDS = ["logement", "food", "emploi", "counselling anxiety"]
+
+
+PAGE_SIZE = 3  # pages of three: several pages of the small data set are compared
+
+
+@pytest.fixture
+def bench_directory_data(app, staff, monkeypatch):
+    monkeypatch.setattr(directory_search, "PAGE_SIZE", PAGE_SIZE)
+    bench_directory.generate(staff.id, services=400, locations=600, seed=18)
+    return app
+
+
+def keyword_services(keywords: str) -> set[int]:
+    found = set(db.session.scalars(Keywords(keyword_groups(keywords)).services("any")))
+    trashed = set(db.session.scalars(select(Resource.id).where(Resource.deleted_at.is_not(None))))
+    return found - trashed
+
+
+def plain_near(keywords: str, origin: tuple[float, float], radius_km: float | None):
+    """{service: (distance, location)} at each matching service's nearest place within the radius."""
+    wanted = keyword_services(keywords)
+    nearest = {}
+    rows = db.session.execute(select(search_rows.c.service_id, search_rows.c.location_id, search_rows.c.latitude,
+                                     search_rows.c.longitude).where(search_rows.c.latitude.is_not(None)))
+    for service_id, location_id, latitude, longitude in rows:
+        if service_id not in wanted:
+            continue
+        distance = geo.distance_km(origin[0], origin[1], latitude, longitude)
+        if radius_km is not None and distance > radius_km:
+            continue
+        if service_id not in nearest or distance < nearest[service_id][0]:
+            nearest[service_id] = (distance, location_id)
+    return nearest
+
+
+def type_counts(service_ids) -> dict[str, int]:
+    counts = {}
+    rows = db.session.execute(select(TaxonomyTerm.code, service_taxonomy.c.service_id)
+                              .join(TaxonomyTerm, TaxonomyTerm.id == service_taxonomy.c.term_id)
+                              .where(service_taxonomy.c.service_id.in_(list(service_ids))))
+    for code, _service_id in rows:
+        counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+def check_near(criteria: Criteria, cap: int):
+    outcome = directory_search.run(criteria)
+    expected = plain_near(criteria.keywords, outcome.origin, criteria.radius_km)
+    order = sorted(expected, key=lambda service_id: (expected[service_id][0], service_id))
+    page = order[criteria.start:criteria.start + PAGE_SIZE]
+    assert [hit.service_id for hit in outcome.hits] == page, criteria
+    assert [hit.location_id for hit in outcome.hits] == [expected[service_id][1] for service_id in page]
+    assert [round(hit.distance_km, 6) for hit in outcome.hits] == [round(expected[s][0], 6) for s in page]
+    if len(expected) <= cap:
+        assert (outcome.total, outcome.total_is_exact) == (len(expected), True), criteria
+        assert {facet["code"]: facet["count"] for facet in outcome.facets} == type_counts(expected), criteria
+    else:
+        assert (outcome.total, outcome.total_is_exact) == (cap, False), criteria
+    return len(expected)
+
+
+def test_keywords_within_a_radius_give_the_plain_results(bench_directory_data):
+    sizes = []
+    for radius_km in (30.0, 60.0, 700.0):
+        for postal_code in ORIGINS:
+            for keywords in KEYWORDS:
+                criteria = Criteria(keywords=keywords, postal_code=postal_code, radius_km=radius_km, sort="distance")
+                sizes.append(check_near(criteria, directory_search.COUNT_CAP))
+                if sizes[-1] > PAGE_SIZE:
+                    check_near(replace(criteria, page=2), directory_search.COUNT_CAP)
+    assert max(sizes) > 2 * PAGE_SIZE and min(sizes) < PAGE_SIZE  # second pages, and short lists, were compared
+
+
+def test_the_count_near_a_postal_code_stops_at_the_cap(bench_directory_data, monkeypatch):
+    monkeypatch.setattr(directory_search, "COUNT_CAP", 15)
+    sizes = [check_near(Criteria(keywords=keywords, postal_code="H2X 1Y4", radius_km=700.0, sort="distance"), 15)
+             for keywords in KEYWORDS]
+    assert max(sizes) > 15
+
+
+def test_the_nearest_without_a_radius_give_the_plain_results(bench_directory_data, monkeypatch):
+    """Without a radius the nearest are looked for in growing circles; each circle is a keyword
+    search within a radius, and the last holds every match."""
+    monkeypatch.setattr(directory_search, "NEAREST_RADII", (5.0, 15.0, 40.0, None))
+    for postal_code in ORIGINS:
+        for keywords in KEYWORDS:
+            for page in (1, 2):
+                criteria = Criteria(keywords=keywords, postal_code=postal_code, page=page)
+                outcome = directory_search.run(criteria)
+                expected = plain_near(keywords, outcome.origin, None)
+                order = sorted(expected, key=lambda service_id: (expected[service_id][0], service_id))
+                assert [hit.service_id for hit in outcome.hits] == order[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+                assert outcome.total == min(len(expected), directory_search.COUNT_CAP)
+
+
+def test_by_relevance_within_a_radius_names_first_then_nearest(bench_directory_data):
+    for keywords in KEYWORDS:
+        criteria = Criteria(keywords=keywords, postal_code="K1P 1J1", radius_km=60.0, sort="relevance")
+        outcome = directory_search.run(criteria)
+        expected = plain_near(keywords, outcome.origin, 60.0)
+        named = set(db.session.scalars(Keywords(keyword_groups(keywords)).services("name")))
+        order = sorted(expected, key=lambda s: (s not in named, expected[s][0], s))
+        assert [hit.service_id for hit in outcome.hits] == order[:PAGE_SIZE]
+        assert outcome.total == len(expected)
