@@ -145,15 +145,35 @@ def stored_options() -> dict[str, list[StoredOption]]:
 
 
 def _read_stored_options() -> dict[str, list[StoredOption]]:
-    rows = db.session.execute(
-        select(ChoiceOption.list_name, ChoiceOption.value, ChoiceOption.label_en, ChoiceOption.label_fr,
-               ChoiceOption.position, ChoiceOption.active)
-        .order_by(ChoiceOption.list_name, ChoiceOption.position, ChoiceOption.id)
-    )
+    return _options_of(db.session.execute(_stored_options_statement()))
+
+
+def _stored_options_statement():
+    return (select(ChoiceOption.list_name, ChoiceOption.value, ChoiceOption.label_en, ChoiceOption.label_fr,
+                   ChoiceOption.position, ChoiceOption.active)
+            .order_by(ChoiceOption.list_name, ChoiceOption.position, ChoiceOption.id))
+
+
+def _options_of(rows) -> dict[str, list[StoredOption]]:
     stored: dict[str, list[StoredOption]] = {}
     for list_name, *values in rows:
         stored.setdefault(list_name, []).append(StoredOption(*values))
     return stored
+
+
+READ_KEY = "settings:choices"
+
+
+def add_options_read(reads) -> None:
+    """The edited lists, read with a page's other reads (``kernel.onepass``) unless the request
+    has them already; ``keep_options_read`` keeps them for the rest of the request."""
+    if _CACHE_KEY not in g:
+        reads.rows(READ_KEY, _stored_options_statement())
+
+
+def keep_options_read(found: dict) -> None:
+    if READ_KEY in found:
+        setattr(g, _CACHE_KEY, _options_of(found[READ_KEY]))
 
 
 def forget_stored_options() -> None:

@@ -118,14 +118,34 @@ def _active_metas() -> dict[str, dict[str, FieldMeta]]:
 
 
 def _read_active_metas() -> dict[str, dict[str, FieldMeta]]:
-    definitions = db.session.scalars(
-        select(CustomField).where(CustomField.active.is_(True))
-        .order_by(CustomField.entity, CustomField.position, CustomField.id)
-    )
+    return _metas_of(db.session.scalars(_active_definitions()))
+
+
+def _active_definitions():
+    return (select(CustomField).where(CustomField.active.is_(True))
+            .order_by(CustomField.entity, CustomField.position, CustomField.id))
+
+
+def _metas_of(definitions) -> dict[str, dict[str, FieldMeta]]:
     metas: dict[str, dict[str, FieldMeta]] = {}
     for definition in definitions:
         metas.setdefault(definition.entity, {})[definition.key] = field_meta(definition)
     return metas
+
+
+READ_KEY = "settings:custom_fields"
+
+
+def add_definitions_read(reads) -> None:
+    """The active definitions, read with a page's other reads (``kernel.onepass``) unless the
+    request has them already; ``keep_definitions_read`` keeps them for the rest of the request."""
+    if _CACHE_KEY not in g:
+        reads.rows(READ_KEY, _active_definitions())
+
+
+def keep_definitions_read(found: dict) -> None:
+    if READ_KEY in found:
+        setattr(g, _CACHE_KEY, _metas_of(found[READ_KEY]))
 
 
 def forget_definitions() -> None:

@@ -70,8 +70,9 @@ class Lookups:
 
 
 def remember_users(users: dict) -> None:
-    """The request's users, already read (``{id: user}``, as ``kernel.onepass`` found them): the
-    names the page shows need no further query."""
+    """The request's users, already read (``{id: user}``: as ``kernel.onepass`` found them, or the
+    active users a list page reads for its filters): the names the page shows need no further
+    query, but for users not among them."""
     g.user_directory = users
 
 
@@ -79,7 +80,9 @@ def _users(ids) -> dict:
     directory = g.get("user_directory") if has_request_context() else None
     if directory is None:
         return users_by_id(ids)
-    return {user_id: directory[user_id] for user_id in ids if user_id in directory}
+    found = {user_id: directory[user_id] for user_id in ids if user_id in directory}
+    missing = {user_id for user_id in ids if user_id and user_id not in found}
+    return found | users_by_id(missing) if missing else found
 
 
 def _user_fields(entity: Entity) -> list[str]:

@@ -176,6 +176,12 @@ def add_shortcut_reads(onepass, user, *, count: bool = True) -> None:
                        .where(RecentView.user_id == user.id))
 
 
+def keep_shortcuts(found: dict, user) -> None:
+    """What ``add_shortcut_reads`` found with a page's other reads: the menus, when the page shows
+    them, need only their records' titles."""
+    g.navigation_shortcuts = (user.id, found)
+
+
 def shortcuts_with(found: dict, entity: Entity, record) -> tuple[list, list, bool]:
     """``(favourites, recent, too many)``: the shortcuts ``add_shortcut_reads`` found, the record
     being viewed now first among the recent ones; whether older views are now to forget."""
@@ -228,6 +234,7 @@ def forget_older_views(user) -> None:
 
 def _forget_cached_menus() -> None:
     g.pop("navigation_menus", None)
+    g.pop("navigation_shortcuts", None)
 
 
 def _load_menus(user) -> NavigationMenus:
@@ -235,11 +242,13 @@ def _load_menus(user) -> NavigationMenus:
     (``kernel.onepass``: one read per module, all sent together)."""
     from kernel.onepass import OnePass
 
-    shortcuts = OnePass()
-    add_shortcut_reads(shortcuts, user, count=False)
-    found = shortcuts.run()
-    favourites = [(name, record_id) for name, record_id in found["nav:favourites"]]
-    recent = [(name, record_id) for name, record_id in found["nav:recent"]]
+    kept = g.pop("navigation_shortcuts", None)
+    if kept is None or kept[0] != user.id:
+        shortcuts = OnePass()
+        add_shortcut_reads(shortcuts, user, count=False)
+        kept = (user.id, shortcuts.run())
+    favourites = [(name, record_id) for name, record_id in kept[1]["nav:favourites"]]
+    recent = [(name, record_id) for name, record_id in kept[1]["nav:recent"]]
     titles = OnePass()
     add_title_reads(titles, user, [*favourites, *recent])
     return menus_from(titles.run(), user, favourites, recent)

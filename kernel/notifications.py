@@ -74,10 +74,21 @@ def notify(user_or_id, kind: str, message, entity=None, record=None) -> Notifica
 
 def unread_count(user_id: int) -> int:
     """Counted on the index ``(user_id, read_at)``."""
-    return db.session.scalar(
-        select(func.count()).select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    )
+    return db.session.scalar(_unread_statement(user_id))
+
+
+def _unread_statement(user_id: int):
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None)))
+
+
+def add_unread_read(reads, user_id: int) -> None:
+    """The bell's number, read with a page's other reads (``kernel.onepass``)."""
+    reads.scalar("unread", _unread_statement(user_id))
+
+
+def keep_unread_read(found: dict) -> None:
+    g.unread_notifications = found["unread"]
 
 
 def unread_count_for_current_user() -> int:

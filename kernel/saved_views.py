@@ -36,9 +36,11 @@ class SavedFilter(Base):
 
 
 def preference_for(user_id: int, entity_name: str) -> ListPreference | None:
-    return db.session.scalar(
-        select(ListPreference).where(ListPreference.user_id == user_id, ListPreference.entity == entity_name)
-    )
+    return db.session.scalar(_preference_statement(user_id, entity_name))
+
+
+def _preference_statement(user_id: int, entity_name: str):
+    return select(ListPreference).where(ListPreference.user_id == user_id, ListPreference.entity == entity_name)
 
 
 def save_columns(user_id: int, entity_name: str, columns: list[str], per_page: int | None = None) -> None:
@@ -53,9 +55,20 @@ def save_columns(user_id: int, entity_name: str, columns: list[str], per_page: i
 
 def filters_for(user_id: int, entity_name: str) -> list[SavedFilter]:
     """The user's own saved filters and those shared with everyone."""
-    statement = (
+    return list(db.session.scalars(_filters_statement(user_id, entity_name)))
+
+
+def _filters_statement(user_id: int, entity_name: str):
+    return (
         select(SavedFilter)
         .where(SavedFilter.entity == entity_name, or_(SavedFilter.user_id == user_id, SavedFilter.shared.is_(True)))
         .order_by(SavedFilter.name)
     )
-    return list(db.session.scalars(statement))
+
+
+def add_list_reads(reads, user_id: int, entity_name: str) -> None:
+    """The user's columns and page size, and the saved filters, read with a list page's other
+    reads (``kernel.onepass``): ``found["list:preference"]`` (a list of at most one) and
+    ``found["list:saved_filters"]``, transient rows."""
+    reads.rows("list:preference", _preference_statement(user_id, entity_name))
+    reads.rows("list:saved_filters", _filters_statement(user_id, entity_name))

@@ -16,15 +16,14 @@ import time
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import abort, g, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from kernel import access_log, choices, custom_fields, form_sections, navigation, timing
+from kernel import access_log, choices, custom_fields, form_sections, navigation, notifications, timing
 from kernel.db import db
 from kernel.display import Lookups, display_value, remember_users
 from kernel.history import RecordChange
-from kernel.notifications import Notification
 from kernel.onepass import OnePass
 from kernel.panels import add_reads, build_panels, panels_for
 from kernel.registry import entities, plugins
@@ -96,28 +95,13 @@ def record_with_settings(entity, record_id: int):
     favourites and recent views."""
     settings = OnePass()
     navigation.add_shortcut_reads(settings, current_user)
-    if custom_fields._CACHE_KEY not in g:
-        settings.rows("custom_fields", select(custom_fields.CustomField).where(custom_fields.CustomField.active.is_(True))
-                      .order_by(custom_fields.CustomField.entity, custom_fields.CustomField.position,
-                                custom_fields.CustomField.id))
-    if choices._CACHE_KEY not in g:
-        option = choices.ChoiceOption
-        settings.rows("choices", select(option.list_name, option.value, option.label_en, option.label_fr,
-                                        option.position, option.active)
-                      .order_by(option.list_name, option.position, option.id))
+    custom_fields.add_definitions_read(settings)
+    choices.add_options_read(settings)
     found = settings.run(base=select(entity.model).where(entity.model.id == record_id))
     if found["base"] is None or found["base"][0].deleted_at is not None:
         abort(404)
-    if "custom_fields" in found:
-        metas: dict = {}
-        for definition in found["custom_fields"]:
-            metas.setdefault(definition.entity, {})[definition.key] = custom_fields.field_meta(definition)
-        setattr(g, custom_fields._CACHE_KEY, metas)
-    if "choices" in found:
-        stored: dict = {}
-        for list_name, *values in found["choices"]:
-            stored.setdefault(list_name, []).append(choices.StoredOption(*values))
-        setattr(g, choices._CACHE_KEY, stored)
+    custom_fields.keep_definitions_read(found)
+    choices.keep_options_read(found)
     return found["base"][0], found
 
 
@@ -127,8 +111,7 @@ def add_page_reads(reads: OnePass, entity, record, user) -> dict:
                .where(RecordChange.entity == entity.name, RecordChange.record_id == record.id)
                .order_by(RecordChange.changed_at.desc(), RecordChange.id.desc()))
     reads.rows("users", select(User.id, User.name, User.email, User.active))
-    reads.scalar("unread", select(func.count()).select_from(Notification)
-                 .where(Notification.user_id == user.id, Notification.read_at.is_(None)))
+    notifications.add_unread_read(reads, user.id)
     pointed = {}
     for meta, target, target_id in _pointed_at(entity, record):
         pointed[f"points:{meta.name}"] = target
@@ -153,7 +136,7 @@ def use_page_reads(found: dict, pointed: dict, user) -> list:
     """Keep what the page's reads found for the rest of the request; the history's changes."""
     directory = {row.id: row for row in found["users"]}
     remember_users(directory)
-    g.unread_notifications = found["unread"]
+    notifications.keep_unread_read(found)
     for key, target in pointed.items():
         for row in found[key]:
             remember_record(target, row)

@@ -11,19 +11,29 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from marshmallow import ValidationError
 
-from kernel import access_log, form_sections, listing, records
+from kernel import (
+    access_log,
+    choices,
+    custom_fields,
+    form_sections,
+    listing,
+    navigation,
+    notifications,
+    records,
+    saved_views,
+)
 from kernel.assignees import assignable_users, kept_user_ids
 from kernel.db import db
-from kernel.display import Lookups, display_value
+from kernel.display import Lookups, display_value, remember_users
 from kernel.i18n import gettext as _
 from kernel.list_rows import column_chooser, list_rows
+from kernel.onepass import OnePass
 from kernel.permissions import READONLY
 from kernel.registry import entities, plugins
 from kernel.related import related_titles
 from kernel.rules import next_free_value
-from kernel.saved_views import filters_for
 from kernel.security.events import record_deletion
-from kernel.users import active_users
+from kernel.users import active_users, active_users_statement
 
 bp = Blueprint("records", __name__)
 
@@ -139,22 +149,45 @@ def _reference_titles(entity, values) -> dict:
 @login_required
 def list_records(plural):
     entity = entity_for(plural, "view")
-    state = listing.list_state_for(entity, request.args, current_user)
+    found = read_list_settings(entity, current_user)
+    preference = found["list:preference"][0] if found["list:preference"] else None
+    state = listing.list_state_for(entity, request.args, current_user, preference=preference)
     page = listing.paginate(
         entity, state.statement(entity, current_user), sort=state.sort, page=state.page, per_page=state.per_page,
         exact_count=state.exact_count, state=state,
     )
     labels = {name: str(meta.label) for name, meta in entity.fields.items()}  # translated once, used often
-    people = active_users()  # the assignees (all but read-only) and the user filter's options: one query
+    people = found["users"]  # the assignees (all but read-only), the user filter's options, the names shown
+    remember_users({user.id: user for user in people})
     return render_template(
         "records/list.html", entity=entity, page=page, state=state, display=display_value, list_rows=list_rows,
         column_chooser=column_chooser,
         lookups=Lookups(entity, page.records, entities()), page_sizes=listing.PAGE_SIZES,
-        saved_filters=filters_for(current_user.id, entity.name),
+        saved_filters=found["list:saved_filters"],
         users=[user for user in people if user.role != READONLY],
         filter_fields=filter_fields(entity, people, labels), labels=labels,
         columns=[(name, entity.fields[name], labels[name]) for name in state.columns],
     )
+
+
+def read_list_settings(entity, user) -> dict:
+    """Everything a list page reads besides its records, in one statement (``kernel.onepass``):
+    the custom fields' definitions and the edited choice lists (unless the request has them), the
+    user's columns and saved filters, the active users, the bell's count and the menu's shortcuts.
+    The rows found are transient: nothing of them is saved."""
+    reads = OnePass()
+    custom_fields.add_definitions_read(reads)
+    choices.add_options_read(reads)
+    saved_views.add_list_reads(reads, user.id, entity.name)
+    reads.rows("users", active_users_statement())
+    notifications.add_unread_read(reads, user.id)
+    navigation.add_shortcut_reads(reads, user, count=False)
+    found = reads.run()
+    custom_fields.keep_definitions_read(found)
+    choices.keep_options_read(found)
+    notifications.keep_unread_read(found)
+    navigation.keep_shortcuts(found, user)
+    return found
 
 
 def filter_fields(entity, people=None, labels=None) -> dict:
