@@ -220,9 +220,16 @@ class RecordSchema(Schema):
     entity: Entity | None = None
 
     def get_attribute(self, obj, attr, default):
-        if self.entity is not None and attr in self.entity.custom_fields:
+        if attr in self._custom_names():
             return self.entity.value_of(obj, attr)
         return super().get_attribute(obj, attr, default)
+
+    def _custom_names(self) -> frozenset:
+        """The entity's custom fields, looked up once per schema instance, not once per value."""
+        names = self.__dict__.get("_custom_field_names")
+        if names is None:
+            names = self._custom_field_names = frozenset(self.entity.custom_fields if self.entity else ())
+        return names
 
 
 def build_schema(entity: Entity) -> type[Schema]:
@@ -310,3 +317,8 @@ def entity_schema(entity: Entity) -> type[Schema]:
 
 def dump(entity: Entity, record) -> dict:
     return entity_schema(entity)(unknown=EXCLUDE).dump(record)
+
+
+def dump_many(entity: Entity, records) -> list[dict]:
+    """A page of records with one schema instance (making one costs more than dumping a record)."""
+    return entity_schema(entity)(unknown=EXCLUDE, many=True).dump(records)

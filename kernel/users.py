@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from kernel.db import Base, db, utcnow
 from kernel.security import lastseen
@@ -102,7 +102,8 @@ def create_token(user: User, name: str, expires_at: datetime | None = None) -> s
 def user_for_token(token: str) -> User | None:
     """The active user of a live token. Reads only: the time of use is written after the request,
     at most every few minutes (``kernel.security.lastseen``)."""
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token))
+                                  .options(joinedload(ApiToken.user)))  # one statement, not two
     now = utcnow()
     if api_token is None or not api_token.user.active:
         return None
@@ -134,4 +135,8 @@ def users_by_id(ids) -> dict[int, User]:
 
 
 def active_users() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+    return list(db.session.scalars(active_users_statement()))
+
+
+def active_users_statement():
+    return select(User).where(User.active.is_(True)).order_by(User.name)

@@ -17,7 +17,7 @@ from kernel.db import db
 from kernel.i18n import gettext as _
 from kernel.openapi import api_operation, build_document, changes_ref, entity_ref, parameter_schema
 from kernel.registry import entities
-from kernel.schemas import dump, entity_schema
+from kernel.schemas import dump, dump_many, entity_schema
 from kernel.security.events import record_deletion
 from kernel.users import user_for_token
 
@@ -159,7 +159,7 @@ def list_records(plural):
         exact_count=request.args.get("count") == "exact",
     )
     return jsonify(
-        items=[dump(entity, record) for record in page.records],
+        items=dump_many(entity, page.records),
         total=page.total, total_is_exact=page.total_is_exact, page=page.page, per_page=page.per_page,
         pages=page.pages,
     )

@@ -293,6 +293,7 @@ def test_custom_fields_through_the_api(custom_fields, staff, token_for, app):
     assert fetched["children"] == "5" and fetched["school"] == "Inukshuk"
     listed = api.get("/api/v1/clients?referral=community", headers=headers).get_json()
     assert [item["last_name"] for item in listed["items"]] == ["Api"]
+    assert listed["items"][0] == fetched  # a page is dumped with one schema: each item as the record's own
     assert api.get("/api/v1/clients?referral=friend", headers=headers).get_json()["total"] == 0
 
     spec = api.get("/api/v1/openapi.json").get_json()
