@@ -1,0 +1,125 @@
+"""Issue 18, province-scale data: "My contacts" (``/helpline-contacts/?mine=1``) lists the agent's
+contacts not in the trash, newest first (ties by id), with their count; its page and its count read
+the index of the agent's contacts not in the trash (``ix_contactcenter_contacts_agent_active_started``),
+on PostgreSQL without visiting the table to check ``deleted_at``."""
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, text
+
+from kernel import listing, records
+from kernel.db import db
+from kernel.registry import entities
+from tests.conftest import login
+from tests.contactcenter.helpers import make_line
+
+INDEX = "ix_contactcenter_contacts_agent_active_started"
+STARTS = ["2026-03-02T10:00", "2026-03-05T09:30", "2026-03-05T09:30", "2026-01-20T16:45", "2026-03-04T08:00",
+          "2026-02-11T11:15", "2026-03-05T09:30"]
+
+
+@pytest.fixture
+def agent(make_user):
+    return make_user("staff", email="agent@example.org", name="Agent", language="en")
+
+
+@pytest.fixture
+def contacts(app, agent, make_user):
+    """The agent's contacts (three started at the same minute), one of them in the trash, and another
+    agent's contacts started at the same times."""
+    other = make_user("staff", email="other@example.org", name="Other agent", language="en")
+    line = make_line()
+    entity = entities().get("helpline_contact")
+    mine, theirs = [], []
+    for number, started in enumerate(STARTS):
+        for owner, made in ((agent, mine), (other, theirs)):
+            made.append(records.create(entity, {
+                "channel": "phone", "status": "open", "line_id": line.id, "caller_number": f"867-979-{1000 + number}",
+                "started_at": started, "assigned_user_id": owner.id}, owner))
+    db.session.commit()
+    records.delete(entity, mine[4], agent)
+    db.session.commit()
+    return mine, theirs
+
+
+@contextmanager
+def statements_sent():
+    sent = []
+
+    def remember(_connection, _cursor, statement, parameters, *_args):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+
+
+def listed_ids(browser, path) -> list[int]:
+    response = browser.get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    rows = html[html.index("<tbody"):html.index("</tbody>")]
+    return [int(found) for found in re.findall(r'name="ids" value="(\d+)"', rows)]
+
+
+def newest_first(made) -> list[int]:
+    kept = [contact for contact in made if contact.deleted_at is None]
+    return [contact.id for contact in sorted(kept, key=lambda contact: (contact.started_at, contact.id), reverse=True)]
+
+
+def test_my_contacts_are_mine_not_trashed_newest_first(app, agent, contacts):
+    mine, _theirs = contacts
+    browser = login(app.test_client(), agent)
+    expected = newest_first(mine)
+    assert len(expected) == 6
+    assert listed_ids(browser, "/helpline-contacts/?mine=1&per_page=4") == expected[:4]
+    assert listed_ids(browser, "/helpline-contacts/?mine=1&per_page=4&page=2") == expected[4:]
+    html = browser.get("/helpline-contacts/?mine=1&per_page=4").get_data(as_text=True)
+    assert "6 records" in html and "Page 1 of 2" in html
+
+
+def test_past_the_cap_my_contacts_are_counted_as_more_than(app, agent, contacts, monkeypatch):
+    mine, _theirs = contacts
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    browser = login(app.test_client(), agent)
+    html = browser.get("/helpline-contacts/?mine=1&per_page=2").get_data(as_text=True)
+    assert "More than 3 records" in html
+    assert listed_ids(browser, "/helpline-contacts/?mine=1&per_page=2&page=2") == newest_first(mine)[2:4]
+
+
+def test_the_index_holds_only_the_contacts_not_in_the_trash(app):
+    if db.is_sqlite:
+        definition = db.session.scalar(text("SELECT sql FROM sqlite_master WHERE name = :name"), {"name": INDEX})
+    else:
+        definition = db.session.scalar(text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"), {"name": INDEX})
+    assert definition is not None
+    assert re.search(r"assigned_user_id.*started_at.*id", definition)
+    assert "deleted_at IS NULL" in definition.replace("(", "").replace(")", "")
+
+
+def test_postgresql_counts_my_contacts_from_the_index_alone(app, agent, contacts):
+    """The count (capped) is an index-only scan of the partial index, the page an index scan of it:
+    the statements the page really sends, explained."""
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL only: the plan of the statements the page sends")
+    browser = login(app.test_client(), agent)
+    browser.get("/helpline-contacts/?mine=1")
+    with statements_sent() as sent:
+        browser.get("/helpline-contacts/?mine=1")
+    reading = [(statement, parameters) for statement, parameters in sent
+               if "FROM contactcenter_contacts" in statement and "assigned_user_id =" in statement]
+    assert len(reading) == 2, "\n---\n".join(statement for statement, _ in reading)
+    db.session.execute(text("ANALYZE contactcenter_contacts"))
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    db.session.execute(text("SET LOCAL enable_bitmapscan = off"))
+    plans = []
+    for statement, parameters in reading:
+        rows = db.session.connection().exec_driver_sql("EXPLAIN " + statement, parameters)
+        plans.append("\n".join(row[0] for row in rows))
+    count_plan, page_plan = plans
+    assert "count(" in reading[0][0].lower() and INDEX in count_plan and "Index Only Scan" in count_plan, count_plan
+    assert INDEX in page_plan and "Sort" not in page_plan, page_plan
