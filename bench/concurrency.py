@@ -198,7 +198,8 @@ def start_serve(bench: Bench, port: int, log: Path) -> subprocess.Popen:
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "kernel.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-setup",
-             "--no-worker"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+             "--no-worker", *os.environ.get("BENCH_SERVE_ARGS", "").split()],  # say "--workers 4 --threads 2"
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:

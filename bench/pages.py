@@ -11,7 +11,7 @@ import statistics
 import time
 import urllib.error
 
-from sqlalchemy import event, select
+from sqlalchemy import delete, event, select
 
 from bench.harness import Bench, Figure
 from kernel.db import db
@@ -82,7 +82,7 @@ def profile(bench: Bench, name: str, paths: list[str], target_ms: float, stateme
                       f"+ view's Python {max(view, 0):.1f} ms")
 
 
-def cpu_profile(bench: Bench, name: str, paths: list[str]):
+def cpu_profile(bench: Bench, name: str, paths: list[str], headers: dict | None = None):
     """The median CPU time of the page in this thread, through the test client: on a shared machine
     the server's wall time grows with the others' load, its CPU time far less (a comparison
     before and after a change still wants one run)."""
@@ -90,7 +90,7 @@ def cpu_profile(bench: Bench, name: str, paths: list[str]):
     times = []
     for index in range(bench.repeat + 3):
         started = time.thread_time()
-        response = client.get(paths[index % len(paths)])
+        response = client.get(paths[index % len(paths)], headers=headers)
         times.append((time.thread_time() - started) * 1000)
         if response.status_code != 200:
             raise RuntimeError(f"{paths[index % len(paths)]} answered {response.status_code}")
@@ -149,3 +149,20 @@ def pages(bench: Bench):
     yield from profile(bench, "clients: list page sorted by name", ["/clients/?sort=last_name"], 20, None)
     yield from cpu_profile(bench, "list page", ["/clients/?sort=last_name"])
     yield Figure("layout alone (sidebar, top bar, menus) (p95)", layout_alone_ms(bench, bench.repeat), "ms", 2)
+    yield from api_cpu_profile(bench)
+
+
+def api_cpu_profile(bench: Bench):
+    """The REST API's list (a page of 20, as the ``load`` scenario's clients ask) and one record."""
+    from kernel.users import ApiToken, create_token
+
+    token = create_token(bench.staff, "bench pages")
+    db.session.commit()
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        yield from cpu_profile(bench, "API: a page of 20 clients", [f"/api/v1/clients?page={page}&per_page=20"
+                                                                     for page in range(1, 41)], headers)
+        yield from cpu_profile(bench, "API: a client", ["/api/v1/clients/1"], headers)
+    finally:
+        db.session.execute(delete(ApiToken).where(ApiToken.name == "bench pages"))
+        db.session.commit()
