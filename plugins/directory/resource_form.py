@@ -236,7 +236,9 @@ def _rule_text(row) -> str:
         " ".join(str(row[name]) for name in ("freq", "bymonthday", "opens_at", "closes_at") if row[name])
 
 
-def parse_hours(form, record) -> tuple[dict, dict]:
+def parse_hours(form, record, current: dict | None = None) -> tuple[dict, dict]:
+    """The weekly hours and closures typed (``current``: what ``read_hours`` gives, when the
+    caller has read it with other records')."""
     rows, closures, errors = [], [], {}
     for index in row_indexes(form, "hours"):
         row = {"id": form.get(f"hours-{index}-id", ""), "days": [day for day in WEEKDAYS
@@ -255,7 +257,7 @@ def parse_hours(form, record) -> tuple[dict, dict]:
         if row["from"] or row["to"] or row["description"]:
             _check_closure(row, len(closures), errors)
             closures.append(row)
-    return {"rows": rows, "closures": closures, "others": read_hours(record)["others"]}, errors
+    return {"rows": rows, "closures": closures, "others": (current or read_hours(record))["others"]}, errors
 
 
 def _check_hours(row: dict, index: int, errors: dict) -> None:
@@ -462,12 +464,17 @@ def read_languages(record) -> dict:
     return {"chosen": [_language_key(row) for row in current], "current": current}
 
 
-def parse_languages(form, record) -> tuple[dict, dict]:
+def parse_languages(form, record, current: dict | None = None) -> tuple[dict, dict]:
+    """The languages chosen (``current``: what ``read_languages`` gives, when the caller has read
+    it with other records')."""
     chosen = list(dict.fromkeys(value.strip().lower() if not value.startswith("name:") else value
                                 for value in form.getlist("languages") if value.strip()))[:MAX_ROWS * 3]
     unknown = [value for value in chosen if not value.startswith("name:") and value not in language_codes()]
     errors = {"languages": [_("Choose the languages from the list.")]} if unknown else {}
-    current = _languages_of(record.id) if record is not None else []
+    if current is not None:
+        current = current["current"]
+    else:
+        current = _languages_of(record.id) if record is not None else []
     return {"chosen": [value for value in chosen if value not in unknown], "current": current}, errors
 
 

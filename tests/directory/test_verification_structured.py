@@ -204,6 +204,56 @@ def test_the_form_reads_the_same_number_of_statements_whatever_the_services(app)
     assert counts[0] == counts[1], counts
 
 
+def _selects_for_post(client, path, data) -> tuple[int, int]:
+    """(status, SELECT statements) of one answer of the form."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def record(_connection, _cursor, statement, *_args):
+        sent.append(statement.lstrip().upper().startswith("SELECT"))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        status = client.post(path, data=data).status_code
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return status, sum(sent)
+
+
+def _structured_answer(services, opens: str) -> dict:
+    form = {"answer": "propose"}
+    for service in services:
+        p = f"s{service.id}-"
+        form |= {f"{p}section": ["phones", "hours", "languages"], f"{p}phone-0-number": "867-979-1234",
+                 f"{p}phone-0-type": "voice", f"{p}hours-0-days": ["MO"], f"{p}hours-0-opens": opens,
+                 f"{p}hours-0-closes": "17:00", f"{p}languages": ["fr"]}
+    return form
+
+
+@pytest.mark.parametrize("opens, status", [("25:99", 422), ("09:00", 302)])
+def test_an_answer_reads_the_same_number_of_statements_whatever_the_services(app, opens, status):
+    """Refused (shown again with what was typed) or taken: the services' current phones, hours and
+    languages are read for all of them at once, not service by service."""
+    counts = []
+    for number in (1, 4):
+        agency = agency_with_services(f"Agency {number}", f"a{number}@example.org", services=number)
+        services = services_of(agency)
+        for service in services:
+            db.session.execute(insert(phones), [{"service_id": service.id, "number": "867-979-1234"}])
+            db.session.execute(insert(languages), [{"service_id": service.id, "code": "fr", "name": "French"}])
+        db.session.commit()
+        job.run()
+        message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        path = re.search(r"http://[^\s]+(/directory/verification/[^\s]+)", message.body).group(1)
+        client = app.test_client()
+        client.get(path)  # the first opening writes; count an answer
+        answered, selects = _selects_for_post(client, path, _structured_answer(services, opens))
+        assert answered == status
+        counts.append(selects)
+    assert counts[0] == counts[1], counts
+
+
 def test_hostile_values_give_a_form_error_never_a_500(app, asked):
     _agency, service, site, path = asked
     p = f"s{service.id}-"

@@ -93,19 +93,33 @@ def service_views(agency_id: int, form=None) -> list[ServiceView]:
     ids = [service.id for service in services]
     if not ids:
         return []
-    service_phones = _grouped(select(phones).where(phones.c.service_id.in_(ids)), "service_id")
-    service_hours = _grouped(select(schedules).where(schedules.c.service_id.in_(ids)), "service_id")
-    service_languages = _grouped(select(languages).where(languages.c.service_id.in_(ids)), "service_id")
+    service_phones, service_hours, service_languages = rows_of_services(ids)
+    current = current_values_of(ids, (service_phones, service_hours, service_languages))
     sites = sites_of_services(ids)
     owned = own_sites(services, sites)
     return [ServiceView(service, in_language(service, "name"), service_phones.get(service.id, []),
                         hours_text(service_hours.get(service.id, [])), sites.get(service.id, []),
                         [language_name(row["code"], row["name"]) for row in service_languages.get(service.id, [])],
-                        structured.parse(form, service)[0] if form is not None else structured.values_of_rows(
-                            service_phones.get(service.id, []), service_hours.get(service.id, []),
-                            service_languages.get(service.id, [])),
+                        structured.parse(form, service, current[service.id])[0] if form is not None
+                        else current[service.id],
                         owned[service.id])
             for service in services]
+
+
+def rows_of_services(ids: list[int]) -> tuple[dict, dict, dict]:
+    """The services' phones, schedules and languages, ``{service id: [row, …]}``: three queries."""
+    return (_grouped(select(phones).where(phones.c.service_id.in_(ids)), "service_id"),
+            _grouped(select(schedules).where(schedules.c.service_id.in_(ids)), "service_id"),
+            _grouped(select(languages).where(languages.c.service_id.in_(ids)), "service_id"))
+
+
+def current_values_of(ids: list[int], rows: tuple[dict, dict, dict] | None = None) -> dict[int, dict]:
+    """Each service's phones, weekly hours and languages as the resource form reads them."""
+    service_phones, service_hours, service_languages = rows or rows_of_services(ids)
+    return {service_id: structured.values_of_rows(service_phones.get(service_id, []),
+                                                  service_hours.get(service_id, []),
+                                                  service_languages.get(service_id, []))
+            for service_id in ids}
 
 
 def form_key(kind: str, record_id: int, name: str) -> str:
@@ -140,12 +154,14 @@ def check_changes(kind: str, record, changes: dict) -> dict:
 def collect_proposals(form, agency: Agency, services: list[Resource]) -> tuple[list[dict], dict]:
     """(proposals, errors): one proposal per record the agency changed or commented on."""
     proposals, errors = [], {}
-    owned = own_sites(services, sites_of_services([service.id for service in services]))
+    ids = [service.id for service in services]
+    owned = own_sites(services, sites_of_services(ids))
+    current = current_values_of(ids) if ids else {}
     for kind, record in [("agency", agency), *(("resource", service) for service in services)]:
         changes = proposed_changes(form, kind, record)
         errors |= check_changes(kind, record, changes)
         if kind == "resource":
-            _shown, rows_changed, rows_errors = structured.parse(form, record)
+            _shown, rows_changed, rows_errors = structured.parse(form, record, current[record.id])
             sites_changed, sites_errors = structured.parse_sites(form, owned[record.id])
             changes |= rows_changed | sites_changed
             errors |= rows_errors | sites_errors

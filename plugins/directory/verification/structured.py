@@ -75,19 +75,24 @@ def _sub_form(form, service_id: int) -> MultiDict:
     return MultiDict([(key[len(start):], value) for key, value in form.items(multi=True) if key.startswith(start)])
 
 
-def parse(form, service) -> tuple[dict, dict, dict]:
+def parse(form, service, current: dict | None = None) -> tuple[dict, dict, dict]:
     """(values to show again, proposed changes, errors {input name: message}) for one service's
-    structured inputs; a section whose marker is not in the form is left out."""
+    structured inputs; a section whose marker is not in the form is left out. ``current``: the
+    service's ``current_values``, when the caller has read them with the other services'."""
     sub = _sub_form(form, service.id)
     present = set(sub.getlist(MARKER))
     shown, changes, errors = {}, {}, {}
-    current = current_values(service)
+    if current is None:
+        current = current_values(service)
     for key, parse_section in (("phones", sections.parse_phones), ("hours", sections.parse_hours),
                                ("languages", sections.parse_languages)):
         if key not in present:
             shown[key] = current[key]
             continue
-        values, section_errors = parse_section(sub, service)
+        if key == "phones":
+            values, section_errors = parse_section(sub, service)
+        else:
+            values, section_errors = parse_section(sub, service, current[key])
         shown[key] = values
         errors |= {prefix(service.id) + name: " ".join(map(str, messages))
                    for name, messages in section_errors.items()}
