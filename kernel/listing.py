@@ -161,11 +161,36 @@ def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_P
             return Page(records=records, total=len(ids), page=page, per_page=per_page, total_is_exact=True)
         total, exact = COUNT_CAP, False
     else:
+        if counted_with_the_page(state):
+            return page_and_capped_count(entity, statement, sort, state, page, per_page)
         total, exact = count_capped(statement, COUNT_CAP)
     ordered = in_list_order(entity, statement, sort, state, total)
     with planned_for_many(state, total):
         records = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
     return Page(records=records, total=total, page=page, per_page=per_page, total_is_exact=exact)
+
+
+def counted_with_the_page(state: ListState | None) -> bool:
+    """PostgreSQL, a list not shown newest first: its order does not depend on its count, so the
+    page's statement carries the capped count (one round trip to the database instead of two)."""
+    return not db.is_sqlite and not (state is not None and state.newest_first)
+
+
+def page_and_capped_count(entity: Entity, statement, sort: str | None, state: ListState | None, page: int,
+                          per_page: int) -> Page:
+    """The page and, in the same statement, the count capped at ``COUNT_CAP`` (an uncorrelated
+    subquery, which PostgreSQL plans on its own and runs once). A page past the end has no row
+    to carry the count: it is counted on its own."""
+    capped = select(func.count()).select_from(
+        statement.with_only_columns(literal(1)).order_by(None).limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+    ordered = statement.order_by(*ordering(entity, sort, state)).add_columns(capped)
+    rows = db.session.execute(ordered.limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        found = rows[0][1]
+        total, exact = (COUNT_CAP, False) if found > COUNT_CAP else (found, True)
+    else:
+        total, exact = count_capped(statement, COUNT_CAP)
+    return Page(records=[row[0] for row in rows], total=total, page=page, per_page=per_page, total_is_exact=exact)
 
 
 def in_list_order(entity: Entity, statement, sort: str | None, state: ListState | None, total: int):
