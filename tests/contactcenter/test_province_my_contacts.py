@@ -4,16 +4,16 @@ the index of the agent's contacts not in the trash (``ix_contactcenter_contacts_
 on PostgreSQL without visiting the table to check ``deleted_at``."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from kernel import listing, records
 from kernel.db import db
 from kernel.registry import entities
 from tests.conftest import login
 from tests.contactcenter.helpers import make_line
+from tests.statements import statements_sent
 
 INDEX = "ix_contactcenter_contacts_agent_active_started"
 STARTS = ["2026-03-02T10:00", "2026-03-05T09:30", "2026-03-05T09:30", "2026-01-20T16:45", "2026-03-04T08:00",
@@ -42,20 +42,6 @@ def contacts(app, agent, make_user):
     records.delete(entity, mine[4], agent)
     db.session.commit()
     return mine, theirs
-
-
-@contextmanager
-def statements_sent():
-    sent = []
-
-    def remember(_connection, _cursor, statement, parameters, *_args):
-        sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
 
 
 def listed_ids(browser, path) -> list[int]:
@@ -109,7 +95,7 @@ def test_postgresql_counts_my_contacts_from_the_index_alone(app, agent, contacts
         pytest.skip("PostgreSQL only: the plan of the statement the page sends")
     browser = login(app.test_client(), agent)
     browser.get("/helpline-contacts/?mine=1")
-    with statements_sent() as sent:
+    with statements_sent(with_parameters=True) as sent:
         browser.get("/helpline-contacts/?mine=1")
     reading = [(statement, parameters) for statement, parameters in sent
                if "FROM contactcenter_contacts" in statement and "assigned_user_id =" in statement]

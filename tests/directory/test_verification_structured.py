@@ -187,17 +187,24 @@ def _statements_for(client, path) -> int:
     return len(sent)
 
 
+def asked_with_services(number: int) -> tuple[list, str]:
+    """An agency of ``number`` services, each with a phone and a language, asked to verify them:
+    (its services, its form's path)."""
+    agency = agency_with_services(f"Agency {number}", f"a{number}@example.org", services=number)
+    services = services_of(agency)
+    for service in services:
+        db.session.execute(insert(phones), [{"service_id": service.id, "number": "867-979-1234"}])
+        db.session.execute(insert(languages), [{"service_id": service.id, "code": "fr", "name": "French"}])
+    db.session.commit()
+    job.run()
+    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    return services, re.search(r"http://[^\s]+(/directory/verification/[^\s]+)", message.body).group(1)
+
+
 def test_the_form_reads_the_same_number_of_statements_whatever_the_services(app):
     counts = []
-    for services in (1, 4):
-        agency = agency_with_services(f"Agency {services}", f"a{services}@example.org", services=services)
-        for service in services_of(agency):
-            db.session.execute(insert(phones), [{"service_id": service.id, "number": "867-979-1234"}])
-            db.session.execute(insert(languages), [{"service_id": service.id, "code": "fr", "name": "French"}])
-        db.session.commit()
-        job.run()
-        message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-        path = re.search(r"http://[^\s]+(/directory/verification/[^\s]+)", message.body).group(1)
+    for number in (1, 4):
+        _services, path = asked_with_services(number)
         client = app.test_client()
         client.get(path)  # the first opening writes; count the next
         counts.append(_statements_for(client, path))
@@ -237,15 +244,7 @@ def test_an_answer_reads_the_same_number_of_statements_whatever_the_services(app
     languages are read for all of them at once, not service by service."""
     counts = []
     for number in (1, 4):
-        agency = agency_with_services(f"Agency {number}", f"a{number}@example.org", services=number)
-        services = services_of(agency)
-        for service in services:
-            db.session.execute(insert(phones), [{"service_id": service.id, "number": "867-979-1234"}])
-            db.session.execute(insert(languages), [{"service_id": service.id, "code": "fr", "name": "French"}])
-        db.session.commit()
-        job.run()
-        message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
-        path = re.search(r"http://[^\s]+(/directory/verification/[^\s]+)", message.body).group(1)
+        services, path = asked_with_services(number)
         client = app.test_client()
         client.get(path)  # the first opening writes; count an answer
         answered, selects = _selects_for_post(client, path, _structured_answer(services, opens))

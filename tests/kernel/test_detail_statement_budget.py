@@ -1,31 +1,15 @@
 """Issue 18: a record's page, with every panel of every enabled plugin, costs at most 8 SQL
 statements, however many plugins add panels (they batch their queries). Counted, never timed."""
 
-from contextlib import contextmanager
 from io import BytesIO
-
-from sqlalchemy import event
 
 from kernel import records
 from kernel.db import db
 from kernel.registry import entities
+from tests.statements import statements_sent
 
 BUDGET = 8
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
-
-
-@contextmanager
-def statements_sent():
-    sent = []
-
-    def remember(_connection, _cursor, statement, *_args):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
 
 
 def _create(name, values, user):

@@ -1,30 +1,15 @@
 """Issue 18: a list page sends a fixed, small number of SQL statements, whatever its page size
 and whatever its rows point at (users, related records). Counted, never timed."""
 
-from contextlib import contextmanager
 
-from sqlalchemy import event
 
 from kernel import records
 from kernel.db import db
 from kernel.registry import entities
+from tests.statements import statements_sent
 
 BUDGET = 7  # the layout (favourites, recent views, notifications) and the customisations included: read with the
 # user's columns, saved filters and the active users in one statement (`read_list_settings`)
-
-
-@contextmanager
-def statements_sent():
-    sent = []
-
-    def remember(_connection, _cursor, statement, *_args):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
 
 
 def _page_statements(client, path) -> list[str]:

@@ -3,27 +3,11 @@ its capped count in one statement (the count a subquery run once); the rows, the
 count are those of a separate count, on SQLite and PostgreSQL. Counted, never timed."""
 
 import re
-from contextlib import contextmanager
-
-from sqlalchemy import event
 
 from kernel import listing, records
 from kernel.db import db
 from kernel.registry import entities
-
-
-@contextmanager
-def statements_sent():
-    sent = []
-
-    def remember(_connection, _cursor, statement, *_args):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
+from tests.statements import statements_sent
 
 
 def _clients(user, names, **fields) -> list[int]:

@@ -4,27 +4,11 @@ reads the matches' ids: when they are few (under ``COUNT_CAP``) the page is the 
 loaded by id, and the search is not run a second time for the page. Counted, never timed."""
 
 import re
-from contextlib import contextmanager
-
-from sqlalchemy import event
 
 from kernel import listing, records
 from kernel.db import db
 from kernel.registry import entities
-
-
-@contextmanager
-def statements_sent():
-    sent = []
-
-    def remember(_connection, _cursor, statement, *_args):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
+from tests.statements import statements_sent
 
 
 def _clients(user, names) -> list[int]:
