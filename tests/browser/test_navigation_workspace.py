@@ -38,6 +38,7 @@ def log_in(page, base_url, email, dashboard="Dashboard"):
     page.locator("input[name=password]").fill(TEST_PASSWORD)
     page.locator("form button[type=submit]").click()
     expect(page.get_by_role("heading", level=1, name=dashboard)).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_load_state("load")  # the sidebar's deferred script binds its handlers by then
 
 
 def add_clients(app, count):
@@ -97,6 +98,7 @@ def test_sections_and_full_screen_are_remembered(live_app, live_server, live_use
     sidebar.locator('[data-section="contact_centre"] summary').click()
     sidebar.locator('[data-section="clients"] summary').click()
     page.reload()
+    page.wait_for_load_state("load")
     expect(sidebar.locator('a[href="/helpline-contacts/"]')).to_be_visible()
     expect(sidebar.get_by_role("link", name="Clients", exact=True)).to_be_hidden()
 
@@ -105,6 +107,7 @@ def test_sections_and_full_screen_are_remembered(live_app, live_server, live_use
     expect(sidebar).to_be_hidden()
     expect(toggle).to_have_attribute("aria-pressed", "true")
     page.reload()
+    page.wait_for_load_state("load")
     expect(sidebar).to_be_hidden()
     page.get_by_role("button", name="Full screen").click()
     expect(sidebar).to_be_visible()
