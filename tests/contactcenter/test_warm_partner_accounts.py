@@ -2,10 +2,9 @@
 administrator to one directory agency) sees only the warm referrals sent to that agency and answers
 them like the secure-link page; every other page answers 403."""
 
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from kernel.access_log import RecordRead
 from kernel.db import db, utcnow
@@ -14,20 +13,7 @@ from plugins.directory.capacity.models import Capacity
 from plugins.directory.models import Agency, Resource
 from tests.contactcenter.helpers import make_contact, make_profile
 from tests.contactcenter.test_warm_referrals import referral, sent_link, warm_row  # noqa: F401  fixture
-
-
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.statements import statements_sent
 
 
 @pytest.fixture
@@ -151,7 +137,7 @@ def test_an_unlinked_partner_account_sees_nothing(make_user, login_as, warm):
 
 
 def test_the_queue_reads_no_row_one_by_one(staff, staff_client, partner_client, warm):
-    with counted_queries() as one:
+    with statements_sent() as one:
         partner_client.get("/contactcenter/partner/referrals?status=all")
     agency = db.session.get(Agency, warm.agency_id)
     resource = db.session.scalar(select(Resource).where(Resource.organization_id == agency.id))
@@ -165,7 +151,7 @@ def test_the_queue_reads_no_row_one_by_one(staff, staff_client, partner_client, 
         db.session.add(WarmReferral(referral_id=made.id, contact_id=contact.id, agency_id=agency.id, email="x@y.org",
                                     language="fr", sent_at=utcnow(), status="sent"))
     db.session.commit()
-    with counted_queries() as six:
+    with statements_sent() as six:
         page = partner_client.get("/contactcenter/partner/referrals?status=all").get_data(as_text=True)
     assert page.count('class="warm-row"') == 6 and len(six) == len(one)
 

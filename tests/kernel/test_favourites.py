@@ -1,9 +1,8 @@
 """Favourites: a star next to every record's title, and the top bar's list of starred records."""
 
 import re
-from contextlib import contextmanager
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from kernel import records
 from kernel.db import Base, db
@@ -12,6 +11,7 @@ from kernel.registry import entities
 from plugins.clients.models import Client
 from tests.conftest import TEST_PASSWORD, csrf_token_from, login
 from tests.kernel import tiny_plugin
+from tests.statements import statements_sent
 
 HTMX = {"HX-Request": "true"}
 
@@ -30,20 +30,6 @@ def _favourites_menu(page: str) -> str:
     match = re.search(r'<div class="menu-panel favourites-list" id="favourites-list".*?</div>', page, re.S)
     assert match, "no favourites menu in the page"
     return match.group(0)
-
-
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_star_is_next_to_the_title_and_starts_empty(staff_client, staff):
@@ -140,11 +126,11 @@ def test_a_favourite_of_a_disabled_plugin_is_not_listed_and_breaks_nothing(make_
 def test_the_menu_costs_one_query_per_module_whatever_the_number_of_favourites(staff_client, staff):
     clients = [_client_named(staff, f"Person{i}", f"Name{i}") for i in range(8)]
     staff_client.post(f"/clients/{clients[0].id}/favourite", data={"favourite": "1"})
-    with counted_queries() as one_favourite:
+    with statements_sent() as one_favourite:
         staff_client.get("/")
     for record in clients[1:]:
         staff_client.post(f"/clients/{record.id}/favourite", data={"favourite": "1"})
-    with counted_queries() as eight_favourites:
+    with statements_sent() as eight_favourites:
         page = staff_client.get("/").get_data(as_text=True)
     assert all(f"Person{i} Name{i}" in _favourites_menu(page) for i in range(8))
     assert len(eight_favourites) == len(one_favourite)

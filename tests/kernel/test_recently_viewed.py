@@ -2,14 +2,14 @@
 newest ten are kept and listed in the sidebar."""
 
 import re
-from contextlib import contextmanager
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from kernel import records
 from kernel.db import db
 from kernel.navigation import RECENT_LIMIT, RecentView
 from kernel.registry import entities
+from tests.statements import statements_sent
 
 
 def _clients(user, count):
@@ -28,20 +28,6 @@ def _views_of(user_id):
 def _sidebar_list(page: str) -> str:
     match = re.search(r'<nav class="recently-viewed".*?</nav>', page, re.S)
     return match.group(0) if match else ""
-
-
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_opening_a_record_remembers_it_once(staff_client, staff):
@@ -104,11 +90,11 @@ def test_a_record_moved_to_the_trash_leaves_the_list(staff_client, staff, admin_
 def test_the_sidebar_costs_one_query_per_module_whatever_the_number_of_records(staff_client, staff):
     made = _clients(staff, RECENT_LIMIT)
     staff_client.get(f"/clients/{made[0].id}")
-    with counted_queries() as one_viewed:
+    with statements_sent() as one_viewed:
         staff_client.get("/")
     for record in made[1:]:
         staff_client.get(f"/clients/{record.id}")
-    with counted_queries() as ten_viewed:
+    with statements_sent() as ten_viewed:
         page = staff_client.get("/").get_data(as_text=True)
     assert _sidebar_list(page).count("<li>") == RECENT_LIMIT
     assert len(ten_viewed) == len(one_viewed)
