@@ -31,3 +31,17 @@ def press_shortcut(page, keys: str) -> None:
     right after a navigation may otherwise be faster than the script on a busy machine."""
     page.wait_for_load_state("load")
     page.keyboard.press(keys)
+
+
+def page_with_axe(browser, viewport: dict, locale: str | None = None):
+    """``(context, page, errors)``: a new browser context of that size and locale, with axe-core
+    loaded in every page and the page's script errors collected; close the context when done."""
+    options = {"viewport": viewport} | ({"locale": locale} if locale else {})
+    context = browser.new_context(**options)
+    context.set_default_timeout(15_000)
+    if AXE.is_file():
+        context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page, errors

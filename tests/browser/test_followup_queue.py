@@ -11,7 +11,7 @@ from kernel.db import db, utcnow
 from kernel.testing import give_consent
 from plugins.contactcenter import workflow
 from plugins.contactcenter.followups import service
-from tests.browser.helpers import AXE, axe_violations
+from tests.browser.helpers import axe_violations, page_with_axe
 from tests.browser.test_picker_server_matches import log_in
 from tests.contactcenter.followup_helpers import withdraw_consent
 from tests.contactcenter.helpers import make_profile, make_resource, make_term
@@ -50,13 +50,7 @@ def test_the_agent_works_a_follow_up_from_the_queue(browser, live_app, live_serv
     agent = live_user("staff", email=email, language=language, workspace="contact_centre")
     reason = f"Food bank {language} {size}"
     overdue_followup(live_app, agent, reason)
-    context = browser.new_context(viewport=SIZES[size], locale="fr-CA" if language == "fr" else "en-CA")
-    context.set_default_timeout(15_000)
-    if AXE.is_file():
-        context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page, errors = page_with_axe(browser, SIZES[size], "fr-CA" if language == "fr" else "en-CA")
     try:
         log_in(page, live_server, email, language)
         page.goto(f"{live_server}/contactcenter/followups?which=mine")
@@ -92,13 +86,7 @@ def test_the_agent_changes_then_cancels_a_follow_up(browser, live_app, live_serv
     agent = live_user("staff", email=email, language=language, workspace="contact_centre")
     reason = f"Housing {language}"
     contact_id = overdue_followup(live_app, agent, reason)
-    context = browser.new_context(viewport=SIZES["phone"], locale="fr-CA" if language == "fr" else "en-CA")
-    context.set_default_timeout(15_000)
-    if AXE.is_file():
-        context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page, errors = page_with_axe(browser, SIZES["phone"], "fr-CA" if language == "fr" else "en-CA")
     try:
         log_in(page, live_server, email, language)
         page.goto(f"{live_server}/contactcenter/contacts/{contact_id}/followups/new")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from kernel.db import db, utcnow
 from kernel.testing import TEST_PASSWORD
 from plugins.contactcenter.warm_referrals.models import PartnerAccount
-from tests.browser.helpers import AXE, PHONE, axe_violations, fits_the_phone
+from tests.browser.helpers import PHONE, axe_violations, fits_the_phone, page_with_axe
 from tests.browser.test_partner_referral_page import warm_referral_link
 
 WORDS = {
@@ -35,13 +35,7 @@ def test_a_partner_account_answers_its_queue_on_a_phone(browser, live_app, live_
         db.session.add(PartnerAccount(user_id=user.id, agency_id=agency_id, created_at=utcnow()))
         db.session.commit()
         db.session.remove()
-    context = browser.new_context(viewport=PHONE)
-    context.set_default_timeout(15_000)
-    if AXE.is_file():
-        context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page, errors = page_with_axe(browser, PHONE)
     try:
         page.goto(f"{live_server}/login")
         page.locator("#email").fill(user.email)

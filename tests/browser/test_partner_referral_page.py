@@ -13,7 +13,7 @@ from kernel.db import db, utcnow
 from plugins.contactcenter.models import Contact, Profile, Referral
 from plugins.contactcenter.warm_referrals.models import WarmReferral
 from plugins.directory.models import Agency, Resource
-from tests.browser.helpers import AXE, PHONE, axe_violations, fits_the_phone
+from tests.browser.helpers import PHONE, axe_violations, fits_the_phone, page_with_axe
 
 WORDS = {
     "en": {"title": "Referral to Night shelter", "accept": "Accept the referral", "accepted": "Accepted",
@@ -60,13 +60,7 @@ def test_a_partner_answers_a_warm_referral_on_a_phone(browser, live_app, live_se
     with live_app.app_context():
         path = warm_referral_link(language)
         db.session.remove()
-    context = browser.new_context(viewport=PHONE, locale="en-CA" if language == "fr" else "fr-CA")
-    context.set_default_timeout(15_000)
-    if AXE.is_file():
-        context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page, errors = page_with_axe(browser, PHONE, "en-CA" if language == "fr" else "fr-CA")
     try:
         page.goto(f"{live_server}{path}")  # the browser prefers the other language: the link's wins
         expect(page.get_by_role("heading", level=1)).to_have_text(words["title"])

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kernel.db import db
-from tests.browser.helpers import AXE, PHONE, axe_violations, fits_the_phone
+from tests.browser.helpers import PHONE, axe_violations, fits_the_phone, page_with_axe
 from tests.directory.public_helpers import load_public_sample
 
 WORDS = {
@@ -32,13 +32,7 @@ def public_directory(live_app, tmp_path):
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_a_visitor_finds_a_resource_on_a_phone(browser, live_server, public_directory, language):
     words = WORDS[language]
-    context = browser.new_context(viewport=PHONE, locale="fr-CA" if language == "fr" else "en-CA")
-    context.set_default_timeout(15_000)
-    if AXE.is_file():
-        context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page, errors = page_with_axe(browser, PHONE, "fr-CA" if language == "fr" else "en-CA")
     try:
         page.goto(f"{live_server}/directory/public/?lang={language}")
         assert axe_violations(page) == [] and fits_the_phone(page)

@@ -14,7 +14,7 @@ from kernel.inbound_sms import InboundSms, receive_sms
 from kernel.outbox import drain
 from kernel.registry import entities
 from kernel.testing import give_consent
-from tests.browser.helpers import AXE, axe_violations
+from tests.browser.helpers import AXE, axe_violations, page_with_axe
 from tests.browser.test_picker_server_matches import log_in
 
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -45,13 +45,7 @@ def test_the_agent_answers_a_text(browser, live_app, live_server, live_user, lan
         give_consent("caller_profile", profile.id, "service_delivery", user=agent)
         db.session.commit()
         db.session.remove()
-    context = browser.new_context(viewport=SIZES[size], locale="fr-CA" if language == "fr" else "en-CA")
-    context.set_default_timeout(15_000)
-    if AXE.is_file():
-        context.add_init_script(path=str(AXE))
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page, errors = page_with_axe(browser, SIZES[size], "fr-CA" if language == "fr" else "en-CA")
     try:
         log_in(page, live_server, email, language)
         text_in(live_app, "Is the shelter open tonight?", f"SM-{language}-{size}-1")
