@@ -135,3 +135,26 @@ def test_drag_over_slots_to_create_a_longer_meeting(live_app, live_server, live_
     expect(page).to_have_url(re.compile(r"/meetings/new\?status=planned&start=(\d{4}-\d\d-\d\d)T14%3A00&end=\1T15%3A30"))
     expect(page.get_by_label("End")).to_have_value(re.compile(r"T15:30$"))
     assert browser_errors == []
+
+
+def test_today_is_the_organisation_day_and_its_hours_take_the_keyboard(live_app, live_server, live_user, page,
+                                                                       browser_errors):
+    """At 00:30 UTC it is still 19:30 the day before in Iqaluit: "today", the day view and the
+    "now" line are that day, not the browser's UTC date. Going from the week to one of its days
+    keeps the day's column, which must still take the focus (an empty day has nothing else the
+    keyboard can reach to scroll the hours)."""
+    live_user("staff", email="evening@example.org")
+    page.clock.set_fixed_time(datetime(2026, 12, 5, 0, 30, tzinfo=ZoneInfo("UTC")))
+    log_in(page, live_server, "evening@example.org")
+    page.goto(f"{live_server}/activities/calendar")
+    expect(page.locator(".fc-timeGridWeek-view")).to_be_visible()
+    expect(page.locator(".fc-timegrid-col.fc-day-today")).to_have_attribute("data-date", "2026-12-04")
+    page.locator(".fc-timeGridDay-button").click()
+    day = page.locator(".fc-timeGridDay-view .fc-timegrid-col[data-date]")
+    expect(day).to_have_attribute("data-date", "2026-12-04")
+    expect(day).to_have_attribute("tabindex", "0")
+    expect(day.locator(".fc-timegrid-now-indicator-line")).to_have_count(1)
+    page.locator(".fc-next-button").click()
+    expect(day).to_have_attribute("data-date", "2026-12-05")
+    expect(day).to_have_attribute("tabindex", "0")
+    assert browser_errors == []

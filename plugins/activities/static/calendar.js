@@ -68,14 +68,21 @@
   function unnameDayCell(info) { info.el.removeAttribute("aria-labelledby"); }
 
   /* The first day's column of the hours (a grid cell, so the grid keeps its structure, which a
-     focusable scrolling box itself would break) takes the focus, and with it the arrow keys. */
-  function focusableFirstColumn(info) {
-    if (info.el.classList.contains("fc-timegrid-col") && info.date.getTime() === info.view.activeStart.getTime()) {
-      info.el.tabIndex = 0;
-    }
+     focusable scrolling box itself would break) takes the focus, and with it the arrow keys. Done
+     after each change of dates, not when a cell is mounted: going from a week to one of its days
+     keeps that day's cell, which is then not mounted again. */
+  function focusableFirstColumn(element) {
+    element.querySelectorAll(".fc-timegrid-col[data-date]").forEach(function (column, index) {
+      column.tabIndex = index === 0 ? 0 : -1;
+    });
   }
 
-  function prepareDayCell(info) { unnameDayCell(info); focusableFirstColumn(info); }
+  /* Today and the "now" line in the organisation's time zone: without a time-zone plugin
+     FullCalendar reads the wall-clock times it is given as they are (the events come that way)
+     but takes "now" from the browser's UTC clock, which after 19:00 in Iqaluit is tomorrow. */
+  function wallClockIn(zone) {
+    return new Date().toLocaleString("sv-SE", { timeZone: zone, hour12: false }).replace(" ", "T");
+  }
 
   document.addEventListener("DOMContentLoaded", function () {
     var element = document.getElementById("calendar");
@@ -89,6 +96,7 @@
       initialView: "timeGridWeek",
       locale: element.dataset.locale,
       timeZone: element.dataset.timezone,
+      now: function () { return wallClockIn(element.dataset.timezone); },
       dayMaxEvents: true,
       headerToolbar: { left: "prev,next today", center: "title", right: "timeGridDay,timeGridWeek,dayGridMonth" },
       events: {  /* whose activities: the select above the calendar */
@@ -113,8 +121,8 @@
       },
       eventDrop: function (info) { reschedule(info, element); },
       eventResize: function (info) { reschedule(info, element); },
-      dayCellDidMount: prepareDayCell,
-      datesSet: function () { nameArrows(element); }
+      dayCellDidMount: unnameDayCell,
+      datesSet: function () { nameArrows(element); focusableFirstColumn(element); }
     });
     calendar.render();
     if (owner) { owner.addEventListener("change", function () { calendar.refetchEvents(); }); }
