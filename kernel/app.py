@@ -32,7 +32,7 @@ from kernel.countries import country_options
 from kernel.db import db
 from kernel.display import history_action, history_value
 from kernel.entities import EntityRegistry
-from kernel.filters import conditions_json
+from kernel.filters import conditions_json, shared_options
 from kernel.i18n import LANGUAGES, init_i18n
 from kernel.i18n import lazy_gettext as _l
 from kernel.linked import LinkedRecordsPanels
@@ -171,7 +171,7 @@ def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
 
     app.jinja_env.globals.update(
         country_options=country_options, history_value=history_value, history_action=history_action,
-        conditions_json=conditions_json, entities=app.extensions["passerelle.entities"], fixed_url=fixed_url,
+        conditions_json=conditions_json, filter_shared_options=shared_options, entities=app.extensions["passerelle.entities"], fixed_url=fixed_url,
         icon=menu.icon, cached_fragment=menu.cached_fragment, record_url=record_url,
     )
     app.jinja_env.filters["safe_url"] = safe_url  # every href made of a stored address goes through it

@@ -6,6 +6,8 @@ from functools import cache
 
 from babel import Locale
 from flask_babel import get_locale
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 
 @cache
@@ -31,3 +33,14 @@ def _sorted_country_names(locale_name: str) -> tuple[tuple[str, str], ...]:
     territories = Locale.parse(locale_name).territories
     names = [(code, territories.get(code, code)) for code in country_codes()]
     return tuple(sorted(names, key=lambda item: item[1]))
+
+
+def country_options_json() -> Markup:
+    """The country options as JSON safe in an HTML attribute, encoded once per language: the
+    filter panels name them once for all their country fields (``kernel.filters.SHARED_OPTIONS``)."""
+    return _country_options_json(str(get_locale() or "en"))
+
+
+@cache
+def _country_options_json(locale_name: str) -> Markup:
+    return htmlsafe_json_dumps(_sorted_country_names(locale_name))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
 from marshmallow import ValidationError
 from sqlalchemy import and_, func, or_
 
@@ -174,6 +175,15 @@ def _datetime_clause(column, operator, values):
         return column >= end(values[0])
     low, high = sorted(values)
     return and_(column >= start(low), column < end(high))
+
+
+def shared_options() -> Markup:
+    """The option lists several fields of a filter panel share (a field's ``options`` then names
+    one), as JSON for the panel's ``data-shared-options``: the countries, encoded once per language
+    (two country fields made two thirds of a client list's filter panel)."""
+    from kernel.countries import country_options_json
+
+    return Markup('{"countries": ') + country_options_json() + Markup("}")
 
 
 def conditions_json(conditions: list[Condition]) -> list[dict]:

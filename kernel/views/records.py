@@ -193,7 +193,6 @@ def read_list_settings(entity, user) -> dict:
 def filter_fields(entity, people=None, labels=None) -> dict:
     """What the advanced-filter panel needs to know of each filterable field (``people``: the
     active users, ``labels``: the fields' translated labels, when the caller has them)."""
-    from kernel.countries import country_options
     from kernel.filters import OPERATOR_LABELS, operators_for
 
     fields = {}
@@ -206,7 +205,7 @@ def filter_fields(entity, people=None, labels=None) -> dict:
         if meta.kind == "choice":
             options = meta.choices.items()
         elif meta.kind == "country":
-            options = country_options()
+            options = "countries"  # a name in kernel.filters.shared_options(): the list is sent once for all
         elif meta.kind == "user":
             if user_options is None:
                 user_options = [(str(user.id), user.name) for user in (active_users() if people is None else people)]

@@ -85,3 +85,32 @@ def test_save_a_filter_and_use_it_again(live_app, live_server, live_user, page, 
     expect(condition.get_by_label("City", exact=True)).to_have_value("kelowna")
 
     assert browser_errors == []
+
+
+def test_filter_by_a_country_offers_the_countries_named_once_for_both_fields(live_app, live_server, live_user, page,
+                                                                             browser_errors):
+    """The panel sends the country list once (``data-shared-options``); both country fields offer it."""
+    live_user("staff", email="countries@example.org")
+    with live_app.app_context():
+        db.session.add_all([Client(first_name="Aya", last_name="Haddad", country_of_origin="SY"),
+                            Client(first_name="Luc", last_name="Martin", country_of_origin="FR")])
+        db.session.commit()
+        db.session.remove()
+    log_in(page, live_server, "countries@example.org")
+    page.goto(f"{live_server}/clients/")
+    assert page.locator("[data-conditions]").get_attribute("data-fields").count('"countries"') == 2
+    panel = page.locator("details.filter-panel")
+    panel.locator("summary").click()
+    panel.get_by_role("button", name="Add a condition").click()
+    condition = panel.locator(".condition").last
+    condition.get_by_label("Field", exact=True).select_option(label="Country of origin")
+    condition.get_by_label("Operator", exact=True).select_option(label="is one of")
+    countries = condition.get_by_label("Country of origin", exact=True)
+    assert countries.locator("option").count() > 200
+    countries.select_option(label="Syria")
+    panel.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"[?&]country_of_origin__in=SY"), timeout=TIMEOUT)
+    rows = page.locator("table.records tbody tr")
+    expect(rows).to_have_count(1, timeout=TIMEOUT)
+    expect(rows).to_contain_text("Haddad")
+    assert browser_errors == []

@@ -211,6 +211,10 @@
   function setUpFilterPanel(panel) {
     const fields = JSON.parse(panel.dataset.fields);
     if (!Object.keys(fields).length) { return; }
+    const shared = JSON.parse(panel.dataset.sharedOptions || "{}");  /* lists named by several fields */
+    Object.values(fields).forEach(function (field) {
+      if (typeof field.options === "string") { field.options = shared[field.options] || []; }
+    });
     const initial = JSON.parse(panel.dataset.initial || "[]");
     initial.forEach(function (condition) { panel.appendChild(conditionRow(panel, fields, condition)); });
     function addRow() {
