@@ -222,6 +222,9 @@ def _set_up_security(app: Flask) -> None:
     # A "remember me" cookie goes through the same loader, so it cannot outlive its session.
     app.config["PERMANENT_SESSION_LIFETIME"] = sessions.age_limit_of(app.config)
     app.config["REMEMBER_COOKIE_DURATION"] = app.config["PERMANENT_SESSION_LIFETIME"]
+    # The age limit counts from the sign-in and the idle time is kept by the server: signing the
+    # cookie again on every answer would only cost time (and lengthen the cookie past the limit).
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
 
     @login_manager.user_loader
     def load_user(user_id):

@@ -48,3 +48,16 @@ def test_an_overlong_forwarded_address_still_lets_the_user_in(make_app):
     with app.app_context():
         assert db.session.scalar(select(UserSession.address)) == "z" * 64
         assert db.session.scalar(select(SecurityEvent.address).where(SecurityEvent.event == "login.succeeded")) == "z" * 64
+
+
+def test_pages_after_the_login_do_not_sign_the_cookie_again(app):
+    """The cookie is set at the sign-in and lasts the session's age limit from then; the server
+    keeps the idle time (``test_sessions_end_on_the_server``), so later pages leave it alone."""
+    client = app.test_client()
+    login = client.post("/login", data={"email": _add_user(app), "password": TEST_PASSWORD})
+    assert login.headers.getlist("Set-Cookie")
+    client.get("/")  # the first page takes the sign-in's message out of the session
+    page = client.get("/clients/")
+    assert page.status_code == 200
+    assert page.headers.getlist("Set-Cookie") == []
+    assert client.get("/clients/").status_code == 200  # still signed in
