@@ -13,6 +13,7 @@ that hold it still show its label.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
 from flask import g, has_app_context, has_request_context
@@ -148,6 +149,7 @@ def _read_stored_options() -> dict[str, list[StoredOption]]:
     return _options_of(db.session.execute(_stored_options_statement()))
 
 
+@cache  # built once: a list or record page reads it with its other settings (kernel.onepass)
 def _stored_options_statement():
     return (select(ChoiceOption.list_name, ChoiceOption.value, ChoiceOption.label_en, ChoiceOption.label_fr,
                    ChoiceOption.position, ChoiceOption.active)
@@ -168,7 +170,7 @@ def add_options_read(reads) -> None:
     """The edited lists, read with a page's other reads (``kernel.onepass``) unless the request
     has them already; ``keep_options_read`` keeps them for the rest of the request."""
     if _CACHE_KEY not in g:
-        reads.rows(READ_KEY, _stored_options_statement())
+        reads.rows(READ_KEY, _stored_options_statement(), params={})
 
 
 def keep_options_read(found: dict) -> None:

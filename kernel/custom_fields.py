@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from flask import g, has_app_context, has_request_context
 from sqlalchemy import Boolean, Float, Integer, String, TypeDecorator, UniqueConstraint, select, type_coerce
@@ -121,6 +122,7 @@ def _read_active_metas() -> dict[str, dict[str, FieldMeta]]:
     return _metas_of(db.session.scalars(_active_definitions()))
 
 
+@cache  # built once: a list or record page reads it with its other settings (kernel.onepass)
 def _active_definitions():
     return (select(CustomField).where(CustomField.active.is_(True))
             .order_by(CustomField.entity, CustomField.position, CustomField.id))
@@ -140,7 +142,7 @@ def add_definitions_read(reads) -> None:
     """The active definitions, read with a page's other reads (``kernel.onepass``) unless the
     request has them already; ``keep_definitions_read`` keeps them for the rest of the request."""
     if _CACHE_KEY not in g:
-        reads.rows(READ_KEY, _active_definitions())
+        reads.rows(READ_KEY, _active_definitions(), params={})
 
 
 def keep_definitions_read(found: dict) -> None:

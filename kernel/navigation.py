@@ -168,12 +168,21 @@ def add_shortcut_reads(onepass, user, *, count: bool = True) -> None:
     """The user's favourites and recent views, and (``count``) how many views are kept: read
     before the page notes its own view (``shortcuts_with``), with the record in one statement
     (``kernel.onepass``)."""
-    onepass.rows("nav:favourites", select(Favourite.entity, Favourite.record_id).where(Favourite.user_id == user.id))
-    onepass.rows("nav:recent", select(RecentView.entity, RecentView.record_id).where(RecentView.user_id == user.id)
-                 .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT))
+    params = {"nav_user_id": user.id}
+    favourites, recent, recent_count = _shortcut_statements()
+    onepass.rows("nav:favourites", favourites, params=params)
+    onepass.rows("nav:recent", recent, params=params)
     if count:
-        onepass.scalar("nav:recent_count", select(func.count()).select_from(RecentView)
-                       .where(RecentView.user_id == user.id))
+        onepass.scalar("nav:recent_count", recent_count, params=params)
+
+
+@cache  # built once, the user a parameter: every page reads them (kernel.onepass)
+def _shortcut_statements() -> tuple:
+    user_id = bindparam("nav_user_id")
+    return (select(Favourite.entity, Favourite.record_id).where(Favourite.user_id == user_id),
+            select(RecentView.entity, RecentView.record_id).where(RecentView.user_id == user_id)
+            .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT),
+            select(func.count()).select_from(RecentView).where(RecentView.user_id == user_id))
 
 
 def keep_shortcuts(found: dict, user) -> None:

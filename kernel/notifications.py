@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 
 from flask import g
 from flask_babel import force_locale
 from flask_login import current_user
-from sqlalchemy import ForeignKey, Index, String, Text, func, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, bindparam, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel import hookimpl
@@ -74,17 +75,18 @@ def notify(user_or_id, kind: str, message, entity=None, record=None) -> Notifica
 
 def unread_count(user_id: int) -> int:
     """Counted on the index ``(user_id, read_at)``."""
-    return db.session.scalar(_unread_statement(user_id))
+    return db.session.scalar(_unread_statement(), {"unread_user_id": user_id})
 
 
-def _unread_statement(user_id: int):
+@cache  # built once, the user a parameter: every page reads it (kernel.onepass)
+def _unread_statement():
     return (select(func.count()).select_from(Notification)
-            .where(Notification.user_id == user_id, Notification.read_at.is_(None)))
+            .where(Notification.user_id == bindparam("unread_user_id"), Notification.read_at.is_(None)))
 
 
 def add_unread_read(reads, user_id: int) -> None:
     """The bell's number, read with a page's other reads (``kernel.onepass``)."""
-    reads.scalar("unread", _unread_statement(user_id))
+    reads.scalar("unread", _unread_statement(), params={"unread_user_id": user_id})
 
 
 def keep_unread_read(found: dict) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, or_, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, bindparam, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base, db, utcnow
@@ -36,11 +37,13 @@ class SavedFilter(Base):
 
 
 def preference_for(user_id: int, entity_name: str) -> ListPreference | None:
-    return db.session.scalar(_preference_statement(user_id, entity_name))
+    return db.session.scalar(_preference_statement(entity_name), {"list_user_id": user_id})
 
 
-def _preference_statement(user_id: int, entity_name: str):
-    return select(ListPreference).where(ListPreference.user_id == user_id, ListPreference.entity == entity_name)
+@cache  # built once per entity, the user a parameter: every list page reads it (kernel.onepass)
+def _preference_statement(entity_name: str):
+    return select(ListPreference).where(ListPreference.user_id == bindparam("list_user_id"),
+                                        ListPreference.entity == entity_name)
 
 
 def save_columns(user_id: int, entity_name: str, columns: list[str], per_page: int | None = None) -> None:
@@ -55,13 +58,15 @@ def save_columns(user_id: int, entity_name: str, columns: list[str], per_page: i
 
 def filters_for(user_id: int, entity_name: str) -> list[SavedFilter]:
     """The user's own saved filters and those shared with everyone."""
-    return list(db.session.scalars(_filters_statement(user_id, entity_name)))
+    return list(db.session.scalars(_filters_statement(entity_name), {"list_user_id": user_id}))
 
 
-def _filters_statement(user_id: int, entity_name: str):
+@cache  # as _preference_statement
+def _filters_statement(entity_name: str):
     return (
         select(SavedFilter)
-        .where(SavedFilter.entity == entity_name, or_(SavedFilter.user_id == user_id, SavedFilter.shared.is_(True)))
+        .where(SavedFilter.entity == entity_name,
+               or_(SavedFilter.user_id == bindparam("list_user_id"), SavedFilter.shared.is_(True)))
         .order_by(SavedFilter.name)
     )
 
@@ -70,5 +75,6 @@ def add_list_reads(reads, user_id: int, entity_name: str) -> None:
     """The user's columns and page size, and the saved filters, read with a list page's other
     reads (``kernel.onepass``): ``found["list:preference"]`` (a list of at most one) and
     ``found["list:saved_filters"]``, transient rows."""
-    reads.rows("list:preference", _preference_statement(user_id, entity_name))
-    reads.rows("list:saved_filters", _filters_statement(user_id, entity_name))
+    params = {"list_user_id": user_id}
+    reads.rows("list:preference", _preference_statement(entity_name), params=params)
+    reads.rows("list:saved_filters", _filters_statement(entity_name), params=params)

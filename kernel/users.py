@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from flask_login import UserMixin
@@ -138,5 +139,6 @@ def active_users() -> list[User]:
     return list(db.session.scalars(active_users_statement()))
 
 
+@cache  # built once: a list page reads it with its other settings (kernel.onepass)
 def active_users_statement():
     return select(User).where(User.active.is_(True)).order_by(User.name)

@@ -179,7 +179,7 @@ def read_list_settings(entity, user) -> dict:
     custom_fields.add_definitions_read(reads)
     choices.add_options_read(reads)
     saved_views.add_list_reads(reads, user.id, entity.name)
-    reads.rows("users", active_users_statement())
+    reads.rows("users", active_users_statement(), params={})
     notifications.add_unread_read(reads, user.id)
     navigation.add_shortcut_reads(reads, user, count=False)
     found = reads.run()
