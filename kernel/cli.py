@@ -76,12 +76,18 @@ def serve(host, port, workers, threads, timeout, keepalive, no_setup, no_worker)
     db.engine.dispose()  # workers open their own connections
     supervisor = None if no_worker else start_background_worker()
     options = ServeOptions(host=host, port=port, workers=workers, threads=threads, timeout=timeout,
-                           keepalive=keepalive)
+                           keepalive=keepalive, database_pool_size=pool_size_for(threads))
     try:
         PasserelleServer(options, supervisor).run()
     finally:
         if supervisor is not None:
             supervisor.stop()
+
+
+def pool_size_for(threads: int) -> int:
+    """The database connections a worker keeps: the setting, or more when the worker serves more
+    requests at once (one per thread, and two to spare for the worker's own reads)."""
+    return max(current_app.config.get("DATABASE_POOL_SIZE") or 10, threads + 2)
 
 
 def start_background_worker():

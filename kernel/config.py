@@ -17,6 +17,9 @@ SETTINGS = {
     # name: (default, type)
     "DATABASE_URL": (None, str),
     "DATABASE_REPLICA_URL": ("", str),  # a read replica for reports and CSV exports; empty: the primary
+    # connections each process keeps open (`passerelle serve` makes it at least its threads + 2):
+    # a request beyond them opens a connection and closes it after (on SQLite with a cold cache)
+    "DATABASE_POOL_SIZE": (10, int),
     "SECRET_KEY": (None, str),
     "PASSERELLE_PLUGINS": (None, str),
     "BASE_URL": ("http://127.0.0.1:5000", str),

@@ -75,15 +75,22 @@ def _sqlite_from_hint(_compiler, _table, text: str) -> str:
 SQLiteCompiler.get_from_hint_text = _sqlite_from_hint
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 10) -> Engine:
+    """``pool_size``: the connections kept open, as many as the requests served at once (SQLAlchemy
+    keeps five: with eight threads the others opened a connection for each request and closed it)."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         _private_sqlite_file(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+        if ":memory:" in url or url in {"sqlite://", "sqlite:///"}:
+            return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}))
+        return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}, pool_size=pool_size))
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size)
+
+
+def _with_pragmas(engine: Engine) -> Engine:
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
 
 
 def _private_sqlite_file(url: str) -> None:
@@ -169,10 +176,11 @@ class Database:
         self.replica = scoped_session(sessionmaker(expire_on_commit=False))
 
     def init_app(self, app) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"])
+        pool_size = app.config.get("DATABASE_POOL_SIZE") or 10
+        self.engine = make_engine(app.config["DATABASE_URL"], pool_size)
         self.session.remove()
         self.session.configure(bind=self.engine)
-        self._init_replica(app.config.get("DATABASE_REPLICA_URL") or "")
+        self._init_replica(app.config.get("DATABASE_REPLICA_URL") or "", pool_size)
         app.extensions["passerelle.db"] = self
 
         @app.teardown_appcontext
@@ -180,9 +188,9 @@ class Database:
             self.session.remove()  # closing rolls back whatever was not committed
             self.replica.remove()
 
-    def _init_replica(self, url: str) -> None:
+    def _init_replica(self, url: str, pool_size: int = 10) -> None:
         self.replica.remove()
-        self.replica_engine = make_engine(url) if url else None
+        self.replica_engine = make_engine(url, pool_size) if url else None
         self.replica.configure(bind=self.replica_engine)
 
     @property

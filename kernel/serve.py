@@ -111,6 +111,7 @@ class ServeOptions:
     graceful_timeout: int = 30  # seconds running requests get to finish on stop or reload
     keepalive: int = 5  # seconds an idle connection is kept open
     worker_connections: int = 1000  # open connections per worker, idle ones included
+    database_pool_size: int = 10  # database connections each worker keeps: at least its threads
 
 
 def gunicorn_settings(options: ServeOptions) -> dict:
@@ -146,7 +147,7 @@ class PasserelleServer(BaseApplication):
     def load(self):
         from kernel.app import create_app
 
-        return create_app()
+        return create_app({"DATABASE_POOL_SIZE": self.options.database_pool_size})
 
 
 # -- the supervised background worker ----------------------------------------------------------

@@ -1,0 +1,57 @@
+"""The database connections each process keeps open: as many as the requests it serves at once,
+so that no request opens and closes a connection of its own (on SQLite one with a cold cache, on
+PostgreSQL a new backend). ``passerelle serve`` raises the setting to its threads, plus two."""
+
+import threading
+
+from flask import current_app
+from sqlalchemy import event, text
+
+from kernel.cli import pool_size_for
+from kernel.db import db, make_engine
+from kernel.serve import PasserelleServer, ServeOptions
+
+
+def test_the_setting_sizes_the_pool(make_app):
+    app = make_app(DATABASE_POOL_SIZE=14)
+    with app.app_context():
+        assert db.engine.pool.size() == 14
+
+
+def test_the_default_keeps_ten_connections(app):
+    assert current_app.config["DATABASE_POOL_SIZE"] == 10
+    assert db.engine.pool.size() == 10
+
+
+def test_serve_keeps_a_connection_for_each_thread(app):
+    assert pool_size_for(8) == 10  # the default setting covers serve's default threads
+    assert pool_size_for(16) == 18
+
+
+def test_serve_hands_the_pool_size_to_its_workers(monkeypatch):
+    seen = {}
+    monkeypatch.setattr("kernel.app.create_app", lambda overrides=None: seen.update(overrides) or "app")
+    server = PasserelleServer.__new__(PasserelleServer)
+    server.options = ServeOptions(database_pool_size=18)
+    assert server.load() == "app" and seen == {"DATABASE_POOL_SIZE": 18}
+
+
+def test_eight_requests_at_once_reuse_the_kept_connections(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'pool.db'}", 10)
+    opened = []
+    event.listen(engine, "connect", lambda *_: opened.append(1))
+    barrier = threading.Barrier(8)
+
+    def request():
+        with engine.connect() as connection:
+            barrier.wait(timeout=10)
+            connection.execute(text("SELECT 1"))
+
+    for _round in range(3):
+        threads = [threading.Thread(target=request) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(opened) == 8  # the first round opened them; the next two reused them
+    engine.dispose()
