@@ -9,7 +9,7 @@ from functools import cache
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, func, select
+from sqlalchemy import ForeignKey, String, bindparam, func, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from kernel.db import Base, db, utcnow
@@ -103,8 +103,7 @@ def create_token(user: User, name: str, expires_at: datetime | None = None) -> s
 def user_for_token(token: str) -> User | None:
     """The active user of a live token. Reads only: the time of use is written after the request,
     at most every few minutes (``kernel.security.lastseen``)."""
-    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token))
-                                  .options(joinedload(ApiToken.user)))  # one statement, not two
+    api_token = db.session.scalar(_token_and_user(), {"token_hash": hash_token(token)})
     now = utcnow()
     if api_token is None or not api_token.user.active:
         return None
@@ -113,6 +112,12 @@ def user_for_token(token: str) -> User | None:
     if lastseen.is_due(api_token.last_used_at, now, TOKEN_TOUCH_SECONDS):
         lastseen.note(ApiToken.__table__, "last_used_at", api_token.id, now)
     return api_token.user
+
+
+@cache  # built once, the token a parameter: every API request reads it
+def _token_and_user():
+    return (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+            .options(joinedload(ApiToken.user)))  # one statement, not two
 
 
 def revoke_tokens(user: User) -> int:

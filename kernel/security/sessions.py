@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app, g, request, session
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from kernel.db import db, utcnow
 from kernel.security import lastseen
@@ -77,11 +78,16 @@ def _current_with_user(user_model):
     secret = session.get(COOKIE_KEY)
     found = None
     if isinstance(secret, str) and secret:
-        statement = select(UserSession, user_model).join(user_model, user_model.id == UserSession.user_id)
-        found = db.session.execute(statement.where(UserSession.id == _hash(secret))).first()
+        found = db.session.execute(_session_and_user(user_model), {"session_id": _hash(secret)}).first()
     row, user = found if found is not None else (None, None)
     g.user_session = row if row is not None and is_alive(row, utcnow()) else None
     return g.user_session, user
+
+
+@cache  # built once, the session a parameter: every signed-in request reads it
+def _session_and_user(user_model):
+    return (select(UserSession, user_model).join(user_model, user_model.id == UserSession.user_id)
+            .where(UserSession.id == bindparam("session_id")))
 
 
 def user_for_session(user_id: str):
