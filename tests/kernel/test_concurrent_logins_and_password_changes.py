@@ -36,7 +36,7 @@ def _login_call(app, email, password):
     return lambda: client.post("/login", data={"email": email, "password": password}).status_code
 
 
-def test_simultaneous_right_logins_all_get_in_again_and_again(make_app, staff):
+def test_simultaneous_right_logins_all_get_in_again_and_again(make_app, staff, still_throttle_window):
     """An attempt is counted while its password is checked (so that parallel guesses cannot slip
     through), then given back: a right password never uses up the allowance."""
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT=f"{BROWSERS} per minute")
@@ -46,7 +46,7 @@ def test_simultaneous_right_logins_all_get_in_again_and_again(make_app, staff):
     assert len(list(db.session.scalars(select(UserSession.id)))) == 3 * BROWSERS
 
 
-def test_simultaneous_wrong_guesses_are_each_counted(make_app, staff):
+def test_simultaneous_wrong_guesses_are_each_counted(make_app, staff, still_throttle_window):
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     statuses = _at_once([_login_call(app, staff.email, "wrong password") for _browser in range(BROWSERS)])
     assert statuses == [401] * 3 + [429] * (BROWSERS - 3)

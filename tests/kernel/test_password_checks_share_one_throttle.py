@@ -12,7 +12,7 @@ from tests.contactcenter.helpers import fresh, make_contact, make_profile
 
 
 @pytest.fixture
-def throttled_app(make_app):
+def throttled_app(make_app, still_throttle_window):  # all attempts in one window, however slow the machine
     app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
     with app.app_context():
         yield app
