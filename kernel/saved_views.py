@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
+from functools import lru_cache
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, bindparam, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,7 +40,7 @@ def preference_for(user_id: int, entity_name: str) -> ListPreference | None:
     return db.session.scalar(_preference_statement(entity_name), {"list_user_id": user_id})
 
 
-@cache  # built once per entity, the user a parameter: every list page reads it (kernel.onepass)
+@lru_cache(maxsize=512)  # built once per entity, the user a parameter: every list page reads it (kernel.onepass)
 def _preference_statement(entity_name: str):
     return select(ListPreference).where(ListPreference.user_id == bindparam("list_user_id"),
                                         ListPreference.entity == entity_name)
@@ -61,7 +61,7 @@ def filters_for(user_id: int, entity_name: str) -> list[SavedFilter]:
     return list(db.session.scalars(_filters_statement(entity_name), {"list_user_id": user_id}))
 
 
-@cache  # as _preference_statement
+@lru_cache(maxsize=512)  # as _preference_statement
 def _filters_statement(entity_name: str):
     return (
         select(SavedFilter)
