@@ -176,7 +176,7 @@ class Database:
         self.replica = scoped_session(sessionmaker(expire_on_commit=False))
 
     def init_app(self, app) -> None:
-        pool_size = app.config.get("DATABASE_POOL_SIZE") or 10
+        pool_size = max(1, app.config.get("DATABASE_POOL_SIZE") or 10)
         self.engine = make_engine(app.config["DATABASE_URL"], pool_size)
         self.session.remove()
         self.session.configure(bind=self.engine)

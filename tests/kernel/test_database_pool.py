@@ -55,3 +55,9 @@ def test_eight_requests_at_once_reuse_the_kept_connections(tmp_path):
             thread.join()
     assert len(opened) == 8  # the first round opened them; the next two reused them
     engine.dispose()
+
+
+def test_a_pool_size_below_one_keeps_one_connection(make_app):
+    app = make_app(DATABASE_POOL_SIZE=-3)
+    with app.app_context():
+        assert db.engine.pool.size() == 1
