@@ -68,6 +68,7 @@ def test_fill_every_part_of_a_resource_and_read_it(live_app, live_server, live_u
     log_in(page, live_server, f"resource-{language}@example.org")
 
     page.goto(f"{live_server}/resources/new?organization_id={agency_id}")
+    page.wait_for_load_state("load")  # the pickers' deferred scripts have run before anything is typed
     page.locator("#field-name").fill("Community pantry")
     page.locator("#phone-0-number").fill("867 979 1234")
     page.locator("#phone-0-type").select_option("voice")
@@ -87,6 +88,8 @@ def test_fill_every_part_of_a_resource_and_read_it(live_app, live_server, live_u
     page.locator("#location-new-city").fill("Iqaluit")
     page.locator("#location-new-latitude").fill("63.7467")
     page.locator("#location-new-longitude").fill("-68.517")
+    expect(page.locator("#location-new-latitude")).to_have_value("63.7467")
+    expect(page.locator("#location-new-longitude")).to_have_value("-68.517")
     page.locator(".page-head button.primary[type=submit]").click()
     expect(page.locator(".flashes")).to_be_visible(timeout=TIMEOUT)
     assert_no_field_refused(page)
