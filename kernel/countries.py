@@ -37,7 +37,7 @@ def _sorted_country_names(locale_name: str) -> tuple[tuple[str, str], ...]:
 
 def country_options_json() -> Markup:
     """The country options as JSON safe in an HTML attribute, encoded once per language: the
-    filter panels name them once for all their country fields (``kernel.filters.SHARED_OPTIONS``)."""
+    filter panels name them once for all their country fields (``kernel.filters.shared_options``)."""
     return _country_options_json(str(get_locale() or "en"))
 
 
