@@ -74,9 +74,9 @@ class FilterError(ValueError):
 
 def parse_conditions(entity: Entity, args) -> list[Condition]:
     """Read the conditions from request arguments (a MultiDict); raise ``FilterError`` on bad values."""
-    from kernel.schemas import entity_schema
+    from kernel.schemas import schema_for
 
-    schema_fields = entity_schema(entity)().fields
+    schema_fields = schema_for(entity).fields
     conditions, errors = [], {}
     for key in args:
         name, sep, operator = key.rpartition("__")

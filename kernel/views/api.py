@@ -17,7 +17,7 @@ from kernel.db import db
 from kernel.i18n import gettext as _
 from kernel.openapi import api_operation, build_document, changes_ref, entity_ref, parameter_schema
 from kernel.registry import entities
-from kernel.schemas import dump, dump_many, entity_schema
+from kernel.schemas import dump, dump_many, schema_for
 from kernel.security.events import record_deletion
 from kernel.users import user_for_token
 
@@ -75,7 +75,7 @@ def with_etag(response, record):
 
 def field_filters(entity) -> dict:
     """``?file_status=open&assigned_user_id=3`` → coerced values; unknown names are ignored."""
-    schema = entity_schema(entity)()
+    schema = schema_for(entity)
     filters, errors = {}, {}
     for name, value in request.args.items():
         meta = entity.fields.get(name)
