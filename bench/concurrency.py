@@ -65,6 +65,7 @@ class Tally:
     server_ms: list[float] = field(default_factory=list)  # each answer's Server-Timing app;dur
     statuses: Counter = field(default_factory=Counter)
     by_kind: Counter = field(default_factory=Counter)
+    latencies_by_kind: dict = field(default_factory=dict)
     connection_errors: int = 0
     saves: list[Save] = field(default_factory=list)
 
@@ -140,7 +141,9 @@ class ApiClient:
                 if attempt == 1:
                     self.tally.connection_errors += 1
                     return 0, {}, b""
-        self.tally.latencies_ms.append((time.perf_counter() - started) * 1000)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        self.tally.latencies_ms.append(elapsed_ms)
+        self.tally.latencies_by_kind.setdefault(f"{kind} {method}", []).append(elapsed_ms)
         server = SERVER_TIME.match(response.getheader("Server-Timing") or "")
         if server:
             self.tally.server_ms.append(float(server.group(1)))
@@ -352,6 +355,14 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def kind_latencies(tallies: list[Tally]) -> dict[str, list[float]]:
+    merged: dict[str, list[float]] = {}
+    for tally in tallies:
+        for kind, values in tally.latencies_by_kind.items():
+            merged.setdefault(kind, []).extend(values)
+    return merged
+
+
 def figures(tallies: list[Tally], elapsed: float, clients: int, shared: int, final: dict[int, str | None]):
     latencies = sorted(ms for tally in tallies for ms in tally.latencies_ms)
     statuses = sum((tally.statuses for tally in tallies), Counter())
@@ -367,6 +378,13 @@ def figures(tallies: list[Tally], elapsed: float, clients: int, shared: int, fin
     answers = ", ".join(f"{status}: {count:,}" for status, count in sorted(statuses.items()))
     print(f"# load: {clients} clients for {elapsed:.0f} s, {total:,} requests ({mix}); answers {answers}; "
           f"{len(saves):,} saves of {shared} shared records acknowledged", flush=True)
+    served = [ms for tally in tallies for ms in tally.server_ms]
+    if served:
+        print(f"# load: server time (Server-Timing) p50 {statistics.median(served):.0f} ms, p95 {p95(served):.0f} ms; "
+              "the rest of the latency is waiting: for a thread, and for the clients' own process", flush=True)
+    print("# load: p50 / p95 by kind: " + "; ".join(
+        f"{kind} {statistics.median(values):.0f} / {p95(values):.0f} ms"
+        for kind, values in sorted(kind_latencies(tallies).items())), flush=True)
     label = f"load ({clients} clients)"
     yield Figure(f"{label}: requests per second", total / elapsed, "req/s", 50, higher_is_better=True)
     yield Figure(f"{label}: latency p50", cuts[49], "ms", 200)
