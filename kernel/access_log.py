@@ -116,7 +116,9 @@ def write_pending(session) -> int:
     pending = g.pop(_PENDING, None)
     if not pending:
         return 0
-    session.execute(insert(RecordRead).values(list(pending.values())))
+    # The table's own INSERT: compiled once whatever the number of rows (the ORM's multi-row
+    # VALUES was compiled again for each new count and went through its bulk-save machinery).
+    session.execute(RecordRead.__table__.insert(), list(pending.values()))
     return len(pending)
 
 
