@@ -122,6 +122,8 @@
       eventDrop: function (info) { reschedule(info, element); },
       eventResize: function (info) { reschedule(info, element); },
       dayCellDidMount: unnameDayCell,
+      // "+2 more" is an <a> without href that opens a popover: a button, so that its aria-expanded is allowed
+      moreLinkDidMount: function (info) { info.el.setAttribute("role", "button"); },
       datesSet: function () { nameArrows(element); focusableFirstColumn(element); }
     });
     calendar.render();
