@@ -1,13 +1,21 @@
-"""Seeded generators of realistic records, inserted in bulk (Core executemany, batches)."""
+"""Seeded generators of realistic records, inserted in bulk: Core executemany in batches, COPY on
+PostgreSQL, and for the million-record builds the tables' secondary indexes dropped during the load
+and built once after it (keeping a dozen indexes up to date row by row made the two million
+activities take most of an hour on SQLite)."""
 
 from __future__ import annotations
 
+import json
 import random
+import re
+import time
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, inspect, select, text
 
 from kernel.db import db
+from kernel.search_index import fts_table
 from kernel.text import digits, fold
 
 FIRST = ["Émile", "Amélie", "François", "Hélène", "Zoé", "Noël", "Jérôme", "Léa", "Chloé", "Théo", "Marie",
@@ -57,17 +65,88 @@ def insert_rows(model, rows, batch: int = 20_000, progress=None) -> int:
     for row in rows:
         buffer.append({key: value for key, value in row.items() if key in columns})
         if len(buffer) >= batch:
-            db.session.execute(insert(table), buffer)
+            insert_batch(table, buffer)
             db.session.commit()
             total += len(buffer)
             buffer = []
             if progress:
                 progress(total)
     if buffer:
-        db.session.execute(insert(table), buffer)
+        insert_batch(table, buffer)
         db.session.commit()
         total += len(buffer)
     return total
+
+
+def insert_batch(table, rows: list[dict]) -> None:
+    """One batch of rows with the same keys: COPY on PostgreSQL, executemany elsewhere."""
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(insert(table), rows)
+        return
+    columns = [name for name in rows[0] if name in table.columns]  # as insert() does, ignores the others
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(value) if isinstance(value, dict) else value
+                            for value in (row[name] for name in columns)])
+
+
+DROPPED = "bench_dropped_indexes"  # what a load dropped, kept until it is built again
+
+
+@contextmanager
+def indexes_dropped(*tables):
+    """Drops the tables' secondary indexes (those that back no primary key or unique constraint),
+    and on SQLite the trigger that copies each new row into the quick-search table, for the time
+    of a load; then builds them again (the search table in one pass). What was dropped is written
+    down first, so that a load stopped half-way has them built again by the next one."""
+    db.session.commit()  # its reads' locks would make DROP INDEX wait on this very thread
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {DROPPED} "
+                                   "(name varchar(200) PRIMARY KEY, definition text NOT NULL)")
+        for table in tables:
+            for name, definition in slowing_the_load(connection, table.name):
+                connection.execute(text(f"INSERT INTO {DROPPED} (name, definition) VALUES (:name, :definition)"),
+                                   {"name": name, "definition": definition})
+                connection.exec_driver_sql(f'DROP {definition.split()[1]} "{name}"')  # INDEX or TRIGGER
+    yield
+    build_dropped_indexes()
+
+
+def build_dropped_indexes() -> None:
+    started = time.perf_counter()
+    db.session.commit()
+    with db.engine.begin() as connection:
+        if DROPPED not in inspect(connection).get_table_names():
+            return
+        dropped = connection.exec_driver_sql(f"SELECT name, definition FROM {DROPPED}").all()
+        for name, definition in dropped:
+            # the application makes some of them again when it starts
+            connection.exec_driver_sql(re.sub(r"^CREATE (UNIQUE )?(INDEX|TRIGGER) ", r"CREATE \1\2 IF NOT EXISTS ",
+                                              definition))
+            if name.endswith(SEARCH_TRIGGER):
+                search_table = name.removesuffix(SEARCH_TRIGGER)
+                connection.exec_driver_sql(f"INSERT INTO {search_table}({search_table}) VALUES ('rebuild')")
+            connection.execute(text(f"DELETE FROM {DROPPED} WHERE name = :name"), {"name": name})
+    if dropped:
+        print(f"#   {len(dropped)} indexes built in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+SEARCH_TRIGGER = "_insert"  # kernel.search_index: <table>_search_insert fills <table>_search
+
+
+def slowing_the_load(connection, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of a table's indexes that back no constraint, and on SQLite of the
+    trigger that fills its quick-search table."""
+    if connection.dialect.name == "postgresql":
+        return [tuple(row) for row in connection.execute(text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :table AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = CAST(:table AS regclass))"), {"table": table})]
+    # SQLite writes no statement for the indexes that back a constraint
+    return [tuple(row) for row in connection.execute(text(
+        "SELECT name, sql FROM sqlite_master WHERE tbl_name = :table AND sql IS NOT NULL "
+        "AND (type = 'index' OR (type = 'trigger' AND name = :trigger))"),
+        {"table": table, "trigger": f"{fts_table(table)}{SEARCH_TRIGGER}"})]
 
 
 def count(model) -> int:
@@ -114,16 +193,18 @@ def ensure_client_activities(user_ids: list[int], batch: int = 10_000) -> None:
                              .order_by(Note.id.desc()).limit(1))  # made in client order: resumes after it
     after = int(last.split(":")[1]) if last else 0
     done = 0
-    while True:
-        ids = list(db.session.scalars(select(Client.id).where(Client.id > after).order_by(Client.id).limit(batch)))
-        if not ids:
-            break
-        calls, notes = client_activity_rows(ids, user_ids)
-        db.session.execute(insert(Call.__table__), calls)
-        db.session.execute(insert(Note.__table__), notes)
-        db.session.commit()
-        after, done = ids[-1], done + 2 * len(ids)
-        if done % 200_000 == 0:
-            print(f"#   {done:,} activities", flush=True)
+    with indexes_dropped(Call.__table__, Note.__table__):
+        while True:
+            ids = list(db.session.scalars(select(Client.id).where(Client.id > after).order_by(Client.id)
+                                          .limit(batch)))
+            if not ids:
+                break
+            calls, notes = client_activity_rows(ids, user_ids)
+            insert_batch(Call.__table__, calls)
+            insert_batch(Note.__table__, notes)
+            db.session.commit()
+            after, done = ids[-1], done + 2 * len(ids)
+            if done % 200_000 == 0:
+                print(f"#   {done:,} activities", flush=True)
     with db.engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from bench.data import client_rows, count, ensure_client_activities, insert_rows
+from bench.data import (
+    build_dropped_indexes,
+    client_rows,
+    count,
+    ensure_client_activities,
+    indexes_dropped,
+    insert_rows,
+)
 from kernel import migrate
 from kernel.app import create_app
 from kernel.db import db
@@ -69,14 +76,17 @@ class Bench:
     # -- data ------------------------------------------------------------------------------
     def prepare(self, clients: int) -> None:
         migrate.upgrade()
+        build_dropped_indexes()  # by a build stopped half-way
         self.users = self._users()
         from plugins.clients.models import Client
 
         have = count(Client)
         if have < clients:
             print(f"# generating {clients - have:,} clients …", flush=True)
-            insert_rows(Client, client_rows(clients - have, [user.id for user in self.users], start=have),
-                        progress=lambda done: print(f"#   {have + done:,}", flush=True) if done % 200_000 == 0 else None)
+            with indexes_dropped(Client.__table__):
+                insert_rows(Client, client_rows(clients - have, [user.id for user in self.users], start=have),
+                            progress=lambda done: print(f"#   {have + done:,}", flush=True)
+                            if done % 200_000 == 0 else None)
             self.analyze()
         ensure_client_activities([user.id for user in self.users])
         self.index_duplicates()
