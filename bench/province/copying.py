@@ -4,9 +4,9 @@ date row by row), and a marker table that records what was built so that it is b
 
 from __future__ import annotations
 
-import json
 import time
 
+from bench.data import insert_batch, slowing_the_load
 from kernel.db import db
 
 MARKER = "bench_province_built"
@@ -30,11 +30,8 @@ def copy_rows(table: str, columns: list[str], rows) -> int:
 
 def copy_dicts(table, rows: list[dict]) -> None:
     """Drop-in for the bench generators' ``_insert(table, rows)``: the same rows through COPY."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    copy_rows(table.name, columns, ([json.dumps(value) if isinstance(value, dict) else value
-                                     for value in (row[name] for name in columns)] for row in rows))
+    if rows:
+        insert_batch(table, rows)
 
 
 def execute(sql: str, *parameters):
@@ -45,9 +42,7 @@ def execute(sql: str, *parameters):
 
 def secondary_indexes(table: str) -> list[tuple[str, str]]:
     """(name, definition) of the indexes that back no constraint (primary or unique key)."""
-    return [tuple(row) for row in execute(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
-        "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)", table, table)]
+    return slowing_the_load(db.session.connection(), table)
 
 
 class IndexesDropped:
