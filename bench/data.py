@@ -1,7 +1,7 @@
 """Seeded generators of realistic records, inserted in bulk: Core executemany in batches, COPY on
 PostgreSQL, and for the million-record builds the tables' secondary indexes dropped during the load
-and built once after it (keeping a dozen indexes up to date row by row made the two million
-activities take most of an hour on SQLite)."""
+and built once after it (on SQLite, filling the quick-search table row by row made the two
+million activities take most of an hour)."""
 
 from __future__ import annotations
 
@@ -84,11 +84,20 @@ def insert_batch(table, rows: list[dict]) -> None:
         db.session.execute(insert(table), rows)
         return
     columns = [name for name in rows[0] if name in table.columns]  # as insert() does, ignores the others
-    cursor = db.session.connection().connection.driver_connection.cursor()
-    with cursor, cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([json.dumps(value) if isinstance(value, dict) else value
-                            for value in (row[name] for name in columns)])
+    copy_rows(table.name, columns, ([json.dumps(value) if isinstance(value, dict) else value
+                                     for value in (row[name] for name in columns)] for row in rows))
+
+
+def copy_rows(table: str, columns: list[str], rows) -> int:
+    """PostgreSQL: COPY tuples (in ``columns`` order) into ``table``, in the session's own
+    transaction; returns how many."""
+    done = 0
+    with db.session.connection().connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                done += 1
+    return done
 
 
 DROPPED = "bench_dropped_indexes"  # what a load dropped, kept until it is built again

@@ -17,17 +17,6 @@ def raw_connection():
     return db.session.connection().connection.driver_connection
 
 
-def copy_rows(table: str, columns: list[str], rows) -> int:
-    """COPY tuples (in ``columns`` order) into ``table``; returns how many."""
-    done = 0
-    with raw_connection().cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                done += 1
-    return done
-
-
 def copy_dicts(table, rows: list[dict]) -> None:
     """Drop-in for the bench generators' ``_insert(table, rows)``: the same rows through COPY."""
     if rows:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from bench.province.copying import IndexesDropped, copy_rows, execute
+from bench.data import copy_rows
+from bench.province.copying import IndexesDropped, execute
 from kernel.text import fold
 
 PROFILES = 1_000_000
