@@ -143,3 +143,32 @@ def test_add_a_phone_row_beyond_the_empty_ones(live_app, live_server, live_user,
     for number in ("(867) 979-1111", "(867) 979-2222", "(867) 979-3333"):
         expect(details).to_contain_text(number)
     assert browser_errors == []
+
+
+def test_a_picker_picked_quickly_does_not_take_the_focus_back(live_app, live_server, live_user, page, browser_errors):
+    """Tom Select refreshes its list 300 ms after the last key, and that refresh opened the list and
+    took the focus back: what a quick person typed next went into the picker (CI, 2026-12-05)."""
+    live_user("staff", email="resource-quick@example.org", language="en")
+    with live_app.app_context():
+        agency = Agency(name="Quick Network")
+        db.session.add_all([agency, TaxonomyTerm(code="BD-1800", name="Food", name_fr="Alimentation"),
+                            TaxonomyTerm(code="BH", name="Housing", name_fr="Logement")])
+        db.session.commit()
+        agency_id = agency.id
+        db.session.remove()
+    log_in(page, live_server, "resource-quick@example.org")
+    page.goto(f"{live_server}/resources/new?organization_id={agency_id}")
+    page.wait_for_load_state("load")
+
+    picker = page.locator("#service_types + .ts-wrapper")
+    picker.click()
+    page.keyboard.type("food")
+    picker.locator(".ts-dropdown .option", has_text="Food").first.click()  # before the 300 ms have passed
+    page.locator("#location-new-city").focus()
+    page.wait_for_timeout(600)  # the late refresh would have fired by now
+    page.keyboard.type("Iqaluit")
+
+    expect(page.locator("#location-new-city")).to_have_value("Iqaluit")
+    expect(page.locator("#location-new-city")).to_be_focused()
+    expect(picker.locator(".ts-control input")).to_have_value("")
+    assert browser_errors == []

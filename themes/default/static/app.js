@@ -51,7 +51,6 @@
       },
     });
   }
-  window.passerellePickerOptions = pickerOptions;
 
   // Tom Select moves the label's "for" to its own combobox and hides the select (out of the tab
   // order, still in the accessibility tree, nameless): hide it from assistive technology too, so
@@ -59,14 +58,29 @@
   function hideReplacedSelect(select) {
     select.setAttribute("aria-hidden", "true");
   }
-  window.passerelleHideReplacedSelect = hideReplacedSelect;
+
+  // Tom Select refreshes its list 300 ms after the last key, and that refresh opens the list and
+  // takes the focus back: a person who picks an option quickly and moves on to the next field
+  // would type into the picker again. Once an option is picked, the list closed or the picker
+  // left, that late refresh has nothing left to do.
+  function forgetLateRefresh(picker) {
+    const forget = function () {
+      if (picker.refreshTimeout) { window.clearTimeout(picker.refreshTimeout); picker.refreshTimeout = null; }
+    };
+    picker.on("item_add", forget);
+    picker.on("dropdown_close", forget);
+    picker.control_input.addEventListener("blur", forget);
+  }
 
   function enhancePickers(root) {
     if (!window.TomSelect) { return; }
     root.querySelectorAll("select[data-lookup], select[data-searchable]").forEach(function (select) {
-      if (!select.tomselect) { new TomSelect(select, pickerOptions(select)); hideReplacedSelect(select); }
+      if (select.tomselect) { return; }
+      forgetLateRefresh(new TomSelect(select, pickerOptions(select)));
+      hideReplacedSelect(select);
     });
   }
+  window.passerelleEnhancePickers = enhancePickers;
 
   document.addEventListener("DOMContentLoaded", function () {
     const toggle = document.querySelector("[data-toggle-sidebar]");
@@ -339,20 +353,11 @@
     }
   });
 
-  // The tom-select pickers of the edit form, for a reference or country field edited in place
-  // (same options as on page load: passerellePickerOptions in the theme's first block).
-  function enhanceInlinePickers(root) {
-    if (!window.TomSelect) { return; }
-    root.querySelectorAll("select[data-lookup], select[data-searchable]").forEach(function (select) {
-      if (!select.tomselect) { new TomSelect(select, window.passerellePickerOptions(select)); window.passerelleHideReplacedSelect(select); }
-    });
-  }
-
   // Focus follows the editor: into the field when it opens, back on the pencil when it closes.
   document.addEventListener("htmx:load", function (event) {
     const field = event.detail.elt;
     if (!field.matches || !field.matches("[data-inline-field]")) { return; }
-    enhanceInlinePickers(field);
+    window.passerelleEnhancePickers(field);  // a reference or country field edited in place
     const input = field.querySelector(".inline-editor .field input, .inline-editor .field select, .inline-editor .field textarea");
     const pencil = field.querySelector(".inline-edit");
     if (input) { (input.tomselect || input).focus(); } else if (pencil && document.activeElement === document.body) { pencil.focus(); }
