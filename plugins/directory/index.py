@@ -122,7 +122,7 @@ def _type_links(service_ids) -> list[tuple[int, int]]:
     links = []
     for chunk in _chunks(service_ids):
         links.extend(db.session.execute(select(service_taxonomy.c.service_id, service_taxonomy.c.term_id)
-                                        .where(service_taxonomy.c.service_id.in_(chunk))).tuples())
+                                        .where(service_taxonomy.c.service_id.in_(chunk))).all())
     return links
 
 
