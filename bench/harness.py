@@ -30,6 +30,7 @@ from bench.data import (
 from kernel import migrate
 from kernel.app import create_app
 from kernel.db import db
+from kernel.serve import freeze_what_lives_as_long_as_the_worker
 from kernel.users import User
 
 PASSWORD = "bench password 2026"
@@ -137,6 +138,7 @@ class Bench:
     def start_server(self) -> None:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        freeze_what_lives_as_long_as_the_worker()  # as serve's workers do once the application is loaded
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.base = f"http://127.0.0.1:{self.server.server_port}"
         jar = http.cookiejar.CookieJar()

@@ -150,6 +150,27 @@ def pages(bench: Bench):
     yield from cpu_profile(bench, "list page", ["/clients/?sort=last_name"])
     yield Figure("layout alone (sidebar, top bar, menus) (p95)", layout_alone_ms(bench, bench.repeat), "ms", 2)
     yield from api_cpu_profile(bench)
+    yield garbage_collection_profile()
+
+
+def garbage_collection_profile() -> Profile:
+    """What a full garbage collection costs this warm process, and what it costs with the objects
+    alive now frozen, as ``passerelle serve``'s workers freeze theirs once loaded (every request of
+    a worker waits while it runs). The process stays frozen, as ``Bench.start_server`` left it."""
+    import gc
+
+    def full_collection_ms() -> float:
+        started = time.perf_counter()
+        gc.collect()
+        return (time.perf_counter() - started) * 1000
+
+    gc.unfreeze()
+    tracked = len(gc.get_objects())
+    plain = min(full_collection_ms() for _ in range(3))
+    gc.freeze()
+    frozen = min(full_collection_ms() for _ in range(3))
+    return Profile(f"#   a full garbage collection of the warm process ({tracked:,} objects): {plain:.1f} ms; "
+                   f"with them frozen, as serve's workers do: {frozen:.1f} ms")
 
 
 def api_cpu_profile(bench: Bench):

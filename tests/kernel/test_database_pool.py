@@ -31,9 +31,23 @@ def test_serve_keeps_a_connection_for_each_thread(app):
 def test_serve_hands_the_pool_size_to_its_workers(monkeypatch):
     seen = {}
     monkeypatch.setattr("kernel.app.create_app", lambda overrides=None: seen.update(overrides) or "app")
+    monkeypatch.setattr("kernel.serve.gc.freeze", lambda: None)  # the test process's objects stay collectable
     server = PasserelleServer.__new__(PasserelleServer)
     server.options = ServeOptions(database_pool_size=18)
     assert server.load() == "app" and seen == {"DATABASE_POOL_SIZE": 18}
+
+
+def test_a_worker_leaves_the_loaded_application_out_of_garbage_collection(monkeypatch):
+    """A full collection walked every object of the application (about 100 ms, every few hundred
+    requests, with the worker's requests waiting): the worker freezes them once loaded."""
+    events = []
+    monkeypatch.setattr("kernel.app.create_app", lambda overrides=None: events.append("app loaded") or "app")
+    monkeypatch.setattr("kernel.serve.gc.collect", lambda: events.append("collected") or 0)
+    monkeypatch.setattr("kernel.serve.gc.freeze", lambda: events.append("frozen"))
+    server = PasserelleServer.__new__(PasserelleServer)
+    server.options = ServeOptions()
+    server.load()
+    assert events == ["app loaded", "collected", "frozen"]
 
 
 def test_eight_requests_at_once_reuse_the_kept_connections(tmp_path):
