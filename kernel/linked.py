@@ -7,10 +7,11 @@ these panels through the ``passerelle_record_panels`` hook, like any plugin woul
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from kernel import hookimpl
 from kernel.db import db
@@ -52,6 +53,22 @@ def linked_statement(link: Link):
     return link.entity.active().where(getattr(link.entity.model, link.field.name) == link.value)
 
 
+# The statements of each linked panel, by (model, field), built once (entities are not hashable).
+_PANEL_STATEMENTS: dict[tuple, tuple] = {}
+
+
+def _panel_statements(other, field_name: str) -> tuple[str, object, object]:
+    """``(parameter name, rows, count)`` of the panel of ``other``'s records whose ``field_name``
+    points at a record, the record given as a parameter (``Panel.params``)."""
+    key = (other.model, field_name)
+    if key not in _PANEL_STATEMENTS:
+        parameter = re.sub(r"\W", "_", f"linked_{other.model.__tablename__}_{field_name}")
+        pointing = other.active().where(getattr(other.model, field_name) == bindparam(parameter))
+        _PANEL_STATEMENTS[key] = (parameter, pointing.order_by(other.model.id.desc()).limit(PANEL_ROWS),
+                                  pointing.with_only_columns(func.count()).order_by(None))
+    return _PANEL_STATEMENTS[key]
+
+
 def linked_count(link: Link) -> int:
     return db.session.scalar(select(func.count()).select_from(linked_statement(link).subquery()))
 
@@ -75,8 +92,8 @@ def linked_panel(link: Link, *, closed: bool = False) -> Panel:
             "other": other, "columns": [meta for meta in other.list_fields if meta.name != link.field.name][:5],
             "display": display_value,
             "all_url": url_for("records.list_records", plural=other.plural) + f"?{filter_key}={link.value}"})
-        panel.reads["rows"] = linked_statement(link).order_by(other.model.id.desc()).limit(PANEL_ROWS)
-        panel.counts["total"] = linked_statement(link).with_only_columns(func.count()).order_by(None)
+        parameter, panel.reads["rows"], panel.counts["total"] = _panel_statements(other, link.field.name)
+        panel.params = {parameter: link.value}
 
     return Panel(
         key=f"linked-{other.name}-{link.field.name}",

@@ -214,7 +214,20 @@ def add_title_reads(onepass, user, pairs) -> None:
     for entity_name, ids in ids_by_entity.items():
         entity = registry.get(entity_name)
         if entity is not None and entity.can(user, "view"):
-            onepass.rows(f"nav:records:{entity_name}", entity.active().where(entity.model.id.in_(ids)))
+            parameter, statement = _titles_statement(entity)
+            onepass.rows(f"nav:records:{entity_name}", statement, {parameter: sorted(ids)})
+
+
+# The statement reading the shortcuts' records of a module, by model, built once (kernel.onepass).
+_TITLES_STATEMENTS: dict[type, tuple[str, object]] = {}
+
+
+def _titles_statement(entity) -> tuple[str, object]:
+    if entity.model not in _TITLES_STATEMENTS:
+        parameter = f"nav_ids_{entity.model.__tablename__}"
+        _TITLES_STATEMENTS[entity.model] = (
+            parameter, entity.active().where(entity.model.id.in_(bindparam(parameter, expanding=True))))
+    return _TITLES_STATEMENTS[entity.model]
 
 
 def menus_from(found: dict, user, favourites, recent) -> NavigationMenus:

@@ -22,7 +22,13 @@ class Panel:
     (a plugin gathering several of the kernel's linked-record panels into one). ``reads`` and
     ``counts`` are the panel's queries (rows, single values), ``build(found)`` turns what they
     found (``{name: rows or value}``) into more ``context``; ``prepare(panel)``, when given, fills
-    the rest of the panel only if it is shown (not replaced by another)."""
+    the rest of the panel only if it is shown (not replaced by another).
+
+    ``params``, when given, says the reads are *prepared*: statements the panel's module builds
+    once with named ``bindparam``s (``functools.cache``), and ``params`` their values for this
+    record (names unique to the module, since every panel's reads share one statement). The page
+    then builds none of them again, and its statement is the same text on every page, which
+    PostgreSQL plans once per connection (``kernel.onepass``)."""
 
     key: str
     title: object
@@ -35,6 +41,7 @@ class Panel:
     counts: dict = field(default_factory=dict)
     build: Callable[[dict], dict] | None = None
     prepare: Callable[[Panel], None] | None = None
+    params: dict | None = None
 
 
 def panels_for(plugin_set, entity, record, user) -> list[Panel]:
@@ -52,9 +59,9 @@ def add_reads(panels: list[Panel], onepass) -> None:
     """Put every panel's reads in ``onepass`` (keys prefixed with the panel's)."""
     for index, panel in enumerate(panels):
         for name, statement in panel.reads.items():
-            onepass.rows(_key(index, name), statement)
+            onepass.rows(_key(index, name), statement, panel.params)
         for name, statement in panel.counts.items():
-            onepass.scalar(_key(index, name), statement)
+            onepass.scalar(_key(index, name), statement, panel.params)
 
 
 def build_panels(panels: list[Panel], found: dict) -> None:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import quote
 
 from flask import abort, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from kernel import access_log, choices, custom_fields, form_sections, navigation, notifications, timing
 from kernel.db import db
@@ -106,17 +107,37 @@ def record_with_settings(entity, record_id: int):
 
 
 def add_page_reads(reads: OnePass, entity, record, user) -> dict:
-    """The page's own reads; ``{read key: entity}`` of the records the record points at."""
-    reads.rows("history", select(RecordChange)
-               .where(RecordChange.entity == entity.name, RecordChange.record_id == record.id)
-               .order_by(RecordChange.changed_at.desc(), RecordChange.id.desc()))
-    reads.rows("users", select(User.id, User.name, User.email, User.active))
+    """The page's own reads, every one built once (``kernel.onepass``: prepared); ``{read key:
+    entity}`` of the records the record points at."""
+    reads.rows("history", _history_statement(), {"history_entity": entity.name, "history_record_id": record.id})
+    reads.rows("users", _users_statement(), {})
     notifications.add_unread_read(reads, user.id)
     pointed = {}
     for meta, target, target_id in _pointed_at(entity, record):
         pointed[f"points:{meta.name}"] = target
-        reads.rows(f"points:{meta.name}", select(target.model).where(target.model.id == target_id))
+        parameter, statement = _pointed_statement(target.model, meta.name)
+        reads.rows(f"points:{meta.name}", statement, {parameter: target_id})
     return pointed
+
+
+@cache
+def _history_statement():
+    return (select(RecordChange)
+            .where(RecordChange.entity == bindparam("history_entity"),
+                   RecordChange.record_id == bindparam("history_record_id"))
+            .order_by(RecordChange.changed_at.desc(), RecordChange.id.desc()))
+
+
+@cache
+def _users_statement():
+    return select(User.id, User.name, User.email, User.active)
+
+
+@cache
+def _pointed_statement(model, field_name: str) -> tuple[str, object]:
+    """The record a reference or "related to" field names, its id a parameter."""
+    parameter = f"points_{field_name}"
+    return parameter, select(model).where(model.id == bindparam(parameter))
 
 
 def _pointed_at(entity, record):

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import secrets
 import zipfile
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from kernel.toolkit import (
     Panel,
@@ -227,14 +228,18 @@ def files_panel(document: Document, user) -> Panel:
 
 def linked_documents_panel(entity, record, user) -> Panel:
     """The record's documents, read with the page's other panels (``kernel.panels``)."""
-    documents = (
-        select(Document).join(DocumentLink, DocumentLink.document_id == Document.id)
-        .where(DocumentLink.related == f"{entity.name}:{record.id}", Document.deleted_at.is_(None))
-        .order_by(Document.id.desc())
-    )
     actions = []
     if user.can("documents.create"):
         actions.append((_l("Add a document"), url_for("activities.new_document", link=f"{entity.name}:{record.id}")))
     return Panel(key="documents", title=_l("Documents"), template="activities/_linked_documents.html",
-                 actions=actions, order=60, reads={"documents": documents},
+                 actions=actions, order=60, reads={"documents": _linked_documents()},
+                 params={"documents_link": f"{entity.name}:{record.id}"},
                  build=lambda found: {"documents": found["documents"]})
+
+
+@cache
+def _linked_documents():
+    """The documents of a record, built once: the record's link is a parameter (``Panel.params``)."""
+    return (select(Document).join(DocumentLink, DocumentLink.document_id == Document.id)
+            .where(DocumentLink.related == bindparam("documents_link"), Document.deleted_at.is_(None))
+            .order_by(Document.id.desc()))

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 
 from flask import url_for
+from sqlalchemy import bindparam
 
 from kernel.toolkit import Panel, clock, entities, utcnow
 from kernel.toolkit import lazy_gettext as _l
@@ -39,7 +41,7 @@ def _items(kind: str, plural: str, records, when) -> list[Item]:
     return [Item(kind, plural, record, when(record)) for record in records]
 
 
-def upcoming_reads(link: str, now: datetime) -> dict:
+def upcoming_reads(link, now) -> dict:
     """What is coming, one limited read per kind (sent with the page's other reads)."""
     call, meeting, task = (entities().get(name) for name in ("call", "meeting", "task"))
     return {
@@ -51,7 +53,7 @@ def upcoming_reads(link: str, now: datetime) -> dict:
     }
 
 
-def history_reads(link: str, now: datetime) -> dict:
+def history_reads(link, now) -> dict:
     call, meeting, task, note = (entities().get(name) for name in KINDS)
     return {
         "past_calls": call.active().where(Call.related_to == link, Call.start < now).order_by(Call.start.desc()),
@@ -95,10 +97,17 @@ def activities_panel(entity, record, user) -> Panel:
         return {"overdue": [item for item in coming if item.is_overdue(today)],
                 "upcoming": [item for item in coming if not item.is_overdue(today)], "history": history(found)}
 
-    reads = {name: statement.limit(SHOWN) for name, statement in (upcoming_reads(link, now) | history_reads(link, now)).items()}
     return Panel(
         key="activities", title=_l("Activities"), template="activities/_activities_panel.html",
         context={"link": link, "labels": {name: entities().get(name).label for name in KINDS}},
         actions=actions, order=45, replaces=tuple(f"linked-{name}-related_to" for name in KINDS),
-        reads=reads, build=build,
+        reads=dict(_panel_reads()), build=build, params={"activities_link": link, "activities_now": now},
     )
+
+
+@cache
+def _panel_reads() -> dict:
+    """The panel's reads, built once: the record's link and the moment are parameters."""
+    link, now = bindparam("activities_link"), bindparam("activities_now")
+    reads = upcoming_reads(link, now) | history_reads(link, now)
+    return {name: statement.limit(SHOWN) for name, statement in reads.items()}

@@ -5,10 +5,11 @@ built anew each time."""
 
 from sqlalchemy import select
 
-from kernel import onepass
+from kernel import onepass, records
 from kernel.db import db
 from kernel.notifications import add_unread_read, notify
 from kernel.onepass import OnePass
+from kernel.registry import entities
 from kernel.saved_views import SavedFilter, add_list_reads, save_columns
 from kernel.users import User
 
@@ -68,3 +69,31 @@ def test_the_list_page_builds_its_settings_statement_once(staff_client):
     kept = dict(onepass._PREPARED)
     assert staff_client.get("/clients/?q=a").status_code == 200
     assert onepass._PREPARED == kept and kept
+
+
+def test_a_records_page_sends_the_same_statements_for_another_record(admin, admin_client, monkeypatch):
+    """A client's page, its panels included (activities, documents, consents, linked records, the
+    shortcuts' titles), is read by statements built once: another client's page uses the very same
+    statement object with its own values (SQLAlchemy finds it compiled; PostgreSQL plans its text
+    once per connection) and shows its own rows."""
+    people = []
+    for name in ("Lavoie", "Mitchell"):
+        person = records.create(entities().get("client"), {"first_name": "Ann", "last_name": name}, admin)
+        db.session.commit()
+        records.create(entities().get("note"), {"subject": f"Note {name}", "text": "x",
+                                                "related_to": f"client:{person.id}"}, admin)
+        db.session.commit()
+        people.append(person.id)
+    for person_id in people:  # each page once: the recent views are then the same two records
+        assert admin_client.get(f"/clients/{person_id}").status_code == 200
+
+    built = []
+    statement_of = OnePass._statement
+    monkeypatch.setattr(OnePass, "_statement", lambda self, postgresql: built.append(
+        (self._all_prepared, statement_of(self, postgresql))) or built[-1][1])
+    pages = {person_id: admin_client.get(f"/clients/{person_id}").get_data(as_text=True) for person_id in people}
+
+    assert len(built) == 2 and all(prepared for prepared, _statement in built)
+    assert built[0][1] is built[1][1]
+    assert "Note Mitchell" in pages[people[1]] and "Note Lavoie" not in pages[people[1]]
+    assert "Note Lavoie" in pages[people[0]] and "Note Mitchell" not in pages[people[0]]

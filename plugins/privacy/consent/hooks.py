@@ -45,12 +45,12 @@ def consent_panels(entity, record, user):
     """The "Consents" panel of every person's page: the states, the history, the forms."""
     if not entity.person or not entity.can(user, "view"):
         return []
-    from plugins.privacy.consent.state import history_statement
+    from plugins.privacy.consent.state import history_params, history_statement
     from plugins.privacy.consent.views import panel_context
 
     # the consents are read with the page's other panels (one statement for them all)
     return [Panel("privacy.consents", _l("Consents"), "privacy/consent/_panel.html", order=900,
-                  reads={"history": history_statement(entity.name, record.id)},
+                  reads={"history": history_statement()}, params=history_params(entity.name, record.id),
                   build=lambda found: panel_context(entity, record, user, found["history"]))]
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from kernel.toolkit import CONSENT_PURPOSES, clock, db, utcnow
@@ -45,12 +46,19 @@ class State:
 
 def history_of(entity_name: str, record_id: int) -> list[Consent]:
     """Every decision about the person, newest first (one query)."""
-    return list(db.session.scalars(history_statement(entity_name, record_id)))
+    return list(db.session.scalars(history_statement(), history_params(entity_name, record_id)))
 
 
-def history_statement(entity_name: str, record_id: int):
-    return (select(Consent).where(Consent.entity == entity_name, Consent.record_id == record_id)
+@cache
+def history_statement():
+    """A person's decisions, newest first; built once, the person given by ``history_params``."""
+    return (select(Consent).where(Consent.entity == bindparam("consent_entity"),
+                                  Consent.record_id == bindparam("consent_record_id"))
             .order_by(Consent.id.desc()))
+
+
+def history_params(entity_name: str, record_id: int) -> dict:
+    return {"consent_entity": entity_name, "consent_record_id": record_id}
 
 
 def states_from(history: list[Consent], today: date | None = None) -> dict[tuple[str, str], State]:
