@@ -45,6 +45,17 @@ def pick(page, select_id: str, typed: str, label: str) -> None:
     page.keyboard.press("Escape")
 
 
+def an_agency_and_two_service_types(live_app, name: str) -> int:
+    with live_app.app_context():
+        agency = Agency(name=name)
+        db.session.add_all([agency, TaxonomyTerm(code="BD-1800", name="Food", name_fr="Alimentation"),
+                            TaxonomyTerm(code="BH", name="Housing", name_fr="Logement")])
+        db.session.commit()
+        agency_id = agency.id
+        db.session.remove()
+    return agency_id
+
+
 def assert_no_field_refused(page) -> None:
     """Fail with the fields the server refused and their values, rather than only its flash."""
     refused = page.locator("[aria-invalid=true]")
@@ -58,13 +69,7 @@ def assert_no_field_refused(page) -> None:
 def test_fill_every_part_of_a_resource_and_read_it(live_app, live_server, live_user, page, browser_errors, language):
     words = LANGUAGES[language]
     live_user("staff", email=f"resource-{language}@example.org", language=language)
-    with live_app.app_context():
-        agency = Agency(name="Community Help Network")
-        db.session.add_all([agency, TaxonomyTerm(code="BD-1800", name="Food", name_fr="Alimentation"),
-                            TaxonomyTerm(code="BH", name="Housing", name_fr="Logement")])
-        db.session.commit()
-        agency_id = agency.id
-        db.session.remove()
+    agency_id = an_agency_and_two_service_types(live_app, "Community Help Network")
     log_in(page, live_server, f"resource-{language}@example.org")
 
     page.goto(f"{live_server}/resources/new?organization_id={agency_id}")
@@ -149,13 +154,7 @@ def test_a_picker_picked_quickly_does_not_take_the_focus_back(live_app, live_ser
     """Tom Select refreshes its list 300 ms after the last key, and that refresh opened the list and
     took the focus back: what a quick person typed next went into the picker (CI, 2026-12-05)."""
     live_user("staff", email="resource-quick@example.org", language="en")
-    with live_app.app_context():
-        agency = Agency(name="Quick Network")
-        db.session.add_all([agency, TaxonomyTerm(code="BD-1800", name="Food", name_fr="Alimentation"),
-                            TaxonomyTerm(code="BH", name="Housing", name_fr="Logement")])
-        db.session.commit()
-        agency_id = agency.id
-        db.session.remove()
+    agency_id = an_agency_and_two_service_types(live_app, "Quick Network")
     log_in(page, live_server, "resource-quick@example.org")
     page.goto(f"{live_server}/resources/new?organization_id={agency_id}")
     page.wait_for_load_state("load")
