@@ -87,18 +87,18 @@ def full_resource(service: Resource, moment: datetime) -> dict:
     from plugins.directory.resource_form import language_name
 
     own_schedules = [dict(row._mapping) for row in db.session.execute(
-        select(schedules).where(schedules.c.service_id == service.id))]
+        select(schedules).where(schedules.c.service_id == service.id).order_by(schedules.c.id))]
     sites = list(db.session.scalars(select(Site).join(service_at_location, service_at_location.c.location_id == Site.id)
-                                    .where(service_at_location.c.service_id == service.id)))
+                                    .where(service_at_location.c.service_id == service.id).order_by(Site.id)))
     terms = list(db.session.scalars(select(TaxonomyTerm).join(service_taxonomy, service_taxonomy.c.term_id == TaxonomyTerm.id)
-                                    .where(service_taxonomy.c.service_id == service.id)))
+                                    .where(service_taxonomy.c.service_id == service.id).order_by(TaxonomyTerm.code)))
     return {
         "service": service, "name": in_language(service, "name"), "description": in_language(service, "description"),
         "agency": db.session.get(Agency, service.organization_id), "sites": sites, "terms": terms,
-        "phones": [dict(r._mapping) for r in db.session.execute(select(phones).where(phones.c.service_id == service.id))],
+        "phones": [dict(r._mapping) for r in db.session.execute(select(phones).where(phones.c.service_id == service.id).order_by(phones.c.id))],
         "areas": [dict(r._mapping) for r in db.session.execute(
-            select(service_areas).where(service_areas.c.service_id == service.id))],
+            select(service_areas).where(service_areas.c.service_id == service.id).order_by(service_areas.c.id))],
         "languages": [{**r._mapping, "label": language_name(r.code, r.name)} for r in db.session.execute(
-            select(languages).where(languages.c.service_id == service.id))],
+            select(languages).where(languages.c.service_id == service.id).order_by(languages.c.code, languages.c.id))],
         "hours": hours_text(own_schedules), "schedules": own_schedules, "open": is_open(own_schedules, moment),
     }
