@@ -35,6 +35,8 @@ def parts() -> tuple[str, ...]:
 def ensure_data(bench: Bench) -> None:
     done = built()
     wanted = parts()
+    if "directory" not in done and "helpline" in wanted and "helpline" not in done:
+        wanted += ("directory",)  # the helpline's needs and referrals name the directory's types and services
     if "directory" in wanted and "directory" not in done:
         timed(bench, "directory", make_directory)
     if "helpline" in wanted and "helpline" not in done:
