@@ -231,9 +231,9 @@ def _set_up_security(app: Flask) -> None:
         return sessions.user_for_session(user_id)
 
     @app.teardown_appcontext
-    def write_last_seen(_exc):
+    def write_last_seen(exc):
         # After the request's own transaction is over (teardowns run last-registered first).
-        db.session.remove()
+        db.end_request(exc)
         lastseen.flush()
 
     app.jinja_env.globals["csp_nonce"] = headers.csp_nonce

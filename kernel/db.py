@@ -1,13 +1,17 @@
 """The database: declarative base, engine and the request-scoped session.
 
-One transaction per request: views work on ``db.session`` and the request ends with one commit
-(``commit_request``) or, on any error, a rollback in the app-context teardown.
+One transaction per request: views work on ``db.session`` and commit what they save; at the
+end of the request (``Database.end_request``) a transaction that only read is committed on
+PostgreSQL (psycopg keeps its prepared statements), and anything else not committed, or any
+request that failed, is rolled back.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +21,8 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -85,7 +91,53 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         if ":memory:" in url or url in {"sqlite://", "sqlite:///"}:
             return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}))
         return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}, pool_size=pool_size))
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size)
+    return _noting_writes(create_engine(url, pool_pre_ping=True, pool_size=pool_size))
+
+
+# -- a transaction that only read ends with a commit (PostgreSQL) ---------------------------
+WROTE = "passerelle.wrote"
+_READ = re.compile(r"\s*(SELECT|SHOW|SET\s+LOCAL)\b", re.IGNORECASE)  # SET LOCAL ends with the transaction
+_WITH = re.compile(r"\s*WITH\b", re.IGNORECASE)
+_WRITE_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def only_reads(statement: str) -> bool:
+    """A SELECT, SHOW or SET LOCAL, or a WITH that names no INSERT, UPDATE, DELETE or MERGE (such
+    a word in a string literal makes it count as a write: the safe side). A plain SET is not: it
+    would outlive a committed transaction on the pooled connection."""
+    if _READ.match(statement):
+        return True
+    return bool(_WITH.match(statement)) and not _WRITE_WORDS.search(statement)
+
+
+def _noting_writes(engine: Engine) -> Engine:
+    """Each connection notes whether its transaction sent anything but reads (``WROTE``)."""
+    event.listen(engine, "begin", lambda connection: connection.info.pop(WROTE, None))
+
+    def note(connection, _cursor, statement, _parameters, _context, _executemany):
+        if not only_reads(statement):
+            connection.info[WROTE] = True
+
+    event.listen(engine, "before_cursor_execute", note)
+    return engine
+
+
+def end_read_only_transaction(session: scoped_session) -> None:
+    """PostgreSQL: a request's transaction that only read ends with COMMIT, not ROLLBACK.
+
+    The two are the same for a transaction that changed nothing, but psycopg forgets every
+    statement it has prepared on the connection at a ROLLBACK: the pages that only read (lists,
+    searches) were planned afresh on every request, however often they ran. A transaction that
+    sent anything else, or holds objects not yet flushed, is left to the rollback."""
+    if not session.registry.has():
+        return
+    session = session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or connection.info.get(WROTE):
+        return
+    session.commit()
 
 
 def _with_pragmas(engine: Engine) -> Engine:
@@ -184,9 +236,23 @@ class Database:
         app.extensions["passerelle.db"] = self
 
         @app.teardown_appcontext
-        def end_session(_exc):
-            self.session.remove()  # closing rolls back whatever was not committed
-            self.replica.remove()
+        def end_session(exc):
+            self.end_request(exc)
+
+    def end_request(self, exc: BaseException | None = None) -> None:
+        """The request's sessions closed: a transaction that only read is committed (see
+        ``end_read_only_transaction``), closing rolls back whatever else was not committed."""
+        if exc is None:
+            self._end_read_only_transactions()
+        self.session.remove()
+        self.replica.remove()
+
+    def _end_read_only_transactions(self) -> None:
+        for session in (self.session, self.replica):
+            try:
+                end_read_only_transaction(session)
+            except Exception:  # noqa: BLE001 - the rollback that follows ends it all the same
+                log.warning("cannot end a read-only transaction with a commit", exc_info=True)
 
     def _init_replica(self, url: str, pool_size: int = 10) -> None:
         self.replica.remove()

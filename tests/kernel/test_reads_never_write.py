@@ -1,6 +1,8 @@
 """Reads never write: a plain GET of a list (a page or the API) sends no INSERT, UPDATE or DELETE
-and commits nothing, so that on SQLite it never waits behind a running import's write lock. The
-last-seen and last-used times are written at most once a minute (or five), after the request."""
+and, on SQLite, commits nothing, so that it never waits behind a running import's write lock (on
+PostgreSQL its transaction, which wrote nothing, ends with a COMMIT: psycopg keeps its prepared
+statements). The last-seen and last-used times are written at most once a minute (or five),
+after the request."""
 
 from contextlib import contextmanager
 from datetime import timedelta
@@ -37,6 +39,11 @@ def statements_sent():
         event.remove(db.engine, "commit", on_commit)
 
 
+def wrote(sent: list[str]) -> list[str]:
+    """The writes, and on SQLite the commits too (on PostgreSQL a read-only transaction commits)."""
+    return [statement for statement in sent if statement != "COMMIT" or db.is_sqlite]
+
+
 def _list_paths():
     return [f"/{entity.plural}/" for entity in entities()]
 
@@ -49,7 +56,7 @@ def test_list_pages_write_nothing(app, admin_client):
         with statements_sent() as sent:
             response = admin_client.get(path)
         assert response.status_code == 200, path
-        assert sent == [], path
+        assert wrote(sent) == [], path
 
 
 @pytest.mark.parametrize("query", ["", "?q=a", "?page=2&sort=-id"])
@@ -61,7 +68,7 @@ def test_api_lists_write_nothing(app, admin, token_for, query):
         with statements_sent() as sent:
             response = api.get(f"/api/v1/{entity.plural}{query}", headers=headers)
         assert response.status_code == 200, entity.plural
-        assert sent == [], entity.plural
+        assert wrote(sent) == [], entity.plural
 
 
 def test_a_read_after_a_while_writes_only_the_last_seen_time(app, admin_client, admin, token_for):
@@ -94,7 +101,7 @@ def test_an_api_read_of_one_record_writes_only_the_access_log_and_only_for_sensi
     assert api.get("/api/v1/clients", headers=headers).status_code == 200  # first use noted
     with statements_sent() as sent:
         assert api.get(f"/api/v1/partners/{partner.id}", headers=headers).status_code == 200
-    assert sent == []
+    assert wrote(sent) == []
     with statements_sent() as sent:
         assert api.get(f"/api/v1/clients/{client.id}", headers=headers).status_code == 200
     assert sent[-1] == "COMMIT"
