@@ -199,6 +199,7 @@ def insert_many(table, rows: list[dict]) -> None:
         return
     names = list(rows[0])
     columns = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
+    connection.info[WROTE] = True  # COPY goes around the engine's events: the request must not end with a commit
     cursor = connection.connection.driver_connection.cursor()
     with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
         for row in rows:

@@ -4,7 +4,7 @@ pages that only read were planned afresh on every request). Anything else is rol
 before: a write not committed, an object not yet flushed, a request that failed."""
 
 import pytest
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 
 from kernel.db import db, only_reads
 from kernel.users import User
@@ -97,3 +97,19 @@ def test_a_plain_set_is_not_committed(app, staff, ends):
     db.end_request(None)
     assert "commit" not in ends
     assert db.session.scalar(text("SHOW statement_timeout")) != "7s"
+
+
+def test_rows_copied_and_left_uncommitted_are_rolled_back(app, staff, ends):
+    """``insert_many`` writes through COPY on PostgreSQL, which the engine's events do not see."""
+    from kernel.db import insert_many, utcnow
+    from kernel.history import RecordChange
+
+    db.session.remove()
+    db.session.execute(select(User.id)).all()
+    before = db.session.scalar(select(func.count()).select_from(RecordChange))
+    insert_many(RecordChange.__table__, [{"entity": "client", "record_id": 1, "action": "update", "field": "city",
+                                          "old_value": None, "new_value": "Iqaluit", "user_id": staff.id,
+                                          "changed_at": utcnow()}])
+    db.end_request(None)
+    assert "commit" not in ends
+    assert db.session.scalar(select(func.count()).select_from(RecordChange)) == before
