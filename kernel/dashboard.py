@@ -21,13 +21,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import LazyString
 from markupsafe import Markup
 from sqlalchemy import JSON, ForeignKey, case, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base, db, utcnow
+from kernel.fragments import render_fragment
 from kernel.i18n import gettext as _
 
 log = logging.getLogger(__name__)
@@ -246,7 +247,7 @@ def render_dashlet(dashlet: Dashlet, user) -> Markup:
     result = dashlet.render(user)
     if isinstance(result, tuple):
         template, context = result
-        return Markup(render_template(template, **context))
+        return render_fragment(template, **context)
     return Markup(result)
 
 

@@ -368,8 +368,9 @@ def cached_fragment(template: str, page: bool = False) -> Markup:
     """The HTML of a part of the layout that depends only on the language, the user's rights and
     workspace (``page``: and the page's module and address, as the sidebar): rendered once for
     each and kept with the application (the least used forgotten past ``FRAGMENT_CACHE_SIZE``)."""
-    from flask import render_template
     from flask_login import current_user
+
+    from kernel.fragments import render_fragment
 
     key = (template, *_rights_key(current_user), _page_key() if page else None)
     with _fragments_lock:  # kept with the application: another app (tests) has other modules
@@ -378,7 +379,7 @@ def cached_fragment(template: str, page: bool = False) -> Markup:
         if html is not None:
             fragments.move_to_end(key)
             return html
-    html = Markup(render_template(template))
+    html = render_fragment(template)
     with _fragments_lock:
         fragments[key] = html
         if len(fragments) > FRAGMENT_CACHE_SIZE:

@@ -16,13 +16,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_login import current_user
 from jinja2 import TemplateNotFound
 from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError
 
 from kernel.db import db
+from kernel.fragments import render_fragment
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def render_slot(name: str, **context) -> Markup:
 
 def _render_filler(filler: Slot, context: dict) -> Markup | None:
     try:
-        return Markup(render_template(filler.template, **context))
+        return render_fragment(filler.template, **context)
     except Exception as error:  # noqa: BLE001 - any plugin error
         log.exception("the template %s filling the slot %s failed", filler.template, filler.name)
         if isinstance(error, DBAPIError):

@@ -15,6 +15,7 @@ browsers' developer tools show them.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 from flask import Flask, before_render_template, g, has_request_context, request_started, template_rendered
 from sqlalchemy import event
@@ -61,10 +62,15 @@ class _Timing:
                 f'desc="{self.statements} statements", render;dur={self.render_seconds * 1000:.1f}')
 
 
-def add_render_time(seconds: float) -> None:
-    """Count as rendering what a view renders without ``render_template`` (a record's panels)."""
-    if has_request_context():
-        _current().render_seconds += seconds
+@contextmanager
+def rendering():
+    """Count as rendering what runs inside (a part of a page rendered without ``render_template``,
+    ``kernel.fragments``); inside a template's own rendering, it is already counted."""
+    _render_starts(None)
+    try:
+        yield
+    finally:
+        _render_ends(None)
 
 
 def _request_starts(_app, **_extra) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from kernel import clock, menu
 from kernel.api_schemas import NewTokenSchema, TokenSchema
 from kernel.db import db, utcnow
+from kernel.fragments import render_fragment
 from kernel.i18n import LANGUAGES
 from kernel.i18n import gettext as _
 from kernel.openapi import api_operation
@@ -47,7 +48,7 @@ def render_profile(status: int = 200):
 def profile_panels() -> list[tuple[Panel, Markup]]:
     """Plugins' sections of the profile page (hook ``passerelle_profile_panels``), rendered."""
     found = plugins().collect("passerelle_profile_panels", user=current_user)
-    return [(panel, Markup(render_template(panel.template, user=current_user, panel=panel, **panel.context)))
+    return [(panel, render_fragment(panel.template, **{"user": current_user, "panel": panel, **panel.context}))
             for panel in sorted(found, key=lambda panel: panel.order)]
 
 

@@ -25,6 +25,7 @@ from kernel import (
 from kernel.assignees import assignable_users, kept_user_ids
 from kernel.db import db
 from kernel.display import Lookups, display_value, remember_users
+from kernel.fragments import render_fragment
 from kernel.i18n import gettext as _
 from kernel.list_rows import column_chooser, list_rows
 from kernel.onepass import OnePass
@@ -120,9 +121,9 @@ def _submitted_sections(entity, record) -> tuple[list, dict, list]:
 
 def _rendered_sections(entity, record, sections, errors) -> list[tuple[form_sections.FormSection, Markup]]:
     return [
-        (section, Markup(render_template(section.template, **{
+        (section, render_fragment(section.template, **{
             "entity": entity, "record": record, "section": section, "values": values, "errors": errors,
-            **section.context})))
+            **section.context}))
         for section, values in sections
     ]
 

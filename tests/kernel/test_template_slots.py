@@ -127,6 +127,37 @@ def test_a_broken_filler_is_logged_and_left_out_the_page_still_answers(make_app,
                       "the template slotty/query.html filling the slot record_header_buttons failed"]
 
 
+def test_the_context_processors_run_once_for_every_filler_of_a_page(make_app, make_user, tmp_path):
+    """Ten result cards or one, a filler each: the plugins' template context is made as many times
+    (for the page, and once for all the fillers: kernel.fragments), and each filler still sees it."""
+    made = []
+
+    def counted_context():
+        made.append(1)
+        return {"slotty_mark": "marked"}
+
+    templates = {"card.html": '<i class="card-action">{{ slotty_mark }} {{ record.last_name }}</i>'}
+    plugin = make_plugin(tmp_path, [Slot("result_card_actions", "slotty/card.html")], templates)
+    plugin.passerelle_template_context = hookimpl(counted_context)
+    app = make_app(extra_plugins={"slotty": plugin}, PASSERELLE_PLUGINS="clients,slotty")
+    with app.app_context():
+        user = make_user("staff")
+        for number in range(12):
+            client_record(user, last_name=f"Tremblay{number:02d}")
+        client_record(user, last_name="Gagnon")
+        client = login(app.test_client(), user)
+        client.get("/search?q=Gagnon")
+        client.get("/search?q=Tremblay")  # the layout's fragments of each page, rendered once (kernel.menu)
+        made.clear()
+        one = client.get("/search?q=Gagnon").get_data(as_text=True)
+        for_one = len(made)
+        made.clear()
+        ten = client.get("/search?q=Tremblay").get_data(as_text=True)
+    assert '<i class="card-action">marked Gagnon</i>' in one
+    assert len(re.findall(r'<i class="card-action">marked Tremblay\d\d</i>', ten)) == 10  # the search shows ten
+    assert len(made) == for_one
+
+
 def test_an_unknown_slot_name_stops_the_start_naming_the_plugin_and_the_slots(make_app, tmp_path):
     plugin = make_plugin(tmp_path, [Slot("list_button", "slotty/a.html")], {"a.html": "a"})
     with pytest.raises(PluginError, match=r"plugin 'slotty': fills the template slot 'list_button', which does "
