@@ -96,13 +96,16 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
 
 # -- a transaction that only read ends with a commit (PostgreSQL) ---------------------------
 WROTE = "passerelle.wrote"
-_READ = re.compile(r"\s*(SELECT|SHOW|SET\s+LOCAL)\b", re.IGNORECASE)  # SET LOCAL ends with the transaction
+# SET LOCAL ends with the transaction; a savepoint writes nothing (what runs inside it is noted on its own).
+_READ = re.compile(r"\s*(SELECT|SHOW|SET\s+LOCAL|SAVEPOINT|RELEASE\s+SAVEPOINT|ROLLBACK\s+TO\s+SAVEPOINT)\b",
+                   re.IGNORECASE)
 _WITH = re.compile(r"\s*WITH\b", re.IGNORECASE)
 _WRITE_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
 def only_reads(statement: str) -> bool:
-    """A SELECT, SHOW or SET LOCAL, or a WITH that names no INSERT, UPDATE, DELETE or MERGE (such
+    """A SELECT, SHOW, SET LOCAL or savepoint (the dashboard reads each dashlet inside one), or a
+    WITH that names no INSERT, UPDATE, DELETE or MERGE (such
     a word in a string literal makes it count as a write: the safe side). A plain SET is not: it
     would outlive a committed transaction on the pooled connection."""
     if _READ.match(statement):

@@ -34,6 +34,9 @@ def test_which_statements_only_read():
     assert only_reads("SET LOCAL jit = off")
     assert only_reads("WITH found AS (SELECT id FROM clients) SELECT count(*) FROM found")
     assert only_reads("SHOW plan_cache_mode")
+    assert only_reads("SAVEPOINT sa_savepoint_1")
+    assert only_reads("RELEASE SAVEPOINT sa_savepoint_1")
+    assert only_reads("ROLLBACK TO SAVEPOINT sa_savepoint_1")
     assert not only_reads("SET jit = off")  # it would outlive the transaction on the pooled connection
     assert not only_reads("INSERT INTO notes (subject) VALUES ('a')")
     assert not only_reads("UPDATE clients SET city = 'Iqaluit'")
@@ -48,6 +51,24 @@ def test_a_request_that_only_read_commits(app, staff, ends):
     db.session.execute(select(User.id)).all()
     db.end_request(None)
     assert ends == ["commit"]
+
+
+def test_reads_inside_savepoints_commit_a_write_inside_one_does_not(app, staff, ends):
+    """The dashboard reads each dashlet inside a savepoint (one that fails leaves the page its
+    transaction)."""
+    postgresql_only()
+    db.session.remove()
+    with db.session.begin_nested():
+        db.session.execute(select(User.id)).all()
+    db.end_request(None)
+    assert ends == ["commit"]
+    ends.clear()
+    with db.session.begin_nested():
+        db.session.execute(insert(User).values(email="nested@example.org", name="Nested", role="staff",
+                                               password_hash="x", language="fr"))
+    db.end_request(None)
+    assert "commit" not in ends
+    assert db.session.scalar(select(User.id).where(User.email == "nested@example.org")) is None
 
 
 def test_a_read_only_request_keeps_the_statements_prepared(app, staff):
