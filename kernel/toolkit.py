@@ -49,6 +49,7 @@ from kernel.listing import COUNT_CAP, count_capped, filtered, quick_search
 from kernel.menu import MenuItem, MenuSection, ModulePlacement
 from kernel.migration_ops import rename_tables
 from kernel.notifications import notify
+from kernel.onepass import OnePass
 from kernel.openapi import ApiSchema, api_operation
 from kernel.outbox import EMAIL, OutboxMessage, queue_email, queue_sms
 from kernel.panels import Panel
@@ -104,7 +105,7 @@ from kernel.views.api import problem, token_required
 from kernel.views.auth import safe_next
 from kernel.views.records import filter_fields
 
-TOOLKIT_VERSION = (1, 5)
+TOOLKIT_VERSION = (1, 6)
 
 
 class ToolkitVersionError(PluginError):
@@ -188,6 +189,8 @@ __all__ = [
     "EmailNotValidError", "normalized_email", "PhoneNotValid", "formatted_phone", "digits", "fold",
     # database and saving records
     "db", "Base", "utcnow", "stream_all", "records", "clock",
+    # many small reads sent as one statement (toolkit 1.6)
+    "OnePass",
     # background work across several workers: exclusive jobs, claimed rows (toolkit 1.4)
     "jobs",
     # a record's page opened without an account, by a token sent by e-mail, and the rate limit of

@@ -6,9 +6,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from flask_babel import get_locale
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from kernel.toolkit import db
+from kernel.toolkit import OnePass, db
 from plugins.directory.hours import hours_text, is_open
 from plugins.directory.models import (
     Agency,
@@ -36,26 +36,19 @@ def in_language(record, name: str) -> str:
     return getattr(record, name, None) or french or ""
 
 
-def _grouped(query, key: str) -> dict[int, list[dict]]:
-    grouped = defaultdict(list)
-    for row in db.session.execute(query):
-        grouped[row._mapping[key]].append(dict(row._mapping))
-    return grouped
-
-
 def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
     """The cards of a page of hits; ``approximate``: the distances are from a postal code's area."""
     ids = [hit.service_id for hit in hits]
     if not ids:
         return []
-    services = {service.id: service for service in db.session.scalars(select(Resource).where(Resource.id.in_(ids)))}
-    agencies = {agency.id: agency for agency in db.session.scalars(
-        select(Agency).where(Agency.id.in_({s.organization_id for s in services.values()})))}
-    first_places = _first_places(ids)
-    location_ids = {hit.location_id for hit in hits if hit.location_id} | set(first_places.values())
-    sites = {site.id: site for site in db.session.scalars(select(Site).where(Site.id.in_(location_ids)))}
-    service_phones = _grouped(select(phones).where(phones.c.service_id.in_(ids)), "service_id")
-    service_schedules = _grouped(select(schedules).where(schedules.c.service_id.in_(ids)), "service_id")
+    found = _card_reads(ids, {hit.location_id for hit in hits if hit.location_id})
+    services = {service.id: service for service in found["services"]}
+    agencies = {agency.id: agency for agency in found["agencies"]}
+    first_places = {}
+    for link in found["places"]:  # in the order the places were linked
+        first_places.setdefault(link.service_id, link.location_id)
+    sites = {site.id: site for site in found["sites"]}
+    service_phones, service_schedules = _by_service(found["phones"]), _by_service(found["schedules"])
     cards = []
     for hit in hits:
         service = services.get(hit.service_id)
@@ -73,13 +66,28 @@ def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
     return cards
 
 
-def _first_places(service_ids) -> dict[int, int]:
-    places = {}
-    query = (select(service_at_location.c.service_id, service_at_location.c.location_id)
-             .where(service_at_location.c.service_id.in_(service_ids)).order_by(service_at_location.c.id))
-    for row in db.session.execute(query):
-        places.setdefault(row.service_id, row.location_id)
-    return places
+def _card_reads(service_ids: list[int], hit_places: set[int]) -> dict:
+    """Everything the cards show, read in one statement (``kernel.onepass``): the services, their
+    agencies, their places (the hit's, else the first linked), phones and schedules."""
+    links = select(service_at_location.c.service_id, service_at_location.c.location_id).where(
+        service_at_location.c.service_id.in_(service_ids))
+    reads = OnePass()
+    reads.rows("services", select(Resource).where(Resource.id.in_(service_ids)))
+    reads.rows("agencies", select(Agency).where(Agency.id.in_(
+        select(Resource.organization_id).where(Resource.id.in_(service_ids)))))
+    reads.rows("places", links.order_by(service_at_location.c.id))
+    reads.rows("sites", select(Site).where(or_(Site.id.in_(hit_places), Site.id.in_(
+        links.with_only_columns(service_at_location.c.location_id)))))
+    reads.rows("phones", select(phones).where(phones.c.service_id.in_(service_ids)).order_by(phones.c.id))
+    reads.rows("schedules", select(schedules).where(schedules.c.service_id.in_(service_ids)).order_by(schedules.c.id))
+    return reads.run()
+
+
+def _by_service(rows) -> dict[int, list[dict]]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row.service_id].append(row._asdict())
+    return grouped
 
 
 def full_resource(service: Resource, moment: datetime) -> dict:
