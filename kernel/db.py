@@ -96,9 +96,9 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
 
 # -- a transaction that only read ends with a commit (PostgreSQL) ---------------------------
 WROTE = "passerelle.wrote"
-# SET LOCAL ends with the transaction; a savepoint writes nothing (what runs inside it is noted on its own).
-_READ = re.compile(r"\s*(SELECT|SHOW|SET\s+LOCAL|SAVEPOINT|RELEASE\s+SAVEPOINT|ROLLBACK\s+TO\s+SAVEPOINT)\b",
-                   re.IGNORECASE)
+_READ = re.compile(r"\s*(SELECT|SHOW|SET\s+LOCAL)\b", re.IGNORECASE)  # SET LOCAL ends with the transaction
+# A savepoint writes nothing (what runs inside it is noted on its own): the whole statement, nothing after it.
+_SAVEPOINT = re.compile(r"\s*(SAVEPOINT|RELEASE\s+SAVEPOINT|ROLLBACK\s+TO\s+SAVEPOINT)\s+\w+\s*;?\s*", re.IGNORECASE)
 _WITH = re.compile(r"\s*WITH\b", re.IGNORECASE)
 _WRITE_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
@@ -108,7 +108,7 @@ def only_reads(statement: str) -> bool:
     WITH that names no INSERT, UPDATE, DELETE or MERGE (such
     a word in a string literal makes it count as a write: the safe side). A plain SET is not: it
     would outlive a committed transaction on the pooled connection."""
-    if _READ.match(statement):
+    if _READ.match(statement) or _SAVEPOINT.fullmatch(statement):
         return True
     return bool(_WITH.match(statement)) and not _WRITE_WORDS.search(statement)
 

@@ -11,7 +11,7 @@ it, as with ``render_template``.
 
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context
+from flask import current_app, g, has_request_context, request
 from markupsafe import Markup
 
 from kernel import timing
@@ -25,13 +25,16 @@ def render_fragment(template: str, /, **context) -> Markup:
 
 
 def request_template_context() -> dict:
-    """What the context processors give every template, made once per request."""
+    """What the context processors give every template, made once per request. Kept with the
+    request itself: ``g`` lives as long as the application context, which several requests share
+    when they run inside one (tests, an import's request context, the command line)."""
     if not has_request_context():
         return _made_afresh()
-    made = g.get("_fragment_context")
-    if made is None:
-        made = g._fragment_context = _made_afresh()
-    return made
+    current = request._get_current_object()
+    kept = g.get("_fragment_context")
+    if kept is None or kept[0] is not current:
+        kept = g._fragment_context = (current, _made_afresh())
+    return kept[1]
 
 
 def _made_afresh() -> dict:

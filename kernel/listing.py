@@ -253,7 +253,7 @@ def walking_sort_index(entity: Entity, statement, sort: str | None):
     weighs the LIMIT itself."""
     if not db.is_sqlite:
         return statement
-    index = sort_index_name(entity, parse_sort(entity, sort).lstrip("-"))
+    index = entity.sort_indexes.get(parse_sort(entity, sort).lstrip("-"))
     return statement.with_hint(entity.model.__table__, f"INDEXED BY {index}", "sqlite") if index else statement
 
 
@@ -271,13 +271,6 @@ def newest_first_without_bitmaps(wanted: bool):
         yield
     finally:
         db.session.execute(text("SET LOCAL enable_bitmapscan = on"))
-
-
-def sort_index_name(entity: Entity, name: str) -> str | None:
-    for index in entity.model.__table__.indexes:
-        if [column.key for column in index.columns] == [name]:
-            return index.name
-    return None
 
 
 def count_capped(statement, cap: int) -> tuple[int, bool]:

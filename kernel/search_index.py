@@ -30,6 +30,7 @@ and fills the index of a table that already has rows.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from sqlalchemy import String, inspect, text
@@ -42,11 +43,22 @@ MIN_TRIGRAM = 3
 
 KERNEL_INDEX_SUFFIXES = ("_search_trgm", "_lower", "_sort", "_digits")
 PHONE_DIGITS = 10  # a North-American number without its leading 1
+NAME_MAX = 63  # PostgreSQL cuts a longer name (and its suffix with it)
 
 
 def made_by_kernel(index_name: str | None) -> bool:
     """An index this module makes (not the models': migrations leave it alone)."""
     return bool(index_name) and index_name.startswith("ix_") and index_name.endswith(KERNEL_INDEX_SUFFIXES)
+
+
+def sort_index_name(table: str, column: str) -> str:
+    """``ix_<table>_<column>_sort``, shortened with a digest of the whole when PostgreSQL would cut
+    it: it must keep its suffix, by which migrations leave it alone (``made_by_kernel``)."""
+    name = f"ix_{table}_{column}_sort"
+    if len(name) <= NAME_MAX:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:10]
+    return f"{name[:NAME_MAX - len('_sort') - len(digest) - 1]}_{digest}_sort"
 
 
 def fts_table(table: str) -> str:
@@ -99,7 +111,7 @@ def _ensure_sort_indexes(connection, entity) -> None:
             continue  # its own index holds the rowid
         else:
             indexed = quote(meta.name)
-        connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{table}_{meta.name}_sort ON {table} ({indexed})")
+        connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {sort_index_name(table, meta.name)} ON {table} ({indexed})")
 
 
 def phone_fields(entity) -> list:
@@ -193,16 +205,34 @@ def drop_orphan_search_tables(engine) -> None:
 
 
 def mark_indexed(engine, entities) -> None:
-    """Remember which entities have an FTS table, so the quick search knows it may use it."""
+    """Remember which entities have an FTS table, so the quick search knows it may use it, and
+    (SQLite) the index each sort may be told to walk (``kernel.listing.walking_sort_index``):
+    naming one that is not there would fail the list."""
     if engine.dialect.name != "sqlite":
         for entity in entities:
             entity.fts_table = None
+            entity.sort_indexes = {}
         return
     with engine.connect() as connection:
         names = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))}
+        indexes = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
     for entity in entities:
         name = fts_table(entity.model.__tablename__)
         entity.fts_table = name if name in names else None
+        entity.sort_indexes = _sort_indexes_of(entity, indexes)
+
+
+def _sort_indexes_of(entity, existing: set[str]) -> dict[str, str]:
+    """``{field: index}``: the model's own index on the field alone, else the kernel's."""
+    table = entity.model.__table__
+    found = {}
+    for meta in sort_indexed_fields(entity):
+        own = [index.name for index in table.indexes if [column.key for column in index.columns] == [meta.name]]
+        for name in [*own, sort_index_name(table.name, meta.name)]:
+            if name in existing:
+                found[meta.name] = name
+                break
+    return found
 
 
 def fts_query(words: list[str]) -> str:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from flask_babel import get_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kernel.toolkit import OnePass, db
 from plugins.directory.hours import hours_text, is_open
@@ -44,9 +44,7 @@ def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
     found = _card_reads(ids, {hit.location_id for hit in hits if hit.location_id})
     services = {service.id: service for service in found["services"]}
     agencies = {agency.id: agency for agency in found["agencies"]}
-    first_places = {}
-    for link in found["places"]:  # in the order the places were linked
-        first_places.setdefault(link.service_id, link.location_id)
+    first_places = {link.service_id: link.location_id for link in found["places"]}
     sites = {site.id: site for site in (*found["sites"], *found["hit_sites"])}
     service_phones, service_schedules = _by_service(found["phones"]), _by_service(found["schedules"])
     cards = []
@@ -69,19 +67,27 @@ def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
 def _card_reads(service_ids: list[int], hit_places: set[int]) -> dict:
     """Everything the cards show, read in one statement (``kernel.onepass``): the services, their
     agencies, their places (the hit's, else the first linked), phones and schedules."""
-    links = select(service_at_location.c.service_id, service_at_location.c.location_id).where(
-        service_at_location.c.service_id.in_(service_ids))
+    first_links = _first_links(service_ids)
     reads = OnePass()
     reads.rows("services", select(Resource).where(Resource.id.in_(service_ids)))
     reads.rows("agencies", select(Agency).where(Agency.id.in_(
         select(Resource.organization_id).where(Resource.id.in_(service_ids)))))
-    reads.rows("places", links.order_by(service_at_location.c.id))
+    reads.rows("places", first_links)
     # Two reads, each by an index: "linked OR the hits'" read every place (300,000 at a province's scale).
-    reads.rows("sites", select(Site).where(Site.id.in_(links.with_only_columns(service_at_location.c.location_id))))
+    reads.rows("sites", select(Site).where(Site.id.in_(first_links.with_only_columns(service_at_location.c.location_id))))
     reads.rows("hit_sites", select(Site).where(Site.id.in_(hit_places)))
     reads.rows("phones", select(phones).where(phones.c.service_id.in_(service_ids)).order_by(phones.c.id))
     reads.rows("schedules", select(schedules).where(schedules.c.service_id.in_(service_ids)).order_by(schedules.c.id))
     return reads.run()
+
+
+def _first_links(service_ids: list[int]):
+    """SELECT service_id, location_id of each service's first linked place (a service may be
+    delivered at hundreds)."""
+    links = service_at_location.alias("links")
+    first = select(func.min(links.c.id)).where(links.c.service_id.in_(service_ids)).group_by(links.c.service_id)
+    return select(service_at_location.c.service_id, service_at_location.c.location_id).where(
+        service_at_location.c.id.in_(first))
 
 
 def _by_service(rows) -> dict[int, list[dict]]:

@@ -37,6 +37,7 @@ def test_which_statements_only_read():
     assert only_reads("SAVEPOINT sa_savepoint_1")
     assert only_reads("RELEASE SAVEPOINT sa_savepoint_1")
     assert only_reads("ROLLBACK TO SAVEPOINT sa_savepoint_1")
+    assert not only_reads("SAVEPOINT a; DELETE FROM notes")
     assert not only_reads("SET jit = off")  # it would outlive the transaction on the pooled connection
     assert not only_reads("INSERT INTO notes (subject) VALUES ('a')")
     assert not only_reads("UPDATE clients SET city = 'Iqaluit'")

@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 
 from kernel.db import db
 from kernel.registry import entities
-from kernel.search_index import made_by_kernel, sort_indexed_fields
+from kernel.search_index import made_by_kernel, sort_index_name, sort_indexed_fields
 
 POSTGRESQL_NAME_MAX = 63
 pytestmark = pytest.mark.filterwarnings("ignore:Skipped unsupported reflection")
@@ -47,12 +47,30 @@ def test_the_default_list_columns_are_among_them_long_texts_are_not(app):
 
 def test_the_kernels_index_names_fit_postgresql_and_are_recognised(app):
     """PostgreSQL cuts a longer name, which would lose the suffix by which migrations leave the
-    kernel's indexes alone."""
+    kernel's indexes alone: a long one is shortened with a digest, and stays apart from its
+    neighbours."""
     for entity in entities():
         for meta in sort_indexed_fields(entity):
-            name = f"ix_{entity.model.__tablename__}_{meta.name}_sort"
-            assert len(name) <= POSTGRESQL_NAME_MAX, name
-            assert made_by_kernel(name)
+            name = sort_index_name(entity.model.__tablename__, meta.name)
+            assert len(name) <= POSTGRESQL_NAME_MAX and made_by_kernel(name), name
+    long_table = "privacy_retention_rules_of_a_module_with_a_long_name"
+    first, second = sort_index_name(long_table, "cleared_fields_one"), sort_index_name(long_table, "cleared_fields_two")
+    assert len(first) == len(second) == POSTGRESQL_NAME_MAX and first != second
+    assert made_by_kernel(first) and first.startswith("ix_privacy_retention_rules")
+    assert sort_index_name("clients", "phone") == "ix_clients_phone_sort"
+
+
+def test_a_sqlite_list_is_told_the_index_that_exists(app):
+    """SQLite is told which index to walk for a sort (kernel.listing.walking_sort_index): the
+    field's own, else the kernel's; never one that is not there."""
+    clients = entities().get("client")
+    if not db.is_sqlite:
+        assert clients.sort_indexes == {}
+        return
+    assert clients.sort_indexes["phone"] == "ix_clients_phone_sort"
+    assert clients.sort_indexes["last_name"] == "ix_clients_last_name"
+    names = {row[0] for row in db.session.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))}
+    assert all(index in names for entity in entities() for index in entity.sort_indexes.values())
 
 
 def test_a_list_sorted_by_a_column_that_had_no_index_reads_its_index(app):
