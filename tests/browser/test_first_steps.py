@@ -92,6 +92,11 @@ def test_first_steps_of_a_staff_member(live_app, live_server, live_user, page, b
     expect(html).to_have_attribute("data-theme", "dark")
     expect(html).to_have_attribute("data-density", "compact")
     expect(page).to_have_url(re.compile(r"[?&]q=emile(\+|%20)noel"))  # the switch kept the page
+    # The attributes can be there before the reloaded page's style sheet applies (a busy machine):
+    # wait for the computed style, up to the default timeout, rather than read it once.
+    page.wait_for_load_state("load")
+    page.wait_for_function("light => getComputedStyle(document.body).backgroundColor !== light", arg=light_background)
+    page.wait_for_function("getComputedStyle(document.documentElement).fontSize === '14px'")
     assert body_background(page) != light_background
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "14px"
     expect(html).to_have_attribute("lang", "fr")
