@@ -83,11 +83,16 @@ def ensure_search_indexes(engine, entities) -> None:
     mark_indexed(engine, entities)
 
 
+def _has_own_index(column) -> bool:
+    """The model declares an index (or a unique constraint, which has one) on the column."""
+    return bool(column.index or column.unique)
+
+
 def _indexed_columns(entity):
     columns = entity.model.__table__.columns
     for meta in entity.declared_fields.values():
         column = columns[meta.name]
-        if column.index or column.unique:
+        if _has_own_index(column):
             yield meta, column
 
 
@@ -97,7 +102,7 @@ def sort_indexed_fields(entity) -> list:
     columns = entity.model.__table__.columns
     return [meta for meta in entity.declared_fields.values()
             if meta.sortable and meta.kind != "longtext"
-            and (meta.list or columns[meta.name].index or columns[meta.name].unique)]
+            and (meta.list or _has_own_index(columns[meta.name]))]
 
 
 def _ensure_sort_indexes(connection, entity) -> None:
@@ -107,7 +112,7 @@ def _ensure_sort_indexes(connection, entity) -> None:
     for meta in sort_indexed_fields(entity):
         if connection.dialect.name == "postgresql":
             indexed = f"{quote(meta.name)}, id"
-        elif columns[meta.name].index or columns[meta.name].unique:
+        elif _has_own_index(columns[meta.name]):
             continue  # its own index holds the rowid
         else:
             indexed = quote(meta.name)
