@@ -22,7 +22,7 @@ from functools import lru_cache
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import OperationalError
 
-from kernel.toolkit import db, fold
+from kernel.toolkit import OnePass, db, fold
 from plugins.directory.models import Site, communities, postal_codes
 
 EARTH_RADIUS_KM = 6371.0
@@ -65,7 +65,7 @@ def find_place(value: str) -> Place | None:
     """Where a postal code or a community is, or None when it is unknown."""
     if looks_like_postal_code(value):
         code = normalise_postal_code(value)
-        return _exact_postal_code(code) or _postal_area(code)
+        return _postal_code_place(code)
     return _community(value)
 
 
@@ -75,14 +75,34 @@ def locate(value: str) -> tuple[float, float] | None:
     return (place.latitude, place.longitude) if place else None
 
 
-def _exact_postal_code(code: str) -> Place | None:
-    if len(code) <= 3:
+def _postal_code_place(code: str) -> Place | None:
+    """The finest place known for a postal code: the administrator's table, then the directory's
+    own places, then its area (the table, then the packages). The database's three are read in
+    one statement: a search near a postal code made three round trips before its own."""
+    found = _postal_code_reads(code).run()
+    for key in ("exact", "directory"):
+        rows = found.get(key)
+        if rows and rows[0].latitude is not None:
+            return Place(float(rows[0].latitude), float(rows[0].longitude))
+    area = found["area"]
+    point = (float(area[0].latitude), float(area[0].longitude)) if area else _from_packages(code)
+    if point is None:
         return None
-    row = db.session.execute(select(postal_codes.c.latitude, postal_codes.c.longitude)
-                             .where(postal_codes.c.code == code)).first()
-    if row:
-        return Place(float(row.latitude), float(row.longitude))
-    return _directory_point(Site.postal_code.in_(_spellings(code)))
+    return Place(*point, approximate=not _ZIP.match(code))  # a ZIP code's own centre is precise enough
+
+
+def _postal_code_reads(code: str) -> OnePass:
+    reads = OnePass()
+    if len(code) > 3:
+        reads.rows("exact", _table_point(code))
+        reads.rows("directory", _directory_point_query(Site.postal_code.in_(_spellings(code))))
+    reads.rows("area", _table_point(code[:5] if _ZIP.match(code) else code[:3]))
+    return reads
+
+
+def _table_point(code: str):
+    return (select(postal_codes.c.latitude.label("latitude"), postal_codes.c.longitude.label("longitude"))
+            .where(postal_codes.c.code == code).limit(1))
 
 
 def _spellings(code: str) -> list[str]:
@@ -91,20 +111,16 @@ def _spellings(code: str) -> list[str]:
     return list(dict.fromkeys((code, spaced, code.lower(), spaced.lower())))
 
 
+def _directory_point_query(condition):
+    return select(func.avg(Site.latitude).label("latitude"), func.avg(Site.longitude).label("longitude")).where(
+        condition, Site.latitude.is_not(None), Site.longitude.is_not(None), Site.deleted_at.is_(None))
+
+
 def _directory_point(condition) -> Place | None:
-    row = db.session.execute(select(func.avg(Site.latitude), func.avg(Site.longitude)).where(
-        condition, Site.latitude.is_not(None), Site.longitude.is_not(None), Site.deleted_at.is_(None))).first()
-    if row is None or row[0] is None:
+    row = db.session.execute(_directory_point_query(condition)).first()
+    if row is None or row.latitude is None:
         return None
-    return Place(float(row[0]), float(row[1]))
-
-
-def _postal_area(code: str) -> Place | None:
-    if _ZIP.match(code):  # a ZIP code's own centre
-        point = _from_table(code[:5]) or _from_packages(code)
-        return Place(*point) if point else None
-    point = _from_table(code[:3]) or _from_packages(code)
-    return Place(*point, approximate=True) if point else None
+    return Place(float(row.latitude), float(row.longitude))
 
 
 def _community(value: str) -> Place | None:
@@ -118,12 +134,6 @@ def _community(value: str) -> Place | None:
     if name in _BUNDLED_COMMUNITIES:
         return Place(*_BUNDLED_COMMUNITIES[name])
     return _directory_point(func.lower(Site.city) == name)
-
-
-def _from_table(code: str):
-    row = db.session.execute(
-        select(postal_codes.c.latitude, postal_codes.c.longitude).where(postal_codes.c.code == code)).first()
-    return (float(row.latitude), float(row.longitude)) if row else None
 
 
 @lru_cache(maxsize=4096)
@@ -202,6 +212,42 @@ def _sqlite_trigonometry(_url: str) -> bool:
     except OperationalError:
         return False
     return True
+
+
+# Grid cells, at levels each twice as coarse as the one before (degrees of latitude and longitude):
+# a service's search row holds the cells of all its places at every level, in an index, and a
+# search near a point asks for the services with a place in the cells that cover its box, at the
+# finest level that needs few of them (plugins.directory.search._keyword_places_in_circle).
+CELL_SIZES = tuple(0.0625 * 2 ** level for level in range(9))  # 0.0625° (about 7 km) to 16°
+MOST_CELLS = 12  # beyond a dozen, asking the index for each cell costs more than it saves
+
+
+def place_cells(points) -> list[int]:
+    """The cells of some points (latitude, longitude) at every level, each once."""
+    return sorted({_cell_number(level, *_cell_of(size, latitude, longitude))
+                   for latitude, longitude in points for level, size in enumerate(CELL_SIZES)})
+
+
+def cells_covering(low_lat: float, high_lat: float, low_lon: float, high_lon: float) -> list[int] | None:
+    """The cells that cover a box, at the finest level where they are at most ``MOST_CELLS``;
+    None when no level covers it with so few (a circle of thousands of kilometres)."""
+    for level, size in enumerate(CELL_SIZES):
+        low_row, low_column = _cell_of(size, low_lat, low_lon)
+        high_row, high_column = _cell_of(size, high_lat, high_lon)
+        if (high_row - low_row + 1) * (high_column - low_column + 1) <= MOST_CELLS:
+            return [_cell_number(level, row, column) for row in range(low_row, high_row + 1)
+                    for column in range(low_column, high_column + 1)]
+    return None
+
+
+def _cell_of(size: float, latitude: float, longitude: float) -> tuple[int, int]:
+    latitude, longitude = min(max(latitude, -90.0), 90.0), min(max(longitude, -180.0), 180.0)
+    return math.floor((latitude + 90) / size), math.floor((longitude + 180) / size)
+
+
+def _cell_number(level: int, row: int, column: int) -> int:
+    """One integer per cell: at the finest level, rows and columns stay below 10,000."""
+    return level * 100_000_000 + row * 10_000 + column
 
 
 def bounding_box(latitude: float, longitude: float, radius_km: float):
