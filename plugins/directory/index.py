@@ -2,9 +2,10 @@
 
 ``directory_search_types``: each service under each of its types, with its name (a search by type
 sorted by name reads it in index order). ``directory_search``: one row per service and place it is
-delivered at, with the place's coordinates. The service's first row also holds the stems of everything a keyword may
-hit: its names (both languages, alternate name), then ``NAME_END``, then the rest (descriptions,
-eligibility, agency, service types). Keeping the words on one row per service lets the keyword
+delivered at, with the place's coordinates. The service's first row also holds the stems of
+everything a keyword may hit: its names (both languages, alternate name), then ``NAME_END``, then
+the rest (descriptions, eligibility, agency, service types); and the grid cells of all the
+service's places (``geo.place_cells``). Keeping the words on one row per service lets the keyword
 index answer with service ids, one per service, without de-duplicating places.
 
 The keyword index is, on SQLite, the FTS5 table ``directory_search_fts`` (rowid = service id, columns
@@ -18,6 +19,7 @@ from collections import defaultdict
 from sqlalchemy import delete, insert, select
 
 from kernel.toolkit import db
+from plugins.directory.geo import place_cells
 from plugins.directory.hours import opening_rows
 from plugins.directory.models import (
     Agency,
@@ -62,10 +64,13 @@ def rebuild(service_ids: list[int] | None = None) -> None:
     rows, hours = [], []
     for service in services:
         words = words_for(service, agencies.get(service.organization_id, ""), terms.get(service.id, []))
-        for location_id, latitude, longitude in places.get(service.id) or [(None, None, None)]:
+        service_places = places.get(service.id) or [(None, None, None)]
+        cells = place_cells([(latitude, longitude) for _id, latitude, longitude in service_places
+                             if latitude is not None and longitude is not None]) or None
+        for location_id, latitude, longitude in service_places:
             rows.append({"service_id": service.id, "location_id": location_id, "latitude": latitude,
-                         "longitude": longitude, "words": words})
-            words = ""  # the keyword index holds each service once
+                         "longitude": longitude, "words": words, "cells": cells})
+            words, cells = "", None  # the keyword index holds each service once, with all its places
     for service_id, service_schedules in _schedules(ids).items():
         hours.extend(opening_rows(service_id, service_schedules))
     _insert(search_rows, rows)

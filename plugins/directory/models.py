@@ -9,7 +9,8 @@ languages) and the link tables are plain tables, written by the HSDS import."""
 
 from datetime import datetime
 
-from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy import JSON, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.toolkit import LANGUAGES, Base, ChoiceList, Entity, Record, bilingual_title, field
@@ -267,10 +268,11 @@ search_rows = Table(
     Column("words", Text, nullable=False, default=""),
     # A place search reads latitude, longitude and service from the index alone.
     Index("ix_directory_search_place", "latitude", "longitude", "service_id"),
-    # The places of the rows without words (a service's other places): a keyword search near a postal
-    # code reads which services have one in the box (plugins.directory.search._keyword_places_in_circle).
-    Index("ix_directory_search_other_places", "latitude", "longitude", "service_id",
-          postgresql_where=text("words = ''"), sqlite_where=text("words = ''")),
+    # On the row with the words: the grid cells of all the service's places (plugins.directory.geo),
+    # for a keyword search near a postal code on PostgreSQL (an array in a GIN index; JSON on SQLite,
+    # whose search does not read it).
+    Column("cells", ARRAY(Integer).with_variant(JSON(), "sqlite")),
+    Index("ix_directory_search_cells", "cells", postgresql_using="gin"),
 )
 
 # The services of each type in name order (kept by ``index.rebuild`` like ``directory_search``): a search

@@ -17,8 +17,6 @@ from functools import lru_cache
 from sqlalchemy import (
     Integer,
     String,
-    and_,
-    any_,
     case,
     cast,
     column,
@@ -428,12 +426,17 @@ def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radi
         places = places.where(is_public_place(search_rows.c.location_id))
     if radius_km is None:
         return places
+    return places.where(*_in_circle(origin, radius_km))
+
+
+def _in_circle(origin, radius_km: float) -> list:
+    """The conditions on a search row's place: in the circle's box (which the place index reads),
+    then in the circle."""
     latitude, longitude = origin
     low_lat, high_lat, low_lon, high_lon = geo.bounding_box(latitude, longitude, radius_km)
-    return places.where(search_rows.c.latitude.between(low_lat, high_lat),
-                        search_rows.c.longitude.between(low_lon, high_lon),
-                        geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
-                        <= geo.nearness_limit(radius_km))
+    return [search_rows.c.latitude.between(low_lat, high_lat), search_rows.c.longitude.between(low_lon, high_lon),
+            geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
+            <= geo.nearness_limit(radius_km)]
 
 
 def _keyword_places_in_circle(criteria: Criteria, keywords: Keywords, origin, radius_km: float):
@@ -442,28 +445,22 @@ def _keyword_places_in_circle(criteria: Criteria, keywords: Keywords, origin, ra
     A common keyword matches tens of thousands of services (50,000 for "logement" and its
     synonyms among 200,000), and reading each of them to keep the few with a place in the circle
     cost 50 to 90 ms. The keyword index is on each service's first search row (its words; the
-    others have none). So the words rows wanted are those that match the keywords AND either lie
-    in the box themselves or belong to a service with another place in the box (read from the
-    partial place index of the rows without words, ``ix_directory_search_other_places``): the
-    database combines the keyword index with the two place indexes (a bitmap AND of a bitmap OR)
-    and reads only the matching rows, a few thousand. The places in the circle of those services
-    come from the place index alone."""
-    latitude, longitude = origin
-    low_lat, high_lat, low_lon, high_lon = geo.bounding_box(latitude, longitude, radius_km)
+    others have none), and so is the index of the grid cells of all the service's places
+    (``geo.place_cells``). So the words rows wanted are those that match the keywords AND have a
+    place in a cell covering the box: the database combines the two indexes (a bitmap AND) and
+    reads only the matching rows, a few thousand. The places in the circle of those services come
+    from the place index alone.
 
-    def in_box(rows):
-        return and_(rows.c.latitude.between(low_lat, high_lat), rows.c.longitude.between(low_lon, high_lon))
-
-    words, others = search_rows.alias("words_rows"), search_rows.alias("other_places")
-    other_services = select(others.c.service_id).where(others.c.words == "", in_box(others))
-    found = (select(words.c.service_id).where(keywords.matches(words), or_(
-        in_box(words), words.c.service_id == any_(func.array(other_services.scalar_subquery()))))
-        .cte("keyword_places").prefix_with("MATERIALIZED"))
+    Before the cells, a service's other places were found in their own index, then their words
+    rows one probe each: 4,000 probes, 5 ms of a 25 ms statement (bench/README.md)."""
+    words = search_rows.alias("words_rows")
+    cells = geo.cells_covering(*geo.bounding_box(*origin, radius_km))
+    near = [words.c.cells.overlap(cells)] if cells is not None else []  # None: a circle too wide for cells
+    found = (select(words.c.service_id).where(keywords.matches(words), *near)
+             .cte("keyword_places").prefix_with("MATERIALIZED"))
     matched = select(found.c.service_id).where(*criteria_conditions(found.c.service_id, criteria))
     places = select(search_rows.c.service_id).where(
-        search_rows.c.latitude.is_not(None), (search_rows.c.service_id + 0).in_(matched), in_box(search_rows),
-        geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
-        <= geo.nearness_limit(radius_km))
+        search_rows.c.latitude.is_not(None), (search_rows.c.service_id + 0).in_(matched), *_in_circle(origin, radius_km))
     if criteria.public_only:
         places = places.where(is_public_place(search_rows.c.location_id))
     return places
