@@ -14,6 +14,7 @@ of the words and of their name part (migration ``c4e1f0a2b7d3``)."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from sqlalchemy import delete, insert, select
@@ -66,7 +67,8 @@ def rebuild(service_ids: list[int] | None = None) -> None:
         words = words_for(service, agencies.get(service.organization_id, ""), terms.get(service.id, []))
         service_places = places.get(service.id) or [(None, None, None)]
         cells = place_cells([(latitude, longitude) for _id, latitude, longitude in service_places
-                             if latitude is not None and longitude is not None]) or None
+                             if latitude is not None and longitude is not None
+                             and math.isfinite(latitude) and math.isfinite(longitude)]) or None
         for location_id, latitude, longitude in service_places:
             rows.append({"service_id": service.id, "location_id": location_id, "latitude": latitude,
                          "longitude": longitude, "words": words, "cells": cells})

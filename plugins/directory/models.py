@@ -271,7 +271,7 @@ search_rows = Table(
     # On the row with the words: the grid cells of all the service's places (plugins.directory.geo),
     # for a keyword search near a postal code on PostgreSQL (an array in a GIN index; JSON on SQLite,
     # whose search does not read it).
-    Column("cells", ARRAY(Integer).with_variant(JSON(), "sqlite")),
+    Column("cells", ARRAY(Integer).with_variant(JSON(none_as_null=True), "sqlite")),
     Index("ix_directory_search_cells", "cells", postgresql_using="gin"),
 )
 
