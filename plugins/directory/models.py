@@ -269,10 +269,9 @@ search_rows = Table(
     # A place search reads latitude, longitude and service from the index alone.
     Index("ix_directory_search_place", "latitude", "longitude", "service_id"),
     # On the row with the words: the grid cells of all the service's places (plugins.directory.geo),
-    # for a keyword search near a postal code on PostgreSQL (an array in a GIN index; JSON on SQLite,
-    # whose search does not read it).
+    # for a keyword search near a postal code on PostgreSQL (an array; JSON on SQLite, whose search
+    # does not read it). Its index is the keyword index, over both (migration b3e5a7c9d1f2).
     Column("cells", ARRAY(Integer).with_variant(JSON(none_as_null=True), "sqlite")),
-    Index("ix_directory_search_cells", "cells", postgresql_using="gin"),
 )
 
 # The services of each type in name order (kept by ``index.rebuild`` like ``directory_search``): a search
@@ -303,7 +302,8 @@ SEARCH_FTS_STATEMENTS = [
     f"INSERT INTO {SEARCH_FTS}({SEARCH_FTS}, rowid, name, other) VALUES ('delete', old.service_id, "
     f"{_NAME_PART.format(row='old')}, {_OTHER_PART.format(row='old')}); END",
 ]
-# The keyword index on PostgreSQL: the words, and their name part, as text-search vectors.
+# The keyword index on PostgreSQL: the words (in one GIN index with the cells), and their name part,
+# as text-search vectors.
 SEARCH_TSV = "to_tsvector('simple', words)"
 SEARCH_NAME_TSV = "to_tsvector('simple', split_part(words, '|', 1))"
 
