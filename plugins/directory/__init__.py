@@ -94,10 +94,9 @@ def passerelle_menu_placements():
 
 @hookimpl
 def passerelle_template_context():
-    from plugins.directory.capacity.service import capacities_of_cards, capacity_of, updated_by_label
+    from plugins.directory.capacity.service import capacity_of, updated_by_label
 
-    return {"directory_capacities": capacities_of_cards, "directory_capacity_of": capacity_of,
-            "directory_capacity_updated_by": updated_by_label}
+    return {"directory_capacity_of": capacity_of, "directory_capacity_updated_by": updated_by_label}
 
 
 from plugins.directory.verification.hooks import *  # noqa: E402, F401, F403  the verification cycle (verification/)

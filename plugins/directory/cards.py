@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from sqlalchemy import func, select
 
 from kernel.toolkit import OnePass, db
+from plugins.directory.capacity.models import Capacity
 from plugins.directory.hours import hours_text, is_open
 from plugins.directory.models import (
     Agency,
@@ -47,6 +48,7 @@ def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
     first_places = {link.service_id: link.location_id for link in found["places"]}
     sites = {site.id: site for site in (*found["sites"], *found["hit_sites"])}
     service_phones, service_schedules = _by_service(found["phones"]), _by_service(found["schedules"])
+    capacities = {capacity.service_id: capacity for capacity in found["capacities"]}
     cards = []
     for hit in hits:
         service = services.get(hit.service_id)
@@ -60,13 +62,14 @@ def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
             "agency": agencies.get(service.organization_id), "site": site, "distance_km": hit.distance_km,
             "distance_approximate": approximate and hit.distance_km is not None,
             "phones": service_phones.get(service.id, []), "hours": hours_text(own), "open": is_open(own, moment),
+            "capacity": capacities.get(service.id),
         })
     return cards
 
 
 def _card_reads(service_ids: list[int], hit_places: set[int]) -> dict:
     """Everything the cards show, read in one statement (``kernel.onepass``): the services, their
-    agencies, their places (the hit's, else the first linked), phones and schedules."""
+    agencies, their places (the hit's, else the first linked), phones, schedules and capacities."""
     first_links = _first_links(service_ids)
     reads = OnePass()
     reads.rows("services", select(Resource).where(Resource.id.in_(service_ids)))
@@ -78,6 +81,7 @@ def _card_reads(service_ids: list[int], hit_places: set[int]) -> dict:
     reads.rows("hit_sites", select(Site).where(Site.id.in_(hit_places)))
     reads.rows("phones", select(phones).where(phones.c.service_id.in_(service_ids)).order_by(phones.c.id))
     reads.rows("schedules", select(schedules).where(schedules.c.service_id.in_(service_ids)).order_by(schedules.c.id))
+    reads.rows("capacities", select(Capacity).where(Capacity.service_id.in_(service_ids)))
     return reads.run()
 
 

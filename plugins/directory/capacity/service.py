@@ -1,5 +1,6 @@
-"""Reading and saving capacities: one query for a page of result cards, and the form's checks shared
-by the staff's resource page and the partner's link page."""
+"""Reading and saving capacities (a page of result cards reads them with the rest of the cards,
+``plugins.directory.cards``), and the form's checks shared by the staff's resource page and the
+partner's link page."""
 
 from __future__ import annotations
 
@@ -18,11 +19,6 @@ def capacities_for(service_ids) -> dict[int, Capacity]:
     if not ids:
         return {}
     return {row.service_id: row for row in db.session.scalars(select(Capacity).where(Capacity.service_id.in_(ids)))}
-
-
-def capacities_of_cards(cards) -> dict[int, Capacity]:
-    """For the search's result template: the capacities of a page of cards."""
-    return capacities_for(card["service"].id for card in cards)
 
 
 def capacity_of(service_id: int) -> Capacity | None:
