@@ -74,6 +74,7 @@ class Criteria:
     exact_count: bool = False  # count every match, not only up to COUNT_CAP
     hide_full: bool = False  # leave out the programmes that accept no new referrals (their capacity)
     public_only: bool = False  # the public directory: public services of public agencies, at public places
+    type_ids: tuple[int, ...] | None = None  # the type's ids and its sub-types', once ``run`` has read them
 
     @property
     def start(self) -> int:
@@ -184,7 +185,7 @@ def criteria_conditions(service, criteria: Criteria) -> list:
         conditions.append(service.in_(select(service_areas.c.service_id).where(
             service_areas.c.folded_name.like(f"%{fold(criteria.area)}%"))))
     if criteria.taxonomy:
-        conditions.append(service.in_(taxonomy_services(criteria.taxonomy)))
+        conditions.append(service.in_(taxonomy_services(criteria)))
     if criteria.language:  # migration d7a3b9e51c20 indexes lower(code) and lower(name)
         wanted = fold(criteria.language)
         conditions.append(select(languages.c.service_id).where(languages.c.service_id == service, or_(
@@ -221,9 +222,14 @@ def type_terms(code: str) -> list[int]:
         TaxonomyTerm.code == code, TaxonomyTerm.code.like(f"{code}.%"), TaxonomyTerm.code.like(f"{code}-%")))))
 
 
-def taxonomy_services(code: str):
-    """Services of a type or its sub-types."""
-    return select(service_taxonomy.c.service_id).where(service_taxonomy.c.term_id.in_(type_terms(code)))
+def wanted_types(criteria: Criteria) -> list[int]:
+    """``type_terms`` of the criteria's type, read once per search (its statements each name them)."""
+    return list(criteria.type_ids) if criteria.type_ids is not None else type_terms(criteria.taxonomy)
+
+
+def taxonomy_services(criteria: Criteria):
+    """Services of the criteria's type or its sub-types."""
+    return select(service_taxonomy.c.service_id).where(service_taxonomy.c.term_id.in_(wanted_types(criteria)))
 
 
 def services_of_type_by_name(criteria: Criteria):
@@ -234,7 +240,7 @@ def services_of_type_by_name(criteria: Criteria):
     typed = search_types
     others = criteria_conditions(typed.c.service_id, replace(criteria, taxonomy=""))
     return (select(typed.c.service_id, typed.c.name).distinct()
-            .where(typed.c.term_id.in_(type_terms(criteria.taxonomy)), *others)
+            .where(typed.c.term_id.in_(wanted_types(criteria)), *others)
             .order_by(typed.c.name, typed.c.service_id))
 
 
@@ -266,7 +272,7 @@ def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str =
             service = statement.c.service_id
         return select(statement.c.service_id).where(*criteria_conditions(service, criteria))
     if criteria.taxonomy:  # the other criteria tried on the type's services, without reading a service row
-        typed = taxonomy_services(criteria.taxonomy)
+        typed = taxonomy_services(criteria)
         return typed.where(*criteria_conditions(typed.selected_columns.service_id,
                                                 replace(criteria, taxonomy=""))).distinct()
     return select(Resource.id.label("service_id")).where(*criteria_conditions(Resource.id, criteria))
@@ -294,6 +300,8 @@ def planned_for_a_page() -> None:
 
 def run(criteria: Criteria) -> Outcome:
     planned_for_a_page()
+    if criteria.taxonomy and criteria.type_ids is None:
+        criteria = replace(criteria, type_ids=tuple(type_terms(criteria.taxonomy)))
     outcome = Outcome()
     if criteria.postal_code:
         place = geo.find_place(criteria.postal_code)

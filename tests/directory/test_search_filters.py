@@ -3,6 +3,7 @@
 import re
 
 from tests.directory.helpers import names_in, sample_client, search
+from tests.statements import statements_sent
 
 MONDAY_TEN = "2026-11-23T10:00"
 SATURDAY_NOON = "2026-11-28T12:00"
@@ -31,6 +32,15 @@ def test_by_language(app, tmp_path, staff_client):
     client = sample_client(app, tmp_path, staff_client)
     assert set(names_in(search(client, language="en"))) == {"Social housing", "Community kitchen"}
     assert set(names_in(search(client, language="French"))) == {"Emergency shelter", "Food bank", "Housing help"}
+
+
+def test_a_type_and_its_sub_types_are_looked_up_once_per_search(app, tmp_path, staff_client):
+    client = sample_client(app, tmp_path, staff_client)
+    for criteria in ({"type": "BD-1800"}, {"type": "BD-1800", "q": "food"}, {"type": "BD-1800", "postal_code": "K1P 1J1"},
+                     {"type": "BD-1800", "postal_code": "K1P 1J1", "radius": "25", "q": "food"}):
+        with statements_sent() as sent:
+            assert names_in(search(client, **criteria))
+        assert len([one for one in sent if "directory_taxonomy_terms.code =" in one]) == 1, criteria
 
 
 def test_open_at_a_chosen_time_with_holidays(app, tmp_path, staff_client):
