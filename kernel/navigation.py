@@ -260,20 +260,43 @@ def _forget_cached_menus() -> None:
 
 
 def _load_menus(user) -> NavigationMenus:
-    """Two statements whatever the modules present: the shortcuts, then their records' titles
-    (``kernel.onepass``: one read per module, all sent together)."""
+    """Two statements whatever the modules present: the shortcuts (with the bell's count, when the
+    page has not read it), then their records' titles (``kernel.onepass``: one read per module,
+    all sent together)."""
     from kernel.onepass import OnePass
 
     kept = g.pop("navigation_shortcuts", None)
     if kept is None or kept[0] != user.id:
-        shortcuts = OnePass()
-        add_shortcut_reads(shortcuts, user, count=False)
-        kept = (user.id, shortcuts.run())
+        kept = (user.id, _layout_reads(user))
     favourites = [(name, record_id) for name, record_id in kept[1]["nav:favourites"]]
     recent = [(name, record_id) for name, record_id in kept[1]["nav:recent"]]
     titles = OnePass()
     add_title_reads(titles, user, [*favourites, *recent])
     return menus_from(titles.run(), user, favourites, recent)
+
+
+def read_layout_of(user) -> None:
+    """``_layout_reads`` now, kept for the menus, unless the page has read the shortcuts already."""
+    menus, shortcuts = g.get("navigation_menus"), g.get("navigation_shortcuts")
+    if (menus is None or menus[0] != user.id) and (shortcuts is None or shortcuts[0] != user.id):
+        keep_shortcuts(_layout_reads(user), user)
+
+
+def _layout_reads(user) -> dict:
+    """What the layout of every page reads of the user, the shortcuts and the bell's count, in one
+    statement; the count is kept for the bell (``notifications.unread_count_for_current_user``)."""
+    from kernel import notifications
+    from kernel.onepass import OnePass
+
+    reads = OnePass()
+    add_shortcut_reads(reads, user, count=False)
+    bell_unread = not notifications.has_unread_count()
+    if bell_unread:
+        notifications.add_unread_read(reads, user.id)
+    found = reads.run()
+    if bell_unread:
+        notifications.keep_unread_read(found)
+    return found
 
 
 def _menus(favourites, recent, titles) -> NavigationMenus:

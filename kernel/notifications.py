@@ -93,11 +93,20 @@ def keep_unread_read(found: dict) -> None:
     g.unread_notifications = found["unread"]
 
 
+def has_unread_count() -> bool:
+    return "unread_notifications" in g
+
+
 def unread_count_for_current_user() -> int:
-    """The bell's number: counted at most once per request."""
+    """The bell's number: counted at most once per request, with the menus' shortcuts (every
+    page's layout shows both: one statement, ``kernel.navigation``)."""
     if not current_user.is_authenticated:
         return 0
-    if "unread_notifications" not in g:
+    if not has_unread_count():
+        from kernel import navigation
+
+        navigation.read_layout_of(current_user)
+    if not has_unread_count():  # the menus had been read without it
         g.unread_notifications = unread_count(current_user.id)
     return g.unread_notifications
 

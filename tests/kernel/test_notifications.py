@@ -154,6 +154,14 @@ def test_the_bell_shows_the_unread_count_counted_once_per_page(staff_client, sta
     assert len(statements) == 1 and "count(" in statements[0].lower()
 
 
+def test_the_bell_is_read_with_the_menus_shortcuts(staff_client, staff):
+    _notify_many(staff, 3)
+    for path in ("/", "/profile/"):  # pages without reads of their own for the layout
+        page, statements = _statements_on_notifications(staff_client, path)
+        assert "3 unread notifications" in page, path
+        assert len(statements) == 1 and "FROM favourites" in statements[0], (path, statements)
+
+
 def test_the_unread_count_uses_the_index(app, staff):
     if not db.is_sqlite:
         pytest.skip("the query plan is checked on SQLite")
