@@ -16,6 +16,7 @@ matches the local part of an e-mail address (``patrick@…``) or a name without 
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 from functools import cache
@@ -24,6 +25,7 @@ from flask import g
 from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy import ForeignKey, Index, String, Text, bindparam, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel import hookimpl
@@ -31,6 +33,8 @@ from kernel.db import Base, db, utcnow
 from kernel.i18n import lazy_gettext as _l
 from kernel.text import fold
 from kernel.users import User, active_users
+
+log = logging.getLogger(__name__)
 
 ASSIGNED, MENTIONED = "assigned", "mentioned"
 
@@ -103,12 +107,20 @@ def unread_count_for_current_user() -> int:
     if not current_user.is_authenticated:
         return 0
     if not has_unread_count():
-        from kernel import navigation
-
-        navigation.read_layout_of(current_user)
+        _read_with_the_menus()
     if not has_unread_count():  # the menus had been read without it
         g.unread_notifications = unread_count(current_user.id)
     return g.unread_notifications
+
+
+def _read_with_the_menus() -> None:
+    from kernel import navigation
+
+    try:
+        navigation.read_layout_of(current_user)
+    except SQLAlchemyError:  # as the menus themselves: the layout never breaks the page it is on
+        log.exception("cannot read the favourites, recently viewed records and unread count")
+        db.session.rollback()
 
 
 def notifications_of(user_id: int):

@@ -162,6 +162,20 @@ def test_the_bell_is_read_with_the_menus_shortcuts(staff_client, staff):
         assert len(statements) == 1 and "FROM favourites" in statements[0], (path, statements)
 
 
+def test_the_bell_counts_alone_when_the_menus_cannot_be_read(staff_client, staff, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from kernel import navigation
+
+    def failing(_user):
+        raise OperationalError("SELECT favourites", {}, Exception("the database went away"))
+
+    _notify_many(staff, 2)
+    monkeypatch.setattr(navigation, "_layout_reads", failing)
+    page = staff_client.get("/")
+    assert page.status_code == 200 and "2 unread notifications" in page.get_data(as_text=True)
+
+
 def test_the_unread_count_uses_the_index(app, staff):
     if not db.is_sqlite:
         pytest.skip("the query plan is checked on SQLite")
