@@ -5,6 +5,7 @@ as the search index does in Python, on SQLite and PostgreSQL."""
 
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import inspect, select
@@ -89,3 +90,17 @@ def test_the_migration_gives_existing_rows_the_cells_the_index_gives(app, staff)
     if db.engine.dialect.name == "postgresql":  # one GIN index over the cells and the words (b3e5a7c9d1f2)
         assert "ix_directory_search_cells_words" in indexes
         assert not {"ix_directory_search_cells", "ix_directory_search_words"} & indexes
+
+
+def test_the_words_index_goes_whatever_its_name(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the GIN indexes are PostgreSQL's")
+    db.session.remove()
+    migrate.downgrade("directory", "a8c0e2f4b6d8")
+    try:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ALTER INDEX ix_directory_search_words RENAME TO made_by_hand")
+    finally:
+        migrate.upgrade()
+    gin = {index["name"] for index in inspect(db.engine).get_indexes("directory_search")}
+    assert "made_by_hand" not in gin and "ix_directory_search_cells_words" in gin

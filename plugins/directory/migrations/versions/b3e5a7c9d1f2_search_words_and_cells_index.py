@@ -13,6 +13,7 @@ place reads the same index as fast as the words' own, so the two indexes it repl
 SQLite's keyword index is FTS5 and its search does not read the cells: their index goes.
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = 'b3e5a7c9d1f2'
@@ -26,8 +27,17 @@ WORDS = "to_tsvector('simple', words)"  # frozen copy of plugins.directory.model
 def upgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"CREATE INDEX ix_directory_search_cells_words ON directory_search USING gin (cells, {WORDS})")
-        op.execute("DROP INDEX ix_directory_search_words")
-    op.drop_index("ix_directory_search_cells", table_name="directory_search")
+        for name in _words_indexes():
+            op.execute(f'DROP INDEX "{name}"')
+    op.drop_index("ix_directory_search_cells", table_name="directory_search", if_exists=True)
+
+
+def _words_indexes() -> list[str]:
+    """The GIN indexes over the words alone, whatever their names (as migration a8c0e2f4b6d8 finds
+    them): a database whose index was made again by hand under another name loses it too."""
+    return list(op.get_bind().scalars(sa.text(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'directory_search' "
+        "AND indexdef LIKE '% USING gin (to_tsvector(''simple''::regconfig, words))'")))
 
 
 def downgrade():
