@@ -1,5 +1,5 @@
 """Issue 18, province-scale directory: a keyword search near a postal code finds the places in the
-circle first (on PostgreSQL, the keyword index combined with the index of the cells of services' places). Its results are
+circle first (on PostgreSQL, one GIN index over the words and the cells of services' places). Its results are
 those of a plain computation over every search row: the services matching the keywords with a
 place in the circle, nearest first (then by id), each at its nearest place, counted up to the cap,
 with their service types counted among them. Bench data (``bench.directory``), on a small scale:
