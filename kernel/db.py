@@ -12,14 +12,17 @@ import json
 import logging
 import os
 import re
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from select import select as ready_for_io
 
 from sqlalchemy import ARRAY, MetaData, Text, bindparam, create_engine, event, func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -91,7 +94,54 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         if ":memory:" in url or url in {"sqlite://", "sqlite:///"}:
             return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}))
         return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}, pool_size=pool_size))
-    return _noting_writes(create_engine(url, pool_pre_ping=True, pool_size=pool_size))
+    return _checked_on_checkout(_noting_writes(create_engine(url, pool_size=pool_size)))
+
+
+# -- a pooled connection is checked before a request uses it (PostgreSQL) ---------------------
+# A connection idle this long is pinged (a round trip): firewalls and NAT drop silent ones.
+PING_AFTER_IDLE_SECONDS = 30.0
+IDLE_SINCE = "passerelle.idle_since"
+
+
+def _checked_on_checkout(engine: Engine) -> Engine:
+    """SQLAlchemy's ``pool_pre_ping`` sent a round trip before every request: one in six of an
+    API request's. A connection back from a request moments ago needs none: a server that
+    restarted or ended it has written to its socket (its last message, then the end), which a
+    look at the socket sees without asking. A connection idle for longer is pinged as before.
+    A connection found dead is replaced (``DisconnectionError``), and the request never sees it."""
+    def note_checkin(_dbapi_connection, record):
+        record.info[IDLE_SINCE] = time.monotonic()
+
+    def check_before_use(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop(IDLE_SINCE, None)
+        if idle_since is None:  # a new connection
+            return
+        if time.monotonic() - idle_since >= PING_AFTER_IDLE_SECONDS:
+            _ping(engine, dbapi_connection)
+        elif _server_has_spoken(dbapi_connection):
+            raise DisconnectionError("the server ended this connection while it was in the pool")
+
+    event.listen(engine, "checkin", note_checkin)
+    event.listen(engine, "checkout", check_before_use)
+    return engine
+
+
+def _ping(engine: Engine, dbapi_connection) -> None:
+    try:
+        engine.dialect.do_ping(dbapi_connection)
+    except Exception as error:
+        raise DisconnectionError(f"the connection does not answer: {error}") from error
+
+
+def _server_has_spoken(dbapi_connection) -> bool:
+    """Whether an idle connection's socket holds something to read. Between two requests the
+    server sends nothing unasked (no LISTEN here): what is there is its goodbye, or the end of the
+    connection. Anything else unexpected only costs a new connection."""
+    try:
+        readable, _writable, _errors = ready_for_io([dbapi_connection.fileno()], [], [], 0)
+    except Exception:  # noqa: BLE001 - closed, or no socket: not a connection to use
+        return True
+    return bool(readable)
 
 
 # -- a transaction that only read ends with a commit (PostgreSQL) ---------------------------

@@ -3,13 +3,17 @@ so that no request opens and closes a connection of its own (on SQLite one with 
 PostgreSQL a new backend). ``passerelle serve`` raises the setting to its threads, plus two."""
 
 import threading
+import time
 
+import pytest
 from flask import current_app
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.pool import NullPool
 
 from kernel.cli import pool_size_for
 from kernel.db import db, make_engine
 from kernel.serve import PasserelleServer, ServeOptions
+from kernel.users import User
 
 
 def test_the_setting_sizes_the_pool(make_app):
@@ -75,3 +79,68 @@ def test_a_pool_size_below_one_keeps_one_connection(make_app):
     app = make_app(DATABASE_POOL_SIZE=-3)
     with app.app_context():
         assert db.engine.pool.size() == 1
+
+
+# -- a pooled connection checked before use (PostgreSQL) -------------------------------------
+def postgresql_only():
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL's pooled connections")
+
+
+@pytest.fixture
+def pings(app, monkeypatch):
+    """The pings the pool sent (a round trip each)."""
+    sent = []
+    original = db.engine.dialect.do_ping
+    monkeypatch.setattr(db.engine.dialect, "do_ping", lambda connection: sent.append(1) or original(connection))
+    return sent
+
+
+def end_the_pools_connections() -> None:
+    """What a restarted or an administrator's ``pg_terminate_backend`` does to the pooled
+    connections: the server ends them while no request uses them."""
+    killer = create_engine(db.engine.url, poolclass=NullPool)
+    with killer.connect() as connection:
+        ended = connection.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+            "AND application_name = ''")).all()
+        assert ended, "no pooled connection to end"
+        for _attempt in range(100):
+            if not connection.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND application_name = ''")).scalar():
+                break
+            time.sleep(0.05)
+    killer.dispose()
+
+
+def test_a_connection_back_from_a_request_is_used_without_a_ping(app, staff_client, pings):
+    postgresql_only()
+    db.session.remove()
+    for _request in range(5):
+        assert staff_client.get("/profile/").status_code == 200
+    assert pings == []  # pool_pre_ping sent one before each request
+
+
+def test_a_connection_idle_for_long_is_pinged(app, staff_client, pings, monkeypatch):
+    postgresql_only()
+    db.session.remove()
+    assert staff_client.get("/profile/").status_code == 200
+    monkeypatch.setattr("kernel.db.PING_AFTER_IDLE_SECONDS", 0)
+    assert staff_client.get("/profile/").status_code == 200
+    assert pings == [1]
+
+
+@pytest.mark.parametrize("idle_for_long", [False, True])
+def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_it(app, staff_client, monkeypatch,
+                                                                         idle_for_long):
+    postgresql_only()
+    db.session.remove()
+    assert staff_client.get("/profile/").status_code == 200
+    end_the_pools_connections()
+    if idle_for_long:
+        monkeypatch.setattr("kernel.db.PING_AFTER_IDLE_SECONDS", 0)
+    answer = staff_client.get("/profile/")
+    assert answer.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(User)) >= 1
