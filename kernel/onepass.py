@@ -69,22 +69,25 @@ class OnePass:
         else:
             self._params.update(params)
 
-    def run(self, base=None) -> dict:
+    def run(self, base=None, base_params: dict | None = None) -> dict:
         """Send every read as one statement; ``{key: rows or value}``. With ``base`` (a select of
         one row, say a record), the reads ride on it: its row is under ``"base"`` (None when it
-        found nothing, and then nothing else was read)."""
+        found nothing, and then nothing else was read). ``base_params``: the values of a prepared
+        ``base`` (built once with named ``bindparam``s, as for ``rows``)."""
         if base is None and not self._rows and not self._scalars:
             return {}
         postgresql = db.session.get_bind().dialect.name == "postgresql"
+        prepared = self._all_prepared and (base is None or base_params is not None)
+        statement = self._statement(postgresql, base, prepared)
+        params = {**self._params, **(base_params or {})}
         if base is None:
-            found = db.session.execute(self._statement(postgresql), self._params).one()
+            found = db.session.execute(statement, params).one()
             results = {}
         else:
-            columns = _columns_of(self._rows, self._scalars, postgresql)
-            row = db.session.execute(base.add_columns(*columns), self._params).first()
+            row = db.session.execute(statement, params).first()
             if row is None:
                 return {"base": None}
-            leading = len(row) - len(columns)
+            leading = len(row) - len(self._rows) - len(self._scalars)
             found, results = row[leading:], {"base": row[:leading]}
         for index, (key, (_statement, model, selected, names)) in enumerate(self._rows.items()):
             results[key] = _decoded(found[index], model, selected, names)
@@ -93,15 +96,19 @@ class OnePass:
             results[key] = found[offset + index]
         return results
 
-    def _statement(self, postgresql: bool):
-        if not self._all_prepared:
-            return select(*_columns_of(self._rows, self._scalars, postgresql))
+    def _statement(self, postgresql: bool, base=None, prepared: bool | None = None):
+        def build():
+            columns = _columns_of(self._rows, self._scalars, postgresql)
+            return select(*columns) if base is None else base.add_columns(*columns)
+
+        if not (self._all_prepared if prepared is None else prepared):
+            return build()
         key = (tuple((name, id(read[0])) for name, read in self._rows.items()),
-               tuple((name, id(read)) for name, read in self._scalars.items()), postgresql)
-        reads = (*(read[0] for read in self._rows.values()), *self._scalars.values())
+               tuple((name, id(read)) for name, read in self._scalars.items()), id(base), postgresql)
+        reads = (*(read[0] for read in self._rows.values()), *self._scalars.values(), base)
         kept = _PREPARED.get(key)
         if kept is None or any(mine is not theirs for mine, theirs in zip(reads, kept[0], strict=True)):
-            kept = (reads, select(*_columns_of(self._rows, self._scalars, postgresql)))
+            kept = (reads, build())
             if len(_PREPARED) >= PREPARED_PASSES:
                 _PREPARED.clear()
             _PREPARED[key] = kept

@@ -10,7 +10,7 @@ from functools import cache
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, bindparam, func, select
-from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kernel.db import Base, db, utcnow
 from kernel.security import lastseen
@@ -102,22 +102,30 @@ def create_token(user: User, name: str, expires_at: datetime | None = None) -> s
 
 def user_for_token(token: str) -> User | None:
     """The active user of a live token. Reads only: the time of use is written after the request,
-    at most every few minutes (``kernel.security.lastseen``)."""
-    api_token = db.session.scalar(_token_and_user(), {"token_hash": hash_token(token)})
+    at most every few minutes (``kernel.security.lastseen``). The custom fields' definitions, which
+    the records' API reads next, ride on the token's statement (``kernel.onepass``)."""
+    from kernel.custom_fields import add_definitions_read, keep_definitions_read
+    from kernel.onepass import OnePass
+
+    reads = OnePass()
+    add_definitions_read(reads)
+    found = reads.run(base=_token_and_user(), base_params={"token_hash": hash_token(token)})
+    if found["base"] is None:
+        return None
+    api_token, user = found["base"]
     now = utcnow()
-    if api_token is None or not api_token.user.active:
+    if not user.active or (api_token.expires_at is not None and api_token.expires_at <= now):
         return None
-    if api_token.expires_at is not None and api_token.expires_at <= now:
-        return None
+    keep_definitions_read(found)
     if lastseen.is_due(api_token.last_used_at, now, TOKEN_TOUCH_SECONDS):
         lastseen.note(ApiToken.__table__, "last_used_at", api_token.id, now)
-    return api_token.user
+    return user
 
 
 @cache  # built once, the token a parameter: every API request reads it
 def _token_and_user():
-    return (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
-            .options(joinedload(ApiToken.user)))  # one statement, not two
+    return (select(ApiToken, User).join(User, User.id == ApiToken.user_id)  # one statement, not two
+            .where(ApiToken.token_hash == bindparam("token_hash")))
 
 
 def revoke_tokens(user: User) -> int:

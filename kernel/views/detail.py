@@ -98,12 +98,17 @@ def record_with_settings(entity, record_id: int):
     navigation.add_shortcut_reads(settings, current_user)
     custom_fields.add_definitions_read(settings)
     choices.add_options_read(settings)
-    found = settings.run(base=select(entity.model).where(entity.model.id == record_id))
+    found = settings.run(base=_record_by_id(entity.model), base_params={"record_id": record_id})
     if found["base"] is None or found["base"][0].deleted_at is not None:
         abort(404)
     custom_fields.keep_definitions_read(found)
     choices.keep_options_read(found)
     return found["base"][0], found
+
+
+@cache  # built once per model, the id a parameter: the pass is then built once too
+def _record_by_id(model):
+    return select(model).where(model.id == bindparam("record_id"))
 
 
 def add_page_reads(reads: OnePass, entity, record, user) -> dict:

@@ -297,3 +297,21 @@ def test_delete_with_a_stale_version_is_412(api, staff, admin, token_for):
     response = api.delete(f"{URL}/{record_id}", headers={**token_for(admin), "If-Match": '"5"'})
     assert response.status_code == 412
     assert _row(record_id).deleted_at is None
+
+
+def test_a_read_sends_the_token_and_the_custom_fields_in_one_statement(api, staff, staff_token):
+    """Issue 18: the custom fields' definitions, which every records' API request needs, ride on
+    the token's statement (one round trip fewer for each API request)."""
+    from kernel.custom_fields import CustomField
+    from tests.statements import statements_sent
+
+    db.session.add(CustomField(entity="client", key="badge", kind="text", label_en="Badge", label_fr="Badge"))
+    db.session.commit()
+    [person] = _add(staff, {"first_name": "Ann", "last_name": "Lavoie", "badge": "B-7"})
+    api.get(f"{URL}/{person}", headers=staff_token)
+    with statements_sent() as sent:
+        answer = api.get(f"{URL}/{person}", headers=staff_token)
+    assert answer.status_code == 200 and answer.get_json()["badge"] == "B-7"
+    reads = [statement for statement in sent if statement.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 2, "\n---\n".join(reads)  # the token with the definitions, then the record
+    assert "api_tokens" in reads[0] and "custom_fields" in reads[0]

@@ -89,11 +89,12 @@ def test_a_records_page_sends_the_same_statements_for_another_record(admin, admi
 
     built = []
     statement_of = OnePass._statement
-    monkeypatch.setattr(OnePass, "_statement", lambda self, postgresql: built.append(
-        (self._all_prepared, statement_of(self, postgresql))) or built[-1][1])
+    monkeypatch.setattr(OnePass, "_statement", lambda self, postgresql, base=None, prepared=None: built.append(
+        (self._all_prepared, statement_of(self, postgresql, base, prepared))) or built[-1][1])
     pages = {person_id: admin_client.get(f"/clients/{person_id}").get_data(as_text=True) for person_id in people}
 
-    assert len(built) == 2 and all(prepared for prepared, _statement in built)
-    assert built[0][1] is built[1][1]
+    # each page: the record with its settings, then the page's reads
+    assert len(built) == 4 and all(prepared for prepared, _statement in built)
+    assert built[0][1] is built[2][1] and built[1][1] is built[3][1]
     assert "Note Mitchell" in pages[people[1]] and "Note Lavoie" not in pages[people[1]]
     assert "Note Lavoie" in pages[people[0]] and "Note Mitchell" not in pages[people[0]]
