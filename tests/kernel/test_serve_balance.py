@@ -1,0 +1,143 @@
+"""``passerelle serve`` spreads connections evenly over its workers. A client keeps its connection
+and the worker that accepted it serves all its requests: 50 clients split 34 to 16 made the 34
+wait twice as long. A worker holding more connections than another leaves a new one to it."""
+
+import http.client
+import os
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from kernel import serve
+from kernel.serve import ConnectionCounts, IdleTolerantThreadWorker
+from tests.kernel.serving import START_TIMEOUT, running_serve
+
+CONNECTIONS = 40
+WARM_UP = 20
+
+
+def workers_of(serve_pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == serve_pid:
+                children.append(int(entry.name))
+    return children
+
+
+def connections_held(pids: list[int], port: int) -> dict[int, int]:
+    """The established connections to ``port`` each process holds (Linux: ``/proc``)."""
+    accepted = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "01" and int(fields[1].split(":")[1], 16) == port:  # 01: established
+            accepted.add(f"socket:[{fields[9]}]")
+    held = {}
+    for pid in pids:
+        fds = Path(f"/proc/{pid}/fd")
+        held[pid] = sum(1 for fd in fds.iterdir() if _link(fd) in accepted)
+    return held
+
+
+def _link(fd: Path) -> str:
+    try:
+        return os.readlink(fd)
+    except OSError:
+        return ""
+
+
+def wait_for_ready_workers(log: Path, count: int) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while log.read_text(errors="replace").count("Worker ready") < count:
+        assert time.monotonic() < deadline, log.read_text(errors="replace")
+        time.sleep(0.2)
+
+
+def warm_up(port: int) -> None:
+    """A worker's first requests compile templates: meanwhile it cannot take a connection, and
+    the other takes it after a moment."""
+    for _request in range(WARM_UP):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/login", headers={"Connection": "close"})
+        connection.getresponse().read()
+        connection.close()
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads the connections in Linux's /proc")
+def test_two_workers_hold_as_many_connections(tmp_path):
+    with running_serve(tmp_path / "instance", "--no-worker", "--workers", "2") as (base, process, log), \
+            ExitStack() as stack:
+        port = int(base.rsplit(":", 1)[1])
+        wait_for_ready_workers(log, 2)
+        warm_up(port)
+        for _client in range(CONNECTIONS):  # each keeps its connection, as a browser does
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            stack.callback(connection.close)
+            connection.request("GET", "/login")
+            answer = connection.getresponse()
+            answer.read()
+            assert answer.status == 200 and answer.getheader("Connection", "").lower() != "close"
+        held = connections_held(workers_of(process.pid), port)
+    assert len(held) == 2 and sum(held.values()) == CONNECTIONS, held
+    assert max(held.values()) - min(held.values()) <= 3, held
+
+
+# -- the worker's choice, step by step -------------------------------------------------------
+class Worker(IdleTolerantThreadWorker):
+    def __init__(self, counts: ConnectionCounts | None, slot: int, connections: int):  # noqa: D107 - no gunicorn
+        self.connection_counts, self.slot, self.nr_conns, self.deferring_since = counts, slot, connections, None
+
+
+@pytest.fixture
+def no_pause(monkeypatch):
+    monkeypatch.setattr(serve.time, "sleep", lambda _seconds: None)
+
+
+def test_a_worker_holding_more_than_another_leaves_the_connection_to_it(no_pause):
+    counts = ConnectionCounts()
+    busy, other = Worker(counts, 0, 5), Worker(counts, 1, 3)
+    counts.note(other.slot, other.nr_conns)
+    assert busy.leaves_it_to_a_less_busy_worker()
+    assert not other.leaves_it_to_a_less_busy_worker()  # it holds fewer: it takes it
+
+
+def test_one_more_connection_than_another_is_even_enough(no_pause):
+    counts = ConnectionCounts()
+    counts.note(1, 4)
+    assert not Worker(counts, 0, 5).leaves_it_to_a_less_busy_worker()
+
+
+def test_a_worker_alone_or_without_shared_counts_takes_every_connection(no_pause):
+    assert not Worker(ConnectionCounts(), 0, 500).leaves_it_to_a_less_busy_worker()
+    assert not Worker(None, 0, 500).leaves_it_to_a_less_busy_worker()
+
+
+def test_a_worker_gone_quiet_is_not_waited_for(no_pause, monkeypatch):
+    counts = ConnectionCounts()
+    counts.note(1, 0)
+    busy = Worker(counts, 0, 9)
+    assert busy.leaves_it_to_a_less_busy_worker()
+    later = serve.time.monotonic() + ConnectionCounts.FRESH_SECONDS
+    monkeypatch.setattr(serve.time, "monotonic", lambda: later)
+    assert not busy.leaves_it_to_a_less_busy_worker()
+
+
+def test_a_connection_left_too_long_is_taken_after_all(no_pause, monkeypatch):
+    """The other worker may be stuck in a long request: after a moment the busy one takes it."""
+    counts = ConnectionCounts()
+    counts.note(1, 0)
+    busy = Worker(counts, 0, 9)
+    now = [serve.time.monotonic()]
+    monkeypatch.setattr(serve.time, "monotonic", lambda: now[0])
+    counts.note(1, 0)
+    assert busy.leaves_it_to_a_less_busy_worker()
+    now[0] += serve.LONGEST_DEFERRAL + 0.001
+    counts.note(1, 0)
+    assert not busy.leaves_it_to_a_less_busy_worker()
+    assert busy.leaves_it_to_a_less_busy_worker()  # the next one is left to the other again
