@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from select import select as ready_for_io
+from select import POLLIN, poll
 
 from sqlalchemy import ARRAY, MetaData, Text, bindparam, create_engine, event, func, select
 from sqlalchemy import text as sql_text
@@ -138,10 +138,12 @@ def _server_has_spoken(dbapi_connection) -> bool:
     server sends nothing unasked (no LISTEN here): what is there is its goodbye, or the end of the
     connection. Anything else unexpected only costs a new connection."""
     try:
-        readable, _writable, _errors = ready_for_io([dbapi_connection.fileno()], [], [], 0)
+        watch = poll()  # not select(): it refuses the descriptors above 1023 a busy worker has
+        watch.register(dbapi_connection.fileno(), POLLIN)
+        return bool(watch.poll(0))
     except Exception:  # noqa: BLE001 - closed, or no socket: not a connection to use
+        log.debug("a pooled connection cannot be looked at; it is replaced", exc_info=True)
         return True
-    return bool(readable)
 
 
 # -- a transaction that only read ends with a commit (PostgreSQL) ---------------------------

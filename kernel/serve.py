@@ -81,19 +81,24 @@ HOOKS_MISSING = ("gunicorn %s lacks what passerelle's worker needs to keep idle 
 
 class ConnectionCounts:
     """The connections each worker holds, in memory the workers share: made by ``serve`` before
-    gunicorn forks them. A worker writes its own slot (its age, modulo the slots) whenever its loop
-    turns, at least once a second; a slot not written for a few seconds is a worker gone."""
+    gunicorn forks them. The master gives each worker a slot no live worker has (``give_a_slot``);
+    the worker writes its count there whenever its loop turns, at least once a second, and clears
+    it once it stops taking connections. A slot not written for a few seconds is a worker gone."""
 
     SLOTS = 64
     FRESH_SECONDS = 3.0
+    NEVER = float("-inf")
 
     def __init__(self):
         self._counts = multiprocessing.RawArray(ctypes.c_int, self.SLOTS)
-        self._noted_at = multiprocessing.RawArray(ctypes.c_double, self.SLOTS)
+        self._noted_at = multiprocessing.RawArray(ctypes.c_double, [self.NEVER] * self.SLOTS)
 
     def note(self, slot: int, count: int) -> None:
         self._counts[slot] = count
         self._noted_at[slot] = time.monotonic()  # one clock for every process of the machine
+
+    def forget(self, slot: int) -> None:
+        self._noted_at[slot] = self.NEVER
 
     def fewest_elsewhere(self, slot: int) -> int | None:
         """The fewest connections another live worker holds, or None when there is no other."""
@@ -102,12 +107,23 @@ class ConnectionCounts:
                   if other != slot and now - self._noted_at[other] < self.FRESH_SECONDS]
         return min(others) if others else None
 
+    def give_a_slot(self, worker, live_workers) -> None:
+        """gunicorn's ``pre_fork``, in the master: the lowest slot no live worker holds (a worker
+        restarted many times must not share one with a worker that lives on)."""
+        taken = {getattr(other, "slot", None) for other in live_workers}
+        free = [slot for slot in range(self.SLOTS) if slot not in taken]
+        worker.slot = free[0] if free else worker.age % self.SLOTS
+        self.forget(worker.slot)
+
 
 # A worker holding more connections than another one, plus this, leaves a new connection to it,
 # for at most LONGEST_DEFERRAL seconds (the other may be stuck: then it takes it after all).
 ALLOWED_EXCESS = 1
 LONGEST_DEFERRAL = 0.02
 DEFERRAL_PAUSE = 0.001  # the listening socket stays readable: a pause, not a busy loop
+# A deferral that ended (another worker took the connection) is over when the loop has not come
+# back to it for this long: the next connection starts a new one.
+SAME_DEFERRAL = 0.005
 
 
 class IdleTolerantThreadWorker(ThreadWorker):
@@ -122,13 +138,19 @@ class IdleTolerantThreadWorker(ThreadWorker):
         if missing:
             self.log.warning(HOOKS_MISSING, gunicorn.__version__, ", ".join(missing))
         self.connection_counts: ConnectionCounts | None = getattr(self.app, "connection_counts", None)
-        self.slot = self.age % ConnectionCounts.SLOTS
+        if not hasattr(self, "slot"):  # given by the master (pre_fork) under serve
+            self.slot = self.age % ConnectionCounts.SLOTS
         self.deferring_since: float | None = None
+        self.last_deferral: float | None = None
 
     def notify(self):
-        super().notify()  # every turn of the worker's loop
-        if self.connection_counts is not None:
+        super().notify()  # every turn of the worker's loop, and of its shutdown's
+        if self.connection_counts is None:
+            return
+        if self.alive:
             self.connection_counts.note(self.slot, self.nr_conns)
+        else:  # stopping: it takes no more connections, whatever it holds
+            self.connection_counts.forget(self.slot)
 
     def leaves_it_to_a_less_busy_worker(self) -> bool:
         """Whether to leave the connection waiting to be accepted to a worker holding fewer."""
@@ -140,12 +162,13 @@ class IdleTolerantThreadWorker(ThreadWorker):
         if fewest is None or self.nr_conns <= fewest + ALLOWED_EXCESS:
             self.deferring_since = None
             return False
-        if self.deferring_since is None:
+        if self.deferring_since is None or now - self.last_deferral > SAME_DEFERRAL:
             self.deferring_since = now
         if now - self.deferring_since >= LONGEST_DEFERRAL:
             self.deferring_since = None
             return False
         time.sleep(DEFERRAL_PAUSE)
+        self.last_deferral = time.monotonic()
         return True
 
     def accept(self, *arguments):
@@ -209,6 +232,8 @@ class PasserelleServer(BaseApplication):
         for name, value in gunicorn_settings(self.options).items():
             self.cfg.set(name, value)
         self.cfg.set("post_worker_init", note_the_worker_ready)
+        self.cfg.set("pre_fork", lambda arbiter, worker: self.connection_counts.give_a_slot(
+            worker, arbiter.WORKERS.values()))
         if self.supervisor is not None:
             self.cfg.set("on_exit", lambda _arbiter: self.supervisor.stop())
 

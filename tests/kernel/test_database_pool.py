@@ -2,8 +2,12 @@
 so that no request opens and closes a connection of its own (on SQLite one with a cold cache, on
 PostgreSQL a new backend). ``passerelle serve`` raises the setting to its threads, plus two."""
 
+import os
+import resource
+import socket
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from flask import current_app
@@ -11,9 +15,11 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.pool import NullPool
 
 from kernel.cli import pool_size_for
-from kernel.db import db, make_engine
+from kernel.db import _server_has_spoken, db, make_engine
 from kernel.serve import PasserelleServer, ServeOptions
 from kernel.users import User
+
+HIGH_DESCRIPTOR = 1500
 
 
 def test_the_setting_sizes_the_pool(make_app):
@@ -96,20 +102,28 @@ def pings(app, monkeypatch):
     return sent
 
 
-def end_the_pools_connections() -> None:
-    """What a restarted or an administrator's ``pg_terminate_backend`` does to the pooled
+@pytest.fixture
+def backends(app):
+    """The server processes of the connections the pool opens from now on."""
+    opened = []
+    db.engine.dispose()
+    listener = lambda dbapi_connection, _record: opened.append(dbapi_connection.info.backend_pid)  # noqa: E731
+    event.listen(db.engine, "connect", listener)
+    yield opened
+    event.remove(db.engine, "connect", listener)
+
+
+def end_the_pools_connections(pids: list[int]) -> None:
+    """What a restarted server or an administrator's ``pg_terminate_backend`` does to the pooled
     connections: the server ends them while no request uses them."""
+    assert pids, "no pooled connection to end"
     killer = create_engine(db.engine.url, poolclass=NullPool)
     with killer.connect() as connection:
-        ended = connection.execute(text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
-            "AND application_name = ''")).all()
-        assert ended, "no pooled connection to end"
+        for pid in pids:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         for _attempt in range(100):
-            if not connection.execute(text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND application_name = ''")).scalar():
+            if not connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
+                                      {"pids": pids}).scalar():
                 break
             time.sleep(0.05)
     killer.dispose()
@@ -133,14 +147,36 @@ def test_a_connection_idle_for_long_is_pinged(app, staff_client, pings, monkeypa
 
 
 @pytest.mark.parametrize("idle_for_long", [False, True])
-def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_it(app, staff_client, monkeypatch,
+def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_it(app, staff_client, monkeypatch, backends,
                                                                          idle_for_long):
     postgresql_only()
     db.session.remove()
     assert staff_client.get("/profile/").status_code == 200
-    end_the_pools_connections()
+    end_the_pools_connections(list(backends))
     if idle_for_long:
         monkeypatch.setattr("kernel.db.PING_AFTER_IDLE_SECONDS", 0)
     answer = staff_client.get("/profile/")
     assert answer.status_code == 200
     assert db.session.scalar(select(func.count()).select_from(User)) >= 1
+
+
+def test_a_connection_is_looked_at_whatever_its_descriptor(tmp_path):
+    """``select()`` refuses descriptors above 1023, which a worker with many connections has: every
+    connection would have looked dead, and been opened again for each request."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if max(soft, hard if hard != resource.RLIM_INFINITY else 4096) <= HIGH_DESCRIPTOR:
+        pytest.skip("this machine allows too few open files")
+    if soft <= HIGH_DESCRIPTOR:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (HIGH_DESCRIPTOR + 1, hard))
+    ours, servers = socket.socketpair()
+    try:
+        os.dup2(ours.fileno(), HIGH_DESCRIPTOR)
+        connection = SimpleNamespace(fileno=lambda: HIGH_DESCRIPTOR)
+        assert not _server_has_spoken(connection)
+        servers.sendall(b"E")  # what a server writes before it ends a connection
+        assert _server_has_spoken(connection)
+    finally:
+        os.close(HIGH_DESCRIPTOR)
+        ours.close()
+        servers.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -7,6 +7,7 @@ import os
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -91,7 +92,9 @@ def test_two_workers_hold_as_many_connections(tmp_path):
 # -- the worker's choice, step by step -------------------------------------------------------
 class Worker(IdleTolerantThreadWorker):
     def __init__(self, counts: ConnectionCounts | None, slot: int, connections: int):  # noqa: D107 - no gunicorn
-        self.connection_counts, self.slot, self.nr_conns, self.deferring_since = counts, slot, connections, None
+        self.connection_counts, self.slot, self.nr_conns = counts, slot, connections
+        self.deferring_since = self.last_deferral = None
+        self.alive, self.tmp = True, SimpleNamespace(notify=lambda: None)
 
 
 @pytest.fixture
@@ -131,13 +134,61 @@ def test_a_worker_gone_quiet_is_not_waited_for(no_pause, monkeypatch):
 def test_a_connection_left_too_long_is_taken_after_all(no_pause, monkeypatch):
     """The other worker may be stuck in a long request: after a moment the busy one takes it."""
     counts = ConnectionCounts()
-    counts.note(1, 0)
+    busy = Worker(counts, 0, 9)
+    now = [serve.time.monotonic()]
+    monkeypatch.setattr(serve.time, "monotonic", lambda: now[0])
+
+    def defers() -> bool:
+        counts.note(1, 0)  # the other worker's loop turns too
+        return busy.leaves_it_to_a_less_busy_worker()
+
+    deferred = 0
+    while defers():
+        deferred += 1
+        now[0] += serve.DEFERRAL_PAUSE  # the loop comes back after each pause
+        assert deferred < 100
+    assert deferred == pytest.approx(serve.LONGEST_DEFERRAL / serve.DEFERRAL_PAUSE, abs=1)
+    assert defers()  # the next one is left to the other again
+
+
+def test_a_deferral_that_ended_does_not_shorten_the_next(no_pause, monkeypatch):
+    """The other worker took the first connection; half a second later the next one is left to
+    it again, for as long."""
+    counts = ConnectionCounts()
     busy = Worker(counts, 0, 9)
     now = [serve.time.monotonic()]
     monkeypatch.setattr(serve.time, "monotonic", lambda: now[0])
     counts.note(1, 0)
     assert busy.leaves_it_to_a_less_busy_worker()
-    now[0] += serve.LONGEST_DEFERRAL + 0.001
-    counts.note(1, 0)
+    now[0] += 0.5
+    counts.note(1, 1)
+    assert busy.leaves_it_to_a_less_busy_worker()
+
+
+def test_a_stopping_worker_is_not_left_new_connections(no_pause):
+    counts = ConnectionCounts()
+    busy, stopping = Worker(counts, 0, 9), Worker(counts, 1, 0)
+    stopping.notify()
+    assert busy.leaves_it_to_a_less_busy_worker()
+    stopping.alive = False  # gunicorn's shutdown: its loop still turns while connections finish
+    stopping.notify()
     assert not busy.leaves_it_to_a_less_busy_worker()
-    assert busy.leaves_it_to_a_less_busy_worker()  # the next one is left to the other again
+
+
+def test_slots_never_written_are_no_worker(no_pause, monkeypatch):
+    monkeypatch.setattr(serve.time, "monotonic", lambda: 1.0)  # a machine just booted
+    assert not Worker(ConnectionCounts(), 0, 9).leaves_it_to_a_less_busy_worker()
+
+
+def test_the_master_gives_each_worker_a_slot_no_live_worker_holds():
+    counts = ConnectionCounts()
+    live = []
+    for age in (1, 2):
+        worker = SimpleNamespace(age=age)
+        counts.give_a_slot(worker, live)
+        live.append(worker)
+    assert [worker.slot for worker in live] == [0, 1]
+    live.pop(0)  # the first one is restarted, many times over
+    restarted = SimpleNamespace(age=66)  # 66 % 64 would be the survivor's slot
+    counts.give_a_slot(restarted, live)
+    assert restarted.slot == 0
