@@ -138,8 +138,7 @@ class IdleTolerantThreadWorker(ThreadWorker):
         if missing:
             self.log.warning(HOOKS_MISSING, gunicorn.__version__, ", ".join(missing))
         self.connection_counts: ConnectionCounts | None = getattr(self.app, "connection_counts", None)
-        if not hasattr(self, "slot"):  # given by the master (pre_fork) under serve
-            self.slot = self.age % ConnectionCounts.SLOTS
+        self.slot = self.age % ConnectionCounts.SLOTS  # serve's master then gives it a free one (pre_fork)
         self.deferring_since: float | None = None
         self.last_deferral: float | None = None
 
