@@ -63,6 +63,7 @@ def open_the_form(page, live_server, email):
     page.get_by_role("button", name="Démarrer la borne d'inscription").click()
     expect(page.get_by_role("heading", level=1, name="Bienvenue\u00a0: inscrivez votre visite")).to_be_visible(
         timeout=TIMEOUT)
+    page.wait_for_load_state("load")  # its stylesheet too, on a busy machine: the fields' sizes are measured
 
 
 def saved_visits(app):
