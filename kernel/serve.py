@@ -12,7 +12,7 @@ without secrets, and a supervised background worker.
 - **Connections spread evenly over the workers.** A client keeps its connection, and the worker
   that accepted it serves all its requests: when 50 clients split 34 to 16, the 34 waited twice as
   long. Each worker notes how many connections it holds in memory they share, and leaves a new
-  one to a worker that holds fewer (``ConnectionCounts``).
+  one to a worker that holds two or more fewer, for at most 20 ms (``ConnectionCounts``).
 - **The background worker is supervised**: restarted with a growing pause when it exits while
   ``serve`` runs, stopped when ``serve`` stops.
 """
