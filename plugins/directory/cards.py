@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from functools import cache
 
 from flask_babel import get_locale
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from kernel.toolkit import OnePass, db
 from plugins.directory.capacity.models import Capacity
@@ -70,22 +71,32 @@ def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
 def _card_reads(service_ids: list[int], hit_places: set[int]) -> dict:
     """Everything the cards show, read in one statement (``kernel.onepass``): the services, their
     agencies, their places (the hit's, else the first linked), phones, schedules and capacities."""
-    first_links = _first_links(service_ids)
     reads = OnePass()
-    reads.rows("services", select(Resource).where(Resource.id.in_(service_ids)))
-    reads.rows("agencies", select(Agency).where(Agency.id.in_(
-        select(Resource.organization_id).where(Resource.id.in_(service_ids)))))
-    reads.rows("places", first_links)
-    # Two reads, each by an index: "linked OR the hits'" read every place (300,000 at a province's scale).
-    reads.rows("sites", select(Site).where(Site.id.in_(first_links.with_only_columns(service_at_location.c.location_id))))
-    reads.rows("hit_sites", select(Site).where(Site.id.in_(hit_places)))
-    reads.rows("phones", select(phones).where(phones.c.service_id.in_(service_ids)).order_by(phones.c.id))
-    reads.rows("schedules", select(schedules).where(schedules.c.service_id.in_(service_ids)).order_by(schedules.c.id))
-    reads.rows("capacities", select(Capacity).where(Capacity.service_id.in_(service_ids)))
+    params = {"card_services": service_ids, "card_places": sorted(hit_places)}
+    for key, statement in _card_statements().items():
+        reads.rows(key, statement, params)
     return reads.run()
 
 
-def _first_links(service_ids: list[int]):
+@cache  # built once, the ids parameters: the pass is built once too, and SQLAlchemy finds it compiled
+def _card_statements() -> dict:
+    service_ids = bindparam("card_services", expanding=True)
+    first_links = _first_links(service_ids)
+    return {
+        "services": select(Resource).where(Resource.id.in_(service_ids)),
+        "agencies": select(Agency).where(Agency.id.in_(
+            select(Resource.organization_id).where(Resource.id.in_(service_ids)))),
+        "places": first_links,
+        # Two reads, each by an index: "linked OR the hits'" read every place (300,000 at a province's scale).
+        "sites": select(Site).where(Site.id.in_(first_links.with_only_columns(service_at_location.c.location_id))),
+        "hit_sites": select(Site).where(Site.id.in_(bindparam("card_places", expanding=True))),
+        "phones": select(phones).where(phones.c.service_id.in_(service_ids)).order_by(phones.c.id),
+        "schedules": select(schedules).where(schedules.c.service_id.in_(service_ids)).order_by(schedules.c.id),
+        "capacities": select(Capacity).where(Capacity.service_id.in_(service_ids)),
+    }
+
+
+def _first_links(service_ids):
     """SELECT service_id, location_id of each service's first linked place (a service may be
     delivered at hundreds)."""
     links = service_at_location.alias("links")

@@ -4,6 +4,7 @@ search API endpoint."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import (
     Blueprint,
@@ -40,10 +41,15 @@ def service_type_choices() -> list[tuple[str, str]]:
     """(code, name) of the taxonomy's terms in code order, indented by their depth, named in the
     reader's language: the search's service-type picker."""
     french = is_french()
-    terms = db.session.execute(select(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr)
-                               .where(TaxonomyTerm.deleted_at.is_(None), TaxonomyTerm.code.is_not(None))
-                               .order_by(TaxonomyTerm.code).limit(SERVICE_TYPE_CHOICES))
-    return [(code, indented(code, (name_fr if french and name_fr else name) or code)) for code, name, name_fr in terms]
+    return [(code, indented(code, (name_fr if french and name_fr else name) or code))
+            for code, name, name_fr in db.session.execute(_service_types())]
+
+
+@cache  # built once: SQLAlchemy then finds it compiled without walking it again
+def _service_types():
+    return (select(TaxonomyTerm.code, TaxonomyTerm.name, TaxonomyTerm.name_fr)
+            .where(TaxonomyTerm.deleted_at.is_(None), TaxonomyTerm.code.is_not(None))
+            .order_by(TaxonomyTerm.code).limit(SERVICE_TYPE_CHOICES))
 
 
 def user_now() -> datetime:

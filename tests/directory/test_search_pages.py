@@ -99,3 +99,22 @@ def test_a_radius_search_pages_and_counts_in_one_go(app, tmp_path, staff_client,
     assert re.findall(r'<span class="count">(\d+)\+</span>', pages[0])  # type counts among the first two
     exact = search(client, postal_code="H2X", radius=25, count="exact")
     assert count_in(exact) == 3 and "More than" not in exact
+
+
+def test_the_cards_are_read_by_one_statement_built_once(app, tmp_path, staff_client, monkeypatch):
+    """Issue 18: the result cards' reads (services, agencies, places, phones, hours, capacities)
+    are built once with the page's ids as parameters: another search uses the very same statement
+    (SQLAlchemy finds it compiled) and shows its own cards."""
+    from kernel.onepass import OnePass
+
+    client = sample_client(app, tmp_path, staff_client)
+    built = []
+    statement_of = OnePass._statement
+    monkeypatch.setattr(OnePass, "_statement", lambda self, postgresql, base=None, prepared=None: built.append(
+        ("services" in self._rows, self._all_prepared, statement_of(self, postgresql, base, prepared))) or built[-1][2])
+    housing, kitchen = search(client, q="logement"), search(client, q="kitchen")
+    cards = [(prepared, statement) for is_cards, prepared, statement in built if is_cards]
+    assert len(cards) == 2 and all(prepared for prepared, _statement in cards)
+    assert cards[0][1] is cards[1][1]
+    assert {"Social housing", "Housing help", "Community kitchen"} <= set(names_in(housing))
+    assert names_in(kitchen) == ["Community kitchen"]
