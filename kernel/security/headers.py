@@ -3,7 +3,8 @@ framing, a referrer policy, and no caching of anything that may carry personal d
 
 Templates write no inline script and no on*= attribute (tests/kernel/test_security_headers.py scans
 them): JavaScript lives in static files. A ``<script>`` or ``<style>`` that must be inline carries
-``nonce="{{ csp_nonce() }}"``, a fresh random value per request.
+``nonce="{{ csp_nonce() }}"``, a fresh random value drawn for the request on first use; a response
+that used none (most pages, every API answer) allows no inline code at all.
 """
 
 from __future__ import annotations
@@ -28,13 +29,16 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str | None) -> str:
+    """The policy; ``nonce``: the one the page was given, None when nothing of it used one (an API
+    answer, a file): no inline code is then allowed at all, and no random value is drawn for it."""
     # Styles too are limited to our files and the nonce: FullCalendar's injected <style> reads it
     # from <meta name="csp-nonce">, htmx is told not to inject its indicator styles (layout.html).
+    own = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
     directives = {
         "default-src": "'self'",
-        "script-src": f"'self' 'nonce-{nonce}'",
-        "style-src": f"'self' 'nonce-{nonce}'",
+        "script-src": own,
+        "style-src": own,
         "img-src": "'self' data:",
         "font-src": "'self' data:",  # FullCalendar's icon font is a data: URL
         "connect-src": "'self'",
@@ -56,7 +60,7 @@ def _is_static_file() -> bool:
 
 def apply_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
+    headers.setdefault("Content-Security-Policy", content_security_policy(g.get("csp_nonce")))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers["Referrer-Policy"] = "no-referrer" if _carries_secret_in_url() else "same-origin"
