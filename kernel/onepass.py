@@ -139,7 +139,7 @@ def _shape(statement) -> tuple:
             return _model_shape(mapper.class_)
     descriptions = statement.column_descriptions
     model = None
-    if len(descriptions) == 1 and descriptions[0]["expr"] is descriptions[0]["entity"] is not None:
+    if len(descriptions) == 1 and descriptions[0]["expr"] is descriptions[0].get("entity") is not None:
         model = descriptions[0]["entity"]
     columns = tuple(statement.selected_columns)
     return model, columns, tuple(column.name for column in columns)

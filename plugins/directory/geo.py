@@ -63,9 +63,26 @@ def looks_like_postal_code(value: str) -> bool:
 
 def find_place(value: str) -> Place | None:
     """Where a postal code or a community is, or None when it is unknown."""
+    reads = OnePass()
+    add_place_reads(reads, value)
+    return place_found(reads.run(), value)
+
+
+def add_place_reads(reads: OnePass, value: str) -> None:
+    """Add the reads that place a postal code to another statement's (``place_found`` then reads
+    them): a search sends them with its other first reads."""
     if looks_like_postal_code(value):
         code = normalise_postal_code(value)
-        return _postal_code_place(code)
+        if len(code) > 3:
+            reads.rows("place:exact", _table_point(code))
+            reads.rows("place:directory", _directory_point_query(Site.postal_code.in_(_spellings(code))))
+        reads.rows("place:area", _table_point(code[:5] if _ZIP.match(code) else code[:3]))
+
+
+def place_found(found: dict, value: str) -> Place | None:
+    """``find_place(value)`` from what ``add_place_reads`` read; a community is looked up here."""
+    if looks_like_postal_code(value):
+        return _postal_code_place(normalise_postal_code(value), found)
     return _community(value)
 
 
@@ -75,29 +92,19 @@ def locate(value: str) -> tuple[float, float] | None:
     return (place.latitude, place.longitude) if place else None
 
 
-def _postal_code_place(code: str) -> Place | None:
+def _postal_code_place(code: str, found: dict) -> Place | None:
     """The finest place known for a postal code: the administrator's table, then the directory's
     own places, then its area (the table, then the packages). The database's three are read in
     one statement: a search near a postal code made three round trips before its own."""
-    found = _postal_code_reads(code).run()
-    for key in ("exact", "directory"):
+    for key in ("place:exact", "place:directory"):
         rows = found.get(key)
         if rows and rows[0].latitude is not None:
             return Place(float(rows[0].latitude), float(rows[0].longitude))
-    area = found["area"]
+    area = found["place:area"]
     point = (float(area[0].latitude), float(area[0].longitude)) if area else _from_packages(code)
     if point is None:
         return None
     return Place(*point, approximate=not _ZIP.match(code))  # a ZIP code's own centre is precise enough
-
-
-def _postal_code_reads(code: str) -> OnePass:
-    reads = OnePass()
-    if len(code) > 3:
-        reads.rows("exact", _table_point(code))
-        reads.rows("directory", _directory_point_query(Site.postal_code.in_(_spellings(code))))
-    reads.rows("area", _table_point(code[:5] if _ZIP.match(code) else code[:3]))
-    return reads
 
 
 def _table_point(code: str):

@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from kernel.toolkit import COUNT_CAP, db, digits, fold
+from kernel.toolkit import COUNT_CAP, OnePass, db, digits, fold
 from plugins.directory import geo
 from plugins.directory.capacity.service import not_accepting_services
 from plugins.directory.hours import open_at_condition
@@ -101,9 +101,15 @@ class Outcome:
 
 
 # -- keywords ------------------------------------------------------------------------------
-def synonyms_by_stem() -> dict[str, frozenset[str]]:
-    """Each stem of an administrator's synonym group → the stems of its whole group."""
-    return _synonyms_of(tuple(db.session.scalars(select(synonym_groups.c.words).order_by(synonym_groups.c.id))))
+def synonyms_by_stem(groups: list[str] | None = None) -> dict[str, frozenset[str]]:
+    """Each stem of an administrator's synonym group → the stems of its whole group; ``groups``:
+    the groups' words when already read (``_SYNONYM_GROUPS``), else they are read here."""
+    if groups is None:
+        groups = db.session.scalars(_SYNONYM_GROUPS)
+    return _synonyms_of(tuple(groups))
+
+
+_SYNONYM_GROUPS = select(synonym_groups.c.words).order_by(synonym_groups.c.id)
 
 
 @lru_cache(maxsize=4)
@@ -119,9 +125,10 @@ def _synonyms_of(groups: tuple[str, ...]) -> dict[str, frozenset[str]]:
     return {one: frozenset(stems) for one, stems in found.items()}
 
 
-def keyword_groups(keywords: str) -> list[set[str]]:
-    """One set of alternative stems per word typed (the word and its synonyms)."""
-    synonyms = synonyms_by_stem()
+def keyword_groups(keywords: str, synonym_words: list[str] | None = None) -> list[set[str]]:
+    """One set of alternative stems per word typed (the word and its synonyms); ``synonym_words``
+    as for ``synonyms_by_stem``."""
+    synonyms = synonyms_by_stem(synonym_words)
     return [{word} | synonyms.get(word, set()) for word in dict.fromkeys(stems_of(keywords))]
 
 
@@ -218,8 +225,12 @@ def is_public_place(location_column):
 def type_terms(code: str) -> list[int]:
     """The ids of a type and its sub-types, read first so that the database knows from its
     statistics how many services they have."""
-    return list(db.session.scalars(select(TaxonomyTerm.id).where(or_(
-        TaxonomyTerm.code == code, TaxonomyTerm.code.like(f"{code}.%"), TaxonomyTerm.code.like(f"{code}-%")))))
+    return list(db.session.scalars(_type_terms_statement(code)))
+
+
+def _type_terms_statement(code: str):
+    return select(TaxonomyTerm.id).where(or_(
+        TaxonomyTerm.code == code, TaxonomyTerm.code.like(f"{code}.%"), TaxonomyTerm.code.like(f"{code}-%")))
 
 
 def wanted_types(criteria: Criteria) -> list[int]:
@@ -282,10 +293,11 @@ def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str =
 PAGE_PLANNER_SETTINGS = {"max_parallel_workers_per_gather": "0", "jit": "off", "plan_cache_mode": "force_custom_plan"}
 
 
-def planned_for_a_page() -> None:
-    """PostgreSQL: the search's statements run without parallel workers or JIT compiling, each
-    planned for its own values, until the transaction ends (``SET LOCAL``). Each statement reads
-    indexes for a page or a capped count in a few milliseconds; at a province's scale the planner
+def _planner_settings():
+    """SELECT of the settings the search's statements run with on PostgreSQL, until the
+    transaction ends (``SET LOCAL``): no parallel workers or JIT compiling, each planned for its
+    own values. Each statement reads indexes for a page or a capped count in a few milliseconds;
+    at a province's scale the planner
     estimated some costly enough to start two workers (a bitmap scan of 50,000 keyword matches) or
     to compile them, and starting the workers on a busy 2-core server took longer than the
     statement (a facet count: 11 ms alone, 100 ms with its workers). And psycopg prepares a
@@ -293,23 +305,37 @@ def planned_for_a_page() -> None:
     values (a generic plan), blind to how few rows a postal code's box and the keywords hold: the
     search near a postal code took 0.9-3.5 s instead of 26-90 ms on every connection that had run
     it ten times."""
+    return select(func.concat(*(func.set_config(name, value, True) for name, value in PAGE_PLANNER_SETTINGS.items())))
+
+
+def _first_reads(criteria: Criteria) -> dict:
+    """What a search needs before its own statements, read in one statement: the planner's
+    settings (``_planner_settings``), the synonym groups, the ids of the type asked for and the
+    postal code's place (up to four round trips before)."""
+    reads = OnePass()
     if not db.is_sqlite:
-        db.session.execute(select(*(func.set_config(name, value, True)
-                                    for name, value in PAGE_PLANNER_SETTINGS.items())))
+        reads.scalar("planner", _planner_settings())
+    if criteria.keywords.strip():
+        reads.rows("synonyms", _SYNONYM_GROUPS)
+    if criteria.taxonomy and criteria.type_ids is None:
+        reads.rows("types", _type_terms_statement(criteria.taxonomy))
+    if criteria.postal_code:
+        geo.add_place_reads(reads, criteria.postal_code)
+    return reads.run()
 
 
 def run(criteria: Criteria) -> Outcome:
-    planned_for_a_page()
+    first = _first_reads(criteria)
     if criteria.taxonomy and criteria.type_ids is None:
-        criteria = replace(criteria, type_ids=tuple(type_terms(criteria.taxonomy)))
+        criteria = replace(criteria, type_ids=tuple(row.id for row in first["types"]))
     outcome = Outcome()
     if criteria.postal_code:
-        place = geo.find_place(criteria.postal_code)
+        place = geo.place_found(first, criteria.postal_code)
         if place is None:
             outcome.unknown_postal_code = True
             return outcome
         outcome.origin, outcome.approximate_origin = (place.latitude, place.longitude), place.approximate
-    groups = keyword_groups(criteria.keywords) if criteria.keywords.strip() else []
+    groups = keyword_groups(criteria.keywords, [row.words for row in first["synonyms"]]) if "synonyms" in first else []
     keywords = Keywords(groups) if groups else None
     if outcome.origin is not None:
         results = _run_near(criteria, keywords, outcome)

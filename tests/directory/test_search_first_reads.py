@@ -1,0 +1,35 @@
+"""Issue 18: what a search needs before its own statements (on PostgreSQL the planner's settings
+for its transaction, the synonym groups, the ids of the type asked for, the postal code's place) is
+read in one statement, not one round trip each."""
+
+from sqlalchemy import text
+
+from kernel.db import db
+from plugins.directory.search import PAGE_PLANNER_SETTINGS, Criteria, run
+from tests.directory.helpers import names_in, sample_client, search
+from tests.statements import statements_sent
+
+FIRST_READS = ("directory_synonym_groups", "directory_postal_codes", "directory_taxonomy_terms")
+
+
+def test_the_first_reads_of_a_search_are_one_statement(app, tmp_path, staff_client):
+    sample_client(app, tmp_path, staff_client)
+    with app.test_request_context():
+        with statements_sent() as sent:
+            outcome = run(Criteria(keywords="logement", postal_code="K1P 1J1", radius_km=500, taxonomy="BD-1800"))
+        assert not outcome.unknown_postal_code and outcome.origin is not None
+        assert all(table in sent[0] for table in FIRST_READS), sent[0]
+        assert not any(table in later for later in sent[1:] for table in FIRST_READS[:2])  # the facets name the types
+        if not db.is_sqlite:  # the planner's settings hold for the rest of the search's transaction
+            assert "set_config" in sent[0]
+            for name, value in PAGE_PLANNER_SETTINGS.items():
+                assert db.session.execute(text(f"SHOW {name}")).scalar() == value
+        db.session.rollback()
+
+
+def test_the_search_page_finds_with_what_it_read_first(app, tmp_path, staff_client):
+    """The synonyms, the type and the place read together still shape the results."""
+    client = sample_client(app, tmp_path, staff_client)
+    assert "Community kitchen" in names_in(search(client, type="BD-1800"))
+    assert "Social housing" in names_in(search(client, postal_code="K1P 1J1", radius=10))
+    assert "Unknown postal code" in search(client, q="logement", postal_code="Z9Z 9Z9")
