@@ -3,19 +3,10 @@
 import html
 
 import pytest
-from sqlalchemy import delete
 
-from kernel.db import db
-from plugins.directory.models import synonym_groups
 from tests.directory.helpers import names_in, sample_client, search
 
-
-@pytest.fixture(autouse=True)
-def no_synonym_groups(app):
-    """These tests set their own synonyms: the starter groups that the migrations leave in a new
-    database (seen by whichever test runs first) would widen every keyword."""
-    db.session.execute(delete(synonym_groups))
-    db.session.commit()
+pytestmark = pytest.mark.usefixtures("no_synonym_groups")  # these tests set their own synonyms
 
 
 def test_keywords_ignore_case_and_accents(app, tmp_path, staff_client):

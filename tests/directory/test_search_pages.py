@@ -10,6 +10,8 @@ from plugins.directory import views
 from tests.directory.helpers import names_in, sample_client, search
 from tests.directory.package import FOOD_NEWS, service_id_of
 
+pytestmark = pytest.mark.usefixtures("no_synonym_groups")  # the tiers of the words as typed
+
 
 def count_in(page: str) -> int:
     return int(re.search(r'<p class="result-count">(\d+) resources? found', page).group(1))
