@@ -2,12 +2,15 @@
 sees their changes; read-only users search but cannot edit; only administrators run the search
 administration."""
 
+import pytest
+
 from kernel.db import db
 from plugins.directory.models import Resource
 from tests.directory.helpers import names_in, search
 from tests.directory.package import SHELTER, load_sample, service_id_of
 
 
+@pytest.mark.usefixtures("no_synonym_groups")  # "refuge" is a starter synonym of "logement"
 def test_staff_edit_a_resource_and_the_search_follows(app, tmp_path, staff_client):
     load_sample(app, tmp_path)
     record_id = service_id_of(SHELTER)
