@@ -1,5 +1,6 @@
-"""Security headers of every response: a nonce-based Content-Security-Policy, no sniffing, no
-framing, a referrer policy, and no caching of anything that may carry personal data.
+"""Security headers of every response: a Content-Security-Policy (with a nonce when the page has
+inline code), no sniffing, no framing, a referrer policy, and no caching of anything that may
+carry personal data.
 
 Templates write no inline script and no on*= attribute (tests/kernel/test_security_headers.py scans
 them): JavaScript lives in static files. A ``<script>`` or ``<style>`` that must be inline carries

@@ -311,7 +311,8 @@ def _planner_settings():
 def _first_reads(criteria: Criteria) -> dict:
     """What a search needs before its own statements, read in one statement: the planner's
     settings (``_planner_settings``), the synonym groups, the ids of the type asked for and the
-    postal code's place (up to four round trips before)."""
+    postal code's place (up to four round trips before). The settings hold for the statements
+    after this one; these small reads by index run with the defaults."""
     reads = OnePass()
     if not db.is_sqlite:
         reads.scalar("planner", _planner_settings())

@@ -107,9 +107,11 @@ def test_the_cards_are_read_by_one_statement_built_once(app, tmp_path, staff_cli
     """Issue 18: the result cards' reads (services, agencies, places, phones, hours, capacities)
     are built once with the page's ids as parameters: another search uses the very same statement
     (SQLAlchemy finds it compiled) and shows its own cards."""
+    from kernel import onepass
     from kernel.onepass import OnePass
 
     client = sample_client(app, tmp_path, staff_client)
+    monkeypatch.setattr(onepass, "_PREPARED", {})  # not emptied between the two searches when full
     built = []
     statement_of = OnePass._statement
     monkeypatch.setattr(OnePass, "_statement", lambda self, postgresql, base=None, prepared=None: built.append(
