@@ -101,15 +101,15 @@ class Outcome:
 
 
 # -- keywords ------------------------------------------------------------------------------
+_SYNONYM_GROUPS = select(synonym_groups.c.words).order_by(synonym_groups.c.id)
+
+
 def synonyms_by_stem(groups: list[str] | None = None) -> dict[str, frozenset[str]]:
     """Each stem of an administrator's synonym group → the stems of its whole group; ``groups``:
     the groups' words when already read (``_SYNONYM_GROUPS``), else they are read here."""
     if groups is None:
         groups = db.session.scalars(_SYNONYM_GROUPS)
     return _synonyms_of(tuple(groups))
-
-
-_SYNONYM_GROUPS = select(synonym_groups.c.words).order_by(synonym_groups.c.id)
 
 
 @lru_cache(maxsize=4)
@@ -297,14 +297,13 @@ def _planner_settings():
     """SELECT of the settings the search's statements run with on PostgreSQL, until the
     transaction ends (``SET LOCAL``): no parallel workers or JIT compiling, each planned for its
     own values. Each statement reads indexes for a page or a capped count in a few milliseconds;
-    at a province's scale the planner
-    estimated some costly enough to start two workers (a bitmap scan of 50,000 keyword matches) or
-    to compile them, and starting the workers on a busy 2-core server took longer than the
-    statement (a facet count: 11 ms alone, 100 ms with its workers). And psycopg prepares a
-    statement run five times on a connection, after which PostgreSQL may keep one plan for any
-    values (a generic plan), blind to how few rows a postal code's box and the keywords hold: the
-    search near a postal code took 0.9-3.5 s instead of 26-90 ms on every connection that had run
-    it ten times."""
+    at a province's scale the planner estimated some costly enough to start two workers (a bitmap
+    scan of 50,000 keyword matches) or to compile them, and starting the workers on a busy 2-core
+    server took longer than the statement (a facet count: 11 ms alone, 100 ms with its workers).
+    And psycopg prepares a statement run five times on a connection, after which PostgreSQL may
+    keep one plan for any values (a generic plan), blind to how few rows a postal code's box and
+    the keywords hold: the search near a postal code took 0.9-3.5 s instead of 26-90 ms on every
+    connection that had run it ten times."""
     return select(func.concat(*(func.set_config(name, value, True) for name, value in PAGE_PLANNER_SETTINGS.items())))
 
 
