@@ -94,7 +94,10 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         if ":memory:" in url or url in {"sqlite://", "sqlite:///"}:
             return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}))
         return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}, pool_size=pool_size))
-    return _checked_on_checkout(_noting_writes(create_engine(url, pool_size=pool_size)))
+    from kernel.postgres_cursor import Cursor
+
+    return _checked_on_checkout(_noting_writes(create_engine(
+        url, pool_size=pool_size, connect_args={"cursor_factory": Cursor})))
 
 
 # -- a pooled connection is checked before a request uses it (PostgreSQL) ---------------------

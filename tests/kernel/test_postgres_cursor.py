@@ -1,0 +1,71 @@
+"""The PostgreSQL cursor whose ``description`` makes its columns on first use
+(``kernel.postgres_cursor``): the same description as psycopg's own, even read after the cursor
+moved on, and SQLAlchemy's results unchanged whether it compiled the statement before or not."""
+
+import pytest
+from sqlalchemy import select, text
+
+from kernel.db import db
+from kernel.users import User
+
+
+@pytest.fixture
+def raw_connection(app):
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL only: SQLite's driver has its own cursor")
+    import psycopg
+
+    from kernel.postgres_cursor import Cursor
+
+    connection = db.engine.raw_connection()
+    driver_connection = connection.driver_connection
+    assert isinstance(driver_connection, psycopg.Connection)
+    assert driver_connection.cursor_factory is Cursor
+    yield driver_connection
+    connection.close()
+
+
+def described(description):
+    return [(column.name, column.type_code, column.display_size, column.internal_size, column.precision,
+             column.scale, column.null_ok) for column in description]
+
+
+def test_the_description_is_psycopgs_own(raw_connection):
+    import psycopg
+
+    query = "SELECT 1::integer AS number, 'a'::text AS word, 2.5::numeric(5, 2) AS amount, now() AS moment"
+    ours = raw_connection.cursor()
+    ours.execute(query)
+    theirs = psycopg.Cursor(raw_connection)
+    theirs.execute(query)
+    assert described(ours.description) == described(theirs.description)
+    assert len(ours.description) == 4 and ours.description[1].name == "word"
+    assert [column.name for column in ours.description[-2:]] == ["amount", "moment"]
+
+
+def test_a_description_read_after_the_cursor_moved_on_is_of_its_own_result(raw_connection):
+    cursor = raw_connection.cursor()
+    cursor.execute("SELECT 1 AS first_column, 2 AS second_column")
+    first = cursor.description
+    cursor.execute("SELECT 'x' AS other")
+    assert [column.name for column in first] == ["first_column", "second_column"]
+    assert [column.name for column in cursor.description] == ["other"]
+
+
+def test_a_statement_without_rows_has_no_description(raw_connection):
+    cursor = raw_connection.cursor()
+    cursor.execute("SET LOCAL statement_timeout = 0")
+    assert cursor.description is None
+    cursor.execute("SELECT")  # rows of no column: an empty description, as psycopg's
+    assert cursor.description is not None and len(cursor.description) == 0 and not cursor.description
+
+
+def test_results_are_the_same_the_first_time_and_from_the_compiled_cache(staff):
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    statement = select(User.id, User.email).order_by(User.id).limit(3)
+    first = db.session.execute(statement).all()
+    again = db.session.execute(statement).all()
+    assert first == again and first and first[0]._fields == ("id", "email")
+    by_text = db.session.execute(text("SELECT id AS a, email AS b FROM users ORDER BY id LIMIT 3")).mappings().all()
+    assert [(row["a"], row["b"]) for row in by_text] == [tuple(row) for row in first]
