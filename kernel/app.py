@@ -225,6 +225,7 @@ def _set_up_security(app: Flask) -> None:
     # The age limit counts from the sign-in and the idle time is kept by the server: signing the
     # cookie again on every answer would only cost time (and lengthen the cookie past the limit).
     app.config["SESSION_REFRESH_EACH_REQUEST"] = False
+    app.session_interface = sessions.SignedCookies()
 
     @login_manager.user_loader
     def load_user(user_id):

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import bindparam, select, update
 
 from kernel.db import db, utcnow
@@ -25,6 +26,21 @@ from kernel.security.models import UserSession
 
 COOKIE_KEY = "_session_secret"
 TOUCH_SECONDS = 60
+
+
+class SignedCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, its signer made once per set of keys. Flask makes a new one
+    for every request, with a cookie or without (an API request): 1 to 2 % of its CPU time."""
+
+    def __init__(self):
+        self._signers: dict[tuple, object] = {}
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        signer = self._signers.get(keys)
+        if signer is None:
+            signer = self._signers[keys] = super().get_signing_serializer(app)
+        return signer
 
 
 def _hash(secret: str) -> str:

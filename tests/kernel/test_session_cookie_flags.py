@@ -61,3 +61,24 @@ def test_pages_after_the_login_do_not_sign_the_cookie_again(app):
     assert page.status_code == 200
     assert page.headers.getlist("Set-Cookie") == []
     assert client.get("/clients/").status_code == 200  # still signed in
+
+
+def test_the_cookie_signer_is_made_once_per_set_of_keys(app):
+    """Flask made the session cookie's signer again for every request (``SignedCookies``)."""
+    interface = app.session_interface
+    signer = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is signer
+    app.config["SECRET_KEY_FALLBACKS"] = ["an older key"]
+    try:
+        rotated = interface.get_signing_serializer(app)
+        assert rotated is not signer
+        assert rotated.loads(signer.dumps({"kept": 1})) == {"kept": 1}  # a cookie signed before still reads
+    finally:
+        app.config["SECRET_KEY_FALLBACKS"] = None
+
+
+def test_a_signed_in_browser_stays_signed_in_across_requests(app):
+    client = app.test_client()
+    assert client.post("/login", data={"email": _add_user(app), "password": TEST_PASSWORD}).status_code == 302
+    assert client.get("/profile/").status_code == 200
+    assert client.get("/profile/").status_code == 200
