@@ -104,28 +104,45 @@ def user_for_token(token: str) -> User | None:
     """The active user of a live token. Reads only: the time of use is written after the request,
     at most every few minutes (``kernel.security.lastseen``). The custom fields' definitions, which
     the records' API reads next, ride on the token's statement (``kernel.onepass``)."""
+    return _read_token(token, _token_and_user(), {})[0]
+
+
+def user_and_record_for_token(token: str, model, record_id: int) -> tuple[User | None, object | None]:
+    """``user_for_token``, and the record of ``model`` numbered ``record_id`` read in the same
+    statement (None when there is none) into the session: ``db.session.get`` then finds it without
+    a statement of its own, as long as the caller holds it (the session's references are weak).
+    It is read whoever asks: the caller checks the user's permissions before showing it."""
+    return _read_token(token, _token_user_and_record(model), {"record_id": record_id})
+
+
+def _read_token(token: str, base, params: dict) -> tuple[User | None, object | None]:
     from kernel.custom_fields import add_definitions_read, keep_definitions_read
     from kernel.onepass import OnePass
 
     reads = OnePass()
     add_definitions_read(reads)
-    found = reads.run(base=_token_and_user(), base_params={"token_hash": hash_token(token)})
+    found = reads.run(base=base, base_params={**params, "token_hash": hash_token(token)})
     if found["base"] is None:
-        return None
-    api_token, user = found["base"]
+        return None, None
+    api_token, user, *record = found["base"]
     now = utcnow()
     if not user.active or (api_token.expires_at is not None and api_token.expires_at <= now):
-        return None
+        return None, None
     keep_definitions_read(found)
     if lastseen.is_due(api_token.last_used_at, now, TOKEN_TOUCH_SECONDS):
         lastseen.note(ApiToken.__table__, "last_used_at", api_token.id, now)
-    return user
+    return user, (record[0] if record else None)
 
 
 @cache  # built once, the token a parameter: every API request reads it
 def _token_and_user():
     return (select(ApiToken, User).join(User, User.id == ApiToken.user_id)  # one statement, not two
             .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
+@cache  # one per model, the record's id a parameter
+def _token_user_and_record(model):
+    return _token_and_user().add_columns(model).outerjoin_from(User, model, model.id == bindparam("record_id"))
 
 
 def revoke_tokens(user: User) -> int:

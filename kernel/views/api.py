@@ -19,7 +19,7 @@ from kernel.openapi import api_operation, build_document, changes_ref, entity_re
 from kernel.registry import entities
 from kernel.schemas import dump, dump_many, schema_for
 from kernel.security.events import record_deletion
-from kernel.users import user_for_token
+from kernel.users import user_and_record_for_token, user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_VERSION = "1.0.0"
@@ -38,7 +38,8 @@ def token_required(view):
     def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         scheme, _sep, token = header.partition(" ")
-        user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        token = token.strip()
+        user = _user_of(token, kwargs) if scheme.lower() == "bearer" and token else None
         if user is None:
             return problem(401, _("A valid API token is required (Authorization: Bearer <token>)."))
         g._login_user = user  # Flask-Login's current_user for this request, without a session
@@ -48,6 +49,17 @@ def token_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def _user_of(token: str, view_arguments: dict):
+    """The token's user; the record the address names (``/clients/42``) is read with the token and
+    kept for the request, so that the view's ``records.get`` finds it in the session."""
+    entity = entities().by_plural(view_arguments.get("plural", ""))
+    record_id = view_arguments.get("record_id")
+    if entity is None or not isinstance(record_id, int):
+        return user_for_token(token)
+    user, g.api_record_read = user_and_record_for_token(token, entity.model, record_id)
+    return user
 
 
 def entity_or_error(plural: str, action: str):

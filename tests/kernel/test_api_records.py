@@ -313,5 +313,40 @@ def test_a_read_sends_the_token_and_the_custom_fields_in_one_statement(api, staf
         answer = api.get(f"{URL}/{person}", headers=staff_token)
     assert answer.status_code == 200 and answer.get_json()["badge"] == "B-7"
     reads = [statement for statement in sent if statement.lstrip().upper().startswith("SELECT")]
-    assert len(reads) == 2, "\n---\n".join(reads)  # the token with the definitions, then the record
-    assert "api_tokens" in reads[0] and "custom_fields" in reads[0]
+    assert len(reads) == 1, "\n---\n".join(reads)  # the token, the definitions and the record
+    assert "api_tokens" in reads[0] and "custom_fields" in reads[0] and "clients" in reads[0]
+
+
+def test_a_save_reads_the_token_and_the_record_in_one_statement(api, staff, staff_token):
+    """Issue 18: the record an address names rides on the token's statement, into the session;
+    the save then changes it without reading it again."""
+    from tests.statements import statements_sent
+
+    [person] = _add(staff, {"first_name": "Ann", "last_name": "Lavoie"})
+    version = api.get(f"{URL}/{person}", headers=staff_token).headers["ETag"]
+    with statements_sent() as sent:
+        answer = api.patch(f"{URL}/{person}", json={"city": "Iqaluit"}, headers={**staff_token, "If-Match": version})
+    assert answer.status_code == 200 and answer.get_json()["city"] == "Iqaluit"
+    reads = [statement for statement in sent if statement.lstrip().upper().startswith("SELECT")]
+    assert "api_tokens" in reads[0] and "clients" in reads[0]
+    assert not any("FROM clients" in statement for statement in reads[1:]), "\n---\n".join(reads)
+    assert _row(person).city == "Iqaluit"
+
+
+def test_the_record_read_with_the_token_is_shown_only_to_whom_may_see_it(api, staff, make_user, token_for):
+    [person] = _add(staff, {"first_name": "Ann", "last_name": "Secret-Lavoie"})
+    outsider = make_user("partner", email="outsider@example.org")
+    for path in (f"{URL}/{person}", f"/api/v1/users/{person}"):
+        response = api.get(path, headers={**token_for(outsider), "Accept-Language": "en"})
+        assert response.status_code in (403, 404) and b"Secret-Lavoie" not in response.data
+    response = api.get(f"{URL}/{person}", headers={"Authorization": "Bearer psl_not-a-real-token"})
+    assert response.status_code == 401 and b"Secret-Lavoie" not in response.data
+
+
+def test_an_address_naming_no_record_answers_404_with_a_good_token(api, staff, staff_token):
+    [person] = _add(staff, {"last_name": "Lavoie"})
+    assert api.get(f"{URL}/{person + 1000}", headers=staff_token).status_code == 404
+    assert api.patch(f"{URL}/{person + 1000}", json={"city": "X"}, headers=staff_token).status_code == 404
+    records.delete(entities().get("client"), db.session.get(Client, person), staff)
+    db.session.commit()
+    assert api.get(f"{URL}/{person}", headers=staff_token).status_code == 404
