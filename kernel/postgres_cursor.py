@@ -5,6 +5,8 @@ compiled before it keeps the columns' description from the first run and only ch
 is one. psycopg made a ``Column`` object for every column of every result all the same (46 for a
 client): about 5 % of the CPU time of an API request. This cursor gives a sequence that makes
 them on first use, from the result it was given (not from the cursor, which may have moved on).
+A description kept keeps that result (its rows too) in memory: SQLAlchemy keeps none.
+Cursors with a name (server-side) are psycopg's own, unchanged.
 """
 
 from __future__ import annotations

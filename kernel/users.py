@@ -10,7 +10,7 @@ from functools import cache
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, bindparam, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from kernel.db import Base, db, utcnow
 from kernel.security import lastseen
@@ -142,7 +142,8 @@ def _token_and_user():
 
 @cache  # one per model, the record's id a parameter
 def _token_user_and_record(model):
-    return _token_and_user().add_columns(model).outerjoin_from(User, model, model.id == bindparam("record_id"))
+    record = aliased(model, name="named_record")  # whatever the model, even a user or a token
+    return _token_and_user().add_columns(record).outerjoin_from(User, record, record.id == bindparam("record_id"))
 
 
 def revoke_tokens(user: User) -> int:

@@ -1,6 +1,7 @@
 """The REST API of the clients entity: authentication, permissions, lists, create, read, update, delete."""
 
 import pytest
+from flask import g
 from sqlalchemy import select
 
 from kernel import records
@@ -324,6 +325,8 @@ def test_a_save_reads_the_token_and_the_record_in_one_statement(api, staff, staf
 
     [person] = _add(staff, {"first_name": "Ann", "last_name": "Lavoie"})
     version = api.get(f"{URL}/{person}", headers=staff_token).headers["ETag"]
+    db.session.remove()  # tests share one application context: nothing of the read is left for the save
+    g.pop("api_record_read", None)
     with statements_sent() as sent:
         answer = api.patch(f"{URL}/{person}", json={"city": "Iqaluit"}, headers={**staff_token, "If-Match": version})
     assert answer.status_code == 200 and answer.get_json()["city"] == "Iqaluit"
@@ -333,14 +336,36 @@ def test_a_save_reads_the_token_and_the_record_in_one_statement(api, staff, staf
     assert _row(person).city == "Iqaluit"
 
 
-def test_the_record_read_with_the_token_is_shown_only_to_whom_may_see_it(api, staff, make_user, token_for):
+def test_the_record_read_with_the_token_is_shown_only_to_whom_may_see_it(api, staff, make_user, token_for,
+                                                                        monkeypatch):
+    """The record an address names is read with the token, before any permission is checked: a
+    token that does not work, or a user who may not see the record, gets no part of it."""
+    from datetime import timedelta
+
+    from kernel.db import utcnow
+    from kernel.users import ApiToken, User
+
     [person] = _add(staff, {"first_name": "Ann", "last_name": "Secret-Lavoie"})
-    outsider = make_user("partner", email="outsider@example.org")
-    for path in (f"{URL}/{person}", f"/api/v1/users/{person}"):
-        response = api.get(path, headers={**token_for(outsider), "Accept-Language": "en"})
-        assert response.status_code in (403, 404) and b"Secret-Lavoie" not in response.data
-    response = api.get(f"{URL}/{person}", headers={"Authorization": "Bearer psl_not-a-real-token"})
-    assert response.status_code == 401 and b"Secret-Lavoie" not in response.data
+    path = f"{URL}/{person}"
+    expired, deactivated = make_user(email="expired@example.org"), make_user(email="gone@example.org")
+    expired_token, deactivated_token = token_for(expired), token_for(deactivated)
+    db.session.get(ApiToken, db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == expired.id))
+                   ).expires_at = utcnow() - timedelta(minutes=1)
+    db.session.get(User, deactivated.id).active = False
+    db.session.commit()
+    for headers in (expired_token, deactivated_token, {"Authorization": "Bearer psl_not-a-real-token"}):
+        response = api.get(path, headers=headers)
+        assert response.status_code == 401 and b"Secret-Lavoie" not in response.data
+
+    no_clients = make_user(email="no-clients@example.org")
+    headers = {**token_for(no_clients), "Accept-Language": "en"}
+    refuses_clients = User.can
+    monkeypatch.setattr(User, "can", lambda user, permission: (
+        user.id != no_clients.id or not permission.startswith("clients.")) and refuses_clients(user, permission))
+    for response in (api.get(path, headers=headers), api.patch(path, json={"city": "X"}, headers=headers),
+                     api.delete(path, headers=headers)):
+        assert response.status_code == 403 and b"Secret-Lavoie" not in response.data
+    assert _row(person).city is None and _row(person).deleted_at is None
 
 
 def test_an_address_naming_no_record_answers_404_with_a_good_token(api, staff, staff_token):

@@ -69,3 +69,20 @@ def test_results_are_the_same_the_first_time_and_from_the_compiled_cache(staff):
     assert first == again and first and first[0]._fields == ("id", "email")
     by_text = db.session.execute(text("SELECT id AS a, email AS b FROM users ORDER BY id LIMIT 3")).mappings().all()
     assert [(row["a"], row["b"]) for row in by_text] == [tuple(row) for row in first]
+
+
+def test_a_statement_compiled_before_makes_no_column(staff, monkeypatch):
+    if db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    from kernel import postgres_cursor
+
+    made = []
+    real_column = postgres_cursor.Column
+    monkeypatch.setattr(postgres_cursor, "Column", lambda *arguments: made.append(1) or real_column(*arguments))
+    # The label makes a statement no other test compiled (values are parameters, labels are not).
+    statement = select(User.id, User.email.label("described_once_by_the_postgres_cursor_test")).where(User.id == staff.id)
+    db.session.execute(statement).all()  # a new statement: SQLAlchemy reads the columns' description
+    assert len(made) == 2
+    made.clear()
+    assert db.session.execute(statement).one().id == staff.id  # compiled before: no column made
+    assert made == []

@@ -3,6 +3,8 @@ HTTPS (``BASE_URL``) even if ``SESSION_COOKIE_SECURE`` was forgotten; no remembe
 client address kept with a session and in the security log fits its column whatever a proxy
 passes on."""
 
+import pytest
+from itsdangerous import BadSignature
 from sqlalchemy import select
 
 from kernel.db import db
@@ -65,16 +67,20 @@ def test_pages_after_the_login_do_not_sign_the_cookie_again(app):
 
 def test_the_cookie_signer_is_made_once_per_set_of_keys(app):
     """Flask made the session cookie's signer again for every request (``SignedCookies``)."""
-    interface = app.session_interface
+    interface, current_key, fallbacks = app.session_interface, app.secret_key, app.config["SECRET_KEY_FALLBACKS"]
     signer = interface.get_signing_serializer(app)
     assert interface.get_signing_serializer(app) is signer
-    app.config["SECRET_KEY_FALLBACKS"] = ["an older key"]
     try:
+        app.secret_key = "an older key"
+        signed_before = interface.get_signing_serializer(app).dumps({"kept": 1})
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = current_key, ["an older key"]
         rotated = interface.get_signing_serializer(app)
         assert rotated is not signer
-        assert rotated.loads(signer.dumps({"kept": 1})) == {"kept": 1}  # a cookie signed before still reads
+        assert rotated.loads(signed_before) == {"kept": 1}  # a cookie signed with the older key still reads
+        with pytest.raises(BadSignature):
+            signer.loads(signed_before)
     finally:
-        app.config["SECRET_KEY_FALLBACKS"] = None
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = current_key, fallbacks
 
 
 def test_a_signed_in_browser_stays_signed_in_across_requests(app):
