@@ -1,6 +1,6 @@
 """The testing kit empties every mapped table after each test (``kernel.testing.database``), also
 when a module's table names a table that no imported module declares: a plugin's part imported on
-its own, as the directory's verification models are by the hooks of a plugin that is not enabled.
+its own, as the directory's verification models are with their hooks when the directory is not enabled.
 ``Base.metadata.sorted_tables`` raised there, and the test that ran alone ended in an error."""
 
 import pytest
