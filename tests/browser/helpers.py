@@ -3,6 +3,8 @@ phone's width."""
 
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 PHONE = {"width": 390, "height": 844}
@@ -14,11 +16,22 @@ def axe_violations(page) -> list[str]:
     not apply there."""
     if not AXE.is_file():
         raise AssertionError("axe-core is not installed: run `make install-test` (npm ci)")
+    try:
+        result = _axe_run(page)
+    except PlaywrightError:
+        # A click just before may have started a navigation: the run met a document going away
+        # ("Cannot read properties of null"). Run it again on the page it ends on.
+        page.wait_for_load_state("load")
+        result = _axe_run(page)
+    return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
+
+
+def _axe_run(page) -> dict:
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-                           "resultTypes: ['violations']})", AXE_TAGS)
-    return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
+    return page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                         "resultTypes: ['violations']})", AXE_TAGS)
 
 
 def fits_the_phone(page) -> bool:

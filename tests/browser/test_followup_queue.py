@@ -95,6 +95,7 @@ def test_the_agent_changes_then_cancels_a_follow_up(browser, live_app, live_serv
         page.goto(f"{live_server}/contactcenter/followups?which=all")
         page.get_by_role("row").filter(has_text=reason).get_by_role("link").first.click()
         page.get_by_role("link", name=words["change"]).click()
+        expect(page.get_by_label(words["why"], exact=True)).to_be_visible()  # the change form, loaded
         assert axe_violations(page) == []
         page.get_by_label(words["why"], exact=True).fill(f"{reason}, changed")
         page.get_by_role("button", name=words["save"]).click()
