@@ -34,8 +34,8 @@ def _tables_in_creation_order() -> list:
     """``Base.metadata.sorted_tables``, whose sorting fails when a table's foreign key names a table
     that no imported module declares: a plugin's part loaded on its own (the directory's
     verification models, imported with their hooks while the directory was not enabled, name the
-    directory's organisations). Such a key orders nothing here: the table it names is not mapped, so it is never
-    emptied, and the table that names it may be emptied at any point."""
+    directory's organisations). Such a key orders nothing here: the table it names is not mapped,
+    so it is never emptied, and the table that names it may be emptied at any point."""
     tables = Base.metadata.tables
     return sort_tables(sorted(tables.values(), key=lambda table: table.key),
                        skip_fn=lambda key: key.target_fullname.rpartition(".")[0] not in tables)

@@ -20,8 +20,7 @@ def axe_violations(page) -> list[str]:
         result = _axe_run(page)
     except PlaywrightError:
         # A click just before may have started a navigation: the run met a document going away
-        # ("Cannot read properties of null"). Run it again on the page it ends on.
-        page.wait_for_load_state("load")
+        # ("Cannot read properties of null"). Run it again once the page it ends on has loaded.
         result = _axe_run(page)
     return [f"{violation['id']}: {node['target']}" for violation in result["violations"] for node in violation["nodes"]]
 
