@@ -232,9 +232,9 @@ def _set_up_security(app: Flask) -> None:
         return sessions.user_for_session(user_id)
 
     @app.teardown_appcontext
-    def write_last_seen(exc):
+    def write_last_seen(_exc):
         # After the request's own transaction is over (teardowns run last-registered first).
-        db.end_request(exc)
+        db.end_request()
         lastseen.flush()
 
     app.jinja_env.globals["csp_nonce"] = headers.csp_nonce

@@ -1,9 +1,9 @@
 """The database: declarative base, engine and the request-scoped session.
 
 One transaction per request: views work on ``db.session`` and commit what they save; at the
-end of the request (``Database.end_request``) a transaction that only read is committed on
-PostgreSQL (psycopg keeps its prepared statements), and anything else not committed, or any
-request that failed, is rolled back.
+end of the request (``Database.end_request``) whatever was not committed is rolled back. On
+PostgreSQL the rollback of a transaction that only read is a COMMIT, so that psycopg keeps its
+prepared statements (``kernel.postgres_connection``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -94,10 +93,21 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         if ":memory:" in url or url in {"sqlite://", "sqlite:///"}:
             return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}))
         return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}, pool_size=pool_size))
+    return _checked_on_checkout(_with_passerelle_connections(create_engine(url, pool_size=pool_size)))
+
+
+def _with_passerelle_connections(engine: Engine) -> Engine:
+    """psycopg's connection and cursor, each with what ``kernel.postgres_connection`` and
+    ``kernel.postgres_cursor`` say: a rollback of reads keeps the prepared statements, a
+    cursor's description is made only when read."""
+    from kernel.postgres_connection import Connection
     from kernel.postgres_cursor import Cursor
 
-    return _checked_on_checkout(_noting_writes(create_engine(
-        url, pool_size=pool_size, connect_args={"cursor_factory": Cursor})))
+    @event.listens_for(engine, "do_connect")
+    def connect(_dialect, _record, arguments, keywords):
+        return Connection.connect(*arguments, **{**keywords, "cursor_factory": Cursor})
+
+    return engine
 
 
 # -- a pooled connection is checked before a request uses it (PostgreSQL) ---------------------
@@ -147,55 +157,6 @@ def _server_has_spoken(dbapi_connection) -> bool:
     except Exception:  # noqa: BLE001 - closed, or no socket: not a connection to use
         log.debug("a pooled connection cannot be looked at; it is replaced", exc_info=True)
         return True
-
-
-# -- a transaction that only read ends with a commit (PostgreSQL) ---------------------------
-WROTE = "passerelle.wrote"
-_READ = re.compile(r"\s*(SELECT|SHOW|SET\s+LOCAL)\b", re.IGNORECASE)  # SET LOCAL ends with the transaction
-# A savepoint writes nothing (what runs inside it is noted on its own): the whole statement, nothing after it.
-_SAVEPOINT = re.compile(r"\s*(SAVEPOINT|RELEASE\s+SAVEPOINT|ROLLBACK\s+TO\s+SAVEPOINT)\s+\w+\s*;?\s*", re.IGNORECASE)
-_WITH = re.compile(r"\s*WITH\b", re.IGNORECASE)
-_WRITE_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
-
-
-def only_reads(statement: str) -> bool:
-    """A SELECT, SHOW, SET LOCAL or savepoint (the dashboard reads each dashlet inside one), or a
-    WITH that names no INSERT, UPDATE, DELETE or MERGE (such
-    a word in a string literal makes it count as a write: the safe side). A plain SET is not: it
-    would outlive a committed transaction on the pooled connection."""
-    if _READ.match(statement) or _SAVEPOINT.fullmatch(statement):
-        return True
-    return bool(_WITH.match(statement)) and not _WRITE_WORDS.search(statement)
-
-
-def _noting_writes(engine: Engine) -> Engine:
-    """Each connection notes whether its transaction sent anything but reads (``WROTE``)."""
-    event.listen(engine, "begin", lambda connection: connection.info.pop(WROTE, None))
-
-    def note(connection, _cursor, statement, _parameters, _context, _executemany):
-        if not only_reads(statement):
-            connection.info[WROTE] = True
-
-    event.listen(engine, "before_cursor_execute", note)
-    return engine
-
-
-def end_read_only_transaction(session: scoped_session) -> None:
-    """PostgreSQL: a request's transaction that only read ends with COMMIT, not ROLLBACK.
-
-    The two are the same for a transaction that changed nothing, but psycopg forgets every
-    statement it has prepared on the connection at a ROLLBACK: the pages that only read (lists,
-    searches) were planned afresh on every request, however often they ran. A transaction that
-    sent anything else, or holds objects not yet flushed, is left to the rollback."""
-    if not session.registry.has():
-        return
-    session = session()
-    if not session.in_transaction() or session.new or session.dirty or session.deleted:
-        return
-    connection = session.connection()
-    if connection.dialect.name != "postgresql" or connection.info.get(WROTE):
-        return
-    session.commit()
 
 
 def _with_pragmas(engine: Engine) -> Engine:
@@ -257,7 +218,6 @@ def insert_many(table, rows: list[dict]) -> None:
         return
     names = list(rows[0])
     columns = ", ".join(connection.dialect.identifier_preparer.quote(name) for name in names)
-    connection.info[WROTE] = True  # COPY goes around the engine's events: the request must not end with a commit
     cursor = connection.connection.driver_connection.cursor()
     with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
         for row in rows:
@@ -295,23 +255,14 @@ class Database:
         app.extensions["passerelle.db"] = self
 
         @app.teardown_appcontext
-        def end_session(exc):
-            self.end_request(exc)
+        def end_session(_exc):
+            self.end_request()
 
-    def end_request(self, exc: BaseException | None = None) -> None:
-        """The request's sessions closed: a transaction that only read is committed (see
-        ``end_read_only_transaction``), closing rolls back whatever else was not committed."""
-        if exc is None:
-            self._end_read_only_transactions()
+    def end_request(self) -> None:
+        """The request's sessions closed: closing rolls back whatever was not committed (on
+        PostgreSQL a transaction that only read ends with a COMMIT, ``kernel.postgres_connection``)."""
         self.session.remove()
         self.replica.remove()
-
-    def _end_read_only_transactions(self) -> None:
-        for session in (self.session, self.replica):
-            try:
-                end_read_only_transaction(session)
-            except Exception:  # noqa: BLE001 - the rollback that follows ends it all the same
-                log.warning("cannot end a read-only transaction with a commit", exc_info=True)
 
     def _init_replica(self, url: str, pool_size: int = 10) -> None:
         self.replica.remove()

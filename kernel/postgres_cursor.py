@@ -7,6 +7,9 @@ client): about 5 % of the CPU time of an API request. This cursor gives a sequen
 them on first use, from the result it was given (not from the cursor, which may have moved on).
 A description kept keeps that result (its rows too) in memory: SQLAlchemy keeps none.
 Cursors with a name (server-side) are psycopg's own, unchanged.
+
+Every statement it sends is told to its connection, which rolls back a transaction that only read
+with a COMMIT (``kernel.postgres_connection``).
 """
 
 from __future__ import annotations
@@ -55,6 +58,28 @@ class ColumnsOnDemand(Sequence):
 
 
 class Cursor(psycopg.Cursor):
+    def execute(self, query, *args, **kwargs):
+        self._note(query)
+        return super().execute(query, *args, **kwargs)
+
+    def executemany(self, query, *args, **kwargs):
+        self._note(query)
+        return super().executemany(query, *args, **kwargs)
+
+    def stream(self, query, *args, **kwargs):
+        self._note(query)
+        return super().stream(query, *args, **kwargs)
+
+    def copy(self, statement, *args, **kwargs):
+        self._note(statement)
+        return super().copy(statement, *args, **kwargs)
+
+    def _note(self, statement) -> None:
+        """The connection hears what its transaction sends (``kernel.postgres_connection``)."""
+        note = getattr(self.connection, "note", None)
+        if note is not None:
+            note(statement)
+
     @property
     def description(self) -> ColumnsOnDemand | None:
         result = self.pgresult

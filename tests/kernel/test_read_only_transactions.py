@@ -1,31 +1,55 @@
-"""A request's transaction that only read ends with COMMIT on PostgreSQL, so that psycopg keeps
+"""On PostgreSQL the rollback of a transaction that only read is a COMMIT, so that psycopg keeps
 the statements it has prepared on the connection (it forgets them all at a ROLLBACK, and the
-pages that only read were planned afresh on every request). Anything else is rolled back as
-before: a write not committed, an object not yet flushed, a request that failed."""
+pages that only read, or a save refused before it wrote, were planned afresh). Anything else is
+rolled back as before: a write not committed, an object not yet flushed, a plain SET, rows
+copied, a failed statement (``kernel.postgres_connection``)."""
 
+import psycopg
 import pytest
-from sqlalchemy import event, func, insert, select, text
+from psycopg.pq import TransactionStatus
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import ProgrammingError
 
-from kernel.db import db, only_reads
+from kernel import records
+from kernel.db import db
+from kernel.postgres_connection import only_reads
+from kernel.registry import entities
 from kernel.users import User
 
 
 @pytest.fixture
-def ends(app, staff):
-    """The ends of transactions the session's engine saw: "commit" or "rollback"."""
-    seen = []
-    listeners = [("commit", lambda _connection: seen.append("commit")),
-                 ("rollback", lambda _connection: seen.append("rollback"))]
-    for name, listener in listeners:
-        event.listen(db.engine, name, listener)
-    yield seen
-    for name, listener in listeners:
-        event.remove(db.engine, name, listener)
-
-
-def postgresql_only():
+def ends(app, staff, monkeypatch):
+    """How psycopg ended the transactions: "commit" or "rollback", as sent to PostgreSQL."""
     if db.is_sqlite:
         pytest.skip("psycopg's prepared statements")
+    seen = []
+    for name in ("commit", "rollback"):
+        original = getattr(psycopg.Connection, name)
+
+        def spy(connection, _original=original, _name=name):
+            if connection.info.transaction_status != TransactionStatus.IDLE:  # else nothing is sent
+                seen.append(_name)
+            return _original(connection)
+
+        monkeypatch.setattr(psycopg.Connection, name, spy)
+    db.session.remove()
+    return seen
+
+
+def prepared_statements(dbapi_connection, like: str) -> int:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", (f"%{like}%",))
+        count = cursor.fetchone()[0]
+    dbapi_connection.rollback()
+    return count
+
+
+def read_often(user_id: int):
+    """Reads a user's e-mail address until psycopg prepares the statement (at its fifth run);
+    returns the connection it was read on."""
+    for _ in range(7):
+        db.session.execute(select(User.email).where(User.id == user_id)).all()
+    return db.session.connection().connection.dbapi_connection
 
 
 def test_which_statements_only_read():
@@ -44,84 +68,85 @@ def test_which_statements_only_read():
     assert not only_reads("WITH gone AS (DELETE FROM notes RETURNING id) SELECT count(*) FROM gone")
     assert not only_reads("DELETE FROM notes")
     assert not only_reads("CREATE TABLE t (id int)")
+    assert not only_reads("COPY notes (subject) FROM STDIN")
+    assert not only_reads(b"SELECT 1")  # not plain text: the safe side
 
 
-def test_a_request_that_only_read_commits(app, staff, ends):
-    postgresql_only()
-    db.session.remove()
-    db.session.execute(select(User.id)).all()
-    db.end_request(None)
+def test_a_request_that_only_read_keeps_the_statements_prepared(staff, ends):
+    dbapi_connection = read_often(staff.id)
+    db.end_request()
     assert ends == ["commit"]
+    assert prepared_statements(dbapi_connection, "users.email") == 1  # still open: the pool keeps it
 
 
-def test_reads_inside_savepoints_commit_a_write_inside_one_does_not(app, staff, ends):
+def test_a_rollback_of_reads_keeps_the_statements_prepared(staff, ends):
+    """A save refused before it wrote (a stale version, a value not valid) rolls back its reads."""
+    dbapi_connection = read_often(staff.id)
+    db.session.rollback()
+    assert ends == ["commit"]
+    assert prepared_statements(dbapi_connection, "users.email") == 1
+
+
+def test_a_save_refused_as_stale_sends_no_rollback(app, staff, token_for, ends):
+    client = records.create(entities().get("client"), {"last_name": "Périmé"}, staff)
+    db.session.commit()
+    api, headers = app.test_client(), token_for(staff)
+    ends.clear()
+    response = api.patch(f"/api/v1/clients/{client.id}", json={"city": "Iqaluit"},
+                         headers={**headers, "If-Match": f'"{client.version + 1}"'})
+    assert response.status_code == 412
+    assert "rollback" not in ends
+    assert api.get(f"/api/v1/clients/{client.id}", headers=headers).get_json()["city"] != "Iqaluit"
+
+
+def test_reads_inside_savepoints_commit_a_write_inside_one_does_not(staff, ends):
     """The dashboard reads each dashlet inside a savepoint (one that fails leaves the page its
     transaction)."""
-    postgresql_only()
-    db.session.remove()
     with db.session.begin_nested():
         db.session.execute(select(User.id)).all()
-    db.end_request(None)
+    db.end_request()
     assert ends == ["commit"]
     ends.clear()
     with db.session.begin_nested():
         db.session.execute(insert(User).values(email="nested@example.org", name="Nested", role="staff",
                                                password_hash="x", language="fr"))
-    db.end_request(None)
-    assert "commit" not in ends
+    db.end_request()
+    assert ends == ["rollback"]
     assert db.session.scalar(select(User.id).where(User.email == "nested@example.org")) is None
 
 
-def test_a_read_only_request_keeps_the_statements_prepared(app, staff):
-    postgresql_only()
-    db.session.remove()
-    for _ in range(7):  # psycopg prepares a statement at its fifth run
-        db.session.execute(select(User.email).where(User.id == staff.id)).all()
-    dbapi_connection = db.session.connection().connection.dbapi_connection
-    db.end_request(None)
-    with dbapi_connection.cursor() as cursor:  # still open: the pool keeps it
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%users.email%'")
-        prepared = cursor.fetchone()[0]
-    dbapi_connection.rollback()
-    assert prepared == 1
-
-
-def test_a_write_left_uncommitted_is_rolled_back(app, staff, ends):
+def test_a_write_left_uncommitted_is_rolled_back(app, staff):
     db.session.remove()
     db.session.execute(insert(User).values(email="left@example.org", name="Left", role="staff",
                                            password_hash="x", language="fr"))
-    db.end_request(None)
-    assert "commit" not in ends
+    db.end_request()
     assert db.session.scalar(select(User.id).where(User.email == "left@example.org")) is None
 
 
-def test_an_object_not_yet_flushed_is_rolled_back(app, staff, ends):
+def test_an_object_not_yet_flushed_is_forgotten(app, staff):
     db.session.remove()
-    db.session.execute(select(User.id)).all()
     user = db.session.get(User, staff.id)
     user.name = "Changed, never saved"  # a form that failed its checks leaves it so
-    db.end_request(None)
-    assert "commit" not in ends
+    db.end_request()
     assert db.session.scalar(select(User.name).where(User.id == staff.id)) != "Changed, never saved"
 
 
-def test_a_failed_request_is_rolled_back(app, staff, ends):
-    db.session.remove()
-    db.session.execute(select(User.id)).all()
-    db.end_request(RuntimeError("the view failed"))
-    assert "commit" not in ends
+def test_a_failed_statement_is_rolled_back_and_the_connection_serves_again(staff, ends):
+    with pytest.raises(ProgrammingError):
+        db.session.execute(text("SELECT no_such_column FROM users")).all()
+    db.session.rollback()
+    assert ends == ["rollback"]
+    assert db.session.scalar(select(User.id).where(User.id == staff.id)) == staff.id
 
 
-def test_a_plain_set_is_not_committed(app, staff, ends):
-    postgresql_only()
-    db.session.remove()
+def test_a_plain_set_is_not_committed(staff, ends):
     db.session.execute(text("SET statement_timeout = '7s'"))
-    db.end_request(None)
-    assert "commit" not in ends
+    db.end_request()
+    assert ends == ["rollback"]
     assert db.session.scalar(text("SHOW statement_timeout")) != "7s"
 
 
-def test_rows_copied_and_left_uncommitted_are_rolled_back(app, staff, ends):
+def test_rows_copied_and_left_uncommitted_are_rolled_back(app, staff):
     """``insert_many`` writes through COPY on PostgreSQL, which the engine's events do not see."""
     from kernel.db import insert_many, utcnow
     from kernel.history import RecordChange
@@ -132,6 +157,5 @@ def test_rows_copied_and_left_uncommitted_are_rolled_back(app, staff, ends):
     insert_many(RecordChange.__table__, [{"entity": "client", "record_id": 1, "action": "update", "field": "city",
                                           "old_value": None, "new_value": "Iqaluit", "user_id": staff.id,
                                           "changed_at": utcnow()}])
-    db.end_request(None)
-    assert "commit" not in ends
+    db.end_request()
     assert db.session.scalar(select(func.count()).select_from(RecordChange)) == before
