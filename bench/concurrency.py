@@ -254,7 +254,9 @@ def concurrency(bench: Bench):
         list_cpu = [after - before for after, before in zip(cpu_seconds(process.pid), cpu_before, strict=True)]
         people = [ApiClient(number, port, token, (low, max(last_id, low)), hot_ids)
                   for number, token in enumerate(tokens)]
+        cpu_before = cpu_seconds(process.pid)
         tallies, elapsed = run_clients(people, seconds)
+        load_cpu = [after - before for after, before in zip(cpu_seconds(process.pid), cpu_before, strict=True)]
     finally:
         stop_serve(process)
         final = dict(db.session.execute(select(Client.id, Client.city).where(Client.id.in_(hot_ids))).all())
@@ -263,7 +265,7 @@ def concurrency(bench: Bench):
         db.session.commit()
     yield from list_figures(list_tallies, list_elapsed, bench.dialect)
     yield list_profile(list_tallies, list_elapsed, list_cpu)
-    yield from figures(tallies, elapsed, clients, len(hot_ids), final)
+    yield from figures(tallies, elapsed, clients, len(hot_ids), final, load_cpu)
 
 
 def run_clients(people: list[ApiClient], seconds: float) -> tuple[list[Tally], float]:
@@ -319,21 +321,24 @@ class Note:
         return "# " + self.text
 
 
-def cpu_seconds(serve_pid: int) -> tuple[float, float]:
-    """CPU seconds used so far by ``serve`` (its master and workers) and by this process (the
-    bench's clients): with 2 cores, what the clients take the server does not get."""
+def cpu_seconds(serve_pid: int) -> tuple[float, float, float]:
+    """CPU seconds used so far by ``serve`` (its master and workers), by this process (the bench's
+    clients) and by a PostgreSQL on this machine: with 2 cores, what one takes the others do not get."""
     ticks = os.sysconf("SC_CLK_TCK")
-    server = 0.0
+    server = database = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            name, fields = stat.read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, IndexError, ValueError):
             continue
-        pid, parent = int(stat.parent.name), int(fields[1])
+        fields = fields.split()
+        pid, parent, used = int(stat.parent.name), int(fields[1]), (int(fields[11]) + int(fields[12])) / ticks
         if serve_pid in (pid, parent):
-            server += (int(fields[11]) + int(fields[12])) / ticks
+            server += used
+        elif name == "postgres":
+            database += used
     own = os.times()
-    return server, own.user + own.system
+    return server, own.user + own.system, database
 
 
 def list_profile(tallies: list[Tally], elapsed: float, cpu: list[float]) -> Note:
@@ -342,12 +347,20 @@ def list_profile(tallies: list[Tally], elapsed: float, cpu: list[float]) -> Note
     seen = [ms for tally in tallies for ms in tally.latencies_ms]
     if not served or not seen:
         return Note("list page: no answers")
-    server_cpu, client_cpu = cpu
+    server_cpu, client_cpu, _database = cpu
     return Note(
         f"list page: server time per request {statistics.mean(served):.1f} ms (p95 {p95(served):.1f}), "
         f"seen by the clients {statistics.mean(seen):.1f} ms (p95 {p95(seen):.1f}); CPU over {elapsed:.0f} s: "
         f"serve {server_cpu:.1f} s ({server_cpu / len(seen) * 1000:.1f} ms a request), the bench's clients "
         f"{client_cpu:.1f} s, {os.cpu_count()} cores")
+
+
+def load_cpu_line(cpu: list[float], elapsed: float, requests: int) -> str:
+    """Where the cores went during the load: CPU time a request is what throughput is made of."""
+    server_cpu, client_cpu, database_cpu = cpu
+    each = [f"{seconds / requests * 1000:.2f}" for seconds in (server_cpu, database_cpu, client_cpu)]
+    return (f"# load: CPU over {elapsed:.0f} s: serve {server_cpu:.1f} s, PostgreSQL {database_cpu:.1f} s, the bench's "
+            f"clients {client_cpu:.1f} s ({' / '.join(each)} ms a request), {os.cpu_count()} cores")
 
 
 def p95(values: list[float]) -> float:
@@ -363,7 +376,8 @@ def kind_latencies(tallies: list[Tally]) -> dict[str, list[float]]:
     return merged
 
 
-def figures(tallies: list[Tally], elapsed: float, clients: int, shared: int, final: dict[int, str | None]):
+def figures(tallies: list[Tally], elapsed: float, clients: int, shared: int, final: dict[int, str | None],
+            cpu: list[float]):
     latencies = sorted(ms for tally in tallies for ms in tally.latencies_ms)
     statuses = sum((tally.statuses for tally in tallies), Counter())
     by_kind = sum((tally.by_kind for tally in tallies), Counter())
@@ -382,6 +396,7 @@ def figures(tallies: list[Tally], elapsed: float, clients: int, shared: int, fin
     if served:
         print(f"# load: server time (Server-Timing) p50 {statistics.median(served):.0f} ms, p95 {p95(served):.0f} ms; "
               "the rest of the latency is waiting: for a thread, and for the clients' own process", flush=True)
+    print(load_cpu_line(cpu, elapsed, total), flush=True)
     print("# load: p50 / p95 by kind: " + "; ".join(
         f"{kind} {statistics.median(values):.0f} / {p95(values):.0f} ms"
         for kind, values in sorted(kind_latencies(tallies).items())), flush=True)
