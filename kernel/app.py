@@ -231,6 +231,14 @@ def _set_up_security(app: Flask) -> None:
     def load_user(user_id):
         return sessions.user_for_session(user_id)
 
+    @app.before_request
+    def nobody_signed_in_without_a_cookie():
+        # No cookie, no session and no "remember me": the user is anonymous from the start, and
+        # Flask-Login does not hash the address and browser to guard a session that is not there
+        # (every API call; a plugin's before-request hook that looks at current_user).
+        if "HTTP_COOKIE" not in request.environ:
+            g._login_user = login_manager.anonymous_user()
+
     @app.teardown_appcontext
     def write_last_seen(_exc):
         # After the request's own transaction is over (teardowns run last-registered first).
@@ -466,6 +474,8 @@ def _static_error_page(status: int, message=None) -> str:
 
 # -- input no database can take ------------------------------------------------------------------
 NUMBER_ARGUMENTS = frozenset({"page", "per_page", "pos", "limit"})
+# The bodies werkzeug reads as a form (request.form is empty for any other, but costs its parser)
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def _refuse_unusable_input(app: Flask) -> None:
@@ -489,7 +499,7 @@ def _refuse_unusable_input(app: Flask) -> None:
                 return _input_refused(400, UNSAVABLE_TEXT, key)
             if _is_number_argument(key) and _too_large(value):
                 return _input_refused(400, OUT_OF_RANGE, key)
-        for key, value in request.form.items(multi=True):
+        for key, value in (request.form.items(multi=True) if request.mimetype in FORM_TYPES else ()):
             if not (savable_text(key) and savable_text(value)):
                 return _input_refused(422, UNSAVABLE_TEXT, key)
         if request.is_json:
