@@ -23,51 +23,46 @@ from psycopg.pq import TransactionStatus
 
 log = logging.getLogger(__name__)
 
-_READ = re.compile(r"\s*(SELECT|SHOW|SET\s+LOCAL)\b", re.IGNORECASE)  # SET LOCAL ends with the transaction
+_READ = re.compile(r"\s*(SELECT|SHOW|SET\s+LOCAL|WITH)\b", re.IGNORECASE)  # SET LOCAL ends with the transaction
 # A savepoint writes nothing (what runs inside it is noted on its own): the whole statement, nothing after it.
 _SAVEPOINT = re.compile(r"\s*(SAVEPOINT|RELEASE\s+SAVEPOINT|ROLLBACK\s+TO\s+SAVEPOINT)\s+\w+\s*;?\s*", re.IGNORECASE)
-_WITH = re.compile(r"\s*WITH\b", re.IGNORECASE)
-_WRITE_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+# A read that writes all the same: a WITH's INSERT, a SELECT … INTO (a new table), a notification.
+_WRITE_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|INTO|pg_notify)\b", re.IGNORECASE)
 
 
 def only_reads(statement) -> bool:
-    """A SELECT, SHOW, SET LOCAL or savepoint (the dashboard reads each dashlet inside one), or a
-    WITH that names no INSERT, UPDATE, DELETE or MERGE (such a word in a string literal makes it
-    count as a write: the safe side). A plain SET is not: a rollback undoes it, a commit would
-    leave it on the pooled connection. A statement that is not plain text is not either."""
+    """A SELECT, SHOW, SET LOCAL or WITH that names no INSERT, UPDATE, DELETE, MERGE, INTO or
+    pg_notify (such a word in a string literal makes it count as a write: the safe side), a
+    savepoint (the dashboard reads each dashlet inside one), or nothing at all (the pool's ping).
+    Not a plain SET: a rollback undoes it, a commit would leave it on the pooled connection; nor
+    two statements in one, nor a statement that is not plain text. A SELECT that calls a function
+    with effects beyond the transaction (``set_config(…, false)``) would count as a read: the
+    project sends none (the directory's search sets its planner settings for the transaction)."""
     if not isinstance(statement, str):
         return False
-    if _READ.match(statement) or _SAVEPOINT.fullmatch(statement):
+    if _SAVEPOINT.fullmatch(statement) or not statement.strip(" \t\r\n;"):
         return True
-    return bool(_WITH.match(statement)) and not _WRITE_WORDS.search(statement)
+    if ";" in statement.rstrip(" \t\r\n;"):
+        return False
+    return bool(_READ.match(statement)) and not _WRITE_WORDS.search(statement)
 
 
 class Connection(psycopg.Connection):
-    wrote = False  # since the transaction began: anything but reads was sent
+    wrote = False  # the transaction under way sent anything but reads
 
     def note(self, statement) -> None:
-        """What a cursor of this connection sends (``kernel.postgres_cursor``)."""
+        """What a cursor of this connection sends (``kernel.postgres_cursor``), before it goes."""
+        if self.pgconn.transaction_status == TransactionStatus.IDLE:
+            self.wrote = False  # it begins a transaction (psycopg sends BEGIN first)
         if not self.wrote and not only_reads(statement):
             self.wrote = True
 
-    def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self.wrote = False
-
     def rollback(self) -> None:
+        if self.wrote or self.info.transaction_status != TransactionStatus.INTRANS:
+            super().rollback()  # a write, a failed statement, or no transaction at all
+            return
         try:
-            if self.wrote or self.info.transaction_status != TransactionStatus.INTRANS:
-                super().rollback()  # a write, a failed statement, or no transaction at all
-            else:
-                self._end_reads()
-        finally:
-            self.wrote = False
-
-    def _end_reads(self) -> None:
-        try:
-            super().commit()
-        except psycopg.Error:  # the connection will tell the rollback what is wrong with it
+            self.commit()
+        except psycopg.Error:  # the rollback then says what is wrong with the connection
             log.debug("a transaction that only read could not end with a commit", exc_info=True)
             super().rollback()

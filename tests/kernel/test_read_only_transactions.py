@@ -7,7 +7,7 @@ copied, a failed statement (``kernel.postgres_connection``)."""
 import psycopg
 import pytest
 from psycopg.pq import TransactionStatus
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import ProgrammingError
 
 from kernel import records
@@ -70,6 +70,12 @@ def test_which_statements_only_read():
     assert not only_reads("CREATE TABLE t (id int)")
     assert not only_reads("COPY notes (subject) FROM STDIN")
     assert not only_reads(b"SELECT 1")  # not plain text: the safe side
+    assert not only_reads("SELECT 1; DELETE FROM notes")  # two statements in one
+    assert only_reads("SELECT 1;")
+    assert not only_reads("SELECT * INTO notes_copy FROM notes")  # makes a table
+    assert not only_reads("SELECT pg_notify('channel', 'saved')")  # sent at the commit
+    assert only_reads(";")  # the pool's ping
+    assert only_reads("SELECT users.updated_at, users.deleted_at FROM users")
 
 
 def test_a_request_that_only_read_keeps_the_statements_prepared(staff, ends):
@@ -141,9 +147,36 @@ def test_a_failed_statement_is_rolled_back_and_the_connection_serves_again(staff
 
 def test_a_plain_set_is_not_committed(staff, ends):
     db.session.execute(text("SET statement_timeout = '7s'"))
+    dbapi_connection = db.session.connection().connection.dbapi_connection
     db.end_request()
     assert ends == ["rollback"]
-    assert db.session.scalar(text("SHOW statement_timeout")) != "7s"
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] != "7s"
+    dbapi_connection.rollback()
+
+
+def test_rows_changed_by_executemany_and_left_uncommitted_are_rolled_back(staff, ends):
+    users = User.__table__
+    db.session.connection().execute(
+        update(users).where(users.c.id == bindparam("user_id")).values(name=bindparam("new_name")),
+        [{"user_id": staff.id, "new_name": "Many"}, {"user_id": staff.id, "new_name": "Many again"}])
+    db.end_request()
+    assert ends == ["rollback"]
+    assert db.session.scalar(select(User.name).where(User.id == staff.id)) == staff.name
+
+
+def test_a_read_after_the_pool_s_ping_still_keeps_the_statements_prepared(staff, ends):
+    """The pool pings a connection idle for a while (``;``, outside any transaction)."""
+    dbapi_connection = read_often(staff.id)
+    db.end_request()
+    db.engine.dialect.do_ping(dbapi_connection)
+    ends.clear()
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    dbapi_connection.rollback()
+    assert ends == ["commit"]
+    assert prepared_statements(dbapi_connection, "users.email") == 1
 
 
 def test_rows_copied_and_left_uncommitted_are_rolled_back(app, staff):
