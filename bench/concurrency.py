@@ -12,7 +12,6 @@ each request has a timeout). The records and tokens it made are removed afterwar
 
 from __future__ import annotations
 
-import http.client
 import http.cookiejar
 import json
 import os
@@ -34,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 
 from bench.harness import Bench, Figure
+from bench.keepalive import KeepAliveConnection
 from kernel.db import db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +81,7 @@ class ApiClient:
         self.hot_ids = hot_ids
         self.random = random.Random(number)
         self.tally = Tally()
-        self.connection: http.client.HTTPConnection | None = None
+        self.connection: KeepAliveConnection | None = None
         self.sequence = 0
 
     def run(self, deadline: float) -> Tally:
@@ -113,13 +113,13 @@ class ApiClient:
         status, headers, _body = self.request("save", "GET", f"/api/v1/clients/{record_id}")
         if status != 200:
             return
-        version = int(headers.get("ETag", '"0"').strip('"'))
+        version = int(headers.get("etag", '"0"').strip('"'))
         self.sequence += 1
         value = f"c{self.number}-{self.sequence}"
         status, headers, _body = self.request("save", "PATCH", f"/api/v1/clients/{record_id}", {"city": value},
                                               {"If-Match": f'"{version}"'})
         if 200 <= status < 300:
-            self.tally.saves.append(Save(record_id, version, int(headers.get("ETag", '"0"').strip('"')), value))
+            self.tally.saves.append(Save(record_id, version, int(headers.get("etag", '"0"').strip('"')), value))
 
     # -- HTTP ----------------------------------------------------------------------------------
     def request(self, kind: str, method: str, path: str, body=None, extra_headers=None):
@@ -127,14 +127,12 @@ class ApiClient:
         started = time.perf_counter()
         for attempt in range(2):  # a keep-alive connection the server closed is opened again once
             try:
-                connection = self.connection or http.client.HTTPConnection("127.0.0.1", self.port,
-                                                                            timeout=REQUEST_TIMEOUT)
+                connection = self.connection or KeepAliveConnection("127.0.0.1", self.port, REQUEST_TIMEOUT)
                 self.connection = connection
-                connection.request(method, path, body=data, headers={**self.headers, **(extra_headers or {})})
-                response = connection.getresponse()
-                payload = response.read()
+                status, headers, payload = connection.request(method, path, data,
+                                                              {**self.headers, **(extra_headers or {})})
                 break
-            except (OSError, http.client.HTTPException):
+            except OSError:
                 if self.connection:
                     self.connection.close()
                 self.connection = None
@@ -144,15 +142,15 @@ class ApiClient:
         elapsed_ms = (time.perf_counter() - started) * 1000
         self.tally.latencies_ms.append(elapsed_ms)
         self.tally.latencies_by_kind.setdefault(f"{kind} {method}", []).append(elapsed_ms)
-        server = SERVER_TIME.match(response.getheader("Server-Timing") or "")
+        server = SERVER_TIME.match(headers.get("server-timing", ""))
         if server:
             self.tally.server_ms.append(float(server.group(1)))
-        self.tally.statuses[response.status] += 1
+        self.tally.statuses[status] += 1
         self.tally.by_kind[kind] += 1
-        if response.getheader("Connection", "").lower() == "close":
+        if headers.get("connection", "").lower() == "close":
             self.connection.close()
             self.connection = None
-        return response.status, dict(response.getheaders()), payload
+        return status, headers, payload
 
 
 class PageReader(ApiClient):
