@@ -53,7 +53,7 @@ def main():
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
               help="Processes serving requests (about one per CPU core).")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1),
+@click.option("--threads", default=2, show_default=True, type=click.IntRange(min=1),
               help="Requests each process serves at the same time (idle connections wait without one).")
 @click.option("--timeout", default=60, show_default=True, type=click.IntRange(min=1),
               help="Seconds a request may run before its process is restarted.")

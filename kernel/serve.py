@@ -194,7 +194,7 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 2
-    threads: int = 4  # more only adds waiting: the requests of a process share one core (docs/deploy.md)
+    threads: int = 2  # more only adds waiting: the requests of a process share one core (docs/deploy.md)
     timeout: int = 60  # seconds a request may run before its worker is restarted
     graceful_timeout: int = 30  # seconds running requests get to finish on stop or reload
     keepalive: int = 5  # seconds an idle connection is kept open
