@@ -60,6 +60,7 @@ def test_an_agent_takes_a_call_from_ring_to_close(live_app, live_server, live_us
 
     # Step 3: a new caller: no profile has this number, so the agent creates one.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Select or create the profile")
+    page.wait_for_load_state("load")  # htmx (a deferred script) listens to the field once the page has loaded
     page.get_by_label("Name, phone number or e-mail").fill("Zoé Kilabuk")
     expect(page.locator("#profile-results")).to_contain_text("No profile matches")
     form = page.locator("form.create-profile")
