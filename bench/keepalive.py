@@ -41,12 +41,15 @@ class KeepAliveConnection:
         for line in header_lines:
             name, _, value = line.partition(":")
             answer_headers[name.strip().lower()] = value.strip()
-        if method == "HEAD" or parts[1] in ("204", "304"):
-            payload = b""
-        elif answer_headers.get("transfer-encoding", "").lower() == "chunked":
-            payload = self._read_chunks()
-        else:
-            payload = self._read_exactly(int(answer_headers.get("content-length", "0")))
+        try:
+            if method == "HEAD" or parts[1] in ("204", "304"):
+                payload = b""
+            elif answer_headers.get("transfer-encoding", "").lower() == "chunked":
+                payload = self._read_chunks()
+            else:
+                payload = self._read_exactly(int(answer_headers.get("content-length", "0")))
+        except ValueError as error:  # a length or a chunk's size that is not a number
+            raise AnswerError(f"an answer's length cannot be read: {error}") from None
         return int(parts[1]), answer_headers, payload
 
     def _receive(self) -> None:

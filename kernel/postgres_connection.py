@@ -42,8 +42,9 @@ def only_reads(statement) -> bool:
     return isinstance(statement, str) and _reads_only(statement)
 
 
-# A request sends the same few statements again and again (SQLAlchemy compiles each once), and the
-# searches below cost about 3 % of an API request's CPU time when run on every one.
+# A request sends the same few statements again and again (SQLAlchemy compiles each once), and
+# SQLAlchemy's SELECTs are long: searching each one again cost about 8 % of an API request's
+# instructions (``bench/README.md``, 2026-12-06, seventh).
 @lru_cache(maxsize=512)
 def _reads_only(statement: str) -> bool:
     if _SAVEPOINT.fullmatch(statement) or not statement.strip(" \t\r\n;"):

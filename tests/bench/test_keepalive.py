@@ -9,9 +9,9 @@ import pytest
 from bench.keepalive import AnswerError, KeepAliveConnection
 
 
-def serve_once(answers: list[bytes]) -> int:
+def serve_once(answers: list[bytes]) -> tuple[int, list[tuple[bytes, bytes]]]:
     """A server on loopback that answers each request it reads with the next of ``answers``
-    (the last one may be cut short: it then closes)."""
+    (the last one may be cut short: it then closes); its port, and the requests it received."""
     listener = socket.create_server(("127.0.0.1", 0))
     received = []
 
@@ -32,12 +32,11 @@ def serve_once(answers: list[bytes]) -> int:
                 connection.sendall(answer)
 
     threading.Thread(target=run, daemon=True).start()
-    serve_once.received = received
-    return listener.getsockname()[1]
+    return listener.getsockname()[1], received
 
 
 def test_answers_by_length_and_by_chunks_on_one_connection():
-    port = serve_once([
+    port, received = serve_once([
         b'HTTP/1.1 201 CREATED\r\nContent-Type: application/json\r\nETag: "4"\r\nContent-Length: 11\r\n\r\n{"id": 123}',
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\n\r\n",
         b"HTTP/1.1 204 NO CONTENT\r\nServer-Timing: app;dur=1.5\r\n\r\n",
@@ -51,14 +50,16 @@ def test_answers_by_length_and_by_chunks_on_one_connection():
         assert (status, headers["server-timing"], body) == (204, "app;dur=1.5", b"")
     finally:
         connection.close()
-    head, body = serve_once.received[0]
+    head, body = received[0]
     assert head.startswith(b"POST /api/v1/clients HTTP/1.1\r\nHost: 127.0.0.1:")
     assert b"\r\nAuthorization: Bearer x\r\n" in head + b"\r\n" and body == b'{"a": 1}'
 
 
-@pytest.mark.parametrize("answer", [b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\ncut short", b"", b"SSH-2.0\r\n\r\n"])
+@pytest.mark.parametrize("answer", [b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\ncut short", b"", b"SSH-2.0\r\n\r\n",
+                                    b"HTTP/1.1 200 OK\r\nContent-Length: many\r\n\r\n",
+                                    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"])
 def test_an_answer_cut_short_or_not_http_is_an_error(answer):
-    port = serve_once([answer])
+    port, _received = serve_once([answer])
     connection = KeepAliveConnection("127.0.0.1", port, timeout=10)
     try:
         with pytest.raises(AnswerError):
