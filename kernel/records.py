@@ -24,13 +24,17 @@ from kernel.schemas import load
 
 
 class StaleRecord(Exception):
-    """The record was saved by someone else since the user loaded it."""
+    """The record was saved by someone else since the user loaded it. ``current_version`` is
+    the record's version when it is known without reading it again: refused before anything was
+    written, not by a failed write (``read``, the version read before it), after which the record
+    is expired and the database holds a newer version."""
 
     def __init__(self, record, expected_version, *, read=None):
         record_id, version = read or (record.id, record.version)
         super().__init__(f"record {record_id} is at version {version}, not {expected_version}")
         self.record = record
         self.expected_version = expected_version
+        self.current_version = None if read else version
 
 
 class RecordClosed(ValidationError):

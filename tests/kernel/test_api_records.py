@@ -336,6 +336,27 @@ def test_a_save_reads_the_token_and_the_record_in_one_statement(api, staff, staf
     assert _row(person).city == "Iqaluit"
 
 
+def test_a_stale_save_is_refused_without_reading_the_user_or_the_record_again(api, staff, staff_token):
+    """Issue 18: the 412 is worded before the rollback, which expires the token's user (its
+    language) and the record (its version): the token's statement is the only read."""
+    from tests.statements import statements_sent
+
+    [person] = _add(staff, {"first_name": "Ann", "last_name": "Lavoie"})
+    assert api.patch(f"{URL}/{person}", json={"city": "Iqaluit"},
+                     headers={**staff_token, "If-Match": '"1"'}).status_code == 200
+    db.session.remove()
+    g.pop("api_record_read", None)
+    with statements_sent() as sent:
+        answer = api.patch(f"{URL}/{person}", json={"city": "Igloolik"}, headers={**staff_token, "If-Match": '"1"'})
+    assert answer.status_code == 412
+    assert answer.get_json() == {"version": 2, "error": {
+        "fr": "Quelqu'un a modifié cette fiche depuis que vous l'avez lue ; relisez-la et réessayez.",
+        "en": "Someone changed this record since you read it; read it again and retry."}[staff.language]}
+    reads = [statement for statement in sent if statement.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1 and "api_tokens" in reads[0], "\n---\n".join(reads)
+    assert _row(person).city == "Iqaluit"
+
+
 def test_the_record_read_with_the_token_is_shown_only_to_whom_may_see_it(api, staff, make_user, token_for,
                                                                         monkeypatch):
     """The record an address names is read with the token, before any permission is checked: a
