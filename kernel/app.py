@@ -35,6 +35,7 @@ from kernel.entities import EntityRegistry
 from kernel.filters import conditions_json, shared_options
 from kernel.i18n import LANGUAGES, init_i18n
 from kernel.i18n import lazy_gettext as _l
+from kernel.json_answers import OrjsonProvider
 from kernel.linked import LinkedRecordsPanels
 from kernel.menu import fixed_url
 from kernel.navigation import record_url
@@ -81,6 +82,7 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
         root_path=str(KERNEL_DIR),
     )
     app.config.update(settings)
+    app.json = OrjsonProvider(app)
     app.url_map.converters["entity"] = EntityConverter
     # Served over HTTPS (BASE_URL), the cookies are never sent in clear, whatever the setting says.
     secure = bool(settings["SESSION_COOKIE_SECURE"]) or str(settings.get("BASE_URL") or "").startswith("https://")
