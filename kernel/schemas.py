@@ -124,7 +124,9 @@ class UtcDateTime(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return value.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+        if value.tzinfo is None:  # as stored: naive UTC (every list row has two or more)
+            return value.isoformat() + "Z"
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _choice_validator(meta: FieldMeta):
@@ -232,12 +234,18 @@ class RecordSchema(Schema):
         if many and obj is not None:
             return [self._serialize(item) for item in obj]
         dumped = {}
-        for key, name, field, custom in self._dump_plan():
+        loaded = getattr(obj, "__dict__", {})  # a record's loaded columns, as SQLAlchemy keeps them
+        for key, name, field, custom, column, as_is in self._dump_plan():
             if field is None:  # a field marshmallow must read itself (a default, no attribute)
                 value = self.dump_fields[name].serialize(name, obj, accessor=self.get_attribute)
             else:
-                value = self.entity.value_of(obj, name) if custom else getattr(obj, name, ABSENT)
-                if value is not ABSENT:
+                if custom:
+                    value = self.entity.value_of(obj, name)
+                else:
+                    value = loaded.get(name, ABSENT) if column else ABSENT
+                    if value is ABSENT:  # not loaded (SQLAlchemy reads it), or not a column
+                        value = getattr(obj, name, ABSENT)
+                if value is not ABSENT and type(value) not in as_is:
                     value = field._serialize(value, name, obj)
             if value is not ABSENT:
                 dumped[key] = value
@@ -246,11 +254,12 @@ class RecordSchema(Schema):
     def _dump_plan(self) -> list[tuple]:
         plan = self.__dict__.get("_plan")
         if plan is None:
+            columns = _column_names(self.entity)
             plan = self._plan = [
                 (field.data_key or name, name,
                  field if field._CHECK_ATTRIBUTE and field.dump_default is ABSENT and field.attribute is None
                  else None,
-                 name in self._custom_names())
+                 name in self._custom_names(), name in columns, _written_as_is(field))
                 for name, field in self.dump_fields.items()
             ]
         return plan
@@ -261,6 +270,27 @@ class RecordSchema(Schema):
         if names is None:
             names = self._custom_field_names = frozenset(self.entity.custom_fields if self.entity else ())
         return names
+
+
+def _column_names(entity: Entity | None) -> frozenset:
+    """The model's column attributes: a loaded one is read from the record's ``__dict__``, where
+    SQLAlchemy keeps it, without the attribute's descriptor (a Python call for each value)."""
+    if entity is None:
+        return frozenset()
+    return frozenset(entity.model.__mapper__.column_attrs.keys())
+
+
+def _written_as_is(field) -> tuple[type, ...]:
+    """The types of value marshmallow's own ``_serialize`` of ``field`` returns unchanged, so that
+    the dump need not ask it: a text field's ``str`` (most values of a page) and ``None``, a whole
+    number's ``int``."""
+    method = type(field)._serialize
+    if method is fields.String._serialize:
+        return (str, type(None))
+    if (method is fields.Number._serialize and type(field)._format_num is fields.Number._format_num
+            and field.num_type is int and not field.as_string):
+        return (int, type(None))
+    return ()
 
 
 def build_schema(entity: Entity) -> type[Schema]:

@@ -46,6 +46,20 @@ def test_the_dump_is_marshmallows_own(app, staff):
                                                  marshmallows_own_dump(entity, bare)]
 
 
+def test_a_record_not_loaded_or_changed_in_memory_is_dumped_as_marshmallow_would(app, staff):
+    """The dump reads a loaded column from the record's ``__dict__``: an expired record is read
+    again by SQLAlchemy, a value changed in memory is the one dumped."""
+    entity = entities().get("client")
+    record = _client(staff, city="Iqaluit", cv_up_to_date=True, assigned_user_id=staff.id)
+    db.session.expire(record)
+    assert "city" not in record.__dict__
+    assert dump(entity, record)["city"] == "Iqaluit"
+    record.city, record.assigned_user_id = "Pangnirtung", None
+    dumped = dump(entity, record)
+    assert dumped == marshmallows_own_dump(entity, record)
+    assert dumped["city"] == "Pangnirtung" and dumped["assigned_user_id"] is None
+
+
 def test_one_instance_per_options_until_a_custom_field_is_added(app, staff):
     entity = entities().get("client")
     first = schema_for(entity, unknown=EXCLUDE)
@@ -71,3 +85,17 @@ def test_the_api_dumps_a_field_added_after_its_first_answer(app, staff, token_fo
     assert api.get(f"/api/v1/clients/{record.id}", headers=headers).get_json()["badge"] == "B-9"
     listed = api.get("/api/v1/clients", headers=headers).get_json()
     assert [row["badge"] for row in listed["items"] if row["id"] == record.id] == ["B-9"]
+
+
+def test_a_date_and_time_is_written_in_utc_with_a_z():
+    """Stored naive in UTC; an aware one is moved to UTC first."""
+    from datetime import datetime, timedelta, timezone
+
+    from kernel.schemas import UtcDateTime
+
+    field = UtcDateTime()
+    assert field._serialize(datetime(2026, 12, 6, 23, 4, 5), "at", None) == "2026-12-06T23:04:05Z"
+    assert field._serialize(datetime(2026, 12, 6, 23, 4, 5, 120), "at", None) == "2026-12-06T23:04:05.000120Z"
+    eastern = timezone(timedelta(hours=-5))
+    assert field._serialize(datetime(2026, 12, 6, 18, 4, 5, tzinfo=eastern), "at", None) == "2026-12-06T23:04:05Z"
+    assert field._serialize(None, "at", None) is None
