@@ -88,6 +88,8 @@ class AccessLogValues(Mapping):
     default format prints: 3.6 % of ``serve``'s time under load. Those nine are made here; any
     other comes from gunicorn's ``atoms``, made once for the line."""
 
+    COMMON = ("h", "l", "u", "t", "r", "s", "b", "f", "a")  # gunicorn's default format's
+
     def __init__(self, logger: MaskingLogger, resp, req, environ: dict, request_time):
         self._logger, self._resp, self._req, self._environ, self._time = logger, resp, req, environ, request_time
         self._all = None
@@ -101,8 +103,6 @@ class AccessLogValues(Mapping):
 
     def __len__(self) -> int:
         return len(self.COMMON)
-
-    COMMON = ("h", "l", "u", "t", "r", "s", "b", "f", "a")
 
     def _value(self, name: str):
         environ = self._environ
