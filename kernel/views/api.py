@@ -225,8 +225,9 @@ def record(plural, record_id):
 def _refused_as_stale(found, stale: records.StaleRecord):
     """412, with the record's version. A save refused before it wrote knows the version: the
     answer is made before the rollback, which expires the token's user (read again for the
-    answer's language) and the record (read again for its version), two statements fewer for one
-    API save in eight under load. After a failed write the session is rolled back first."""
+    answer's language) and the record (read again for its version): two statements fewer for most
+    saves of a record many people save at once (about one request in eight of the bench's
+    ``load``). After a failed write the session is rolled back first."""
     if stale.current_version is None:
         db.session.rollback()
         return _stale_answer(found.version)
