@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import exists, inspect, literal, select, text, union_all
 from sqlalchemy.schema import sort_tables
 
 from kernel.db import Base, db, make_engine
@@ -21,13 +21,26 @@ APPEND_ONLY_TABLES = {"security_events", "record_reads"}  # database triggers re
 
 
 def empty_tables() -> None:
-    """Delete every row of every mapped table (in the current app context's database)."""
+    """Delete every row of every mapped table (in the current app context's database). One query
+    finds the tables a test left rows in: most tests touch a few of the hundred tables, and a
+    DELETE for each of them after every test cost the suite minutes on PostgreSQL."""
     with db.engine.begin() as connection:
-        for table in reversed(_tables_in_creation_order()):
+        existing = set(inspect(connection).get_table_names())
+        tables = [table for table in reversed(_tables_in_creation_order()) if table.name in existing]
+        for table in _tables_with_rows(connection, tables):
             if table.name in APPEND_ONLY_TABLES:
                 _empty_append_only(connection, table)
-            elif connection.dialect.has_table(connection, table.name):
+            else:
                 connection.execute(table.delete())
+
+
+def _tables_with_rows(connection, tables: list) -> list:
+    """Those of ``tables`` that hold a row, in the order given."""
+    if not tables:
+        return []
+    probes = [select(literal(index)).where(exists().select_from(table)) for index, table in enumerate(tables)]
+    found = set(connection.scalars(union_all(*probes)))
+    return [table for index, table in enumerate(tables) if index in found]
 
 
 def _tables_in_creation_order() -> list:
@@ -44,8 +57,6 @@ def _tables_in_creation_order() -> list:
 def _empty_append_only(connection, table) -> None:
     """The security and access logs refuse deletes of young rows (database triggers): the tests lift the
     triggers for the time of their clean-up, in the same transaction."""
-    if not connection.dialect.has_table(connection, table.name):
-        return
     if connection.dialect.name == "postgresql":
         connection.execute(text(f"ALTER TABLE {table.name} DISABLE TRIGGER USER"))
         connection.execute(table.delete())

@@ -25,6 +25,9 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", 'plugins(*names): the plugins the test\'s apps enable (default: every installed one), '
                    'e.g. @pytest.mark.plugins("clients", "volunteers")')
+    from kernel.testing import speedups
+
+    speedups.install()
 
 
 @pytest.fixture(scope="session")
