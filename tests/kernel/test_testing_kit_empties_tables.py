@@ -29,3 +29,18 @@ def test_a_table_naming_an_undeclared_table_is_emptied_with_the_others(app, tabl
 
 def test_the_order_is_the_metadatas_own_when_every_table_is_declared(app):
     assert _tables_in_creation_order() == Base.metadata.sorted_tables
+
+
+def test_the_rows_a_test_left_are_deleted_the_append_only_logs_included(app, make_user):
+    from sqlalchemy import func, select
+
+    from kernel.db import db
+    from kernel.security.events import LOGIN_FAILED, SecurityEvent, record_event
+    from kernel.users import User
+
+    user = make_user()
+    record_event(LOGIN_FAILED, user=user, email=user.email, commit=True)
+    db.session.remove()
+    empty_tables()
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+    assert db.session.scalar(select(func.count()).select_from(SecurityEvent)) == 0
