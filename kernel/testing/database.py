@@ -23,7 +23,8 @@ APPEND_ONLY_TABLES = {"security_events", "record_reads"}  # database triggers re
 def empty_tables() -> None:
     """Delete every row of every mapped table (in the current app context's database). One query
     finds the tables a test left rows in: most tests touch a few of the hundred tables, and a
-    DELETE for each of them after every test cost the suite minutes on PostgreSQL."""
+    catalog lookup and a DELETE for each table (190 statements after every test) took a tenth of
+    a second a test on PostgreSQL."""
     with db.engine.begin() as connection:
         existing = set(inspect(connection).get_table_names())
         tables = [table for table in reversed(_tables_in_creation_order()) if table.name in existing]
