@@ -79,8 +79,9 @@ def cheapest_password_hasher() -> PasswordHasher:
 
 
 def install() -> None:
-    """Called once by the testing kit's ``pytest_configure``. Each part is left out if the library
-    no longer has what it relies on: the tests then run as before, only slower."""
+    """Called once by the testing kit's ``pytest_configure``. The URL builders' part is left out
+    if werkzeug no longer has the method it wraps, and a rule made otherwise is compiled for
+    itself: the tests then run as before, only slower."""
     from kernel.security import passwords
 
     passwords.hasher = cheapest_password_hasher()
