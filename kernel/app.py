@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_login import LoginManager, current_user
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -43,6 +43,7 @@ from kernel.permissions import KERNEL_PERMISSIONS, ROLES, PermissionRegistry
 from kernel.personal_data.declarations import check as check_identifying_data
 from kernel.plugins import load_plugins
 from kernel.ratelimit import limiter
+from kernel.request_state import once_per_request
 from kernel.search_index import mark_indexed
 from kernel.storage import StorageUnavailable
 from kernel.validators import safe_url
@@ -209,6 +210,12 @@ def _translation_dirs(plugin_set, theme_dir: Path) -> list[Path]:
     return dirs
 
 
+def _csrf_token_of_the_request() -> str:
+    """The templates' ``csrf_token()``: Flask-WTF's token, made once per request (Flask-WTF's own
+    answer reads its settings and the request's namespace again at each of a page's forms)."""
+    return once_per_request("_passerelle_csrf_token", generate_csrf)
+
+
 def _set_up_security(app: Flask) -> None:
     from kernel.security import headers, lastseen, sessions
 
@@ -248,6 +255,7 @@ def _set_up_security(app: Flask) -> None:
         lastseen.flush()
 
     app.jinja_env.globals["csp_nonce"] = headers.csp_nonce
+    app.jinja_env.globals["csrf_token"] = _csrf_token_of_the_request
 
     @app.after_request
     def security_headers(response):

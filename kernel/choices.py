@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
-from flask import g, has_app_context, has_request_context
+from flask import g, has_app_context
 from flask_babel import get_locale
 from sqlalchemy import Boolean, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base, db
 from kernel.i18n import lazy_gettext as _l
+from kernel.request_state import once_per_request
 
 _registry: dict[str, ChoiceList] = {}
 VALUE_MAX = 50
@@ -138,11 +139,7 @@ def stored_options() -> dict[str, list[StoredOption]]:
     """``{list name: options in order}`` of every edited list; once per request."""
     if not has_app_context():
         return {}
-    if not has_request_context():
-        return _read_stored_options()
-    if _CACHE_KEY not in g:
-        setattr(g, _CACHE_KEY, _read_stored_options())
-    return getattr(g, _CACHE_KEY)
+    return once_per_request(_CACHE_KEY, _read_stored_options)
 
 
 def _read_stored_options() -> dict[str, list[StoredOption]]:

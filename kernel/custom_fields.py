@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from flask import g, has_app_context, has_request_context
+from flask import g, has_app_context
 from sqlalchemy import Boolean, Float, Integer, String, TypeDecorator, UniqueConstraint, select, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -25,6 +25,7 @@ from kernel.db import Base, db
 from kernel.entities import FieldMeta
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
+from kernel.request_state import once_per_request
 
 KEY_MAX = 64
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
@@ -111,11 +112,7 @@ def custom_metas(entity_name: str) -> dict[str, FieldMeta]:
 def _active_metas() -> dict[str, dict[str, FieldMeta]]:
     if not has_app_context():
         return {}
-    if not has_request_context():
-        return _read_active_metas()
-    if _CACHE_KEY not in g:
-        setattr(g, _CACHE_KEY, _read_active_metas())
-    return getattr(g, _CACHE_KEY)
+    return once_per_request(_CACHE_KEY, _read_active_metas)
 
 
 def _read_active_metas() -> dict[str, dict[str, FieldMeta]]:

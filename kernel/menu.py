@@ -25,6 +25,7 @@ from flask import current_app, request, url_for
 from markupsafe import Markup
 
 from kernel.i18n import lazy_gettext as _l
+from kernel.request_state import once_per_request
 from kernel.text import fold
 
 SETTINGS = "settings"  # the key of the Administration area's section
@@ -110,8 +111,8 @@ KERNEL_PLACEMENTS = [
 def fixed_url(endpoint: str, **values) -> str:
     """``url_for`` for the links that every page repeats (the sidebar's, the "+" menu's): built
     once per application and mount point instead of a hundred times per page (30 µs each)."""
-    cache = current_app.extensions.setdefault("passerelle.fixed_urls", {})
-    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    cache = once_per_request("_passerelle_fixed_urls", _fixed_urls_of_this_mount_point)
+    key = (endpoint, tuple(sorted(values.items())))
     try:
         url = cache.get(key)
     except TypeError:  # a value that cannot be a key (a list of query values): built each time
@@ -119,6 +120,10 @@ def fixed_url(endpoint: str, **values) -> str:
     if url is None:
         url = cache[key] = url_for(endpoint, **values)
     return url
+
+
+def _fixed_urls_of_this_mount_point() -> dict:
+    return current_app.extensions.setdefault("passerelle.fixed_urls", {}).setdefault(request.script_root, {})
 
 
 # -- icons -------------------------------------------------------------------------------------

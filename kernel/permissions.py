@@ -14,6 +14,7 @@ from flask import abort
 from flask_login import current_user
 
 from kernel.i18n import lazy_gettext as _l
+from kernel.request_state import once_per_request
 
 ADMINISTRATOR = "administrator"
 SUPERVISOR = "supervisor"
@@ -79,9 +80,9 @@ _GRANTED_KEY = "_passerelle_granted_permissions"
 def granted_permissions(user) -> frozenset[str]:
     """What plugins grant ``user`` besides their role (hook ``passerelle_user_permissions``),
     asked once per request and user."""
-    from flask import current_app, g
+    from flask import current_app
 
-    cache = g.setdefault(_GRANTED_KEY, {})
+    cache = once_per_request(_GRANTED_KEY, dict)
     if user.id not in cache:
         declared = current_app.extensions["passerelle.permissions"].permissions
         found = current_app.extensions["passerelle.plugins"].collect("passerelle_user_permissions", user=user)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from kernel.db import db
 from kernel.entities import FieldMeta
 from kernel.i18n import gettext as _
+from kernel.request_state import request_state
 
 
 def split(value) -> tuple[str, int] | None:
@@ -58,16 +59,14 @@ class Related(fields.String):
 def remember_record(entity, record) -> None:
     """Note, for the rest of the request, a record already loaded (the one a page shows): the
     titles of the rows that point at it need no query."""
-    from flask import g, has_request_context
-
-    if has_request_context():
-        g.setdefault("known_records", {})[(entity.name, record.id)] = record
+    state = request_state()
+    if state is not None:
+        state.setdefault("known_records", {})[(entity.name, record.id)] = record
 
 
 def known_record(entity_name: str, record_id: int):
-    from flask import g, has_request_context
-
-    return g.get("known_records", {}).get((entity_name, record_id)) if has_request_context() else None
+    state = request_state()
+    return state.get("known_records", {}).get((entity_name, record_id)) if state is not None else None
 
 
 def related_titles(values, registry) -> dict[str, str]:

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from flask import Flask, before_render_template, g, has_request_context, request_started, template_rendered
 from sqlalchemy import event
 
+from kernel.request_state import once_per_request, request_state
+
 
 def install(app: Flask) -> None:
     request_started.connect(_request_starts, app)
@@ -34,7 +36,7 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def add_server_timing(response):
-        timing = g.get("timing")
+        timing = _timing_of_the_request()
         if timing is not None:
             response.headers["Server-Timing"] = timing.header()
         return response
@@ -78,9 +80,13 @@ def _request_starts(_app, **_extra) -> None:
 
 
 def _current() -> _Timing:
-    if "timing" not in g:
-        g.timing = _Timing()
-    return g.timing
+    return once_per_request("timing", _Timing)
+
+
+def _timing_of_the_request() -> _Timing | None:
+    """The request's timing, None outside a request: asked before and after every statement."""
+    state = request_state()
+    return state.get("timing") if state is not None else None
 
 
 def _render_starts(_app, **_extra) -> None:
@@ -111,12 +117,14 @@ def _listen_to_the_database(app: Flask) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def statement_starts(*_args):
-        if has_request_context() and "timing" in g:
-            g.timing.statement_started = time.perf_counter()
+        timing = _timing_of_the_request()
+        if timing is not None:
+            timing.statement_started = time.perf_counter()
 
     @event.listens_for(engine, "after_cursor_execute")
     def statement_ends(*_args):
-        if has_request_context() and "timing" in g and g.timing.statement_started is not None:
-            g.timing.db_seconds += time.perf_counter() - g.timing.statement_started
-            g.timing.statements += 1
-            g.timing.statement_started = None
+        timing = _timing_of_the_request()
+        if timing is not None and timing.statement_started is not None:
+            timing.db_seconds += time.perf_counter() - timing.statement_started
+            timing.statements += 1
+            timing.statement_started = None

@@ -85,6 +85,7 @@ from kernel.reporting import (
     related_key,
     year_of,
 )
+from kernel.request_state import once_per_request
 from kernel.rules import is_taken
 from kernel.schemas import load as _load
 from kernel.schemas import savable_text
@@ -105,7 +106,7 @@ from kernel.views.api import problem, token_required
 from kernel.views.auth import safe_next
 from kernel.views.records import filter_fields
 
-TOOLKIT_VERSION = (1, 6)
+TOOLKIT_VERSION = (1, 7)
 
 
 class ToolkitVersionError(PluginError):
@@ -191,6 +192,8 @@ __all__ = [
     "db", "Base", "utcnow", "stream_all", "records", "clock",
     # many small reads sent as one statement (toolkit 1.6)
     "OnePass",
+    # a value worked out once per request, kept for the rest of it (toolkit 1.7)
+    "once_per_request",
     # background work across several workers: exclusive jobs, claimed rows (toolkit 1.4)
     "jobs",
     # a record's page opened without an account, by a token sent by e-mail, and the rate limit of

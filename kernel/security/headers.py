@@ -14,6 +14,8 @@ import secrets
 
 from flask import g, request
 
+from kernel.request_state import once_per_request
+
 # Endpoints that serve the application's own code and libraries, the same for everybody: they keep
 # their caching. Everything else may be about a person (pages, API, exports, documents, feeds).
 STATIC_ENDPOINTS = frozenset({"static", "vendor", "plugin_static", "favicon"})
@@ -25,9 +27,7 @@ SECRET_URL_ARGUMENT = "token"
 
 def csp_nonce() -> str:
     """The request's nonce, made on first use (a template global)."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(18)
-    return g.csp_nonce
+    return once_per_request("csp_nonce", lambda: secrets.token_urlsafe(18))
 
 
 def content_security_policy(nonce: str | None) -> str:

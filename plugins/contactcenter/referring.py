@@ -4,10 +4,10 @@ the agent's active contact (``templates/contactcenter/_refer_button.html``)."""
 
 from __future__ import annotations
 
-from flask import g, request, session, url_for
+from flask import request, session, url_for
 from flask_login import current_user
 
-from kernel.toolkit import Panel, db
+from kernel.toolkit import Panel, db, once_per_request
 from kernel.toolkit import lazy_gettext as _l
 from plugins.contactcenter.models import OPEN, Contact
 
@@ -15,16 +15,15 @@ from plugins.contactcenter.models import OPEN, Contact
 def refer_target() -> Contact | None:
     """The open contact a "Refer" button refers for: the one named in the address (the contact
     screen's Resources tab), else the last contact screen the agent opened."""
-    if "contactcenter_refer_target" in g:
-        return g.contactcenter_refer_target
-    target = None
-    if current_user.is_authenticated and current_user.can("contactcenter.edit"):
-        contact_id = request.args.get("contact", type=int) or session.get("helpline_contact")
-        contact = db.session.get(Contact, contact_id) if contact_id else None
-        if contact is not None and contact.deleted_at is None and contact.status == OPEN:
-            target = contact
-    g.contactcenter_refer_target = target
-    return target
+    return once_per_request("contactcenter_refer_target", _find_refer_target)
+
+
+def _find_refer_target() -> Contact | None:
+    if not (current_user.is_authenticated and current_user.can("contactcenter.edit")):
+        return None
+    contact_id = request.args.get("contact", type=int) or session.get("helpline_contact")
+    contact = db.session.get(Contact, contact_id) if contact_id else None
+    return contact if contact is not None and contact.deleted_at is None and contact.status == OPEN else None
 
 
 def contact_screen_panel(entity, record, user) -> list[Panel] | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import g, has_request_context
 from sqlalchemy import select
 
-from kernel.toolkit import PERMISSIONS_CHANGED, User, db, record_event
+from kernel.toolkit import PERMISSIONS_CHANGED, User, db, once_per_request, record_event
 from plugins.sae.models import SaeMember, SaeSettings
 from plugins.sae.numbering import DEFAULT_FORMAT
 
@@ -29,12 +29,11 @@ def save_file_number_format(number_format: str) -> None:
 
 def members() -> dict[int, SaeMember]:
     """The team and duty flags by user id, read once per request."""
-    if has_request_context() and "sae_members" in g:
-        return g.sae_members
-    found = {member.user_id: member for member in db.session.scalars(select(SaeMember))}
-    if has_request_context():
-        g.sae_members = found
-    return found
+    return once_per_request("sae_members", _read_members)
+
+
+def _read_members() -> dict[int, SaeMember]:
+    return {member.user_id: member for member in db.session.scalars(select(SaeMember))}
 
 
 def is_on_team(user) -> bool:

@@ -12,7 +12,8 @@ def test_a_fixed_url_is_the_url_for_of_the_same_endpoint(app):
         assert fixed_url("records.list_records", plural="clients") == "/clients/"  # from the cache
 
 
-def test_an_application_mounted_under_a_prefix_gets_its_own_links(app):
+def test_an_application_mounted_under_a_prefix_gets_its_own_links(make_app):
+    app = make_app()  # each request in an app context of its own, as when served (g is the app context's)
     with app.test_request_context("/"):
         assert fixed_url("records.list_records", plural="clients") == "/clients/"
     with app.test_request_context("/", base_url="http://localhost/crm/"):

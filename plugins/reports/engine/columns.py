@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g
-
-from kernel.toolkit import Entity, FieldMeta, enabled_plugins, entities
+from kernel.toolkit import Entity, FieldMeta, enabled_plugins, entities, once_per_request
 from kernel.toolkit import lazy_gettext as _l
 
 NUMBER_KINDS = {"integer", "decimal"}
@@ -47,14 +45,16 @@ class Column:
 
 def declared_report_columns() -> list[tuple[str, object]]:
     """``(plugin name, ReportColumn)`` of every enabled plugin, collected once per request."""
-    if "report_columns" not in g:
-        found = []
-        hook = enabled_plugins().manager.hook.passerelle_report_columns
-        for impl in reversed(hook.get_hookimpls()):
-            for column in impl.function() or []:
-                found.append((impl.plugin_name, column))
-        g.report_columns = found
-    return g.report_columns
+    return once_per_request("report_columns", _collect_report_columns)
+
+
+def _collect_report_columns() -> list[tuple[str, object]]:
+    found = []
+    hook = enabled_plugins().manager.hook.passerelle_report_columns
+    for impl in reversed(hook.get_hookimpls()):
+        for column in impl.function() or []:
+            found.append((impl.plugin_name, column))
+    return found
 
 
 def reportable_entities(user) -> list[Entity]:

@@ -1,0 +1,38 @@
+"""What a request keeps for itself: values worked out once per request, kept in ``flask.g``.
+
+``g`` is a proxy: ``"key" in g``, ``g.key`` and ``setattr(g, key, …)`` each find the request's
+namespace again, and ``g.key`` first fails the proxy's own look-up (Python words an
+``AttributeError`` for it) before it asks the namespace. The kernel's "once per request" reads
+(custom fields, edited lists, granted permissions, the timing of statements) ran this three times
+a call, dozens of times a page: 1.2–2.6 µs each on the 2-core bench machine
+(``bench/README.md``, 2026-12-07). Here the namespace is found once, as a plain ``dict``.
+
+Outside a request (a command, the background worker) there is no such namespace: an app context
+there may live for hours, so nothing is kept and each call works its value out again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import g, has_request_context
+
+T = TypeVar("T")
+
+
+def request_state() -> dict | None:
+    """The request's namespace (the attributes of ``flask.g``) as a dict, or None outside a request."""
+    return g._get_current_object().__dict__ if has_request_context() else None
+
+
+def once_per_request(key: str, work_out: Callable[[], T]) -> T:
+    """``work_out()``'s answer, kept under ``key`` for the rest of the request (``g.<key>``)."""
+    state = request_state()
+    if state is None:
+        return work_out()
+    try:
+        return state[key]
+    except KeyError:
+        value = state[key] = work_out()
+        return value
