@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
 
-from flask import g, has_app_context
+from flask import has_app_context
 from flask_babel import get_locale
 from sqlalchemy import Boolean, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kernel.db import Base, db
 from kernel.i18n import lazy_gettext as _l
-from kernel.request_state import once_per_request
+from kernel.request_state import forget_for_request, is_kept_for_request, keep_for_request, once_per_request
 
 _registry: dict[str, ChoiceList] = {}
 VALUE_MAX = 50
@@ -166,19 +166,18 @@ READ_KEY = "settings:choices"
 def add_options_read(reads) -> None:
     """The edited lists, read with a page's other reads (``kernel.onepass``) unless the request
     has them already; ``keep_options_read`` keeps them for the rest of the request."""
-    if _CACHE_KEY not in g:
+    if not is_kept_for_request(_CACHE_KEY):
         reads.rows(READ_KEY, _stored_options_statement(), params={})
 
 
 def keep_options_read(found: dict) -> None:
     if READ_KEY in found:
-        setattr(g, _CACHE_KEY, _options_of(found[READ_KEY]))
+        keep_for_request(_CACHE_KEY, _options_of(found[READ_KEY]))
 
 
 def forget_stored_options() -> None:
     """Call after changing ``choice_options``: the rest of the request reads them again."""
-    if has_app_context():
-        g.pop(_CACHE_KEY, None)
+    forget_for_request(_CACHE_KEY)
 
 
 # -- lists shared by several plugins: here, so that no plugin imports another for them -----------

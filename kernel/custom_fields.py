@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from flask import g, has_app_context
+from flask import has_app_context
 from sqlalchemy import Boolean, Float, Integer, String, TypeDecorator, UniqueConstraint, select, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -25,7 +25,7 @@ from kernel.db import Base, db
 from kernel.entities import FieldMeta
 from kernel.i18n import gettext as _
 from kernel.i18n import lazy_gettext as _l
-from kernel.request_state import once_per_request
+from kernel.request_state import forget_for_request, is_kept_for_request, keep_for_request, once_per_request
 
 KEY_MAX = 64
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
@@ -138,19 +138,18 @@ READ_KEY = "settings:custom_fields"
 def add_definitions_read(reads) -> None:
     """The active definitions, read with a page's other reads (``kernel.onepass``) unless the
     request has them already; ``keep_definitions_read`` keeps them for the rest of the request."""
-    if _CACHE_KEY not in g:
+    if not is_kept_for_request(_CACHE_KEY):
         reads.rows(READ_KEY, _active_definitions(), params={})
 
 
 def keep_definitions_read(found: dict) -> None:
     if READ_KEY in found:
-        setattr(g, _CACHE_KEY, _metas_of(found[READ_KEY]))
+        keep_for_request(_CACHE_KEY, _metas_of(found[READ_KEY]))
 
 
 def forget_definitions() -> None:
     """Call after changing ``custom_fields``: the rest of the request reads them again."""
-    if has_app_context():
-        g.pop(_CACHE_KEY, None)
+    forget_for_request(_CACHE_KEY)
 
 
 def signature(metas: dict[str, FieldMeta]) -> tuple:

@@ -14,7 +14,7 @@ from flask import abort
 from flask_login import current_user
 
 from kernel.i18n import lazy_gettext as _l
-from kernel.request_state import once_per_request
+from kernel.request_state import forget_for_request, once_per_request
 
 ADMINISTRATOR = "administrator"
 SUPERVISOR = "supervisor"
@@ -92,9 +92,7 @@ def granted_permissions(user) -> frozenset[str]:
 
 def forget_granted_permissions() -> None:
     """Call after changing what a plugin grants: the rest of the request asks again."""
-    from flask import g
-
-    g.pop(_GRANTED_KEY, None)
+    forget_for_request(_GRANTED_KEY)
 
 
 def require(permission: str):

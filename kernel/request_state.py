@@ -36,3 +36,23 @@ def once_per_request(key: str, work_out: Callable[[], T]) -> T:
     except KeyError:
         value = state[key] = work_out()
         return value
+
+
+def is_kept_for_request(key: str) -> bool:
+    state = request_state()
+    return state is not None and key in state
+
+
+def keep_for_request(key: str, value) -> None:
+    """Keep ``value`` under ``key`` for the rest of the request (read with others, ``kernel.onepass``);
+    outside a request, nothing."""
+    state = request_state()
+    if state is not None:
+        state[key] = value
+
+
+def forget_for_request(key: str) -> None:
+    """Drop what the request kept under ``key`` (after a change): the next call works it out again."""
+    state = request_state()
+    if state is not None:
+        state.pop(key, None)

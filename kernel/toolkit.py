@@ -85,7 +85,7 @@ from kernel.reporting import (
     related_key,
     year_of,
 )
-from kernel.request_state import once_per_request
+from kernel.request_state import forget_for_request, once_per_request
 from kernel.rules import is_taken
 from kernel.schemas import load as _load
 from kernel.schemas import savable_text
@@ -193,7 +193,7 @@ __all__ = [
     # many small reads sent as one statement (toolkit 1.6)
     "OnePass",
     # a value worked out once per request, kept for the rest of it (toolkit 1.7)
-    "once_per_request",
+    "once_per_request", "forget_for_request",
     # background work across several workers: exclusive jobs, claimed rows (toolkit 1.4)
     "jobs",
     # a record's page opened without an account, by a token sent by e-mail, and the rate limit of

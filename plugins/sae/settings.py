@@ -4,10 +4,9 @@ on duty at the front desk (they are notified of walk-in visitors)."""
 
 from __future__ import annotations
 
-from flask import g, has_request_context
 from sqlalchemy import select
 
-from kernel.toolkit import PERMISSIONS_CHANGED, User, db, once_per_request, record_event
+from kernel.toolkit import PERMISSIONS_CHANGED, User, db, forget_for_request, once_per_request, record_event
 from plugins.sae.models import SaeMember, SaeSettings
 from plugins.sae.numbering import DEFAULT_FORMAT
 
@@ -61,5 +60,4 @@ def save_members(team_ids: set[int], duty_ids: set[int]) -> None:
                          sae_team=user_id in team_ids)
         member.on_team = user_id in team_ids
         member.on_duty = user_id in duty_ids
-    if has_request_context():
-        g.pop("sae_members", None)
+    forget_for_request("sae_members")

@@ -8,7 +8,13 @@ from flask import g
 from flask_wtf.csrf import generate_csrf
 
 from kernel import toolkit
-from kernel.request_state import once_per_request, request_state
+from kernel.request_state import (
+    forget_for_request,
+    is_kept_for_request,
+    keep_for_request,
+    once_per_request,
+    request_state,
+)
 from kernel.security.headers import csp_nonce
 
 
@@ -56,9 +62,30 @@ def test_the_request_state_is_the_namespace_of_g(app):
         assert g.written == 3
 
 
+def test_a_value_kept_or_forgotten(make_app):
+    """Read with a page's other reads and kept; forgotten after a change, then worked out again."""
+    app = make_app()
+    with app.test_request_context("/"):
+        assert not is_kept_for_request("answer")
+        keep_for_request("answer", 41)
+        assert is_kept_for_request("answer")
+        assert once_per_request("answer", lambda: 0) == 41
+        forget_for_request("answer")
+        forget_for_request("answer")  # nothing kept: nothing to drop
+        assert not is_kept_for_request("answer")
+        assert once_per_request("answer", lambda: 42) == 42
+
+
+def test_outside_a_request_nothing_is_kept_or_forgotten(app):
+    keep_for_request("answer", 41)
+    assert not is_kept_for_request("answer") and "answer" not in g
+    forget_for_request("answer")
+
+
 def test_plugins_have_it_from_the_toolkit():
     assert toolkit.once_per_request is once_per_request
-    assert "once_per_request" in toolkit.__all__
+    assert toolkit.forget_for_request is forget_for_request
+    assert {"once_per_request", "forget_for_request"} <= set(toolkit.__all__)
     assert toolkit.TOOLKIT_VERSION >= (1, 7)
 
 
