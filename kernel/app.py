@@ -161,6 +161,7 @@ def _register_entities(app: Flask, plugin_set) -> None:
 def _register_permissions(app: Flask, plugin_set) -> None:
     declared = KERNEL_PERMISSIONS + plugin_set.collect("passerelle_permissions")
     app.extensions["passerelle.permissions"] = PermissionRegistry(declared)
+    app.extensions["passerelle.session_reads"] = plugin_set.collect("passerelle_session_reads")
 
 
 def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:

@@ -44,6 +44,7 @@ from kernel.menu import MenuItem, MenuSection, ModulePlacement
 from kernel.panels import Panel
 from kernel.permissions import Permission
 from kernel.reporting import ReportColumn, StandardReport
+from kernel.request_state import SessionRead
 from kernel.users import User
 
 hookspec = pluggy.HookspecMarker("passerelle")
@@ -95,6 +96,22 @@ def passerelle_user_permissions(user: User) -> Iterable[str] | None:
 
     ``user`` is the ``kernel.users.User``. Returns an iterable of permission names (or ``None``);
     names no plugin declared are ignored.
+
+    Not firstresult: every plugin's implementation is called.
+    """
+
+
+@hookspec
+def passerelle_session_reads() -> list[SessionRead] | None:
+    """Reads that most signed-in pages need, sent with the statement that reads the browser's
+    session and its user rather than as statements of their own.
+
+    Called once, at start-up. Each ``kernel.request_state.SessionRead`` names a key, a function
+    returning a ``select`` built once and without parameters (the rows of a small table: the SAE
+    team, which ``passerelle_user_permissions`` asks on every page that draws the menu), and what
+    to keep of its rows. What was found is kept for the request under the key: the plugin's
+    ``once_per_request(key, …)`` finds it there, and reads it by itself where no session was read
+    (an API call, a command).
 
     Not firstresult: every plugin's implementation is called.
     """

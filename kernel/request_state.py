@@ -14,7 +14,8 @@ there may live for hours, so nothing is kept and each call works its value out a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from flask import g, has_request_context
 
@@ -56,3 +57,21 @@ def forget_for_request(key: str) -> None:
     state = request_state()
     if state is not None:
         state.pop(key, None)
+
+
+@dataclass(frozen=True)
+class SessionRead:
+    """A plugin's read that most signed-in pages need (hook ``passerelle_session_reads``): it is
+    sent with the statement that reads the browser's session and its user (``kernel.onepass``),
+    and what it found is kept for the request under ``key``. The plugin's own
+    ``once_per_request(key, …)`` then finds it there, and reads by itself only where no session
+    was read (the API, a command).
+
+    ``statement``: returns a ``select`` built once (``functools.cache``) and without parameters:
+    the user is not known before that statement, so read the few rows of a small table (a team,
+    a setting). ``shape``: what is kept, made of the rows found (transient model instances or
+    named tuples)."""
+
+    key: str
+    statement: Callable[[], Any]
+    shape: Callable[[list], Any] = list

@@ -85,7 +85,7 @@ from kernel.reporting import (
     related_key,
     year_of,
 )
-from kernel.request_state import forget_for_request, once_per_request
+from kernel.request_state import SessionRead, forget_for_request, once_per_request
 from kernel.rules import is_taken
 from kernel.schemas import load as _load
 from kernel.schemas import savable_text
@@ -106,7 +106,7 @@ from kernel.views.api import problem, token_required
 from kernel.views.auth import safe_next
 from kernel.views.records import filter_fields
 
-TOOLKIT_VERSION = (1, 7)
+TOOLKIT_VERSION = (1, 8)
 
 
 class ToolkitVersionError(PluginError):
@@ -194,6 +194,8 @@ __all__ = [
     "OnePass",
     # a value worked out once per request, kept for the rest of it (toolkit 1.7)
     "once_per_request", "forget_for_request",
+    # a small table most pages need, read with the browser's session (toolkit 1.8)
+    "SessionRead",
     # background work across several workers: exclusive jobs, claimed rows (toolkit 1.4)
     "jobs",
     # a record's page opened without an account, by a token sent by e-mail, and the rate limit of

@@ -58,6 +58,13 @@ def passerelle_user_permissions(user):
 
 
 @hookimpl
+def passerelle_session_reads():
+    from plugins.sae.settings import MEMBERS_READ
+
+    return [MEMBERS_READ]
+
+
+@hookimpl
 def passerelle_menu_items():
     return [
         MenuItem(_l("Registration form"), "sae.registration", "sae.registration", "door-open", "visit"),

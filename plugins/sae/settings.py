@@ -4,9 +4,19 @@ on duty at the front desk (they are notified of walk-in visitors)."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import select
 
-from kernel.toolkit import PERMISSIONS_CHANGED, User, db, forget_for_request, once_per_request, record_event
+from kernel.toolkit import (
+    PERMISSIONS_CHANGED,
+    SessionRead,
+    User,
+    db,
+    forget_for_request,
+    once_per_request,
+    record_event,
+)
 from plugins.sae.models import SaeMember, SaeSettings
 from plugins.sae.numbering import DEFAULT_FORMAT
 
@@ -26,13 +36,30 @@ def save_file_number_format(number_format: str) -> None:
     row.file_number_format = number_format
 
 
+MEMBERS_KEY = "sae_members"
+
+
 def members() -> dict[int, SaeMember]:
-    """The team and duty flags by user id, read once per request."""
-    return once_per_request("sae_members", _read_members)
+    """The team and duty flags by user id, read once per request: with the browser's session
+    (``MEMBERS_READ``) on a signed-in page, on their own elsewhere."""
+    return once_per_request(MEMBERS_KEY, _read_members)
 
 
 def _read_members() -> dict[int, SaeMember]:
-    return {member.user_id: member for member in db.session.scalars(select(SaeMember))}
+    return _by_user(db.session.scalars(_members_statement()))
+
+
+def _by_user(rows) -> dict[int, SaeMember]:
+    return {member.user_id: member for member in rows}
+
+
+@cache  # built once: read with the session on every signed-in page (kernel.onepass)
+def _members_statement():
+    return select(SaeMember)
+
+
+# every page that draws the menu asks whether its user is on the team (passerelle_user_permissions)
+MEMBERS_READ = SessionRead(MEMBERS_KEY, _members_statement, _by_user)
 
 
 def is_on_team(user) -> bool:
@@ -60,4 +87,4 @@ def save_members(team_ids: set[int], duty_ids: set[int]) -> None:
                          sae_team=user_id in team_ids)
         member.on_team = user_id in team_ids
         member.on_duty = user_id in duty_ids
-    forget_for_request("sae_members")
+    forget_for_request(MEMBERS_KEY)

@@ -93,8 +93,9 @@ def test_a_records_page_sends_the_same_statements_for_another_record(admin, admi
         (self._all_prepared, statement_of(self, postgresql, base, prepared))) or built[-1][1])
     pages = {person_id: admin_client.get(f"/clients/{person_id}").get_data(as_text=True) for person_id in people}
 
-    # each page: the record with its settings, then the page's reads
-    assert len(built) == 4 and all(prepared for prepared, _statement in built)
-    assert built[0][1] is built[2][1] and built[1][1] is built[3][1]
+    # each page: the session and its user (with the plugins' session reads), the record with its
+    # settings, then the page's reads
+    assert len(built) == 6 and all(prepared for prepared, _statement in built)
+    assert all(built[index][1] is built[index + 3][1] for index in range(3))
     assert "Note Mitchell" in pages[people[1]] and "Note Lavoie" not in pages[people[1]]
     assert "Note Lavoie" in pages[people[0]] and "Note Mitchell" not in pages[people[0]]

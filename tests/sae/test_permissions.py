@@ -9,6 +9,7 @@ from kernel.registry import entities, plugins
 from plugins.sae.reports import report_columns, standard_reports
 from plugins.sae.settings import save_members
 from tests.conftest import login
+from tests.statements import statements_sent
 
 SAE_PATHS = ["/case-files/", "/case-files/new", "/action-steps/", "/placements/", "/barriers/",
              "/case-files/export.csv"]
@@ -64,6 +65,21 @@ def test_joining_and_leaving_the_team_gives_and_takes_the_permissions(app, outsi
     save_members(set(), set())
     db.session.commit()
     assert client.get("/case-files/").status_code == 403
+
+
+def test_the_team_is_read_with_the_session_not_by_a_statement_of_its_own(counsellor, outsider, login_as, case_file):
+    for user, status in ((counsellor, 200), (outsider, 403)):
+        client = login_as(user)
+        with statements_sent() as sent:
+            assert client.get("/case-files/").status_code == status
+        assert not [statement for statement in sent if statement.lstrip().startswith("SELECT sae_members")]
+        assert "sae_members" in sent[0] and "user_sessions" in sent[0]
+
+
+def test_through_the_api_the_team_is_read_on_its_own(counsellor, outsider, case_file, token_for, app):
+    api = app.test_client()
+    assert api.get(f"/api/v1/case-files/{case_file.id}", headers=token_for(counsellor)).status_code == 200
+    assert api.get(f"/api/v1/case-files/{case_file.id}", headers=token_for(outsider)).status_code == 403
 
 
 @pytest.mark.parametrize("role, expected", [("supervisor", 200), ("administrator", 200), ("readonly", 403)])
