@@ -20,6 +20,7 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import bindparam, select, update
 
 from kernel.db import db, utcnow
+from kernel.onepass import OnePass
 from kernel.request_state import keep_for_request
 from kernel.security import lastseen
 from kernel.security.events import client_address
@@ -104,17 +105,15 @@ def _current_with_user(user_model):
 def _read_session_and_user(user_model, session_id: str) -> tuple | None:
     """The session and its user, and with them in the same statement the reads plugins declared
     (``passerelle_session_reads``), each kept for the request."""
-    from kernel.onepass import OnePass
-
     declared = current_app.extensions["passerelle.session_reads"]
     reads = OnePass()
     for read in declared:
-        reads.rows(read.key, read.statement(), params={})
+        reads.rows(f"session:{read.key}", read.statement(), params={})
     found = reads.run(base=_session_and_user(user_model), base_params={"session_id": session_id})
     if found["base"] is None:
         return None
     for read in declared:
-        keep_for_request(read.key, read.shape(found[read.key]))
+        keep_for_request(read.key, read.shape(found[f"session:{read.key}"]))
     return found["base"]
 
 
