@@ -106,6 +106,8 @@ def create_app(overrides: dict | None = None, *, extra_plugins: dict | None = No
     access_log.init_app(app)
     _register_entities(app, plugin_set)
     _register_permissions(app, plugin_set)
+    # the plugins' reads sent with every signed-in request's session (kernel.security.sessions)
+    app.extensions["passerelle.session_reads"] = plugin_set.collect("passerelle_session_reads")
     plugin_set.manager.register(LinkedRecordsPanels(), name="kernel.linked")
     _set_up_templates(app, plugin_set, theme_dir)
     slots.install(app, plugin_set)
@@ -161,7 +163,6 @@ def _register_entities(app: Flask, plugin_set) -> None:
 def _register_permissions(app: Flask, plugin_set) -> None:
     declared = KERNEL_PERMISSIONS + plugin_set.collect("passerelle_permissions")
     app.extensions["passerelle.permissions"] = PermissionRegistry(declared)
-    app.extensions["passerelle.session_reads"] = plugin_set.collect("passerelle_session_reads")
 
 
 def _set_up_templates(app: Flask, plugin_set, theme_dir: Path) -> None:
