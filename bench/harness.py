@@ -36,6 +36,11 @@ from kernel.users import User
 PASSWORD = "bench password 2026"
 
 
+# Requests sent before a timed figure: a connection prepares a statement after its fifth run, and
+# PostgreSQL may plan it once for any values after five more.
+WARM_UP = 12
+
+
 @dataclass
 class Figure:
     name: str
@@ -173,7 +178,7 @@ class Bench:
             raise RuntimeError(f"no Server-Timing on {path}")
         return float(match.group(1))
 
-    def p95(self, paths, warmup: int = 12) -> float:
+    def p95(self, paths, warmup: int = WARM_UP) -> float:
         """95th percentile of the server time over ``repeat`` requests cycling through ``paths``, after
         ``warmup`` requests: on PostgreSQL a connection's statements are prepared after five runs, and
         may be planned once for any values after five more, so the figures are those of a server

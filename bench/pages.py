@@ -13,7 +13,7 @@ import urllib.error
 
 from sqlalchemy import delete, event, select
 
-from bench.harness import Bench, Figure
+from bench.harness import WARM_UP, Bench, Figure
 from kernel.db import db
 
 ENTRY = re.compile(r'(\w+);dur=([0-9.]+)(?:;desc="(\d+) statements")?')
@@ -64,7 +64,10 @@ def statements_of(bench: Bench, path: str) -> int:
 
 
 def profile(bench: Bench, name: str, paths: list[str], target_ms: float, statement_budget: int | None):
-    for index in range(3):
+    """p95 of the server time after a round of every path as warm-up (at least twelve requests, as
+    ``Bench.p95``): the figures are those of a server that has prepared and planned the page's
+    statements, as one does after its first minutes (``kernel.db.make_engine``)."""
+    for index in range(max(WARM_UP, len(paths))):
         timings(bench, paths[index % len(paths)])
     runs = [timings(bench, paths[index % len(paths)]) for index in range(bench.repeat)]
     counted = max(statements_of(bench, path) for path in paths[:5])

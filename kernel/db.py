@@ -85,15 +85,22 @@ SQLiteCompiler.get_from_hint_text = _sqlite_from_hint
 
 def make_engine(url: str, pool_size: int = 10) -> Engine:
     """``pool_size``: the connections kept open, as many as the requests served at once (SQLAlchemy
-    keeps five: with eight threads the others opened a connection for each request and closed it)."""
+    keeps five: with eight threads the others opened a connection for each request and closed it).
+
+    The pool hands out the connection returned last (``pool_use_lifo``), not the one idle longest:
+    a connection prepares a statement after its fifth run, and PostgreSQL plans it once for all
+    values after five more. Taken in turn, ten connections needed a hundred views of a page
+    between them before each served it fast; taken last-in first-out, the few connections a quiet office needs
+    stay warm, and the others are used when requests come at once."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
         _private_sqlite_file(url)
         if ":memory:" in url or url in {"sqlite://", "sqlite:///"}:
             return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}))
-        return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}, pool_size=pool_size))
-    return _checked_on_checkout(_with_passerelle_connections(create_engine(url, pool_size=pool_size)))
+        return _with_pragmas(create_engine(url, connect_args={"check_same_thread": False}, pool_size=pool_size,
+                                           pool_use_lifo=True))
+    return _checked_on_checkout(_with_passerelle_connections(create_engine(url, pool_size=pool_size, pool_use_lifo=True)))
 
 
 def _with_passerelle_connections(engine: Engine) -> Engine:

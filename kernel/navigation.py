@@ -24,7 +24,10 @@ from kernel.entities import Entity
 from kernel.registry import entities
 from kernel.text import fold
 
-RECENT_LIMIT = 10
+RECENT_LIMIT = 10  # the recently viewed records the sidebar lists
+# Older views are forgotten in batches, once a user has this many: a record's page then sends the
+# DELETE once in ten new views instead of at each (a statement and a millisecond of the page).
+RECENT_KEPT_AT_MOST = 2 * RECENT_LIMIT
 
 
 class Favourite(Base):
@@ -120,14 +123,11 @@ def set_favourite(user, entity: Entity, record, wanted: bool) -> None:
     _forget_cached_menus()
 
 
-def record_view(user, entity: Entity, record, *, keep_older: bool = False) -> None:
-    """Note that ``user`` opened ``record`` now, keeping only their newest ``RECENT_LIMIT`` views
-    (``keep_older``: the caller reads the menus with ``add_menu_reads`` and ``menus_from``, which
-    forget the older views only when there are some)."""
+def record_view(user, entity: Entity, record) -> None:
+    """Note that ``user`` opened ``record`` now. The page forgets the older views when
+    ``shortcuts_with`` says so (``forget_older_views``)."""
     db.session.execute(_view_upsert(db.session.get_bind().dialect.name),
                        {"user_id": user.id, "entity": entity.name, "record_id": record.id, "viewed_at": utcnow()})
-    if not keep_older:
-        _forget_older_views(user)
     _forget_cached_menus()
 
 
@@ -144,14 +144,12 @@ def _view_upsert(dialect_name: str):
                                         set_={"viewed_at": insert.excluded.viewed_at})
 
 
-def _forget_older_views(user) -> None:
-    newest = (
-        select(RecentView.id).where(RecentView.user_id == user.id)
-        .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT)
-    )
-    db.session.execute(
-        delete(RecentView).where(RecentView.user_id == user.id, RecentView.id.not_in(newest.scalar_subquery()))
-    )
+@cache  # built once, the user a parameter
+def _older_views_delete():
+    user_id = bindparam("user_id")
+    newest = (select(RecentView.id).where(RecentView.user_id == user_id)
+              .order_by(RecentView.viewed_at.desc(), RecentView.id.desc()).limit(RECENT_LIMIT))
+    return delete(RecentView).where(RecentView.user_id == user_id, RecentView.id.not_in(newest.scalar_subquery()))
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -193,12 +191,13 @@ def keep_shortcuts(found: dict, user) -> None:
 
 def shortcuts_with(found: dict, entity: Entity, record) -> tuple[list, list, bool]:
     """``(favourites, recent, too many)``: the shortcuts ``add_shortcut_reads`` found, the record
-    being viewed now first among the recent ones; whether older views are now to forget."""
+    being viewed now first among the recent ones; whether the user now has more than
+    ``RECENT_KEPT_AT_MOST`` views, the older of which are to forget."""
     viewed = (entity.name, record.id)
     earlier = [(name, record_id) for name, record_id in found["nav:recent"]]
     recent = [viewed, *(pair for pair in earlier if pair != viewed)][:RECENT_LIMIT]
     kept = found["nav:recent_count"] + (0 if viewed in earlier else 1)
-    return [(name, record_id) for name, record_id in found["nav:favourites"]], recent, kept > RECENT_LIMIT
+    return [(name, record_id) for name, record_id in found["nav:favourites"]], recent, kept > RECENT_KEPT_AT_MOST
 
 
 def add_title_reads(onepass, user, pairs) -> None:
@@ -251,7 +250,8 @@ def menus_from(found: dict, user, favourites, recent) -> NavigationMenus:
 
 
 def forget_older_views(user) -> None:
-    _forget_older_views(user)
+    """Keep only the user's newest ``RECENT_LIMIT`` views."""
+    db.session.execute(_older_views_delete(), {"user_id": user.id})
 
 
 def _forget_cached_menus() -> None:

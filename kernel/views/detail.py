@@ -38,7 +38,7 @@ def show(entity, record_id: int, *, position=None):
     record, first = record_with_settings(entity, record_id)
     remember_record(entity, record)
     favourites, recent, too_many = navigation.shortcuts_with(first, entity, record)
-    navigation.record_view(current_user, entity, record, keep_older=True)
+    navigation.record_view(current_user, entity, record)
     if too_many:
         navigation.forget_older_views(current_user)
     access_log.note_read(entity, record.id)

@@ -33,6 +33,20 @@ def test_the_default_keeps_ten_connections(app):
     assert db.engine.pool.size() == 10
 
 
+def test_the_pool_hands_out_the_connection_returned_last(app):
+    """Requests one after another use one warm connection (its statements prepared and planned),
+    not each idle connection in turn."""
+    first, second = db.engine.connect(), db.engine.connect()
+    first_driver, second_driver = first.connection.dbapi_connection, second.connection.dbapi_connection
+    second.close()
+    first.close()
+    for _request in range(3):
+        with db.engine.connect() as connection:
+            assert connection.connection.dbapi_connection is first_driver
+    with db.engine.connect() as one, db.engine.connect() as other:
+        assert {one.connection.dbapi_connection, other.connection.dbapi_connection} == {first_driver, second_driver}
+
+
 def test_serve_keeps_a_connection_for_each_thread(app):
     assert pool_size_for(8) == 10  # the default setting covers serve's default threads
     assert pool_size_for(16) == 18

@@ -104,11 +104,11 @@ def test_the_example_volunteers_module_adds_a_panel_and_no_statement(settings, m
 
 
 def test_a_first_view_with_a_full_recent_list_stays_within_the_budget(admin, admin_client):
-    """The worst case: the page is new to the user's recent views, whose oldest one then goes."""
-    from kernel.navigation import RECENT_LIMIT
+    """The worst case: the page is new to the user's recent views, whose older ones then go."""
+    from kernel.navigation import RECENT_KEPT_AT_MOST
 
     person = _a_busy_client(admin, admin_client)
-    for index in range(RECENT_LIMIT):
+    for index in range(RECENT_KEPT_AT_MOST):
         other = _create("client", {"first_name": f"P{index}", "last_name": "Roy"}, admin)
         admin_client.get(f"/clients/{other.id}")
     with statements_sent() as sent:

@@ -1,5 +1,6 @@
 """Recently viewed ("Dernières consultations"): every detail page a user opens is remembered, the
-newest ten are kept and listed in the sidebar."""
+newest ten are listed in the sidebar, and older views are forgotten in batches (at most twenty
+kept)."""
 
 import re
 
@@ -7,7 +8,7 @@ from sqlalchemy import select
 
 from kernel import records
 from kernel.db import db
-from kernel.navigation import RECENT_LIMIT, RecentView
+from kernel.navigation import RECENT_KEPT_AT_MOST, RECENT_LIMIT, RecentView
 from kernel.registry import entities
 from tests.statements import statements_sent
 
@@ -41,16 +42,27 @@ def test_opening_a_record_remembers_it_once(staff_client, staff):
     assert views[0].viewed_at > first_seen
 
 
-def test_only_the_last_ten_are_kept(staff_client, staff):
+def test_only_the_last_ten_are_listed(staff_client, staff):
     made = _clients(staff, RECENT_LIMIT + 2)
     for record in made:
         staff_client.get(f"/clients/{record.id}")
-    staff_client.get(f"/clients/{made[0].id}")  # seen again: back on top, another one goes
+    staff_client.get(f"/clients/{made[0].id}")  # seen again: back on top, another one leaves the list
+    sidebar = _sidebar_list(staff_client.get("/").get_data(as_text=True))
+    listed = [int(found) for found in re.findall(r'href="/clients/(\d+)"', sidebar)]
+    assert RECENT_LIMIT == 10
+    assert listed == [made[0].id, *(record.id for record in reversed(made[3:]))]
+
+
+def test_older_views_are_forgotten_once_there_are_more_than_twenty(staff_client, staff):
+    made = _clients(staff, RECENT_KEPT_AT_MOST + 1)
+    for record in made[:RECENT_KEPT_AT_MOST]:
+        staff_client.get(f"/clients/{record.id}")
+    assert RECENT_KEPT_AT_MOST == 20
+    assert len(_views_of(staff.id)) == RECENT_KEPT_AT_MOST
+    staff_client.get(f"/clients/{made[-1].id}")
+    db.session.expire_all()
     kept = [view.record_id for view in _views_of(staff.id)]
-    assert len(kept) == RECENT_LIMIT == 10
-    assert kept[0] == made[0].id
-    assert made[1].id not in kept and made[2].id not in kept
-    assert kept[1:] == [record.id for record in reversed(made[3:])]
+    assert kept == [record.id for record in reversed(made[-RECENT_LIMIT:])]
 
 
 def test_the_sidebar_lists_them_newest_first(staff_client, staff):
