@@ -1,4 +1,5 @@
-"""psycopg's connection, whose rollback of a transaction that only read is a COMMIT.
+"""psycopg's connection, whose rollback of a transaction that only read is a COMMIT, and which sends
+every whole number as a ``bigint``.
 
 The two are the same for a transaction that changed nothing, but psycopg forgets every statement
 it has prepared on the connection at a ROLLBACK (a rolled-back transaction may have dropped what
@@ -11,6 +12,14 @@ rollback with a COMMIT and keeps its prepared statements.
 A transaction that sent anything but reads (``only_reads``), COPY included (the cursor notes
 it, ``kernel.postgres_cursor``), or whose statement failed, is rolled back as before. Given to
 the engine by ``kernel.db.make_engine``.
+
+psycopg sends a Python ``int`` as the smallest type that holds it: ``smallint`` up to 32,767,
+``integer`` beyond. It prepares a statement per query *and* parameter types, so a record's page
+was two statements on a connection, one for the records numbered below 32,768 and one for the
+others, and a page naming several ids as many as their mixes: each prepared after five runs and
+planned for its values five more times (2-3 ms for a record's page's one big read) before
+PostgreSQL kept one plan. Every ``int`` goes as a ``bigint`` (beyond 64 bits, as psycopg does, a
+``numeric``); SQLAlchemy casts each value to its column's type in the statement.
 """
 
 from __future__ import annotations
@@ -21,6 +30,7 @@ from functools import lru_cache
 
 import psycopg
 from psycopg.pq import TransactionStatus
+from psycopg.types.numeric import IntBinaryDumper, IntDumper
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +64,24 @@ def _reads_only(statement: str) -> bool:
     return bool(_READ.match(statement)) and not _WRITE_WORDS.search(statement)
 
 
+class _BigintDumper(IntDumper):
+    def upgrade(self, obj: int, format):
+        return self._int8_dumper if -(2**63) <= obj < 2**63 else self._int_numeric_dumper
+
+
+class _BigintBinaryDumper(IntBinaryDumper):
+    upgrade = _BigintDumper.upgrade
+
+
 class Connection(psycopg.Connection):
     wrote = False  # the transaction under way sent anything but reads
+
+    @classmethod
+    def connect(cls, *args, **kwargs):
+        connection = super().connect(*args, **kwargs)
+        connection.adapters.register_dumper(int, _BigintDumper)  # the connection's own copy of the map
+        connection.adapters.register_dumper(int, _BigintBinaryDumper)
+        return connection
 
     def note(self, statement) -> None:
         """What a cursor of this connection sends (``kernel.postgres_cursor``), before it goes."""

@@ -192,3 +192,18 @@ def test_rows_copied_and_left_uncommitted_are_rolled_back(app, staff):
                                           "changed_at": utcnow()}])
     db.end_request()
     assert db.session.scalar(select(func.count()).select_from(RecordChange)) == before
+
+
+def test_small_and_large_ids_share_one_prepared_statement(staff, ends):
+    """psycopg would send 1 as a smallint and 40,000 as an integer, and prepare the statement once
+    for each: every whole number goes as a bigint (``kernel.postgres_connection``)."""
+    statement = select(User.name).where(User.id == bindparam("user_id"))
+    for index in range(12):
+        db.session.execute(statement, {"user_id": staff.id if index % 2 else 40_000 + index}).all()
+    dbapi_connection = db.session.connection().connection.dbapi_connection
+    assert prepared_statements(dbapi_connection, "users.name") == 1
+
+
+def test_a_number_beyond_sixty_four_bits_still_reaches_the_database(staff, ends):
+    found = db.session.execute(text("SELECT CAST(:n AS numeric) + 1"), {"n": 2**70}).scalar()
+    assert found == 2**70 + 1
