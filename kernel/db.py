@@ -90,8 +90,8 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
     The pool hands out the connection returned last (``pool_use_lifo``), not the one idle longest:
     a connection prepares a statement after its fifth run, and PostgreSQL plans it once for all
     values after five more. Taken in turn, ten connections needed a hundred views of a page
-    between them before each served it fast; taken last-in first-out, the few connections a quiet office needs
-    stay warm, and the others are used when requests come at once."""
+    between them before each served it fast; taken last-in first-out, the few connections a quiet
+    office needs stay warm, and the others are used when requests come at once."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
