@@ -1,6 +1,6 @@
-"""The PostgreSQL cursor whose ``description`` makes its columns on first use
-(``kernel.postgres_cursor``): the same description as psycopg's own, even read after the cursor
-moved on, and SQLAlchemy's results unchanged whether it compiled the statement before or not."""
+"""The PostgreSQL cursor (``kernel.postgres_cursor``): its ``description`` makes its columns on first use,
+the same as psycopg's own even read after the cursor moved on, and SQLAlchemy's results are unchanged
+whether it compiled the statement before or not; a long statement's placeholders are converted once."""
 
 import pytest
 from sqlalchemy import select, text
@@ -86,3 +86,46 @@ def test_a_statement_compiled_before_makes_no_column(staff, monkeypatch):
     made.clear()
     assert db.session.execute(statement).one().id == staff.id  # compiled before: no column made
     assert made == []
+
+
+def long_statement(label: str) -> str:
+    """A statement longer than psycopg remembers (4,096 characters), with named values, one of them
+    twice: its values are the first three whole numbers, the last repeated."""
+    padding = " + ".join("0" for _ in range(2_500))
+    return (f"SELECT %(first)s::bigint + {padding} AS {label}_first, %(second)s::bigint AS second, "
+            f"%(third)s::bigint AS third, %(third)s::bigint AS third_again")
+
+
+def test_a_long_statement_is_converted_once(raw_connection, monkeypatch):
+    from kernel import postgres_cursor
+
+    converted = []
+    real = postgres_cursor._query2pg_nocache
+    monkeypatch.setattr(postgres_cursor, "_query2pg_nocache",
+                        lambda statement, encoding: converted.append(1) or real(statement, encoding))
+    statement = long_statement("converted_once_by_the_postgres_cursor_test")
+    assert postgres_cursor.MAX_CACHED_STATEMENT_LENGTH < len(statement) <= postgres_cursor.LONG_STATEMENT
+    cursor = raw_connection.cursor()
+    for first in range(1, 4):
+        cursor.execute(statement, {"first": first, "second": first * 10, "third": first * 100})
+        assert cursor.fetchone() == (first, first * 10, first * 100, first * 100)
+    assert converted == [1]
+
+
+def test_a_statement_longer_than_kept_is_converted_each_time(raw_connection, monkeypatch):
+    from psycopg import _queries
+
+    from kernel import postgres_cursor
+
+    converted = []
+    real = _queries._query2pg_nocache
+    monkeypatch.setattr(_queries, "_query2pg_nocache",
+                        lambda statement, encoding: converted.append(1) or real(statement, encoding))
+    monkeypatch.setattr(postgres_cursor, "LONG_STATEMENT", 4_500)
+    statement = long_statement("too_long_for_the_postgres_cursor_test")
+    assert len(statement) > postgres_cursor.LONG_STATEMENT
+    cursor = raw_connection.cursor()
+    for first in range(1, 3):
+        cursor.execute(statement, {"first": first, "second": 2, "third": 3})
+        assert cursor.fetchone() == (first, 2, 3, 3)
+    assert converted == [1, 1]  # by psycopg, which does not remember it
