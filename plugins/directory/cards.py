@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select
 
 from kernel.toolkit import OnePass, db
 from plugins.directory.capacity.models import Capacity
-from plugins.directory.hours import hours_text, is_open
+from plugins.directory.hours import hours_language, hours_text, is_open
 from plugins.directory.models import (
     Agency,
     Resource,
@@ -30,10 +30,11 @@ def is_french() -> bool:
     return str(get_locale() or "fr") == "fr"
 
 
-def in_language(record, name: str) -> str:
-    """The French field (``name_fr``) for French readers when it is filled, else the HSDS one."""
+def in_language(record, name: str, for_french: bool | None = None) -> str:
+    """The French field (``name_fr``) for French readers when it is filled, else the HSDS one.
+    ``for_french``: whether the reader reads French, when the caller knows (a page of cards asks once)."""
     french = getattr(record, f"{name}_fr", None)
-    if is_french() and french:
+    if (is_french() if for_french is None else for_french) and french:
         return french
     return getattr(record, name, None) or french or ""
 
@@ -50,6 +51,7 @@ def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
     sites = {site.id: site for site in (*found["sites"], *found["hit_sites"])}
     service_phones, service_schedules = _by_service(found["phones"]), _by_service(found["schedules"])
     capacities = {capacity.service_id: capacity for capacity in found["capacities"]}
+    french, language = is_french(), hours_language()
     cards = []
     for hit in hits:
         service = services.get(hit.service_id)
@@ -58,11 +60,11 @@ def cards_for(hits, moment: datetime, approximate: bool = False) -> list[dict]:
         site = sites.get(hit.location_id or first_places.get(service.id))
         own = service_schedules.get(service.id, [])
         cards.append({
-            "service": service, "name": in_language(service, "name"),
-            "description": in_language(service, "description"),
+            "service": service, "name": in_language(service, "name", french),
+            "description": in_language(service, "description", french),
             "agency": agencies.get(service.organization_id), "site": site, "distance_km": hit.distance_km,
             "distance_approximate": approximate and hit.distance_km is not None,
-            "phones": service_phones.get(service.id, []), "hours": hours_text(own), "open": is_open(own, moment),
+            "phones": service_phones.get(service.id, []), "hours": hours_text(own, language), "open": is_open(own, moment),
             "capacity": capacities.get(service.id),
         })
     return cards

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
 from babel.dates import get_day_names
 from flask_babel import get_locale
@@ -82,22 +83,23 @@ def _covers(row, day: date) -> bool:
     return (start is None or start <= day) and (end is None or end >= day)
 
 
-def hours_text(service_schedules: list[dict]) -> list[str]:
-    """The weekly hours in the reader's language: ``["Mon–Fri, 11 am–1 pm"]``,
-    ``["lun. au ven., 11 h à 13 h"]``; schedules with the same hours are told once."""
+def hours_text(service_schedules: list[dict], language: str | None = None) -> list[str]:
+    """The weekly hours in the reader's language (``hours_language()``, which a page of cards
+    asks once): ``["Mon–Fri, 11 am–1 pm"]``, ``["lun. au ven., 11 h à 13 h"]``; schedules with the
+    same hours are told once."""
     days_by_hours: dict[tuple[int, int], set[int]] = {}
     for schedule in service_schedules:
         opens, closes = minutes(schedule.get("opens_at")), minutes(schedule.get("closes_at"))
         if opens is not None and closes is not None and not is_holiday(schedule):
             days_by_hours.setdefault((opens, closes), set()).update(weekdays_of(schedule))
-    language = _language()
+    language = language or hours_language()
     on_days = [(hours, days) for hours, days in days_by_hours.items() if days]  # a monthly rule has no weekday
     return [_("%(days)s, %(opens)s–%(closes)s", days=days_text(sorted(days), language),
               opens=time_text(opens, language), closes=time_text(closes, language))
             for (opens, closes), days in sorted(on_days, key=lambda item: (min(item[1]), item[0]))]
 
 
-def _language() -> str:
+def hours_language() -> str:
     return str(get_locale() or "en")
 
 
@@ -105,7 +107,7 @@ def days_text(days: list[int], language: str) -> str:
     """``[0, 1, 2, 3, 4]`` → "Mon–Fri" / "lun. au ven."; runs of three days or more are ranges."""
     if len(days) == 7:
         return _("Every day of the week")
-    names = get_day_names("abbreviated", locale=language)
+    names = abbreviated_day_names(language)
     parts, run = [], [days[0]]
     for day in days[1:] + [None]:
         if day is not None and day == run[-1] + 1:
@@ -117,6 +119,11 @@ def days_text(days: list[int], language: str) -> str:
             parts.extend(names[one] for one in run)
         run = [day]
     return ", ".join(parts)
+
+
+@cache  # babel reads its locale data again on every call
+def abbreviated_day_names(language: str) -> dict[int, str]:
+    return dict(get_day_names("abbreviated", locale=language))
 
 
 def time_text(minute_of_day: int, language: str) -> str:
