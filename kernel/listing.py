@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from string import Formatter
 from urllib.parse import urlencode
 
 from sqlalchemy import column, func, literal, or_, select, table, text
@@ -11,7 +12,14 @@ from sqlalchemy import column, func, literal, or_, select, table, text
 from kernel.db import db
 from kernel.entities import Entity
 from kernel.filters import Condition, FilterError, apply_conditions, parse_conditions
-from kernel.search_index import MIN_TRIGRAM, PHONE_DIGITS, fts_query, phone_digits, phone_fields
+from kernel.search_index import (
+    MIN_TRIGRAM,
+    PHONE_DIGITS,
+    fts_query,
+    lowercase_indexed_fields,
+    phone_digits,
+    phone_fields,
+)
 from kernel.text import digits, fold
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -155,10 +163,11 @@ def paginate(entity: Entity, statement, *, sort=None, page=1, per_page=DEFAULT_P
     if exact_count:
         total, exact = count(statement), True
     elif few_newest_first_by_ids(state):
-        ids = matching_ids(entity, statement, COUNT_CAP)
-        if len(ids) <= COUNT_CAP:
-            records = records_by_ids(entity, newest_first_page(ids, page, per_page))
-            return Page(records=records, total=len(ids), page=page, per_page=per_page, total_is_exact=True)
+        if not more_than_the_cap_named_so(entity, statement, state.q):
+            ids = matching_ids(entity, statement, COUNT_CAP)
+            if len(ids) <= COUNT_CAP:
+                records = records_by_ids(entity, newest_first_page(ids, page, per_page))
+                return Page(records=records, total=len(ids), page=page, per_page=per_page, total_is_exact=True)
         total, exact = COUNT_CAP, False
     else:
         if counted_with_the_page(state):
@@ -211,6 +220,38 @@ def few_newest_first_by_ids(state: ListState | None) -> bool:
     id (a search for ``kilabuk 12345``: one trigram scan instead of two). When they are many, the
     page is read as before (``in_list_order``)."""
     return state is not None and state.newest_first and not db.is_sqlite
+
+
+def more_than_the_cap_named_so(entity: Entity, statement, q: str) -> bool:
+    """A PostgreSQL quick search for one word, shown newest first: whether more than ``COUNT_CAP``
+    records match, known without the trigram index when that many have a name starting with the
+    word. The trigram index gives every match of a common name at once (a bitmap of 20,000 rows
+    for ``tremblay``, 11 ms of a 25 ms page) where the index of ``lower(last_name)`` gives a
+    thousand in a row. The statement's own conditions still apply, so only true matches count;
+    when too few names start with the word (``emile`` for "Émile", a word inside names, an
+    e-mail address), ``matching_ids`` counts as before."""
+    words = fold(q).split()
+    fields = name_fields(entity)
+    if len(words) != 1 or len(words[0]) < MIN_TRIGRAM or not words[0].isalpha() or not fields:
+        return False  # a number is in no name; a letter's successor is a character too (not a surrogate)
+    word = words[0]
+    after = word[:-1] + chr(ord(word[-1]) + 1)  # the first text past every one starting with the word
+    counts = [select(func.count()).select_from(
+        statement.where(func.lower(entity.column(meta.name)) >= word, func.lower(entity.column(meta.name)) < after)
+        .with_only_columns(literal(1)).order_by(None).limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+        for meta in fields]
+    with newest_first_without_bitmaps(True):  # a trigram index is read by bitmaps only: not this one
+        found = db.session.scalar(select(func.greatest(*counts)) if len(counts) > 1 else select(counts[0]))
+    return found > COUNT_CAP
+
+
+def name_fields(entity: Entity) -> list:
+    """The fields of the entity's title (``"{first_name} {last_name}"``) that have an index of their
+    lower-case text (``kernel.search_index``)."""
+    if not isinstance(entity.title, str):
+        return []
+    named = {name for _text, name, _spec, _conversion in Formatter().parse(entity.title) if name}
+    return [meta for meta in lowercase_indexed_fields(entity) if meta.name in named]
 
 
 def matching_ids(entity: Entity, statement, cap: int) -> list[int]:

@@ -145,15 +145,19 @@ def _ensure_phone_indexes(connection, entity) -> None:
         )
 
 
-def _ensure_lowercase_indexes(connection, entity) -> None:
+def lowercase_indexed_fields(entity) -> list:
+    """The text fields with an index on ``lower(<column>)`` (every indexed text field)."""
     from kernel.filters import TEXT_KINDS
 
+    return [meta for meta, _column in _indexed_columns(entity) if meta.kind in TEXT_KINDS]
+
+
+def _ensure_lowercase_indexes(connection, entity) -> None:
     table = entity.model.__tablename__
-    for meta, _column in _indexed_columns(entity):
-        if meta.kind in TEXT_KINDS:
-            connection.exec_driver_sql(
-                f"CREATE INDEX IF NOT EXISTS ix_{table}_{meta.name}_lower ON {table} (lower({meta.name}))"
-            )
+    for meta in lowercase_indexed_fields(entity):
+        connection.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS ix_{table}_{meta.name}_lower ON {table} (lower({meta.name}))"
+        )
 
 
 def _sqlite_has(connection, kind: str, name: str) -> bool:
