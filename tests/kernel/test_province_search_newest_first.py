@@ -119,6 +119,17 @@ def test_names_starting_with_the_word_past_the_cap_are_not_counted(staff_client,
     assert counted == []  # (SQLite counts its trigram table as it reads it, by the other path)
 
 
+def test_my_items_and_conditions_are_counted_without_the_names(staff_client, staff, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    _clients(staff, [(f"P{index}", f"Tremblay {index}") for index in range(5)])  # assigned to their maker
+    for path, expected in (("/clients/?q=tremblay&mine=1", "More than 3 records"),
+                           ("/clients/?q=tremblay&city__equals=Iqaluit", "0 records"),
+                           ("/clients/?q=tremblay", "More than 3 records")):
+        with statements_sent() as sent:
+            assert expected in _count_text(staff_client, path), path
+        assert len(_name_probes(sent)) == (0 if "&" in path or db.is_sqlite else 1), path
+
+
 def test_names_in_the_trash_do_not_count_past_the_cap(staff_client, staff, monkeypatch):
     monkeypatch.setattr(listing, "COUNT_CAP", 3)
     matches = _clients(staff, [(f"P{index}", f"Tremblay {index}") for index in range(5)])
