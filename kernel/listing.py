@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from string import Formatter
 from urllib.parse import urlencode
 
 from sqlalchemy import column, func, literal, or_, select, table, text
@@ -15,8 +14,9 @@ from kernel.filters import Condition, FilterError, apply_conditions, parse_condi
 from kernel.search_index import (
     MIN_TRIGRAM,
     PHONE_DIGITS,
+    folded_text,
     fts_query,
-    lowercase_indexed_fields,
+    name_fields,
     phone_digits,
     phone_fields,
 )
@@ -226,10 +226,10 @@ def more_than_the_cap_named_so(entity: Entity, statement, state: ListState) -> b
     """A PostgreSQL quick search for one word, shown newest first: whether more than ``COUNT_CAP``
     records match, known without the trigram index when that many have a name starting with the
     word. The trigram index gives every match of a common name at once (a bitmap of 20,000 rows
-    for ``tremblay``, 11 ms of a 25 ms page) where the index of ``lower(last_name)`` gives a
-    thousand in a row. The statement's own conditions still apply, so only true matches count;
-    when too few names start with the word (``emile`` for "Émile", a word inside names, an
-    e-mail address), ``matching_ids`` counts as before.
+    for ``tremblay``, 11 ms of a 25 ms page) where the index of the folded last names
+    (``kernel.search_index.folded_text``: ``emile`` for "Émile") gives a thousand in a row. The
+    statement's own conditions still apply, so only true matches count; when too few names start
+    with the word (a word inside names, an e-mail address), ``matching_ids`` counts as before.
 
     Not with "My items" or conditions: most names starting with the word could fail them, and the
     names' index would be read to its end (20,000 rows) before the count."""
@@ -240,22 +240,15 @@ def more_than_the_cap_named_so(entity: Entity, statement, state: ListState) -> b
         return False  # a number is in no name; a letter's successor is a character too (not a surrogate)
     word = words[0]
     after = word[:-1] + chr(ord(word[-1]) + 1)  # the first text past every one starting with the word
-    counts = [select(func.count()).select_from(
-        statement.where(func.lower(entity.column(meta.name)) >= word, func.lower(entity.column(meta.name)) < after)
-        .with_only_columns(literal(1)).order_by(None).limit(COUNT_CAP + 1).subquery()).scalar_subquery()
-        for meta in fields]
+    counts = []
+    for meta in fields:
+        name = folded_text(entity.column(meta.name))
+        counts.append(select(func.count()).select_from(
+            statement.where(name >= literal(word), name < literal(after)).with_only_columns(literal(1)).order_by(None)
+            .limit(COUNT_CAP + 1).subquery()).scalar_subquery())
     with newest_first_without_bitmaps(True):  # a trigram index is read by bitmaps only: not this one
         found = db.session.scalar(select(func.greatest(*counts)) if len(counts) > 1 else select(counts[0]))
     return found > COUNT_CAP
-
-
-def name_fields(entity: Entity) -> list:
-    """The fields of the entity's title (``"{first_name} {last_name}"``) that have an index of their
-    lower-case text (``kernel.search_index``)."""
-    if not isinstance(entity.title, str):
-        return []
-    named = {name for _text, name, _spec, _conversion in Formatter().parse(entity.title) if name}
-    return [meta for meta in lowercase_indexed_fields(entity) if meta.name in named]
 
 
 def matching_ids(entity: Entity, statement, cap: int) -> list[int]:

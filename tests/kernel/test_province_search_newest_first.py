@@ -7,9 +7,13 @@ its matches are not counted at all. Counted, never timed."""
 
 import re
 
+from sqlalchemy import literal, select, text
+
 from kernel import listing, records
 from kernel.db import db
 from kernel.registry import entities
+from kernel.search_index import ACCENTED, UNACCENTED, folded_text
+from kernel.text import fold
 from tests.statements import statements_sent
 
 
@@ -43,7 +47,7 @@ def _searches(sent) -> list[str]:
 
 def _name_probes(sent) -> list[str]:
     """The statements that count the clients whose name starts with the word searched."""
-    return [statement for statement in sent if "lower(clients.last_name) >=" in statement]
+    return [statement for statement in sent if "lower(translate(last_name" in statement]
 
 
 def test_few_matches_are_listed_as_when_sorted_by_id(staff_client, staff):
@@ -157,8 +161,39 @@ def test_a_word_of_any_characters_is_searched(staff_client, staff):
         assert response.status_code == 200, word
 
 
+def test_accented_names_past_the_cap_are_not_counted(staff_client, staff, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    counted = []
+    real_matching_ids = listing.matching_ids
+    monkeypatch.setattr(listing, "matching_ids", lambda *arguments: counted.append(1) or real_matching_ids(*arguments))
+    _clients(staff, [("ÉMILE", "Roy"), ("Emile", "Roy"), ("Émile", "Côté"), ("émile-anne", "Roy")])
+    assert "More than 3 records" in _count_text(staff_client, "/clients/?q=emile")
+    assert counted == []
+
+
+def test_the_folded_names_index_serves_the_probe(app):
+    if db.is_sqlite:
+        return  # SQLite has no such index: its trigram table is read in id order
+    from plugins.clients.models import Client
+
+    for name in ("first_name", "last_name"):
+        folded = folded_text(getattr(Client, name))
+        probe = select(literal(1)).select_from(Client).where(folded >= "emile", folded < "emilf").limit(1001)
+        sql = str(probe.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        db.session.execute(text("SET LOCAL enable_bitmapscan = off"))
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(text("EXPLAIN " + sql)))
+        db.session.rollback()
+        assert f"ix_clients_{name}_folded" in plan, plan
+
+
 def test_the_name_fields_are_the_titles_with_a_lower_case_index(app):
     assert [meta.name for meta in listing.name_fields(entities().get("client"))] == ["first_name", "last_name"]
+
+
+def test_the_folded_letters_are_folds(app):
+    assert len(ACCENTED) == len(UNACCENTED) == len(set(ACCENTED))
+    assert all(fold(accented) == plain for accented, plain in zip(ACCENTED, UNACCENTED, strict=True))
 
 
 def test_a_chosen_sort_and_the_api_count_as_before(staff_client, staff):
