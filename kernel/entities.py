@@ -236,6 +236,7 @@ class Entity:
     plugin: str | None = None
     fts_table: str | None = None  # set by kernel.search_index when the quick-search index exists
     sort_indexes: dict = dataclass_field(default_factory=dict)  # SQLite: {field: its sort index}, set by kernel.search_index
+    folded_names: list = dataclass_field(default_factory=list)  # PostgreSQL: name fields with a folded index, likewise
     declared_fields: dict[str, FieldMeta] = dataclass_field(default_factory=dict)
 
     # -- derived from the model -------------------------------------------------------------

@@ -16,7 +16,6 @@ from kernel.search_index import (
     PHONE_DIGITS,
     folded_text,
     fts_query,
-    name_fields,
     phone_digits,
     phone_fields,
 )
@@ -234,7 +233,7 @@ def more_than_the_cap_named_so(entity: Entity, statement, state: ListState) -> b
     Not with "My items" or conditions: most names starting with the word could fail them, and the
     names' index would be read to its end (20,000 rows) before the count."""
     words = fold(state.q).split()
-    fields = name_fields(entity)
+    fields = entity.folded_names
     if state.mine or state.conditions or len(words) != 1 or len(words[0]) < MIN_TRIGRAM \
             or not words[0].isalpha() or not fields:
         return False  # a number is in no name; a letter's successor is a character too (not a surrogate)

@@ -40,6 +40,7 @@ import logging
 from string import Formatter
 
 from sqlalchemy import String, inspect, literal_column, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -262,11 +263,17 @@ def drop_orphan_search_tables(engine) -> None:
 def mark_indexed(engine, entities) -> None:
     """Remember which entities have an FTS table, so the quick search knows it may use it, and
     (SQLite) the index each sort may be told to walk (``kernel.listing.walking_sort_index``):
-    naming one that is not there would fail the list."""
+    naming one that is not there would fail the list. On PostgreSQL, the name fields whose folded
+    index is there: without it, the quick search's probe of names (``kernel.listing``) would read
+    the whole table."""
     if engine.dialect.name != "sqlite":
+        folded = _postgresql_folded_indexes(engine)
         for entity in entities:
             entity.fts_table = None
             entity.sort_indexes = {}
+            table = entity.model.__tablename__
+            entity.folded_names = [meta for meta in name_fields(entity)
+                                   if kernel_index_name(table, meta.name, "_folded") in folded]
         return
     with engine.connect() as connection:
         names = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))}
@@ -275,6 +282,19 @@ def mark_indexed(engine, entities) -> None:
         name = fts_table(entity.model.__tablename__)
         entity.fts_table = name if name in names else None
         entity.sort_indexes = _sort_indexes_of(entity, indexes)
+
+
+def _postgresql_folded_indexes(engine) -> set[str]:
+    """The names of the folded indexes there are; none when the database cannot be read yet (a
+    server started before its database: the names are not probed until it starts again)."""
+    try:
+        with engine.connect() as connection:
+            return set(connection.scalars(text(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE :pattern"),
+                {"pattern": "ix\\_%\\_folded"}))
+    except OperationalError:
+        log.warning("the database cannot be read: the quick search will not probe the names' indexes")
+        return set()
 
 
 def _sort_indexes_of(entity, existing: set[str]) -> dict[str, str]:

@@ -12,7 +12,7 @@ from sqlalchemy import literal, select, text
 from kernel import listing, records
 from kernel.db import db
 from kernel.registry import entities
-from kernel.search_index import ACCENTED, UNACCENTED, folded_text
+from kernel.search_index import ACCENTED, UNACCENTED, folded_text, name_fields
 from kernel.text import fold
 from tests.statements import statements_sent
 
@@ -188,7 +188,38 @@ def test_the_folded_names_index_serves_the_probe(app):
 
 
 def test_the_name_fields_are_the_titles_with_a_lower_case_index(app):
-    assert [meta.name for meta in listing.name_fields(entities().get("client"))] == ["first_name", "last_name"]
+    client = entities().get("client")
+    assert [meta.name for meta in name_fields(client)] == ["first_name", "last_name"]
+    # On PostgreSQL, those whose folded index is there (made with the quick search's indexes).
+    assert [meta.name for meta in client.folded_names] == ([] if db.is_sqlite else ["first_name", "last_name"])
+
+
+def test_names_without_their_folded_index_are_not_probed(staff_client, staff, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    monkeypatch.setattr(entities().get("client"), "folded_names", [])
+    _clients(staff, [(f"P{index}", f"Tremblay {index}") for index in range(5)])
+    with statements_sent() as sent:
+        assert "More than 3 records" in _count_text(staff_client, "/clients/?q=tremblay")
+    assert _name_probes(sent) == []
+
+
+def test_a_database_not_there_yet_has_no_folded_index(app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from kernel import search_index
+
+    class Unreachable:
+        dialect = db.engine.dialect
+
+        def connect(self):
+            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    client = entities().get("client")
+    for kept in ("folded_names", "fts_table", "sort_indexes"):  # mark_indexed sets them all
+        monkeypatch.setattr(client, kept, getattr(client, kept))
+    monkeypatch.setattr(Unreachable, "dialect", type("Dialect", (), {"name": "postgresql"})())
+    search_index.mark_indexed(Unreachable(), [client])
+    assert client.folded_names == []
 
 
 def test_the_folded_letters_are_folds(app):
