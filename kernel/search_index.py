@@ -87,7 +87,8 @@ def folded_sql(column: str) -> str:
 
 def folded_text(column):
     """``folded_sql`` as a column expression, its letters written in the statement, not sent as
-    values: the planner uses an index on an expression only when it is the same expression."""
+    values: the planner uses an index on an expression only when it is the same expression. The
+    column is named alone, as in the index: for a statement on its table only."""
     return literal_column(folded_sql(column.name), type_=String)
 
 
