@@ -14,6 +14,7 @@ not take the page down.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -51,13 +52,20 @@ class Slot:
 
     ``order`` places it among the slot's fillers (lower first, then registration order);
     ``permission`` hides it from users who do not hold it; ``entities`` (entity names) limits it
-    to the pages of those entities, for slots given an ``entity``."""
+    to the pages of those entities, for slots given an ``entity``.
+
+    ``when``, a function of no argument, is asked before each rendering: when it answers false the
+    filler shows nothing and its template is not rendered. It is for a filler that shows in some
+    requests only, whatever the record (the helpline's "Refer" needs an open contact): a page of
+    twenty result cards then costs twenty calls instead of twenty renders of nothing. Keep it cheap
+    (``once_per_request``)."""
 
     name: str
     template: str
     order: int = 100
     permission: str | None = None
     entities: tuple[str, ...] | None = None
+    when: Callable[[], object] | None = None
 
     def shown_to(self, user, entity_name: str | None) -> bool:
         if self.entities is not None and entity_name not in self.entities:
@@ -100,6 +108,8 @@ def install(app, plugin_set) -> None:
 def _problem_with(app, filler) -> str | None:
     if not isinstance(filler, Slot):
         return f"passerelle_template_slots returned {filler!r}, not a kernel Slot"
+    if filler.when is not None and not callable(filler.when):
+        return f"the slot filler {filler.template}: when={filler.when!r} is not a function"
     if filler.name not in SLOT_NAMES:
         return (f"fills the template slot '{filler.name}', which does not exist. "
                 f"Template slots: {', '.join(SLOT_NAMES)}.")
@@ -123,12 +133,15 @@ def render_slot(name: str, **context) -> Markup:
         return Markup("")
     entity = context.get("entity")
     entity_name = getattr(entity, "name", entity)
-    parts = [_render_filler(filler, context) for filler in fillers if filler.shown_to(current_user, entity_name)]
+    user = current_user._get_current_object()  # the proxy looked up once, not per filler
+    parts = [_render_filler(filler, context) for filler in fillers if filler.shown_to(user, entity_name)]
     return Markup("\n").join(part for part in parts if part and not part.isspace())
 
 
 def _render_filler(filler: Slot, context: dict) -> Markup | None:
     try:
+        if filler.when is not None and not filler.when():
+            return None
         return render_fragment(filler.template, **context)
     except Exception as error:  # noqa: BLE001 - any plugin error
         log.exception("the template %s filling the slot %s failed", filler.template, filler.name)

@@ -106,7 +106,7 @@ from kernel.views.api import problem, token_required
 from kernel.views.auth import safe_next
 from kernel.views.records import filter_fields
 
-TOOLKIT_VERSION = (1, 8)
+TOOLKIT_VERSION = (1, 9)
 
 
 class ToolkitVersionError(PluginError):

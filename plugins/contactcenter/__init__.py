@@ -113,10 +113,12 @@ def passerelle_calendar_items(owner_ids, start, end):
 @hookimpl
 def passerelle_template_slots():
     from kernel.toolkit import Slot
+    from plugins.contactcenter.referring import refer_target
 
-    # "Refer" on the resource directory's result cards and resource page, and the global search's resources
+    # "Refer" on the resource directory's result cards and resource page, and the global search's
+    # resources, while the agent has a contact open (asked once a request, not rendered per card)
     return [Slot("result_card_actions", "contactcenter/_refer_button.html", permission="contactcenter.edit",
-                 entities=("resource",)),
+                 entities=("resource",), when=refer_target),
             # the agency's page: its partner accounts (administrators)
             Slot("record_header_buttons", "contactcenter/warm_referrals/_partner_accounts_link.html",
                  permission="kernel.manage_users", entities=("agency",))]

@@ -158,6 +158,57 @@ def test_the_context_processors_run_once_for_every_filler_of_a_page(make_app, ma
     assert len(made) == for_one
 
 
+def test_a_filler_whose_when_answers_false_is_not_rendered_and_true_renders_it(make_app, make_user, tmp_path):
+    """``when`` is asked before each rendering; false: the template is not rendered at all."""
+    shown = {"now": False}
+    asked, rendered = [], []
+
+    def when():
+        asked.append(1)
+        return shown["now"]
+
+    def count_render():
+        rendered.append(1)
+        return ""
+
+    templates = {"card.html": '<i class="card-action">{{ record.last_name }}{{ count_render() }}</i>'}
+    fillers = [Slot("result_card_actions", "slotty/card.html", when=when)]
+    plugin = make_plugin(tmp_path, fillers, templates, context={"count_render": count_render})
+    app = make_app(extra_plugins={"slotty": plugin}, PASSERELLE_PLUGINS="clients,slotty")
+    with app.app_context():
+        user = make_user("staff")
+        for number in range(3):
+            client_record(user, last_name=f"Tremblay{number}")
+        client = login(app.test_client(), user)
+        hidden = client.get("/search?q=Tremblay").get_data(as_text=True)
+        assert (len(asked), rendered) == (3, [])
+        assert "card-action" not in hidden
+        shown["now"] = True
+        page = client.get("/search?q=Tremblay").get_data(as_text=True)
+    assert len(rendered) == 3
+    assert len(re.findall(r'<i class="card-action">Tremblay\d</i>', page)) == 3
+
+
+def test_a_when_that_fails_is_logged_and_its_filler_left_out(make_app, make_user, tmp_path, caplog):
+    def when():
+        raise RuntimeError("broken")
+
+    fillers = [Slot("list_buttons", "slotty/a.html", when=when), Slot("list_buttons", "slotty/b.html")]
+    plugin = make_plugin(tmp_path, fillers, {"a.html": "<i>A</i>", "b.html": "<i>B</i>"})
+    app = make_app(extra_plugins={"slotty": plugin}, PASSERELLE_PLUGINS="clients,slotty")
+    with app.app_context(), caplog.at_level(logging.ERROR, logger="kernel.slots"):
+        page = login(app.test_client(), make_user("staff")).get("/clients/")
+    assert page.status_code == 200
+    assert re.findall(r"<i>(\w)</i>", page.get_data(as_text=True)) == ["B"]
+    assert "the template slotty/a.html filling the slot list_buttons failed" in caplog.text
+
+
+def test_a_when_that_is_not_a_function_stops_the_start(make_app, tmp_path):
+    plugin = make_plugin(tmp_path, [Slot("list_buttons", "slotty/a.html", when=True)], {"a.html": "a"})
+    with pytest.raises(PluginError, match="when=True is not a function"):
+        make_app(extra_plugins={"slotty": plugin}, PASSERELLE_PLUGINS="clients,slotty")
+
+
 def test_an_unknown_slot_name_stops_the_start_naming_the_plugin_and_the_slots(make_app, tmp_path):
     plugin = make_plugin(tmp_path, [Slot("list_button", "slotty/a.html")], {"a.html": "a"})
     with pytest.raises(PluginError, match=r"plugin 'slotty': fills the template slot 'list_button', which does "
