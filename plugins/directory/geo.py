@@ -17,9 +17,9 @@ import io
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.exc import OperationalError
 
 from kernel.toolkit import OnePass, db, fold
@@ -74,9 +74,10 @@ def add_place_reads(reads: OnePass, value: str) -> None:
     if looks_like_postal_code(value):
         code = normalise_postal_code(value)
         if len(code) > 3:
-            reads.rows("place:exact", _table_point(code))
-            reads.rows("place:directory", _directory_point_query(Site.postal_code.in_(_spellings(code))))
-        reads.rows("place:area", _table_point(code[:5] if _ZIP.match(code) else code[:3]))
+            reads.rows("place:exact", _prepared_table_point("exact_code"), {"exact_code": code})
+            reads.rows("place:directory", _prepared_directory_point(), {"spellings": _spellings(code)})
+        area = code[:5] if _ZIP.match(code) else code[:3]
+        reads.rows("place:area", _prepared_table_point("area_code"), {"area_code": area})
 
 
 def place_found(found: dict, value: str) -> Place | None:
@@ -107,9 +108,19 @@ def _postal_code_place(code: str, found: dict) -> Place | None:
     return Place(*point, approximate=not _ZIP.match(code))  # a ZIP code's own centre is precise enough
 
 
-def _table_point(code: str):
+def _table_point(code):
     return (select(postal_codes.c.latitude.label("latitude"), postal_codes.c.longitude.label("longitude"))
             .where(postal_codes.c.code == code).limit(1))
+
+
+@cache  # built once with a named parameter, so that a search's first reads are one prepared pass
+def _prepared_table_point(parameter: str):
+    return _table_point(bindparam(parameter))
+
+
+@cache
+def _prepared_directory_point():
+    return _directory_point_query(Site.postal_code.in_(bindparam("spellings", expanding=True)))
 
 
 def _spellings(code: str) -> list[str]:

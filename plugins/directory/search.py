@@ -12,11 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from sqlalchemy import (
     Integer,
     String,
+    bindparam,
     case,
     cast,
     column,
@@ -102,6 +103,7 @@ class Outcome:
 
 # -- keywords ------------------------------------------------------------------------------
 _SYNONYM_GROUPS = select(synonym_groups.c.words).order_by(synonym_groups.c.id)
+_NEWEST_SERVICE = select(func.max(Resource.id))
 
 
 def synonyms_by_stem(groups: list[str] | None = None) -> dict[str, frozenset[str]]:
@@ -225,12 +227,18 @@ def is_public_place(location_column):
 def type_terms(code: str) -> list[int]:
     """The ids of a type and its sub-types, read first so that the database knows from its
     statistics how many services they have."""
-    return list(db.session.scalars(_type_terms_statement(code)))
+    return list(db.session.scalars(_type_terms_statement(), _type_terms_params(code)))
 
 
-def _type_terms_statement(code: str):
+@cache  # built once with named parameters: a search's first reads are then one prepared pass
+def _type_terms_statement():
+    code = TaxonomyTerm.code
     return select(TaxonomyTerm.id).where(or_(
-        TaxonomyTerm.code == code, TaxonomyTerm.code.like(f"{code}.%"), TaxonomyTerm.code.like(f"{code}-%")))
+        code == bindparam("type_code"), code.like(bindparam("type_code_dot")), code.like(bindparam("type_code_dash"))))
+
+
+def _type_terms_params(code: str) -> dict:
+    return {"type_code": code, "type_code_dot": f"{code}.%", "type_code_dash": f"{code}-%"}
 
 
 def wanted_types(criteria: Criteria) -> list[int]:
@@ -293,6 +301,7 @@ def matching_services(criteria: Criteria, keywords: Keywords | None, tier: str =
 PAGE_PLANNER_SETTINGS = {"max_parallel_workers_per_gather": "0", "jit": "off", "plan_cache_mode": "force_custom_plan"}
 
 
+@cache
 def _planner_settings():
     """SELECT of the settings the search's statements run with on PostgreSQL, until the
     transaction ends (``SET LOCAL``): no parallel workers or JIT compiling, each planned for its
@@ -309,16 +318,20 @@ def _planner_settings():
 
 def _first_reads(criteria: Criteria) -> dict:
     """What a search needs before its own statements, read in one statement: the planner's
-    settings (``_planner_settings``), the synonym groups, the ids of the type asked for and the
-    postal code's place (up to four round trips before). The settings hold for the statements
-    after this one; these small reads by index run with the defaults."""
+    settings (``_planner_settings``), the synonym groups, the newest service's number (where a
+    keyword's first pages are looked for, ``newest_matches``), the ids of the type asked for and
+    the postal code's place (up to five round trips before). The settings hold for the statements
+    after this one; these small reads by index run with the defaults. Each read is built once
+    with named parameters, so that the pass is too."""
     reads = OnePass()
     if not db.is_sqlite:
-        reads.scalar("planner", _planner_settings())
+        reads.scalar("planner", _planner_settings(), {})
     if criteria.keywords.strip():
-        reads.rows("synonyms", _SYNONYM_GROUPS)
+        reads.rows("synonyms", _SYNONYM_GROUPS, {})
+        if not db.is_sqlite and not criteria.postal_code:
+            reads.scalar("newest", _NEWEST_SERVICE, {})
     if criteria.taxonomy and criteria.type_ids is None:
-        reads.rows("types", _type_terms_statement(criteria.taxonomy))
+        reads.rows("types", _type_terms_statement(), _type_terms_params(criteria.taxonomy))
     if criteria.postal_code:
         geo.add_place_reads(reads, criteria.postal_code)
     return reads.run()
@@ -342,7 +355,8 @@ def run(criteria: Criteria) -> Outcome:
         if results is None:  # counted with the page
             return outcome
     elif keywords is not None:
-        results = _run_by_relevance(criteria, keywords, outcome)
+        newest = (first["newest"] or 0) if "newest" in first else None  # 0: no service yet
+        results = _run_by_relevance(criteria, keywords, outcome, newest)
     else:
         results = _run_by_name(criteria, outcome)
     if not outcome.hits and criteria.start == 0:  # nothing matches: nothing to count
@@ -372,28 +386,32 @@ RECENT_SERVICES = 5_000  # the newest services, where a common keyword's first p
 RECENT_PAGES = 10  # beyond these pages, among all the services
 
 
-def newest_matches(criteria: Criteria, keywords: Keywords, tier: str, limit: int, offset: int) -> list[int]:
+def newest_matches(criteria: Criteria, keywords: Keywords, tier: str, limit: int, offset: int,
+                   newest: int | None = None) -> list[int]:
     """``_ids`` of a keyword tier, newest first. A common keyword matches tens of thousands of
     services, which PostgreSQL would all read from the table to keep the twenty newest: it looks
     among the newest ``RECENT_SERVICES`` first (the GIN index and the service index combined),
-    and among all only when they hold less than the page."""
+    and among all only when they hold less than the page. ``newest``: the newest service's
+    number when already read (``_first_reads``), else it is read here."""
     if not db.is_sqlite and offset + limit <= RECENT_PAGES * PAGE_SIZE:
-        newest = db.session.scalar(select(func.max(Resource.id))) or 0
-        found = _ids(matching_services(criteria, keywords, tier, since=newest - RECENT_SERVICES), limit, offset)
+        if newest is None:
+            newest = db.session.scalar(_NEWEST_SERVICE)
+        found = _ids(matching_services(criteria, keywords, tier, since=(newest or 0) - RECENT_SERVICES), limit, offset)
         if len(found) == limit:  # a full page: every service outside the window is older
             return found
     return _ids(matching_services(criteria, keywords, tier), limit, offset)
 
 
-def _run_by_relevance(criteria: Criteria, keywords: Keywords, outcome: Outcome):
-    """Services naming every keyword, then the others; newest first within each (index order)."""
+def _run_by_relevance(criteria: Criteria, keywords: Keywords, outcome: Outcome, newest: int | None = None):
+    """Services naming every keyword, then the others; newest first within each (index order);
+    ``newest`` as for ``newest_matches``."""
     start = criteria.start
     in_name = matching_services(criteria, keywords, "name")
-    first = newest_matches(criteria, keywords, "name", PAGE_SIZE, start)
+    first = newest_matches(criteria, keywords, "name", PAGE_SIZE, start, newest)
     hits = [Hit(service_id, 0.0) for service_id in first]
     if len(first) < PAGE_SIZE:
         named = start + len(first) if first else count(in_name)
-        others = newest_matches(criteria, keywords, "other", PAGE_SIZE - len(first), max(start - named, 0))
+        others = newest_matches(criteria, keywords, "other", PAGE_SIZE - len(first), max(start - named, 0), newest)
         hits += [Hit(service_id, 1.0) for service_id in others]
     outcome.hits = hits
     return matching_services(criteria, keywords)

@@ -41,3 +41,39 @@ def test_the_search_page_finds_with_what_it_read_first(app, tmp_path, staff_clie
     assert "Community kitchen" in names_in(search(client, type="BD-1800"))
     assert "Social housing" in names_in(search(client, postal_code="K1P 1J1", radius=10))
     assert "Unknown postal code" in search(client, q="logement", postal_code="Z9Z 9Z9")
+
+
+def test_a_keyword_search_reads_the_newest_service_with_its_first_reads(app, tmp_path, staff_client):
+    """On PostgreSQL a keyword's first pages are looked for among the newest services: the newest
+    one's number comes with the first reads, not in a round trip of its own."""
+    sample_client(app, tmp_path, staff_client)
+    with app.test_request_context():
+        with statements_sent() as sent:
+            outcome = run(Criteria(keywords="logement"))
+        assert outcome.hits
+        newest = [index for index, statement in enumerate(sent) if "max(directory_services.id)" in statement]
+        assert newest == ([] if db.is_sqlite else [0]), sent
+        db.session.rollback()
+
+
+def test_a_type_and_a_postal_code_are_read_with_parameters(app, tmp_path, staff_client, monkeypatch):
+    """The first reads are built once and given their values (a prepared pass, which SQLAlchemy
+    finds compiled without walking it again), and each search still finds its own."""
+    from plugins.directory import search as search_module
+
+    passes = []
+
+    class Recorded(search_module.OnePass):
+        def run(self, *args, **kwargs):
+            passes.append(self._all_prepared)
+            return super().run(*args, **kwargs)
+
+    monkeypatch.setattr(search_module, "OnePass", Recorded)
+    client = sample_client(app, tmp_path, staff_client)
+    with app.test_request_context():
+        run(Criteria(keywords="logement", taxonomy="BD-1800", postal_code="K1P 1J1", radius_km=10))
+        run(Criteria(keywords="repas", taxonomy="BH-8000", postal_code="10001", radius_km=10))
+        db.session.rollback()
+    assert passes == [True, True]
+    assert "Community kitchen" in names_in(search(client, type="BD-1800"))
+    assert "Social housing" in names_in(search(client, postal_code="K1P1J1", radius=10))
