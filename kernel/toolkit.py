@@ -23,6 +23,7 @@ from kernel import clock as _clock
 from kernel import hookimpl, jobs, secure_links
 from kernel import records as _records
 from kernel.access_log import RecordRead, note_read
+from kernel.beside import Beside, read_beside
 from kernel.calendar_items import CalendarItem
 from kernel.choices import PROVINCES, ChoiceList
 from kernel.config import private_folder, write_private
@@ -106,7 +107,7 @@ from kernel.views.api import problem, token_required
 from kernel.views.auth import safe_next
 from kernel.views.records import filter_fields
 
-TOOLKIT_VERSION = (1, 9)
+TOOLKIT_VERSION = (1, 10)
 
 
 class ToolkitVersionError(PluginError):
@@ -196,6 +197,8 @@ __all__ = [
     "once_per_request", "forget_for_request",
     # a small table most pages need, read with the browser's session (toolkit 1.8)
     "SessionRead",
+    # a long read started on a connection of its own while the request goes on (toolkit 1.10)
+    "read_beside", "Beside",
     # background work across several workers: exclusive jobs, claimed rows (toolkit 1.4)
     "jobs",
     # a record's page opened without an account, by a token sent by e-mail, and the rate limit of

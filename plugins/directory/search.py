@@ -4,7 +4,8 @@ distance), service area, service type (with facet counts), language, opening tim
 Every step is a query that reads indexes and returns at most a page: the matching services are a
 subquery (``matching_services``), a page is read in index order with LIMIT, and the total and the
 facet counts are counted by the database over at most ``COUNT_CAP`` matches, as the kernel's lists
-do, unless the user asks for the exact figures. Python only sees the page."""
+do, unless the user asks for the exact figures; on PostgreSQL they are counted beside the page
+(``count_beside``), while the page and its cards are read. Python only sees the page."""
 
 from __future__ import annotations
 
@@ -12,26 +13,21 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
 from sqlalchemy import (
-    Integer,
-    String,
     bindparam,
     case,
-    cast,
     column,
     func,
     literal_column,
-    null,
     or_,
     select,
     table,
-    union_all,
 )
 from sqlalchemy.orm import aliased
 
-from kernel.toolkit import COUNT_CAP, OnePass, db, digits, fold
+from kernel.toolkit import COUNT_CAP, Beside, OnePass, db, digits, fold, read_beside
 from plugins.directory import geo
 from plugins.directory.capacity.service import not_accepting_services
 from plugins.directory.hours import open_at_condition
@@ -91,14 +87,38 @@ class Hit:
 
 
 @dataclass
-class Outcome:
-    hits: list[Hit] = dataclass_field(default_factory=list)
+class Counts:
     total: int = 0
     total_is_exact: bool = True  # False: ``total`` is COUNT_CAP and there are more; facets counted among them
     facets: list[dict] = dataclass_field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    hits: list[Hit] = dataclass_field(default_factory=list)
+    counts: Counts | Beside = dataclass_field(default_factory=Counts)  # Beside: still being counted
     origin: tuple[float, float] | None = None
     approximate_origin: bool = False  # only the postal code's area is placed: distances are approximate
     unknown_postal_code: bool = False
+
+    @property
+    def total(self) -> int:
+        return self._counted().total
+
+    @property
+    def total_is_exact(self) -> bool:
+        return self._counted().total_is_exact
+
+    @property
+    def facets(self) -> list[dict]:
+        return self._counted().facets
+
+    def _counted(self) -> Counts:
+        """The counts, waited for the first time they are asked for when they were read beside the
+        page (``count_beside``): a page's cards are read meanwhile."""
+        if isinstance(self.counts, Beside):
+            self.counts = self.counts.result()
+        return self.counts
 
 
 # -- keywords ------------------------------------------------------------------------------
@@ -351,20 +371,32 @@ def run(criteria: Criteria) -> Outcome:
     groups = keyword_groups(criteria.keywords, [row.words for row in first["synonyms"]]) if "synonyms" in first else []
     keywords = Keywords(groups) if groups else None
     if outcome.origin is not None:
-        results = _run_near(criteria, keywords, outcome)
-        if results is None:  # counted with the page
-            return outcome
+        _run_near(criteria, keywords, outcome)
     elif keywords is not None:
         newest = (first["newest"] or 0) if "newest" in first else None  # 0: no service yet
-        results = _run_by_relevance(criteria, keywords, outcome, newest)
+        _run_by_relevance(criteria, keywords, outcome, newest)
     else:
-        results = _run_by_name(criteria, outcome)
-    if not outcome.hits and criteria.start == 0:  # nothing matches: nothing to count
-        return outcome
-    outcome.total, outcome.facets = count_and_facets(results, None if criteria.exact_count else COUNT_CAP)
-    outcome.total_is_exact = outcome.total <= COUNT_CAP or criteria.exact_count
-    outcome.total = outcome.total if outcome.total_is_exact else COUNT_CAP
+        _run_by_name(criteria, outcome)
+    if not outcome.hits and criteria.start == 0:  # nothing matches: nothing to count (nor to wait for)
+        outcome.counts = Counts()
     return outcome
+
+
+def count_beside(results, criteria: Criteria) -> Counts | Beside:
+    """``counted(results, …)``, read beside the rest of the page on PostgreSQL (``kernel.beside``):
+    it takes as long as reading the page and its cards and drawing them. ``results``: what builds
+    the statement of the results, called where it is read (a statement is not shared between
+    threads: SQLAlchemy fills some of its parts when they are first used)."""
+    return read_beside(counted, results, criteria.exact_count)
+
+
+def counted(results, exact: bool) -> Counts:
+    """The ``Counts`` of the statement ``results()`` builds, up to ``COUNT_CAP`` unless ``exact``."""
+    if not db.is_sqlite:  # in the transaction of its own that ``read_beside`` gives it
+        db.session.execute(_planner_settings())
+    total, facets = count_and_facets(results(), None if exact else COUNT_CAP)
+    is_exact = total <= COUNT_CAP or exact
+    return Counts(total if is_exact else COUNT_CAP, is_exact, facets)
 
 
 def has_next_page(criteria: Criteria, outcome: Outcome) -> bool:
@@ -404,7 +436,8 @@ def newest_matches(criteria: Criteria, keywords: Keywords, tier: str, limit: int
 
 def _run_by_relevance(criteria: Criteria, keywords: Keywords, outcome: Outcome, newest: int | None = None):
     """Services naming every keyword, then the others; newest first within each (index order);
-    ``newest`` as for ``newest_matches``."""
+    ``newest`` as for ``newest_matches``. Counted beside the page (``count_beside``)."""
+    outcome.counts = count_beside(partial(matching_services, criteria, keywords), criteria)
     start = criteria.start
     in_name = matching_services(criteria, keywords, "name")
     first = newest_matches(criteria, keywords, "name", PAGE_SIZE, start, newest)
@@ -414,10 +447,10 @@ def _run_by_relevance(criteria: Criteria, keywords: Keywords, outcome: Outcome, 
         others = newest_matches(criteria, keywords, "other", PAGE_SIZE - len(first), max(start - named, 0), newest)
         hits += [Hit(service_id, 1.0) for service_id in others]
     outcome.hits = hits
-    return matching_services(criteria, keywords)
 
 
 def _run_by_name(criteria: Criteria, outcome: Outcome):
+    outcome.counts = count_beside(partial(matching_services, criteria, None), criteria)
     matching = matching_services(criteria, None)
     if criteria.taxonomy:
         # Not the name index of all services: names often start with the type ("Food bank …"),
@@ -428,15 +461,15 @@ def _run_by_name(criteria: Criteria, outcome: Outcome):
         page = matching.order_by(Resource.name, Resource.id)
     page = page.limit(PAGE_SIZE).offset(criteria.start)
     outcome.hits = [Hit(row[0]) for row in db.session.execute(page)]
-    return matching
 
 
 def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
-    """Nearest first (or by relevance tier, then distance), each service at its nearest place.
-    Within a given radius the page and the count come from one statement, which finds the places
-    (and the keyword matches) once; returns None then, else the results still to count."""
+    """Nearest first (or by relevance tier, then distance), each service at its nearest place;
+    counted within the radius asked for (everywhere without one), beside the page (``count_beside``)."""
     latitude, longitude = outcome.origin
     by_relevance = criteria.sort == "relevance" and keywords is not None
+    outcome.counts = count_beside(partial(_places_within, criteria, keywords, outcome.origin, criteria.radius_km),
+                                  criteria)
     radii = [criteria.radius_km] if criteria.radius_km or by_relevance else list(NEAREST_RADII)
     for radius in radii:  # the nearest services are within the first circle that holds a page of them
         places = _matching_places(criteria, keywords, (latitude, longitude), radius)
@@ -449,18 +482,13 @@ def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
     if by_relevance:
         in_name = matching_services(criteria, keywords, "name")
         order.insert(0, case((found.c.service_id.in_(in_name), 0), else_=1))
-    page = (select(found.c.service_id, func.row_number().over(order_by=order).label("position"))
-            .group_by(found.c.service_id).order_by(*order).limit(PAGE_SIZE).offset(criteria.start))
-    if criteria.radius_km or by_relevance:
-        cap = None if criteria.exact_count else COUNT_CAP
-        service_ids, total, outcome.facets = page_count_and_facets(page, select(found.c.service_id).distinct(), cap)
-        outcome.hits = _nearest_hits(service_ids, latitude, longitude, criteria.public_only)
-        outcome.total_is_exact = total <= COUNT_CAP or criteria.exact_count
-        outcome.total = total if outcome.total_is_exact else COUNT_CAP
-        return None
-    outcome.hits = _nearest_hits([row.service_id for row in db.session.execute(page)], latitude, longitude,
-                                 criteria.public_only)
-    return _matching_places(criteria, keywords, (latitude, longitude), None).distinct()
+    page = select(found.c.service_id).group_by(found.c.service_id).order_by(*order).limit(PAGE_SIZE).offset(criteria.start)
+    outcome.hits = _nearest_hits(list(db.session.scalars(page)), latitude, longitude, criteria.public_only)
+
+
+def _places_within(criteria: Criteria, keywords: Keywords | None, origin, radius_km: float | None):
+    """The services with a place within the radius (None: anywhere) meeting the criteria, once each."""
+    return _matching_places(criteria, keywords, origin, radius_km).distinct()
 
 
 def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radius_km: float | None):
@@ -537,23 +565,6 @@ def _nearest_hits(service_ids: list[int], latitude: float, longitude: float, pub
         if row.service_id not in nearest or distance < nearest[row.service_id].distance_km:
             nearest[row.service_id] = Hit(row.service_id, 0.0, row.location_id, distance)
     return [nearest[service_id] for service_id in service_ids if service_id in nearest]
-
-
-def page_count_and_facets(page, results, cap: int | None) -> tuple[list[int], int, list[dict]]:
-    """``page`` (service_id, position) and ``count_and_facets(results, cap)`` from one statement,
-    for a page and results made of the same CTEs: the database finds them once."""
-    facets_query = facets_statement(results, cap).subquery()
-    page_rows = page.subquery()
-    nothing = [cast(null(), type_) for type_ in (Integer, String, String, String, Integer)]
-    rows = db.session.execute(union_all(
-        select(page_rows.c.service_id, page_rows.c.position, *nothing),
-        select(cast(null(), Integer), cast(null(), Integer), *facets_query.c),
-    )).all()
-    page_ids = [row[0] for row in sorted((row for row in rows if row[0] is not None), key=lambda row: row[1])]
-    facet_rows = [row[2:] for row in rows if row[0] is None]
-    if not facet_rows:  # no result has a service type
-        return page_ids, count(results.limit(cap + 1) if cap is not None else results), []
-    return page_ids, facet_rows[0][0], _facets(facet_rows, cap)
 
 
 def count_and_facets(results, cap: int | None) -> tuple[int, list[dict]]:

@@ -118,7 +118,7 @@ def search_page():
     cards = cards_for(outcome.hits, user_now(), outcome.approximate_origin) if outcome else []
     template = "directory/results.html" if request.headers.get("HX-Request") else "directory/search.html"
     return render_template(template, criteria=criteria, errors=errors, outcome=outcome, cards=cards,
-                           has_next=outcome is not None and has_next_page(criteria, outcome),
+                           has_next_page=has_next_page,  # asked once the cards are drawn (its count is read beside)
                            args=request.args, french=is_french(), unknown_place_message=unknown_place_message)
 
 
