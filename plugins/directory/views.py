@@ -167,10 +167,10 @@ def search_api():
     outcome = run(criteria)
     if outcome.unknown_postal_code:
         return problem(400, unknown_place_message(criteria.postal_code))
-    return jsonify({
+    results = [hit_json(card) for card in cards_for(outcome.hits, user_now(), outcome.approximate_origin)]
+    return jsonify({  # the count last: it is read beside the cards (``search.count_beside``)
         "total": outcome.total, "total_is_exact": outcome.total_is_exact, "page": criteria.page, "page_size": PAGE_SIZE,
-        "results": [hit_json(card) for card in cards_for(outcome.hits, user_now(), outcome.approximate_origin)],
-        "facets": outcome.facets,
+        "results": results, "facets": outcome.facets,
     })
 
 
