@@ -54,6 +54,9 @@ FACET_LIMIT = 30
 PHONE_TAIL = 10
 # Without a radius, the nearest services are looked for in growing circles (km); None: everywhere.
 NEAREST_RADII = (25.0, 100.0, 400.0, 1600.0, None)
+# Within a radius, nearest first: in these smaller circles first (a city's centre holds a page of
+# services within 5 km, and a page found there is read from a twenty-fifth of the places).
+INNER_RADII = (5.0, 25.0, 100.0, 400.0)
 
 
 @dataclass
@@ -470,7 +473,12 @@ def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
     by_relevance = criteria.sort == "relevance" and keywords is not None
     outcome.counts = count_beside(partial(_places_within, criteria, keywords, outcome.origin, criteria.radius_km),
                                   criteria)
-    radii = [criteria.radius_km] if criteria.radius_km or by_relevance else list(NEAREST_RADII)
+    if by_relevance:
+        radii = [criteria.radius_km]
+    elif criteria.radius_km:
+        radii = [radius for radius in INNER_RADII if radius < criteria.radius_km] + [criteria.radius_km]
+    else:
+        radii = list(NEAREST_RADII)
     for radius in radii:  # the nearest services are within the first circle that holds a page of them
         places = _matching_places(criteria, keywords, (latitude, longitude), radius)
         wanted = criteria.start + PAGE_SIZE

@@ -5,6 +5,7 @@ place in the circle, nearest first (then by id), each at its nearest place, coun
 with their service types counted among them. Bench data (``bench.directory``), on a small scale:
 services at one or two places, around ten cities."""
 
+import threading
 from dataclasses import replace
 
 import pytest
@@ -90,6 +91,36 @@ def test_keywords_within_a_radius_give_the_plain_results(bench_directory_data):
                 if sizes[-1] > PAGE_SIZE:
                     check_near(replace(criteria, page=2), directory_search.COUNT_CAP)
     assert max(sizes) > 2 * PAGE_SIZE and min(sizes) < PAGE_SIZE  # second pages, and short lists, were compared
+
+
+def test_within_a_radius_a_page_found_in_a_smaller_circle_is_the_nearest(bench_directory_data, monkeypatch):
+    """Nearest first within a radius, the page is looked for in smaller circles first: where one
+    holds a page, that page is the radius's nearest, and the count is still the whole radius's."""
+    tried = []
+    matching_places = directory_search._matching_places
+    page_thread = threading.current_thread()
+
+    def noted(criteria, keywords, origin, radius_km):
+        if threading.current_thread() is page_thread:  # not the count's, read beside on PostgreSQL
+            tried.append(radius_km)
+        return matching_places(criteria, keywords, origin, radius_km)
+
+    monkeypatch.setattr(directory_search, "_matching_places", noted)
+    monkeypatch.setattr(directory_search, "INNER_RADII", (20.0, 30.0))
+    found_inside = 0
+    for postal_code in ORIGINS:
+        for keywords in KEYWORDS:
+            for page in (1, 2):
+                criteria = Criteria(keywords=keywords, postal_code=postal_code, radius_km=60.0, sort="distance", page=page)
+                tried.clear()
+                outcome = directory_search.run(criteria)
+                circles = list(tried)
+                assert circles == [20.0, 30.0, 60.0][:len(circles)], circles
+                found_inside += 60.0 not in circles
+                check_near(criteria, directory_search.COUNT_CAP)  # the same page and the radius's count
+                assert [hit.service_id for hit in directory_search.run(criteria).hits] == \
+                    [hit.service_id for hit in outcome.hits]
+    assert found_inside  # some pages came from a smaller circle, and were the nearest
 
 
 def test_the_count_near_a_postal_code_stops_at_the_cap(bench_directory_data, monkeypatch):
