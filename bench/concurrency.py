@@ -66,6 +66,7 @@ class Tally:
     statuses: Counter = field(default_factory=Counter)
     by_kind: Counter = field(default_factory=Counter)
     latencies_by_kind: dict = field(default_factory=dict)
+    ended_at: list[float] = field(default_factory=list)  # time.monotonic() of each answer
     connection_errors: int = 0
     saves: list[Save] = field(default_factory=list)
 
@@ -141,6 +142,7 @@ class ApiClient:
                     return 0, {}, b""
         elapsed_ms = (time.perf_counter() - started) * 1000
         self.tally.latencies_ms.append(elapsed_ms)
+        self.tally.ended_at.append(time.monotonic())
         self.tally.latencies_by_kind.setdefault(f"{kind} {method}", []).append(elapsed_ms)
         server = SERVER_TIME.match(headers.get("server-timing", ""))
         if server:
@@ -361,6 +363,21 @@ def load_cpu_line(cpu: list[float], elapsed: float, requests: int) -> str:
             f"clients {client_cpu:.1f} s ({' / '.join(each)} ms a request), {os.cpu_count()} cores")
 
 
+def spread_line(tallies: list[Tally]) -> str:
+    """Two causes of a long p95 that are not the code's: workers holding uneven numbers of
+    connections (their clients' medians then split in two groups), and a machine shared with
+    others (the requests answered each second move)."""
+    medians = sorted(statistics.median(tally.latencies_ms) for tally in tallies if tally.latencies_ms)
+    ends = [end for tally in tallies for end in tally.ended_at]
+    by_second = Counter(int(end - min(ends)) for end in ends)
+    per_second = sorted(by_second[second] for second in range(1, max(by_second)))  # not the partial ones
+    line = f"# load: each client's median latency from {medians[0]:.0f} to {medians[-1]:.0f} ms"
+    if per_second:
+        line += (f"; requests answered each second from {per_second[0]:,} to {per_second[-1]:,} "
+                 f"(median {statistics.median(per_second):,.0f})")
+    return line
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -395,6 +412,7 @@ def figures(tallies: list[Tally], elapsed: float, clients: int, shared: int, fin
         print(f"# load: server time (Server-Timing) p50 {statistics.median(served):.0f} ms, p95 {p95(served):.0f} ms; "
               "the rest of the latency is waiting: for a thread, and for the clients' own process", flush=True)
     print(load_cpu_line(cpu, elapsed, total), flush=True)
+    print(spread_line(tallies), flush=True)
     print("# load: p50 / p95 by kind: " + "; ".join(
         f"{kind} {statistics.median(values):.0f} / {p95(values):.0f} ms"
         for kind, values in sorted(kind_latencies(tallies).items())), flush=True)

@@ -86,7 +86,7 @@ def test_two_workers_hold_as_many_connections(tmp_path):
             assert answer.status == 200 and answer.getheader("Connection", "").lower() != "close"
         held = connections_held(workers_of(process.pid), port)
     assert len(held) == 2 and sum(held.values()) == CONNECTIONS, held
-    assert max(held.values()) - min(held.values()) <= 3, held
+    assert max(held.values()) - min(held.values()) <= 2, held
 
 
 # -- the worker's choice, step by step -------------------------------------------------------
@@ -110,10 +110,17 @@ def test_a_worker_holding_more_than_another_leaves_the_connection_to_it(no_pause
     assert not other.leaves_it_to_a_less_busy_worker()  # it holds fewer: it takes it
 
 
-def test_one_more_connection_than_another_is_even_enough(no_pause):
+def test_a_worker_holding_as_many_as_another_takes_the_connection(no_pause):
+    counts = ConnectionCounts()
+    counts.note(1, 5)
+    assert not Worker(counts, 0, 5).leaves_it_to_a_less_busy_worker()
+
+
+def test_one_connection_more_than_another_is_already_uneven(no_pause):
+    """Taking it would make 6 to 4: 26 clients to 24 waited 14 % longer than the others."""
     counts = ConnectionCounts()
     counts.note(1, 4)
-    assert not Worker(counts, 0, 5).leaves_it_to_a_less_busy_worker()
+    assert Worker(counts, 0, 5).leaves_it_to_a_less_busy_worker()
 
 
 def test_a_worker_alone_or_without_shared_counts_takes_every_connection(no_pause):
@@ -146,7 +153,7 @@ def test_a_connection_left_too_long_is_taken_after_all(no_pause, monkeypatch):
     while defers():
         deferred += 1
         now[0] += serve.DEFERRAL_PAUSE  # the loop comes back after each pause
-        assert deferred < 100
+        assert deferred < 10 * serve.LONGEST_DEFERRAL / serve.DEFERRAL_PAUSE
     assert deferred == pytest.approx(serve.LONGEST_DEFERRAL / serve.DEFERRAL_PAUSE, abs=1)
     assert defers()  # the next one is left to the other again
 
