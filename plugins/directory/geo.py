@@ -198,15 +198,16 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def nearness(latitude_column, longitude_column, latitude: float, longitude: float):
+def nearness(latitude_column, longitude_column, latitude, longitude, cos_latitude=None):
     """SQL for the haversine term of the distance to a point (0 here, 1 at the antipode): it grows
-    with the distance, so the database orders and limits by it; ``distance_km`` names the few shown."""
+    with the distance, so the database orders and limits by it; ``distance_km`` names the few shown.
+    ``latitude`` and ``longitude``: numbers, or named parameters, and then ``cos_latitude`` too
+    (the cosine of the latitude, which the statement takes as a value)."""
     half_dlat = (latitude_column - latitude) * (math.pi / 360)
     half_dlon = (longitude_column - longitude) * (math.pi / 360)
+    cos_origin = math.cos(math.radians(latitude)) if cos_latitude is None else cos_latitude
     if not has_trigonometry():  # flat-earth approximation, close within a few hundred kilometres
-        scale = math.cos(math.radians(latitude)) ** 2
-        return half_dlat * half_dlat + half_dlon * half_dlon * scale
-    cos_origin = math.cos(math.radians(latitude))
+        return half_dlat * half_dlat + half_dlon * half_dlon * (cos_origin * cos_origin)
     return (func.sin(half_dlat) * func.sin(half_dlat)
             + cos_origin * func.cos(latitude_column * (math.pi / 180)) * func.sin(half_dlon) * func.sin(half_dlon))
 

@@ -9,13 +9,17 @@ do, unless the user asks for the exact figures; on PostgreSQL they are counted b
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
-from functools import cache, lru_cache, partial
+from functools import cache, cached_property, lru_cache, partial
 
 from sqlalchemy import (
+    Float,
+    Integer,
     bindparam,
     case,
     column,
@@ -175,11 +179,12 @@ class Keywords:
         """The same for PostgreSQL's ``to_tsquery('simple', …)``: stems are letters and digits."""
         return " & ".join("(" + " | ".join(sorted(group)) + ")" for group in self.groups)
 
-    def matches(self, rows):
+    def matches(self, rows, query=None):
         """PostgreSQL: the words of ``rows`` (``directory_search`` or an alias of it) match, in the
-        expression of the keyword index, so that the index answers it."""
+        expression of the keyword index, so that the index answers it. ``query``: a named parameter
+        that will hold ``ts_query()``, in a statement built once for any keywords."""
         return func.to_tsvector(literal_column("'simple'"), rows.c.words).op("@@")(
-            func.to_tsquery(literal_column("'simple'"), self.ts_query()))
+            func.to_tsquery(literal_column("'simple'"), self.ts_query() if query is None else query))
 
     def services(self, tier: str = "any", since: int | None = None):
         """Service ids matching: ``"any"`` where, ``"name"`` in the name, ``"other"`` not all in the name;
@@ -389,15 +394,18 @@ def count_beside(results, criteria: Criteria) -> Counts | Beside:
     """``counted(results, …)``, read beside the rest of the page on PostgreSQL (``kernel.beside``):
     it takes as long as reading the page and its cards and drawing them. ``results``: what builds
     the statement of the results, called where it is read (a statement is not shared between
-    threads: SQLAlchemy fills some of its parts when they are first used)."""
+    threads: SQLAlchemy fills some of its parts when they are first used; one built once for every
+    search, and compiled before, may be), or gives it with the values of its named parameters."""
     return read_beside(counted, results, criteria.exact_count)
 
 
 def counted(results, exact: bool) -> Counts:
-    """The ``Counts`` of the statement ``results()`` builds, up to ``COUNT_CAP`` unless ``exact``."""
+    """The ``Counts`` of the statement ``results()`` builds (or of the statement and values it
+    gives), up to ``COUNT_CAP`` unless ``exact``."""
     if not db.is_sqlite:  # in the transaction of its own that ``read_beside`` gives it
         db.session.execute(_planner_settings())
-    total, facets = count_and_facets(results(), None if exact else COUNT_CAP)
+    statement, values = _with_values(results())
+    total, facets = count_and_facets(statement, None if exact else COUNT_CAP, values)
     is_exact = total <= COUNT_CAP or exact
     return Counts(total if is_exact else COUNT_CAP, is_exact, facets)
 
@@ -408,8 +416,13 @@ def has_next_page(criteria: Criteria, outcome: Outcome) -> bool:
     return outcome.total > criteria.page * PAGE_SIZE
 
 
-def count(statement) -> int:
-    return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+def count(statement, values: dict | None = None) -> int:
+    return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()), values)
+
+
+def _with_values(results) -> tuple:
+    """(statement, values of its named parameters) from a statement, or from such a pair."""
+    return results if isinstance(results, tuple) else (results, None)
 
 
 def _ids(statement, limit: int, offset: int) -> list[int]:
@@ -479,31 +492,77 @@ def _run_near(criteria: Criteria, keywords: Keywords | None, outcome: Outcome):
         radii = [radius for radius in INNER_RADII if radius < criteria.radius_km] + [criteria.radius_km]
     else:
         radii = list(NEAREST_RADII)
+    wanted = criteria.start + PAGE_SIZE
     for radius in radii:  # the nearest services are within the first circle that holds a page of them
-        places = _matching_places(criteria, keywords, (latitude, longitude), radius)
-        wanted = criteria.start + PAGE_SIZE
-        if radius == radii[-1] or count(places.distinct().limit(wanted)) >= wanted:
+        places, values = _matching_places(criteria, keywords, (latitude, longitude), radius)
+        near = _prepared_near_statements(places) if values else NearStatements(places)
+        values = {**(values or _circle_values(Circle.of((latitude, longitude), radius))),
+                  "circle_wanted": wanted, "circle_start": criteria.start, "circle_page_size": PAGE_SIZE}
+        if radius == radii[-1] or db.session.scalar(near.probe, values) >= wanted:
             break
-    found = places.add_columns(geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
-                               .label("nearness")).cte("places")
-    order = [func.min(found.c.nearness), found.c.service_id]
-    if by_relevance:
+    if by_relevance:  # every keyword in the name first
         in_name = matching_services(criteria, keywords, "name")
-        order.insert(0, case((found.c.service_id.in_(in_name), 0), else_=1))
-    page = select(found.c.service_id).group_by(found.c.service_id).order_by(*order).limit(PAGE_SIZE).offset(criteria.start)
-    outcome.hits = _nearest_hits(list(db.session.scalars(page)), latitude, longitude, criteria.public_only)
+        page = _nearest_page(near.places, lambda service: case((service.in_(in_name), 0), else_=1))
+    else:
+        page = near.page
+    outcome.hits = _nearest_hits(list(db.session.scalars(page, values)), latitude, longitude, criteria.public_only)
 
 
 def _places_within(criteria: Criteria, keywords: Keywords | None, origin, radius_km: float | None):
-    """The services with a place within the radius (None: anywhere) meeting the criteria, once each."""
-    return _matching_places(criteria, keywords, origin, radius_km).distinct()
+    """The services with a place within the radius (None: anywhere) meeting the criteria, once each,
+    and the values of the statement's named parameters."""
+    places, values = _matching_places(criteria, keywords, origin, radius_km)
+    if values:
+        return _prepared_near_statements(places).distinct, values
+    return places.distinct(), None
+
+
+# -- within a circle -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Circle:
+    """A search's origin and circle in SQL terms: numbers, or named parameters (``NAMED_CIRCLE``)
+    whose values ``_circle_values`` gives. No radius: the origin alone (``low_latitude`` … None)."""
+
+    latitude: object
+    longitude: object
+    cos_latitude: object
+    low_latitude: object = None
+    high_latitude: object = None
+    low_longitude: object = None
+    high_longitude: object = None
+    nearness_limit: object = None
+
+    @classmethod
+    def of(cls, origin, radius_km: float | None) -> Circle:
+        latitude, longitude = origin
+        cos_latitude = math.cos(math.radians(latitude))
+        if radius_km is None:
+            return cls(latitude, longitude, cos_latitude)
+        return cls(latitude, longitude, cos_latitude, *geo.bounding_box(latitude, longitude, radius_km),
+                   geo.nearness_limit(radius_km))
+
+
+NAMED_CIRCLE = Circle(*(bindparam(f"circle_{name.name}", type_=Float) for name in dataclass_fields(Circle)))
+
+
+def _circle_values(circle: Circle) -> dict:
+    return {f"circle_{name.name}": getattr(circle, name.name) for name in dataclass_fields(Circle)}
 
 
 def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radius_km: float | None):
     """SELECT service_id of the search rows with a place, of the services meeting the criteria,
-    within the radius (if any)."""
+    within the radius (if any), and the values of its named parameters: None when it was built
+    with its values, or, for the usual search (keywords within a radius on PostgreSQL, and no
+    other criterion), a statement built once for every such search, and its values."""
     if keywords is not None and radius_km is not None and not db.is_sqlite:
-        return _keyword_places_in_circle(criteria, keywords, origin, radius_km)
+        circle = Circle.of(origin, radius_km)
+        cells = geo.cells_covering(circle.low_latitude, circle.high_latitude, circle.low_longitude, circle.high_longitude)
+        if _keywords_alone(criteria):
+            values = {**_circle_values(circle), "circle_query": keywords.ts_query()}
+            if cells is not None:
+                values["circle_cells"] = cells
+            return _prepared_keyword_places(criteria.public_only, cells is not None), values
+        return _keyword_places_in_circle(criteria, keywords, circle, cells), None
     service = search_rows.c.service_id
     if radius_km is not None:
         service = service + 0  # "+ 0": read the box from the place index, check each place's service
@@ -513,22 +572,43 @@ def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radi
     if criteria.public_only:
         places = places.where(is_public_place(search_rows.c.location_id))
     if radius_km is None:
-        return places
-    return places.where(*_in_circle(origin, radius_km))
+        return places, None
+    return places.where(*_in_circle(Circle.of(origin, radius_km))), None
 
 
-def _in_circle(origin, radius_km: float) -> list:
+def _keywords_alone(criteria: Criteria) -> bool:
+    """No criterion but the keywords and the place (the public directory's own limits aside)."""
+    return not (criteria.area or criteria.taxonomy or criteria.language or criteria.open_at or criteria.phone
+                or criteria.hide_full)
+
+
+@lru_cache(maxsize=4)
+def _prepared_keyword_places(public_only: bool, with_cells: bool):
+    """``_keyword_places_in_circle`` with named parameters (``NAMED_CIRCLE``, ``circle_query``,
+    ``circle_cells``): building it took about a millisecond of a search's Python, twice a page
+    (the page's circle and the count's), and the statements around it as much again."""
+    cells = bindparam("circle_cells", type_=search_rows.c.cells.type) if with_cells else None
+    return _keyword_places_in_circle(Criteria(public_only=public_only), Keywords([]), NAMED_CIRCLE, cells,
+                                     query=bindparam("circle_query"))
+
+
+def _in_circle(circle: Circle) -> list:
     """The conditions on a search row's place: in the circle's box (which the place index reads),
     then in the circle."""
-    latitude, longitude = origin
-    low_lat, high_lat, low_lon, high_lon = geo.bounding_box(latitude, longitude, radius_km)
-    return [search_rows.c.latitude.between(low_lat, high_lat), search_rows.c.longitude.between(low_lon, high_lon),
-            geo.nearness(search_rows.c.latitude, search_rows.c.longitude, latitude, longitude)
-            <= geo.nearness_limit(radius_km)]
+    return [search_rows.c.latitude.between(circle.low_latitude, circle.high_latitude),
+            search_rows.c.longitude.between(circle.low_longitude, circle.high_longitude),
+            _nearness(circle) <= circle.nearness_limit]
 
 
-def _keyword_places_in_circle(criteria: Criteria, keywords: Keywords, origin, radius_km: float):
-    """PostgreSQL: ``_matching_places`` with keywords and a radius, the place first.
+def _nearness(circle: Circle):
+    return geo.nearness(search_rows.c.latitude, search_rows.c.longitude, circle.latitude, circle.longitude,
+                        circle.cos_latitude)
+
+
+def _keyword_places_in_circle(criteria: Criteria, keywords: Keywords, circle: Circle, cells, query=None):
+    """PostgreSQL: ``_matching_places`` with keywords and a radius, the place first; ``cells``: the
+    grid cells covering the circle's box (None: a circle too wide for cells); ``query`` as for
+    ``Keywords.matches``.
 
     A common keyword matches tens of thousands of services (50,000 for "logement" and its
     synonyms among 200,000), and reading each of them to keep the few with a place in the circle
@@ -544,16 +624,53 @@ def _keyword_places_in_circle(criteria: Criteria, keywords: Keywords, origin, ra
     one for the words, the database made a bitmap of every keyword match (50,000) before
     intersecting them: 11 ms, against 4 with the one index (bench/README.md)."""
     words = search_rows.alias("words_rows")
-    cells = geo.cells_covering(*geo.bounding_box(*origin, radius_km))
-    near = [words.c.cells.overlap(cells)] if cells is not None else []  # None: a circle too wide for cells
-    found = (select(words.c.service_id).where(keywords.matches(words), *near)
+    near = [words.c.cells.overlap(cells)] if cells is not None else []
+    found = (select(words.c.service_id).where(keywords.matches(words, query), *near)
              .cte("keyword_places").prefix_with("MATERIALIZED"))
     matched = select(found.c.service_id).where(*criteria_conditions(found.c.service_id, criteria))
     places = select(search_rows.c.service_id).where(
-        search_rows.c.latitude.is_not(None), (search_rows.c.service_id + 0).in_(matched), *_in_circle(origin, radius_km))
+        search_rows.c.latitude.is_not(None), (search_rows.c.service_id + 0).in_(matched), *_in_circle(circle))
     if criteria.public_only:
         places = places.where(is_public_place(search_rows.c.location_id))
     return places
+
+
+class NearStatements:
+    """What a search near a place runs on its places (``_matching_places``), each built when first
+    used: whether a circle holds a page (``circle_wanted`` of them), the page nearest first
+    (``circle_page_size`` from ``circle_start``), and the services once each (for the count)."""
+
+    def __init__(self, places):
+        self.places = places
+
+    @cached_property
+    def probe(self):
+        wanted = bindparam("circle_wanted", type_=Integer)
+        return select(func.count()).select_from(self.places.distinct().limit(wanted).subquery())
+
+    @cached_property
+    def page(self):
+        return _nearest_page(self.places)
+
+    @cached_property
+    def distinct(self):
+        return self.places.distinct()
+
+
+@lru_cache(maxsize=16)  # the statements of places built once (``_prepared_keyword_places``)
+def _prepared_near_statements(places) -> NearStatements:
+    return NearStatements(places)
+
+
+def _nearest_page(places, first=None):
+    """SELECT service_id of a page of ``places``' services, nearest first; ``first``: an order
+    that comes before the distance (None: none)."""
+    found = places.add_columns(_nearness(NAMED_CIRCLE).label("nearness")).cte("places")
+    order = [func.min(found.c.nearness), found.c.service_id]
+    if first is not None:
+        order.insert(0, first(found.c.service_id))
+    return (select(found.c.service_id).group_by(found.c.service_id).order_by(*order)
+            .limit(bindparam("circle_page_size", type_=Integer)).offset(bindparam("circle_start", type_=Integer)))
 
 
 def _nearest_hits(service_ids: list[int], latitude: float, longitude: float, public_only: bool = False) -> list[Hit]:
@@ -575,7 +692,7 @@ def _nearest_hits(service_ids: list[int], latitude: float, longitude: float, pub
     return [nearest[service_id] for service_id in service_ids if service_id in nearest]
 
 
-def count_and_facets(results, cap: int | None) -> tuple[int, list[dict]]:
+def count_and_facets(results, cap: int | None, values: dict | None = None) -> tuple[int, list[dict]]:
     """How many results (up to ``cap`` + 1 when a cap is given), and the service types among them
     with how many of those results have each.
 
@@ -586,16 +703,23 @@ def count_and_facets(results, cap: int | None) -> tuple[int, list[dict]]:
 
     One statement: the results are found once (a CTE used twice is materialised), the types are
     counted on the index of (service, type) pairs, and only the few shown are named."""
-    rows = db.session.execute(facets_statement(results, cap)).all()
+    statement = _prepared_facets_statement(results, cap) if values else facets_statement(results, cap)
+    rows = db.session.execute(statement, values).all()
     if not rows:  # no result has a service type
         found = results.order_by(None)
-        return count(found.limit(cap + 1) if cap is not None else found), []
+        return count(found.limit(cap + 1) if cap is not None else found, values), []
     return rows[0].total, _facets(rows, cap)
 
 
 def _facets(rows, cap: int | None) -> list[dict]:
     return [{"code": code, "name": name, "name_fr": name_fr, "count": min(int(number), cap or number)}
             for _total, code, name, name_fr, number in rows]
+
+
+@lru_cache(maxsize=16)
+def _prepared_facets_statement(results, cap: int | None):
+    """``facets_statement`` of results built once (with named parameters): built once too."""
+    return facets_statement(results, cap)
 
 
 def facets_statement(results, cap: int | None):
