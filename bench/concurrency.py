@@ -369,7 +369,8 @@ def spread_line(tallies: list[Tally]) -> str:
     others (the requests answered each second move)."""
     medians = sorted(statistics.median(tally.latencies_ms) for tally in tallies if tally.latencies_ms)
     ends = [end for tally in tallies for end in tally.ended_at]
-    by_second = Counter(int(end - min(ends)) for end in ends)
+    first = min(ends, default=0.0)
+    by_second = Counter(int(end - first) for end in ends)
     per_second = sorted(by_second[second] for second in range(1, max(by_second)))  # not the partial ones
     line = f"# load: each client's median latency from {medians[0]:.0f} to {medians[-1]:.0f} ms"
     if per_second:

@@ -184,8 +184,10 @@ class ConnectionCounts:
 LONGEST_DEFERRAL = 0.1
 DEFERRAL_PAUSE = 0.001  # the listening socket stays readable: a pause, not a busy loop
 # A deferral that ended (another worker took the connection) is over when the loop has not come
-# back to it for this long: the next connection starts a new one.
-SAME_DEFERRAL = 0.005
+# back to it for this long: the next connection starts a new one. Longer than the 5 ms Python
+# may take to hand the worker's loop its turn while request threads run, or a deferral under load
+# would start again at each turn and outlast LONGEST_DEFERRAL.
+SAME_DEFERRAL = 0.03
 
 
 class IdleTolerantThreadWorker(ThreadWorker):

@@ -9,13 +9,13 @@ import threading
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from bench import directory as bench_directory
 from kernel.db import db
 from plugins.directory import geo
 from plugins.directory import search as directory_search
-from plugins.directory.models import Resource, TaxonomyTerm, search_rows, service_taxonomy
+from plugins.directory.models import Agency, Resource, Site, TaxonomyTerm, search_rows, service_taxonomy
 from plugins.directory.search import Criteria, Keywords, keyword_groups
 
 ORIGINS = ["H2X 1Y4", "K1P 1J1", "M5V 2T6"]
@@ -38,14 +38,15 @@ def keyword_services(keywords: str) -> set[int]:
     return found - trashed
 
 
-def plain_near(keywords: str, origin: tuple[float, float], radius_km: float | None):
-    """{service: (distance, location)} at each matching service's nearest place within the radius."""
+def plain_near(keywords: str, origin: tuple[float, float], radius_km: float | None, without_place: int | None = None):
+    """{service: (distance, location)} at each matching service's nearest place within the radius
+    (``without_place``: a place left out)."""
     wanted = keyword_services(keywords)
     nearest = {}
     rows = db.session.execute(select(search_rows.c.service_id, search_rows.c.location_id, search_rows.c.latitude,
                                      search_rows.c.longitude).where(search_rows.c.latitude.is_not(None)))
     for service_id, location_id, latitude, longitude in rows:
-        if service_id not in wanted:
+        if service_id not in wanted or location_id == without_place:
             continue
         distance = geo.distance_km(origin[0], origin[1], latitude, longitude)
         if radius_km is not None and distance > radius_km:
@@ -154,6 +155,33 @@ def test_by_relevance_within_a_radius_names_first_then_nearest(bench_directory_d
         order = sorted(expected, key=lambda s: (s not in named, expected[s][0], s))
         assert [hit.service_id for hit in outcome.hits] == order[:PAGE_SIZE]
         assert outcome.total == len(expected)
+
+
+def test_the_public_directory_near_a_place_gives_the_plain_results(bench_directory_data):
+    """The public directory's searches (public services of public agencies, at public places) run
+    the statements built once for keywords near a place, with their own limits."""
+    db.session.execute(update(Agency).values(public=True))
+    db.session.execute(update(Site).values(public=True))
+    db.session.execute(update(Resource).where(Resource.id % 2 == 0).values(public=True))
+    hidden_place = db.session.scalar(select(Site.id).order_by(Site.id).limit(1))
+    db.session.execute(update(Site).where(Site.id == hidden_place).values(public=False))
+    db.session.commit()  # on PostgreSQL the count is read beside, in a transaction of its own
+    public = set(db.session.scalars(select(Resource.id).where(Resource.public.is_(True))))
+    compared = 0
+    for postal_code in ORIGINS:
+        for keywords in KEYWORDS:
+            for radius_km in (60.0, None):
+                criteria = Criteria(keywords=keywords, postal_code=postal_code, radius_km=radius_km, sort="distance",
+                                    public_only=True)
+                outcome = directory_search.run(criteria)
+                expected = {service_id: nearest for service_id, nearest
+                            in plain_near(keywords, outcome.origin, radius_km, without_place=hidden_place).items()
+                            if service_id in public}
+                order = sorted(expected, key=lambda service_id: (expected[service_id][0], service_id))
+                assert [hit.service_id for hit in outcome.hits] == order[:PAGE_SIZE], criteria
+                assert outcome.total == min(len(expected), directory_search.COUNT_CAP), criteria
+                compared += len(order) > PAGE_SIZE
+    assert compared  # full pages were compared
 
 
 def prepared_plans(fragment: str) -> tuple[int, int]:

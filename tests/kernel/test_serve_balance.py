@@ -158,6 +158,24 @@ def test_a_connection_left_too_long_is_taken_after_all(no_pause, monkeypatch):
     assert defers()  # the next one is left to the other again
 
 
+def test_a_deferral_ends_in_time_when_the_loop_turns_slowly(no_pause, monkeypatch):
+    """Under load the worker's loop may wait 5 ms or more for its turn (Python hands the threads
+    their turns every 5 ms): the deferral goes on across such turns and still ends on time."""
+    counts = ConnectionCounts()
+    busy = Worker(counts, 0, 9)
+    now = [serve.time.monotonic()]
+    monkeypatch.setattr(serve.time, "monotonic", lambda: now[0])
+    waited = 0.0
+    while True:
+        counts.note(1, 0)
+        if not busy.leaves_it_to_a_less_busy_worker():
+            break
+        now[0] += 0.01
+        waited += 0.01
+        assert waited < 10 * serve.LONGEST_DEFERRAL
+    assert waited == pytest.approx(serve.LONGEST_DEFERRAL, abs=0.011)
+
+
 def test_a_deferral_that_ended_does_not_shorten_the_next(no_pause, monkeypatch):
     """The other worker took the first connection; half a second later the next one is left to
     it again, for as long."""
