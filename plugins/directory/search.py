@@ -577,9 +577,12 @@ def _matching_places(criteria: Criteria, keywords: Keywords | None, origin, radi
 
 
 def _keywords_alone(criteria: Criteria) -> bool:
-    """No criterion but the keywords and the place (the public directory's own limits aside)."""
-    return not (criteria.area or criteria.taxonomy or criteria.language or criteria.open_at or criteria.phone
-                or criteria.hide_full)
+    """No criterion but the keywords and the place (the public directory's own limits aside): asked
+    of ``criteria_conditions`` itself, so that a criterion added there is never left out of a
+    statement built once without it."""
+    service = search_rows.c.service_id
+    return len(criteria_conditions(service, criteria)) == len(
+        criteria_conditions(service, Criteria(public_only=criteria.public_only)))
 
 
 @lru_cache(maxsize=4)
